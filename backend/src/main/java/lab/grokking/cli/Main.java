@@ -1,0 +1,92 @@
+package lab.grokking.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import lab.grokking.core.RunResult;
+import lab.grokking.core.RunStatus;
+import lab.grokking.core.config.ConfigException;
+import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.RunConfig;
+import lab.grokking.core.diag.DiagConfig;
+import lab.grokking.core.diag.DiagTask;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The runnable jar: the headless CLI (the web app joins it with the run-service issue). */
+@Command(name = "grokking-lab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Reproduce the experiments of Lyu et al. (ICLR 2024), 'Dichotomy of Early and Late Phase Implicit Biases Can Provably Induce Grokking'.",
+        subcommands = {Main.Reproduce.class, Main.Run.class, Main.ListPresets.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException c) {
+                cmd.getErr().println("invalid config: " + c.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+    }
+
+    @Command(name = "reproduce", description = "Run the preset of a paper figure and write metrics.csv, run.json and figure.png.")
+    static final class Reproduce implements Callable<Integer> {
+        @Parameters(paramLabel = "FIGURE", description = "fig1a (grokking) or fig1b (misgrokking)") String figure;
+        @Option(names = "--scale", defaultValue = "classroom", description = "paper or classroom (default: ${DEFAULT-VALUE})") String scale;
+        @Option(names = "--seed", description = "overrides the preset's seed") Long seed;
+        @Option(names = "--steps", description = "overrides the preset's number of steps") Long steps;
+        @Option(names = "--out", description = "output directory (default: out/FIGURE-SCALE-seedN)") Path out;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override public Integer call() throws Exception {
+            Presets.Preset p = Presets.get(figure, scale);
+            var cfg = p.config().deepCopy();
+            if (seed != null) cfg.put("seed", seed);
+            if (steps != null) cfg.put("steps", steps);
+            RunConfig rc = Configs.parse(cfg);
+            Path dir = out != null ? out : Path.of("out", p.id() + "-seed" + rc.seed());
+            return execute(rc, p.title(), dir, spec);
+        }
+    }
+
+    @Command(name = "run", description = "Run a config file (JSON; fields missing from it take the task's defaults).")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--config", required = true, description = "config JSON file") Path config;
+        @Option(names = "--out", description = "output directory (default: out/run-seedN)") Path out;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override public Integer call() throws Exception {
+            if (!Files.isRegularFile(config)) throw new ConfigException("--config", "no such file: " + config);
+            RunConfig rc = Configs.parse(Files.readString(config));
+            return execute(rc, rc.task() + " run", out != null ? out : Path.of("out", "run-seed" + rc.seed()), spec);
+        }
+    }
+
+    @Command(name = "presets", description = "List the presets.")
+    static final class ListPresets implements Callable<Integer> {
+        @Override public Integer call() {
+            for (Presets.Preset p : Presets.all()) System.out.printf("%-16s %-6s %-10s %s%n", p.id(), p.figure(), p.scale(), p.title());
+            return 0;
+        }
+    }
+
+    private static int execute(RunConfig rc, String title, Path dir, CommandLine.Model.CommandSpec spec) throws Exception {
+        var err = spec.commandLine().getErr();
+        if (!(rc instanceof DiagConfig dc)) throw new ConfigException("task", "task '" + rc.task() + "' has no trainer yet");
+        err.printf("%s: %s, seed %d, %d steps → %s%n", title, rc.task(), rc.seed(), rc.steps(), dir);
+        RunResult r = new DiagTask(dc).run(new ProgressBar(System.err));
+        RunWriter.write(r, title, dir);
+        err.println(r.message() + "; wrote " + dir.resolve("metrics.csv") + ", run.json, figure.png");
+        return r.status() == RunStatus.FINISHED ? 0 : 3;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() { return new String[] {"grokking-lab " + lab.grokking.core.Provenance.CODE_VERSION}; }
+    }
+}

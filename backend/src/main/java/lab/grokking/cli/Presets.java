@@ -1,0 +1,48 @@
+package lab.grokking.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import lab.grokking.core.config.ConfigException;
+import lab.grokking.core.config.Configs;
+
+/** The experiment presets shipped in config/presets (one per paper figure and scale), read from the jar. */
+public final class Presets {
+    public record Preset(String id, String figure, String scale, String title, String description, ObjectNode config) {}
+
+    private static final List<Preset> ALL = load();
+
+    private Presets() {}
+
+    public static List<Preset> all() { return ALL; }
+
+    public static Preset get(String figure, String scale) {
+        return ALL.stream().filter(p -> p.figure().equals(figure) && p.scale().equals(scale)).findFirst()
+                .orElseThrow(() -> new ConfigException("figure", "no preset for figure '" + figure + "' at scale '" + scale + "'; known: "
+                        + String.join(", ", ALL.stream().map(Preset::id).toList())));
+    }
+
+    private static List<Preset> load() {
+        List<Preset> out = new ArrayList<>();
+        try (InputStream idx = Presets.class.getResourceAsStream("/config/presets/index.txt")) {
+            if (idx == null) throw new IllegalStateException("config/presets/index.txt missing from the classpath");
+            for (String name : new String(idx.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\s+")) {
+                if (name.isBlank()) continue;
+                try (InputStream in = Presets.class.getResourceAsStream("/config/presets/" + name)) {
+                    if (in == null) throw new IllegalStateException("preset listed but missing: " + name);
+                    JsonNode n = Configs.JSON.readTree(in);
+                    Preset p = new Preset(n.get("id").asText(), n.get("figure").asText(), n.get("scale").asText(), n.get("title").asText(),
+                            n.get("description").asText(), (ObjectNode) n.get("config"));
+                    Configs.parse(p.config()); // a broken preset fails at start, not when a user picks it
+                    out.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read presets", e);
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,61 @@
+package lab.grokking.cli;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import lab.grokking.cli.plot.FigurePlot;
+import lab.grokking.core.MetricTable;
+import lab.grokking.core.RunResult;
+import lab.grokking.core.config.Configs;
+
+/** Writes a run as metrics.csv, run.json (provenance, config, status, summary) and figure.png. */
+public final class RunWriter {
+    private RunWriter() {}
+
+    public static void write(RunResult r, String title, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        writeCsv(r.metrics(), dir.resolve("metrics.csv"));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("status", r.status());
+        doc.put("message", r.message());
+        doc.put("provenance", Map.of("config", Configs.JSON.readTree(r.provenance().config()), "seed", r.provenance().seed(),
+                "code_version", r.provenance().codeVersion(), "kernels", r.provenance().kernels(), "threads", r.provenance().threads(),
+                "java", r.provenance().java()));
+        doc.put("summary", r.summary());
+        doc.put("columns", r.metrics().columns());
+        doc.put("rows", r.metrics().rows().stream().map(RunWriter::jsonRow).toList());
+        Configs.JSON.writeValue(dir.resolve("run.json").toFile(), doc);
+        Object transition = r.summary().get("transition_step");
+        FigurePlot.writePng(r.metrics(), title, transition instanceof Number t ? t.doubleValue() : Double.NaN, dir.resolve("figure.png"));
+    }
+
+    /** One header row; doubles in shortest round-trip form, so equal files mean bit-identical metrics; NaN is empty. */
+    public static void writeCsv(MetricTable t, Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file)) {
+            w.write(String.join(",", t.columns()));
+            w.write('\n');
+            for (double[] row : t.rows()) {
+                for (int c = 0; c < row.length; c++) {
+                    if (c > 0) w.write(',');
+                    w.write(format(row[c]));
+                }
+                w.write('\n');
+            }
+        }
+    }
+
+    static String format(double v) {
+        if (Double.isNaN(v)) return "";
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+        return Double.toString(v);
+    }
+
+    private static Object[] jsonRow(double[] row) {
+        Object[] o = new Object[row.length];
+        for (int c = 0; c < row.length; c++) o[c] = Double.isFinite(row[c]) ? row[c] : null;
+        return o;
+    }
+}

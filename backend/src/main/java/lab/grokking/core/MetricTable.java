@@ -1,0 +1,57 @@
+package lab.grokking.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Metric series of one run: named columns, one row per evaluation, all in double precision.
+ * NaN marks a value that is undefined at that point (e.g. a margin of w = 0 at step 0).
+ */
+public final class MetricTable {
+    private final List<String> columns;
+    private final List<double[]> rows = new ArrayList<>();
+
+    public MetricTable(List<String> columns) {
+        if (columns.isEmpty() || !columns.get(0).equals("step")) throw new IllegalArgumentException("first column must be 'step'");
+        if (columns.stream().distinct().count() != columns.size()) throw new IllegalArgumentException("duplicate column names: " + columns);
+        this.columns = List.copyOf(columns);
+    }
+
+    public List<String> columns() { return columns; }
+
+    public int columnIndex(String name) {
+        int i = columns.indexOf(name);
+        if (i < 0) throw new IllegalArgumentException("no column '" + name + "' in " + columns);
+        return i;
+    }
+
+    public synchronized void add(double[] row) {
+        if (row.length != columns.size()) throw new IllegalArgumentException("row has " + row.length + " values, expected " + columns.size());
+        if (!rows.isEmpty() && row[0] <= rows.get(rows.size() - 1)[0]) throw new IllegalArgumentException("steps must increase: " + row[0]);
+        rows.add(row.clone());
+    }
+
+    public synchronized List<double[]> rows() { return Collections.unmodifiableList(new ArrayList<>(rows)); }
+
+    public synchronized int size() { return rows.size(); }
+
+    /** A copy of one column. */
+    public synchronized double[] column(String name) {
+        int c = columnIndex(name);
+        double[] out = new double[rows.size()];
+        for (int i = 0; i < out.length; i++) out[i] = rows.get(i)[c];
+        return out;
+    }
+
+    /** Value of a column at the last evaluated step ≤ step (NaN when none). */
+    public synchronized double at(String name, long step) {
+        int c = columnIndex(name);
+        double v = Double.NaN;
+        for (double[] r : rows) {
+            if (r[0] > step) break;
+            v = r[c];
+        }
+        return v;
+    }
+}

@@ -1,0 +1,4 @@
+package lab.grokking.core;
+
+/** How a run ended. */
+public enum RunStatus { FINISHED, DIVERGED, CANCELLED }

@@ -1,0 +1,127 @@
+package lab.grokking.core.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Strict JSON for run configs: unknown fields, wrong types, NaN/Infinity, fractional integers and
+ * deep nesting are rejected with the field's name. A config is a task's defaults overlaid by the
+ * user's fields, so presets and overrides use the same merge.
+ */
+public final class Configs {
+    public static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .withCoercionConfigDefaults(c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+            .build();
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(100_000).build());
+        JSON.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        JSON.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    }
+
+    private Configs() {}
+
+    /** Parses a full config document; the "task" field picks the task. */
+    public static RunConfig parse(String json) {
+        return parse(readObject(json, "config"));
+    }
+
+    public static RunConfig parse(ObjectNode doc) {
+        JsonNode task = doc.get("task");
+        if (task == null || !task.isTextual()) throw new ConfigException("task", "required, one of " + Tasks.names());
+        Class<? extends RunConfig> type = Tasks.configType(task.asText());
+        ObjectNode merged = merge(Tasks.defaults(task.asText()), doc);
+        RunConfig cfg;
+        try {
+            cfg = JSON.treeToValue(merged, type);
+        } catch (JsonProcessingException e) {
+            throw translate(e);
+        } catch (IllegalArgumentException e) {
+            throw e.getCause() instanceof JsonProcessingException j ? translate(j) : new ConfigException("config", e.getMessage());
+        }
+        cfg.validate(Limits.DEFAULT);
+        return cfg;
+    }
+
+    /** a overlaid by b (objects merged field by field, everything else replaced); a is not modified. */
+    public static ObjectNode merge(ObjectNode a, ObjectNode b) {
+        ObjectNode out = a.deepCopy();
+        for (Iterator<Map.Entry<String, JsonNode>> it = b.fields(); it.hasNext(); ) {
+            var e = it.next();
+            JsonNode old = out.get(e.getKey());
+            out.set(e.getKey(), old instanceof ObjectNode o && e.getValue() instanceof ObjectNode n ? merge(o, n) : e.getValue().deepCopy());
+        }
+        return out;
+    }
+
+    public static ObjectNode readObject(String json, String what) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            if (n == null || !n.isObject()) throw new ConfigException(what, "must be a JSON object");
+            return (ObjectNode) n;
+        } catch (JsonProcessingException e) {
+            throw translate(e);
+        }
+    }
+
+    public static ObjectNode toTree(RunConfig cfg) { return JSON.valueToTree(cfg); }
+
+    /** Canonical JSON (sorted keys, no whitespace): the identity of a config for hashing. */
+    public static String canonical(RunConfig cfg) {
+        try {
+            return JSON.writer().without(SerializationFeature.INDENT_OUTPUT).with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                    .writeValueAsString(JSON.convertValue(cfg, java.util.TreeMap.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ConfigException translate(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException u)
+            return new ConfigException(path(u), "unknown field; allowed: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+        if (e instanceof InvalidFormatException f)
+            return new ConfigException(path(f), "expected " + f.getTargetType().getSimpleName() + ", got " + f.getValue());
+        if (e instanceof MismatchedInputException m)
+            return new ConfigException(path(m), "expected " + (m.getTargetType() == null ? "a different type" : m.getTargetType().getSimpleName()) + ": " + firstLine(m.getOriginalMessage()));
+        String msg = firstLine(e.getOriginalMessage());
+        if (msg.contains("NaN") || msg.contains("Infinity") || msg.contains("non-standard"))
+            msg = "NaN and Infinity are not numbers in JSON: " + msg;
+        return new ConfigException("json", msg + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+    }
+
+    private static String path(MismatchedInputException e) {
+        String p = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
+        return p.isEmpty() ? "config" : p;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "malformed JSON";
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
+    }
+
+    static { JSON.getFactory().disable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS); }
+}
