@@ -3,6 +3,7 @@ package lab.grokking.core.config;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -104,17 +105,19 @@ public final class Configs {
             return new ConfigException(path(u), "unknown field; allowed: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
         if (e instanceof InvalidFormatException f)
             return new ConfigException(path(f), "expected " + f.getTargetType().getSimpleName() + ", got " + f.getValue());
-        if (e instanceof MismatchedInputException m)
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty())
             return new ConfigException(path(m), "expected " + (m.getTargetType() == null ? "a different type" : m.getTargetType().getSimpleName()) + ": " + firstLine(m.getOriginalMessage()));
+        if (e instanceof InputCoercionException c && c.getProcessor() instanceof JsonParser p && p.currentName() != null)
+            return new ConfigException(p.currentName(), "expected " + c.getTargetType().getSimpleName() + ": " + firstLine(c.getOriginalMessage()));
         String msg = firstLine(e.getOriginalMessage());
         if (msg.contains("NaN") || msg.contains("Infinity") || msg.contains("non-standard"))
             msg = "NaN and Infinity are not numbers in JSON: " + msg;
-        return new ConfigException("json", msg + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+        boolean located = e.getLocation() != null && e.getLocation().getLineNr() > 0;
+        return new ConfigException("json", msg + (located ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""));
     }
 
     private static String path(MismatchedInputException e) {
-        String p = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
-        return p.isEmpty() ? "config" : p;
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
     }
 
     private static String firstLine(String s) {

@@ -63,21 +63,22 @@ public final class DiagTask {
         summary.put("setup_seconds", (System.nanoTime() - started) / 1e9);
 
         MetricTable table = new MetricTable(COLUMNS);
-        Trainer tr = new Trainer(x, data.y(), test, out2, out1, w2, w1, data.support());
+        DiagTrainer tr = new DiagTrainer(cfg, x, data.y());
+        DiagEvaluator ev = new DiagEvaluator(cfg, tr, test, data.y(), out2, out1, w2, w1, data.support());
         LogSchedule schedule = new LogSchedule(cfg.steps(), cfg.evalPerDecade());
         RunStatus status = RunStatus.FINISHED;
         String message = "finished " + cfg.steps() + " steps";
         int next = 0;
         long trainStart = System.nanoTime();
         for (long step = 0; ; step++) {
-            x.multiply(tr.wf, tr.z);
+            tr.forward();
             if (!tr.finite()) {
                 status = RunStatus.DIVERGED;
                 message = String.format("diverged at step %d: the outputs overflowed (lr = %g is too large for this data; try a smaller lr)", step, cfg.lr());
                 break;
             }
             if (next < schedule.size() && schedule.get(next) == step) {
-                double[] row = tr.evaluate(step);
+                double[] row = ev.evaluate(step);
                 table.add(row);
                 listener.onEvaluation(row);
                 next++;
@@ -162,117 +163,6 @@ public final class DiagTask {
         double s = 0;
         for (int i = 0; i < a.length; i++) s += Math.signum(a[i]) == Math.signum(b[i]) ? 1 : (a[i] == 0 || b[i] == 0 ? 0.5 : 0);
         return s / a.length;
-    }
-
-    /** The GD state and its per-step update; one instance per run. */
-    private final class Trainer {
-        final Design x;
-        final double[] y, yTest, outEarly, outLate, w2, w1;
-        final double[] u, v, w, testOut, trainOut;
-        final float[] wf, z, c, g;
-        final int support;
-        final double w2norm, w1norm;
-
-        Trainer(Design x, double[] y, TestSet test, double[] outEarly, double[] outLate, double[] w2, double[] w1, int support) {
-            this.x = x;
-            this.y = y;
-            this.yTest = test.labels();
-            this.test = test;
-            this.outEarly = outEarly;
-            this.outLate = outLate;
-            this.w2 = w2;
-            this.w1 = w1;
-            this.support = support;
-            int d = x.cols();
-            u = new double[d];
-            v = new double[d];
-            w = new double[d];
-            java.util.Arrays.fill(u, cfg.alpha() / Math.sqrt(2.0 * d));
-            java.util.Arrays.fill(v, cfg.alpha() / Math.sqrt(2.0 * d));
-            wf = new float[x.paddedCols()];
-            g = new float[x.paddedCols()];
-            z = new float[x.rows()];
-            c = new float[x.rows()];
-            testOut = new double[test.size()];
-            trainOut = new double[x.rows()];
-            w2norm = norm2(w2);
-            w1norm = norm2(w1);
-        }
-
-        final TestSet test;
-
-        boolean finite() {
-            for (float f : z) if (!Float.isFinite(f)) return false;
-            return true;
-        }
-
-        void step() {
-            int n = y.length;
-            for (int i = 0; i < n; i++) c[i] = (float) (-y[i] * sigmoidNeg(y[i] * z[i]) / n);
-            x.multiplyTransposed(c, g);
-            double eta = cfg.lr(), lam = cfg.weightDecay(), decay = 1 - eta * lam;
-            int L = cfg.depth(), d = u.length;
-            if (L == 2) { // the paper's case, kept branch-free so the JIT vectorises it
-                for (int k = 0; k < d; k++) {
-                    double gk = 2 * eta * g[k], uk = u[k] * (decay - gk), vk = v[k] * (decay + gk);
-                    u[k] = uk;
-                    v[k] = vk;
-                    wf[k] = (float) ((uk - vk) * (uk + vk));
-                }
-            } else {
-                for (int k = 0; k < d; k++) {
-                    double gk = eta * L * g[k], uk = u[k], vk = v[k];
-                    uk = uk * decay - gk * Math.pow(uk, L - 1);
-                    vk = vk * decay + gk * Math.pow(vk, L - 1);
-                    u[k] = uk;
-                    v[k] = vk;
-                    wf[k] = (float) wOf(uk, vk, L);
-                }
-            }
-        }
-
-        /** u^L − v^L as (u − v)·Σ u^(L−1−j) v^j, which keeps its digits when u ≈ v (the whole kernel phase). */
-        static double wOf(double u, double v, int L) {
-            double s = 0, up = 1;
-            for (int j = 0; j < L; j++) {
-                s += up * Math.pow(v, L - 1 - j);
-                up *= u;
-            }
-            return (u - v) * s;
-        }
-
-        double[] evaluate(long step) {
-            int L = cfg.depth();
-            double normSq = 0, l1 = 0, l2sq = 0, dot2 = 0, dot1 = 0, onSupport = 0, disp = 0;
-            double scale = Math.exp(cfg.weightDecay() * cfg.lr() * step) / cfg.alpha(), bar = 1 / Math.sqrt(2.0 * u.length);
-            for (int k = 0; k < u.length; k++) {
-                double uk = u[k], vk = v[k], wk = L == 2 ? (uk - vk) * (uk + vk) : wOf(uk, vk, L);
-                w[k] = wk;
-                normSq += uk * uk + vk * vk;
-                l1 += Math.abs(wk);
-                l2sq += wk * wk;
-                dot2 += wk * w2[k];
-                dot1 += wk * w1[k];
-                if (k < support) onSupport += Math.abs(wk);
-                double du = scale * uk - bar, dv = scale * vk - bar;
-                disp += du * du + dv * dv;
-            }
-            for (int i = 0; i < y.length; i++) trainOut[i] = z[i];
-            test.outputs(w, testOut);
-            double l2 = Math.sqrt(l2sq), minMargin = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < y.length; i++) minMargin = Math.min(minMargin, y[i] * trainOut[i]);
-            double eta = cfg.lr(), lam = cfg.weightDecay();
-            return new double[] {
-                step, eta * step,
-                logisticLoss(y, trainOut), logisticLoss(yTest, testOut), accuracy(y, trainOut), accuracy(yTest, testOut),
-                Math.sqrt(normSq), cfg.alpha() * Math.exp(-lam * eta * step), transitionStep(cfg.alpha(), eta, lam),
-                l2 > 0 ? minMargin / l2 : Double.NaN, l1 > 0 ? minMargin / l1 : Double.NaN,
-                l2 > 0 ? dot2 / (l2 * w2norm) : Double.NaN, l2 > 0 ? dot1 / (l2 * w1norm) : Double.NaN,
-                agreement(testOut, outEarly), agreement(testOut, outLate),
-                l2 > 0 ? l1 / l2 : Double.NaN, support > 0 && l1 > 0 ? onSupport / l1 : Double.NaN,
-                Math.sqrt(disp)
-            };
-        }
     }
 
     static double norm2(double[] a) {

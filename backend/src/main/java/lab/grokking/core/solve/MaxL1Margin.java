@@ -3,27 +3,28 @@ package lab.grokking.core.solve;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import lab.grokking.core.linalg.Design;
 
 /**
  * Max-L1-margin predictor w₁*: the LP min ‖w‖₁ s.t. y_i⟨w,x_i⟩ ≥ 1, solved exactly by column generation.
  *
- * <p>The restricted master over a working set J of coordinates, with w = p − q (p, q ≥ 0), surplus e ≥ 0 and
- * big-M artificials s ≥ 0 (so every master is feasible from the all-artificial basis):
- * min Σ(p+q) + M·Σs s.t. Z_J(p − q) − e + s = 1, Z_ik = y_i x_ik. It is solved by a dense revised primal
- * simplex (explicit basis inverse, periodic refactorisation, Harris ratio test, Bland's rule after a run of
- * degenerate pivots). Its duals a price every column through r = Xᵀ(a⊙y); the most violated (|r_k| > 1)
- * enter J. At convergence a is dual feasible for the full LP (a ≥ 0, ‖Xᵀ(a⊙y)‖∞ ≤ 1) with Σa = ‖w‖₁.
- * An artificial left in the optimal basis means ‖w₁*‖₁ ≥ M or infeasibility; M grows until a cap, past
- * which the data is declared non-separable.
+ * <p>The restricted master over a working set J of coordinates, with w = p − q (p, q ≥ 0) and surplus e ≥ 0:
+ * min Σ(p+q) s.t. Z_J(p − q) − e = 1, Z_ik = y_i x_ik / max|x|. It is solved by a dense revised dual simplex
+ * (explicit basis inverse, periodic refactorisation, exact dual steepest edge, Harris ratio test) from the
+ * all-surplus basis, which is dual feasible (π = 0). The dual simplex suits this LP: the primal optimum is
+ * massively degenerate (most margins are tight, few coordinates nonzero), the dual much less so. Its duals a
+ * price every column through r = Xᵀ(a⊙y); the most violated (|r_k| > 1) enter J and the master is
+ * re-solved. At convergence a ≥ 0, ‖Xᵀ(a⊙y)‖∞ ≤ 1 and Σa = ‖w‖₁. A master without feasible point yields
+ * a Farkas ray u ≥ 0 with Z_Jᵀu = 0, Σu = 1, priced the same way; if no column breaks it, the data is not
+ * separable.
  */
 public final class MaxL1Margin {
     private MaxL1Margin() {}
 
     static boolean DEBUG = Boolean.getBoolean("l1debug");
     private static final double PRICING_TOL = 1e-9;   // |r_k| ≤ 1 + tol counts as dual feasible
-    private static final double M_START = 1e3, M_CAP = 1e9;   // in units where max|x_ik| = 1
+    static double NEAR = Double.parseDouble(System.getProperty("near", "0.9"));
+    private static final double FARKAS_TOL = 1e-9;    // |Z_kᵀu| ≤ tol (Σu = 1, |Z| ≤ 1) counts as Zᵀu = 0
 
     public static Solution solve(Design x, double[] y) { return solve(x, y, -1, -1); }
 
@@ -31,7 +32,7 @@ public final class MaxL1Margin {
     static Solution solve(Design x, double[] y, int initialColumns, int columnsPerRound) {
         Margins.validate(x, y);
         int n = x.rows(), d = x.cols();
-        int perRound = columnsPerRound > 0 ? columnsPerRound : Math.clamp(n / 2, 50, 200);
+        int perRound = columnsPerRound > 0 ? columnsPerRound : Math.clamp(n, 50, 256);
         int k0 = Math.min(d, initialColumns >= 0 ? Math.max(1, initialColumns) : Math.max(2 * n, 64));
 
         double[] xty = new double[d];
@@ -49,40 +50,43 @@ public final class MaxL1Margin {
         Simplex lp = new Simplex(n);
         List<Integer> jIndex = new ArrayList<>();
         addColumns(x, y, first, scale, buf, lp, jIndex, inJ);
-        double bigM = M_START;
-        int rounds = 0;
         double[] a = new double[n];
-        while (true) {
-            rounds++;
-            long tt = System.nanoTime(); int pv = lp.pivots;
-            lp.optimize(bigM);
-            if (DEBUG) System.err.printf("round %d M=%g |J|=%d pivots=%d (%.2fs) obj=%.12g art=%b%n", rounds, bigM, jIndex.size(), lp.pivots - pv, (System.nanoTime()-tt)/1e9, lp.objective(), lp.artificialInBasis());
-            double[] pi = lp.duals();
-            for (int i = 0; i < n; i++) a[i] = pi[i] / scale;
-            double[] r = Margins.weighted(x, y, a);
-            int[] enter = top(r, perRound, inJ, 1 + PRICING_TOL);
-            if (enter.length > 0) {
+        for (int rounds = 1; ; rounds++) {
+            long t0 = System.nanoTime();
+            int pivots0 = lp.pivots;
+            double[] ray = lp.solve();
+            if (DEBUG) System.err.printf("round %d |J|=%d pivots=%d (%.2fs) obj=%.12g infeasible=%b%n", rounds, jIndex.size(),
+                    lp.pivots - pivots0, (System.nanoTime() - t0) / 1e9, lp.objective(), ray != null);
+            if (ray != null) {
+                double[] r = Margins.weighted(x, y, ray);
+                for (int k = 0; k < d; k++) r[k] /= scale;
+                int[] enter = top(r, perRound, inJ, FARKAS_TOL);
+                if (enter.length == 0) {
+                    double maxR = 0;
+                    for (double v : r) maxR = Math.max(maxR, Math.abs(v));
+                    throw Margins.notSeparable("Farkas certificate u >= 0, sum u = 1, max_k |sum_i u_i y_i x_ik| / max|x| = " + maxR);
+                }
                 addColumns(x, y, enter, scale, buf, lp, jIndex, inJ);
                 continue;
             }
-            if (lp.artificialInBasis()) {
-                if (bigM >= M_CAP) throw Margins.notSeparable("no w with ||w||_1 < " + M_CAP / scale + " satisfies all margins (penalised LP keeps a violated margin)");
-                bigM *= 100;
-                continue;
-            }
-            break;
+            double[] pi = lp.duals();
+            for (int i = 0; i < n; i++) a[i] = pi[i] / scale;
+            double[] r = Margins.weighted(x, y, a);
+            if (top(r, 1, inJ, 1 + PRICING_TOL).length == 0) break;
+            // near-violators too: the master's duals are degenerate and would otherwise dodge them one round at a time
+            int[] enter = top(r, perRound, inJ, NEAR);
+            addColumns(x, y, enter, scale, buf, lp, jIndex, inJ);
         }
 
         lp.refactor();
         double[] pi = lp.refinedDuals();
         for (int i = 0; i < n; i++) a[i] = pi[i] / scale;
         double[] w = new double[d];
-        for (int rI = 0; rI < n; rI++) {
-            int v = lp.head[rI];
-            if (v < 2 * n) continue;
-            int j = (v - 2 * n) >> 1;
-            double val = lp.xB[rI] / scale;
-            w[jIndex.get(j)] += ((v - 2 * n) & 1) == 0 ? val : -val;
+        for (int r = 0; r < n; r++) {
+            int v = lp.head[r];
+            if (v < n) continue;
+            double val = lp.xB[r] / scale;
+            w[jIndex.get((v - n) >> 1)] += ((v - n) & 1) == 0 ? val : -val;
         }
         double l1 = 0;
         for (double v : w) l1 += Math.abs(v);
@@ -131,59 +135,49 @@ public final class MaxL1Margin {
     }
 
     /**
-     * Dense revised simplex for the restricted master. Variables: 0..n−1 surplus e_i (column −e_i, cost 0),
-     * n..2n−1 artificial s_i (+e_i, cost M), then for structural column j: p_j = 2n+2j (z_j, cost 1) and
-     * q_j = 2n+2j+1 (−z_j, cost 1). The master is massively primal degenerate (most margins are tight at
-     * the optimum), so the primal simplex runs on a randomly perturbed right-hand side; the exact rhs = 1 is
-     * then restored and the few resulting infeasibilities removed by the dual simplex.
+     * Dense revised dual simplex for the restricted master min cᵀx, Ax = 1, x ≥ 0. Variables: 0..n−1 surplus
+     * e_i (column −e_i, cost 0), then for structural column j: p_j = n+2j (z_j, cost 1), q_j = n+2j+1 (−z_j, cost 1).
      */
     private static final class Simplex {
-        private static final double PIVOT_TOL = 1e-9, FEAS_TOL = 1e-9, PERTURBATION = 1e-7;
+        private static final double PIVOT_TOL = 1e-9, FEAS_TOL = 1e-10, DUAL_TOL = 1e-11;
         final int n;
-        final List<double[]> cols = new ArrayList<>();
+        double[] zs = new double[0];   // column j of Z_J at zs[j·n .. j·n+n)
+        int m;
         final int[] head;
         int[] pos;
-        double[] xB, rhs;
+        double[] xB;
         double[][] binv;
         final double[] alpha, col;
-        final SplittableRandom rnd = new SplittableRandom(0x5eedL);
-        double bigM;
         int pivots, sinceRefactor;
 
         Simplex(int n) {
             this.n = n;
             head = new int[n];
-            pos = new int[2 * n];
-            Arrays.fill(pos, -1);
-            xB = new double[n];
-            rhs = new double[n];
+            pos = new int[n];
             alpha = new double[n];
             col = new double[n];
-            binv = new double[n][n];
-            for (int r = 0; r < n; r++) { head[r] = n + r; pos[n + r] = r; xB[r] = rhs[r] = 1; binv[r][r] = 1; }
         }
 
         void addColumn(double[] z) {
-            cols.add(z);
-            int v = 2 * n + 2 * (cols.size() - 1);
-            if (pos.length < v + 2) {
-                int old = pos.length;
-                pos = Arrays.copyOf(pos, Math.max(v + 2, 2 * old));
-                Arrays.fill(pos, old, pos.length, -1);
-            }
+            if (zs.length < (m + 1) * n) zs = Arrays.copyOf(zs, Math.max((m + 1) * n, 2 * zs.length));
+            System.arraycopy(z, 0, zs, m * n, n);
+            int v = n + 2 * m++;
+            if (pos.length < v + 2) pos = Arrays.copyOf(pos, Math.max(v + 2, 2 * pos.length));
         }
 
-        double cost(int v) { return v < n ? 0 : v < 2 * n ? bigM : 1; }
+        int vars() { return n + 2 * m; }
+
+        double cost(int v) { return v < n ? 0 : 1; }
 
         void column(int v, double[] out) {
-            if (v < 2 * n) {
+            if (v < n) {
                 Arrays.fill(out, 0);
-                out[v % n] = v < n ? -1 : 1;
+                out[v] = -1;
                 return;
             }
-            double[] z = cols.get((v - 2 * n) >> 1);
-            double sign = ((v - 2 * n) & 1) == 0 ? 1 : -1;
-            for (int i = 0; i < n; i++) out[i] = sign * z[i];
+            int o = ((v - n) >> 1) * n;
+            double sign = ((v - n) & 1) == 0 ? 1 : -1;
+            for (int i = 0; i < n; i++) out[i] = sign * zs[o + i];
         }
 
         double objective() {
@@ -192,37 +186,125 @@ public final class MaxL1Margin {
             return o;
         }
 
-        boolean artificialInBasis() {
-            for (int v : head) if (v >= n && v < 2 * n) return true;
-            return false;
-        }
-
-        /** Optimal basis of the master with the exact rhs = 1. */
-        void optimize(double m) {
-            bigM = m;
-            for (int attempt = 0; ; attempt++) {
-                if (attempt > 20) throw new IllegalStateException("L1 simplex: primal/dual phases do not settle");
-                perturb();
-                primal();
-                Arrays.fill(rhs, 1);
-                refactor();
-                dual();
-                if (entering(duals(), false) < 0) return;   // the dual simplex kept reduced costs ≥ −tol; confirm
-            }
-        }
-
-        /** rhs = 1 + B·ε, so every basic variable moves up by a distinct ε_r > 0. */
-        private void perturb() {
-            Arrays.fill(rhs, 1);
-            for (int r = 0; r < n; r++) {
-                column(head[r], col);
-                double eps = PERTURBATION * (1 + rnd.nextDouble());
-                for (int i = 0; i < n; i++) rhs[i] += eps * col[i];
-            }
+        /**
+         * Dual simplex from the all-surplus basis. Returns null at the optimum, or a Farkas ray u ≥ 0, Σu = 1,
+         * with |Z_jᵀu| ≲ tol for all j ∈ J, when the master has no feasible point.
+         */
+        double[] solve() {
+            Arrays.fill(pos, 0, vars(), -1);
+            for (int r = 0; r < n; r++) { head[r] = r; pos[r] = r; }
             refactor();
+            int vars = vars();
+            double[] rowA = new double[vars], dj = new double[vars];
+            reducedCosts(dj);
+            while (true) {
+                if (sinceRefactor >= 100) { refactor(); reducedCosts(dj); }
+                // leaving row: exact dual steepest edge, max x_r² / ‖e_rᵀB⁻¹‖²
+                int leave = -1;
+                double best = 0;
+                for (int r = 0; r < n; r++) {
+                    if (xB[r] >= -FEAS_TOL) continue;
+                    double score = xB[r] * xB[r] / dot(binv[r], 0, binv[r], n);
+                    if (score > best) { best = score; leave = r; }
+                }
+                if (leave < 0) {
+                    if (sinceRefactor == 0) return null;
+                    refactor();   // confirm feasibility on a fresh factorisation
+                    reducedCosts(dj);
+                    continue;
+                }
+                double[] rho = binv[leave];
+                double tol = DUAL_TOL * (1 + dMax);
+                // pivot row ρ·A_v; Harris pass 1 bounds the dual step with relaxed reduced costs
+                double tMax = Double.POSITIVE_INFINITY;
+                for (int v = 0; v < vars; v++) {
+                    if (pos[v] >= 0) { rowA[v] = 0; continue; }
+                    double arv;
+                    if (v < n) arv = -rho[v];
+                    else if (((v - n) & 1) == 0) { arv = dot(rho, (v - n) / 2 * n); rowA[v + 1] = -arv; }
+                    else arv = rowA[v];
+                    rowA[v] = arv;
+                    if (arv < -PIVOT_TOL) tMax = Math.min(tMax, (Math.max(dj[v], 0) + tol) / -arv);
+                }
+                if (tMax == Double.POSITIVE_INFINITY) {   // x_r = ρ·1 < 0 while ρ·A ≥ 0: no feasible point
+                    double[] u = new double[n];
+                    double sum = 0;
+                    for (int i = 0; i < n; i++) { u[i] = Math.max(0, -rho[i]); sum += u[i]; }
+                    for (int i = 0; i < n; i++) u[i] /= sum;
+                    return u;
+                }
+                // pass 2: the largest pivot among ratios within the bound
+                int enter = -1;
+                double bestA = 0;
+                for (int v = 0; v < vars; v++)
+                    if (rowA[v] < -PIVOT_TOL && Math.max(dj[v], 0) / -rowA[v] <= tMax && -rowA[v] > bestA) { bestA = -rowA[v]; enter = v; }
+                double step = Math.max(dj[enter], 0) / bestA;
+                for (int v = 0; v < vars; v++) if (rowA[v] != 0) dj[v] += step * rowA[v];
+                dj[head[leave]] = step;
+                dj[enter] = 0;
+                column(enter, col);
+                for (int r = 0; r < n; r++) alpha[r] = dot(binv[r], 0, col, n);
+                pivot(leave, enter, xB[leave] / alpha[leave]);
+            }
         }
 
-        /** Rebuilds B⁻¹ from scratch and x_B = B⁻¹·rhs with one refinement step. */
+        private double dMax;
+
+        /** d_v = c_v − πᵀA_v for every variable (0 for basic ones). */
+        private void reducedCosts(double[] dj) {
+            double[] pi = duals();
+            dMax = 0;
+            for (double p : pi) dMax = Math.max(dMax, Math.abs(p));
+            for (int v = 0; v < n; v++) dj[v] = pos[v] >= 0 ? 0 : pi[v];
+            for (int j = 0; j < m; j++) {
+                int v = n + 2 * j;
+                double t = dot(pi, j * n);
+                dj[v] = pos[v] >= 0 ? 0 : 1 - t;
+                dj[v + 1] = pos[v + 1] >= 0 ? 0 : 1 + t;
+            }
+        }
+
+        /** vec·z_j where z_j starts at offset in the column store. */
+        private double dot(double[] vec, int offset) { return dot(vec, 0, zs, offset, n); }
+
+        private static double dot(double[] a, int ao, double[] b, int n) { return dot(a, ao, b, 0, n); }
+
+        /** Four accumulators: independent chains run about 3× faster than one. */
+        private static double dot(double[] a, int ao, double[] b, int bo, int n) {
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int i = 0;
+            for (; i + 3 < n; i += 4) {
+                s0 += a[ao + i] * b[bo + i];
+                s1 += a[ao + i + 1] * b[bo + i + 1];
+                s2 += a[ao + i + 2] * b[bo + i + 2];
+                s3 += a[ao + i + 3] * b[bo + i + 3];
+            }
+            for (; i < n; i++) s0 += a[ao + i] * b[bo + i];
+            return (s0 + s1) + (s2 + s3);
+        }
+
+        /** Basis change: enter replaces the basic variable of row leave; alpha = B⁻¹A_enter. */
+        private void pivot(int leave, int enter, double theta) {
+            for (int r = 0; r < n; r++) xB[r] -= theta * alpha[r];
+            xB[leave] = theta;
+            double[] bl = binv[leave];
+            double inv = 1 / alpha[leave];
+            for (int i = 0; i < n; i++) bl[i] *= inv;
+            for (int r = 0; r < n; r++) {
+                double f = alpha[r];
+                if (r == leave || f == 0) continue;
+                double[] br = binv[r];
+                for (int i = 0; i < n; i++) br[i] -= f * bl[i];
+            }
+            pos[head[leave]] = -1;
+            head[leave] = enter;
+            pos[enter] = leave;
+            sinceRefactor++;
+            if (DEBUG && pivots % 1000 == 0) System.err.printf("  pivot %d obj=%.12g theta=%g%n", pivots, objective(), theta);
+            if (++pivots > 1_000_000) throw new IllegalStateException("L1 simplex exceeded " + pivots + " pivots");
+        }
+
+        /** Rebuilds B⁻¹ from scratch and x_B = B⁻¹·1 with one refinement step. */
         void refactor() {
             double[][] b = new double[n][n];
             for (int r = 0; r < n; r++) {
@@ -234,10 +316,12 @@ public final class MaxL1Margin {
             double[][] inv = DenseAlgebra.invert(copy);
             if (inv == null) throw new IllegalStateException("L1 simplex basis became singular");
             binv = inv;
-            xB = multiply(binv, rhs);
+            double[] one = new double[n];
+            Arrays.fill(one, 1);
+            xB = multiply(binv, one);
             double[] res = new double[n];
             for (int i = 0; i < n; i++) {
-                double s = rhs[i];
+                double s = 1;
                 for (int r = 0; r < n; r++) s -= b[i][r] * xB[r];
                 res[i] = s;
             }
@@ -284,157 +368,6 @@ public final class MaxL1Margin {
                 for (int i = 0; i < n; i++) pi[i] += res[r] * br[i];
             }
             return pi;
-        }
-
-        private static double tolerance(double[] pi) {
-            double piMax = 0;
-            for (double p : pi) piMax = Math.max(piMax, Math.abs(p));
-            return 1e-11 * (1 + piMax);
-        }
-
-        /** Entering variable with negative reduced cost: most negative (Dantzig) or lowest index (Bland); −1 if none. */
-        private int entering(double[] pi, boolean bland) {
-            double tol = tolerance(pi);
-            int enter = -1;
-            double best = -tol;
-            for (int v = 0; v < 2 * n; v++) {
-                if (pos[v] >= 0) continue;
-                double dj = v < n ? pi[v] : bigM - pi[v - n];
-                if (dj < best) { best = dj; enter = v; if (bland) return enter; }
-            }
-            for (int j = 0; j < cols.size(); j++) {
-                int v = 2 * n + 2 * j;
-                if (pos[v] >= 0 && pos[v + 1] >= 0) continue;
-                double[] z = cols.get(j);
-                double t = 0;
-                for (int i = 0; i < n; i++) t += pi[i] * z[i];
-                if (pos[v] < 0 && 1 - t < best) { best = 1 - t; enter = v; if (bland) return enter; }
-                if (pos[v + 1] < 0 && 1 + t < best) { best = 1 + t; enter = v + 1; if (bland) return enter; }
-            }
-            return enter;
-        }
-
-        /** Basis change: enter replaces the basic variable of row leave; alpha = B⁻¹A_enter. */
-        private void pivot(int leave, int enter, double theta) {
-            for (int r = 0; r < n; r++) xB[r] -= theta * alpha[r];
-            xB[leave] = theta;
-            double[] bl = binv[leave];
-            double inv = 1 / alpha[leave];
-            for (int i = 0; i < n; i++) bl[i] *= inv;
-            for (int r = 0; r < n; r++) {
-                double f = alpha[r];
-                if (r == leave || f == 0) continue;
-                double[] br = binv[r];
-                for (int i = 0; i < n; i++) br[i] -= f * bl[i];
-            }
-            pos[head[leave]] = -1;
-            head[leave] = enter;
-            pos[enter] = leave;
-            sinceRefactor++;
-            if (++pivots > 500_000 + 100 * (2 * n + 2 * cols.size())) throw new IllegalStateException("L1 simplex exceeded " + pivots + " pivots");
-        }
-
-        private void loadAlpha(int enter) {
-            column(enter, col);
-            for (int r = 0; r < n; r++) {
-                double s = 0;
-                double[] br = binv[r];
-                for (int i = 0; i < n; i++) s += br[i] * col[i];
-                alpha[r] = s;
-            }
-        }
-
-        /** Primal simplex from a primal feasible basis; returns on a fresh factorisation with no entering variable. */
-        private void primal() {
-            int degenerate = 0;
-            boolean bland = false;
-            while (true) {
-                if (sinceRefactor >= 100) refactor();
-                int enter = entering(duals(), bland);
-                if (enter < 0) {
-                    if (sinceRefactor == 0) return;
-                    refactor();   // confirm optimality on a fresh factorisation
-                    continue;
-                }
-                loadAlpha(enter);
-                int leave = bland ? blandRatio() : harrisRatio();
-                if (leave < 0) throw new IllegalStateException("L1 restricted master unbounded (cannot happen: costs are nonnegative)");
-                double theta = Math.max(0, xB[leave] / alpha[leave]);
-                pivot(leave, enter, theta);
-                if (DEBUG && pivots % 2000 == 0) System.err.printf("  pivot %d obj=%.12g bland=%b deg=%d theta=%g%n", pivots, objective(), bland, degenerate, theta);
-                if (theta <= 1e-12) { if (++degenerate > 50) bland = true; }
-                else { degenerate = 0; bland = false; }
-            }
-        }
-
-        /** Dual simplex from a dual feasible basis to primal feasibility (x_B ≥ −tol), ending on a fresh factorisation. */
-        private void dual() {
-            while (true) {
-                if (sinceRefactor >= 100) refactor();
-                int leave = 0;
-                for (int r = 1; r < n; r++) if (xB[r] < xB[leave]) leave = r;
-                if (xB[leave] >= -FEAS_TOL) {
-                    if (sinceRefactor == 0) return;
-                    refactor();
-                    continue;
-                }
-                double[] pi = duals(), rho = binv[leave];
-                double tol = tolerance(pi);
-                // Harris pass 1: largest step keeping all reduced costs ≥ −tol
-                double tMax = Double.POSITIVE_INFINITY;
-                for (int v = 0, vars = 2 * n + 2 * cols.size(); v < vars; v++) {
-                    if (pos[v] >= 0) continue;
-                    double a = rowEntry(rho, v);
-                    if (a < -PIVOT_TOL) tMax = Math.min(tMax, (Math.max(reducedCost(pi, v), 0) + tol) / -a);
-                }
-                if (tMax == Double.POSITIVE_INFINITY) throw new IllegalStateException("L1 restricted master infeasible (cannot happen: artificials)");
-                int enter = -1;
-                double bestA = 0;
-                for (int v = 0, vars = 2 * n + 2 * cols.size(); v < vars; v++) {
-                    if (pos[v] >= 0) continue;
-                    double a = rowEntry(rho, v);
-                    if (a < -PIVOT_TOL && Math.max(reducedCost(pi, v), 0) / -a <= tMax && -a > bestA) { bestA = -a; enter = v; }
-                }
-                loadAlpha(enter);
-                pivot(leave, enter, xB[leave] / alpha[leave]);
-            }
-        }
-
-        /** (vec·A_v). */
-        private double rowEntry(double[] vec, int v) {
-            if (v < n) return -vec[v];
-            if (v < 2 * n) return vec[v - n];
-            double[] z = cols.get((v - 2 * n) >> 1);
-            double t = 0;
-            for (int i = 0; i < n; i++) t += vec[i] * z[i];
-            return ((v - 2 * n) & 1) == 0 ? t : -t;
-        }
-
-        private double reducedCost(double[] pi, int v) { return cost(v) - rowEntry(pi, v); }
-
-        /** Harris two-pass ratio test: among near-minimal ratios take the largest pivot. */
-        private int harrisRatio() {
-            double thetaMax = Double.POSITIVE_INFINITY;
-            for (int r = 0; r < n; r++) if (alpha[r] > PIVOT_TOL) thetaMax = Math.min(thetaMax, (Math.max(xB[r], 0) + FEAS_TOL) / alpha[r]);
-            int leave = -1;
-            for (int r = 0; r < n; r++)
-                if (alpha[r] > PIVOT_TOL && Math.max(xB[r], 0) / alpha[r] <= thetaMax && (leave < 0 || alpha[r] > alpha[leave])) leave = r;
-            return leave;
-        }
-
-        /** Textbook minimum ratio, ties to the smallest variable index (Bland). */
-        private int blandRatio() {
-            int leave = -1;
-            double best = Double.POSITIVE_INFINITY;
-            for (int r = 0; r < n; r++) {
-                if (alpha[r] <= PIVOT_TOL) continue;
-                double ratio = Math.max(xB[r], 0) / alpha[r];
-                if (leave < 0 || ratio < best - 1e-12 || (ratio <= best + 1e-12 && head[r] < head[leave])) {
-                    best = Math.min(best, ratio);
-                    leave = r;
-                }
-            }
-            return leave;
         }
     }
 }

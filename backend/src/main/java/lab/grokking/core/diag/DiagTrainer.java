@@ -1,0 +1,80 @@
+package lab.grokking.core.diag;
+
+import java.util.Arrays;
+import lab.grokking.core.linalg.Design;
+
+/**
+ * GD state of the diagonal net and its update θ ← θ − η(∇𝓛(θ) + λθ) on the mean logistic loss.
+ * A step is two products with X (float32 kernels) and one O(d) pass over the double parameters.
+ */
+public final class DiagTrainer {
+    private final DiagConfig cfg;
+    private final Design x;
+    private final double[] y;
+    final double[] u, v;
+    /** w as float32, input of the forward product; its padding stays 0. */
+    private final float[] wf, c, g;
+    /** Training outputs f(x_i) of the current w, set by {@link #forward()}. */
+    final float[] z;
+
+    public DiagTrainer(DiagConfig cfg, Design x, double[] y) {
+        this.cfg = cfg;
+        this.x = x;
+        this.y = y;
+        int d = x.cols();
+        u = new double[d];
+        v = new double[d];
+        Arrays.fill(u, cfg.alpha() / Math.sqrt(2.0 * d)); // ‖θ(0)‖ = α and w = 0
+        Arrays.fill(v, cfg.alpha() / Math.sqrt(2.0 * d));
+        wf = new float[x.paddedCols()];
+        g = new float[x.paddedCols()];
+        z = new float[x.rows()];
+        c = new float[x.rows()];
+    }
+
+    /** z = X·w. */
+    public void forward() { x.multiply(wf, z); }
+
+    /** True unless an output overflowed (divergence). */
+    public boolean finite() {
+        for (float f : z) if (!Float.isFinite(f)) return false;
+        return true;
+    }
+
+    /** One GD step from the outputs of the last {@link #forward()}. */
+    public void step() {
+        int n = y.length;
+        for (int i = 0; i < n; i++) c[i] = (float) (-y[i] * DiagTask.sigmoidNeg(y[i] * z[i]) / n); // ∂𝓛/∂f_i
+        x.multiplyTransposed(c, g); // ∇_w 𝓛
+        double eta = cfg.lr(), decay = 1 - eta * cfg.weightDecay();
+        int L = cfg.depth(), d = u.length;
+        if (L == 2) { // the paper's case, kept branch-free so the JIT vectorises it
+            for (int k = 0; k < d; k++) {
+                double gk = 2 * eta * g[k], uk = u[k] * (decay - gk), vk = v[k] * (decay + gk);
+                u[k] = uk;
+                v[k] = vk;
+                wf[k] = (float) ((uk - vk) * (uk + vk));
+            }
+        } else {
+            for (int k = 0; k < d; k++) {
+                double gk = eta * L * g[k], uk = u[k], vk = v[k];
+                uk = uk * decay - gk * Math.pow(uk, L - 1);
+                vk = vk * decay + gk * Math.pow(vk, L - 1);
+                u[k] = uk;
+                v[k] = vk;
+                wf[k] = (float) wOf(uk, vk, L);
+            }
+        }
+    }
+
+    /** u^L − v^L as (u − v)·Σ u^(L−1−j) v^j, which keeps its digits when u ≈ v (the whole kernel phase). */
+    static double wOf(double u, double v, int L) {
+        if (L == 2) return (u - v) * (u + v);
+        double s = 0, up = 1;
+        for (int j = 0; j < L; j++) {
+            s += up * Math.pow(v, L - 1 - j);
+            up *= u;
+        }
+        return (u - v) * s;
+    }
+}
