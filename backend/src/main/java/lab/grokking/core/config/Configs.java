@@ -3,7 +3,6 @@ package lab.grokking.core.config;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -54,7 +53,14 @@ public final class Configs {
         JsonNode task = doc.get("task");
         if (task == null || !task.isTextual()) throw new ConfigException("task", "required, one of " + Tasks.names());
         Class<? extends RunConfig> type = Tasks.configType(task.asText());
-        ObjectNode merged = merge(Tasks.defaults(task.asText()), doc);
+        ObjectNode defaults = Tasks.defaults(task.asText());
+        ObjectNode merged = merge(defaults, doc);
+        // a tree carries no field name into Jackson's int-overflow error, so check int ranges here
+        defaults.fieldNames().forEachRemaining(f -> {
+            JsonNode v = merged.get(f);
+            if (defaults.get(f).isInt() && v.isIntegralNumber() && !v.canConvertToInt())
+                throw new ConfigException(f, "expected int, got " + v.asText() + " (beyond " + Integer.MAX_VALUE + ")");
+        });
         RunConfig cfg;
         try {
             cfg = JSON.treeToValue(merged, type);
@@ -107,8 +113,6 @@ public final class Configs {
             return new ConfigException(path(f), "expected " + f.getTargetType().getSimpleName() + ", got " + f.getValue());
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty())
             return new ConfigException(path(m), "expected " + (m.getTargetType() == null ? "a different type" : m.getTargetType().getSimpleName()) + ": " + firstLine(m.getOriginalMessage()));
-        if (e instanceof InputCoercionException c && c.getProcessor() instanceof JsonParser p && p.currentName() != null)
-            return new ConfigException(p.currentName(), "expected " + c.getTargetType().getSimpleName() + ": " + firstLine(c.getOriginalMessage()));
         String msg = firstLine(e.getOriginalMessage());
         if (msg.contains("NaN") || msg.contains("Infinity") || msg.contains("non-standard"))
             msg = "NaN and Infinity are not numbers in JSON: " + msg;

@@ -41,7 +41,7 @@ public record DiagConfig(String task, String data, int d, int n, int nTest, int 
                 .range("weightDecay", weightDecay, 0, false, 10).range("steps", steps, 1, 1_000_000_000)
                 .range("evalPerDecade", evalPerDecade, 1, 1000).range("seed", seed, 0, (1L << 53) - 1);
         if (sparse()) {
-            c.range("k", k, 1, Math.min(Math.max(d, 1), 10_001));
+            if (d >= 1) c.range("k", k, 1, Math.min(d, 10_001));
             if (k % 2 == 0) c.fail("k", "must be odd so that sign⟨w*, x⟩ is never 0, got " + k);
         } else {
             c.range("gamma", gamma, 0, false, 1e6);

@@ -2,14 +2,23 @@ package lab.grokking.core.linalg;
 
 /**
  * Float32 product kernels. Every implementation sums in the same order, so results are bit-identical
- * with or without SIMD: row sums go into 16 partials by column index mod 16 (then added 0..15 in
- * order); column sums run over rows in order. No FMA, since fused rounding would differ.
- * Sign data is bit-packed by row: bit (k mod 64) of word k/64 is 1 for +1 and 0 for −1, and a ±1 entry
- * multiplies by flipping the sign bit (exact). Arrays are padded to a multiple of 64 columns with zero
- * weights.
+ * with or without SIMD and for any thread count. No FMA, since fused rounding would differ.
+ * <p>Dense: row sums go into 16 partials by column index mod 16 (then added 0..15 in order); column sums
+ * run over rows in order.
+ * <p>Sign (±1) products {@link #signSum} use a {@link SignDesign} layout: "blocks" of 8 outputs (rows for
+ * X·w, columns for Xᵀ·c), and for each output the ±1 entries along the summed index m (columns for X·w,
+ * rows for Xᵀ·c) in 30-bit chunks, bit m mod 30 of int [(block·Q + m/30)·8 + lane] set for +1, Q = ⌈inner/30⌉.
+ * The summed index is taken in groups of 3 (m = 3g, 3g+1, 3g+2); a group's value is
+ * (±v[3g] ± v[3g+1]) ± v[3g+2] (terms at m ≥ inner omitted; ±v by flipping the sign bit, exact). Group
+ * values are added in order g = 0, 1, … to a sum starting at +0, in chunks of {@link #CHUNK_GROUPS} groups;
+ * the output is the first chunk's sum plus each following chunk's sum, in order. The vector kernels look
+ * a group's value up with one permute of the 8-entry group table (no data-dependent gathers).
  */
 public abstract class Kernels {
     public static final int PARTIALS = 16;
+    /** Groups of 3 summed indices per chunk of a sign sum (a multiple of 10 = 30-bit chunk ints). */
+    public static final int CHUNK_GROUPS = 500;
+    static final int CHUNK_INTS = CHUNK_GROUPS / 10;
 
     private static final Kernels INSTANCE = pick();
 
@@ -30,11 +39,11 @@ public abstract class Kernels {
     /** Name for provenance and benchmarks. */
     public abstract String name();
 
-    /** out[i] = Σ_k s_ik·w[k], s = ±1 from bits; rows [from, to). */
-    public abstract void signMultiply(long[] bits, int wordsPerRow, int from, int to, float[] w, float[] out);
-
-    /** out[k] = Σ_i c[i]·s_ik for columns in words [wordFrom, wordTo), rows [0, rows). */
-    public abstract void signMultiplyTransposed(long[] bits, int wordsPerRow, int rows, int wordFrom, int wordTo, float[] c, float[] out);
+    /**
+     * out[8b + l] = Σ_{m < inner} s(b, l, m)·v[m] for blocks b in [from, to) and lanes l with 8b + l &lt; out.length;
+     * s = ±1 from the layout idx (see the class comment), summed in the documented order.
+     */
+    public abstract void signSum(int[] idx, int inner, int from, int to, float[] v, float[] out);
 
     /** out[i] = Σ_k x[i·cols + k]·w[k] for rows [from, to); cols must be a multiple of 16. */
     public abstract void denseMultiply(float[] x, int cols, int from, int to, float[] w, float[] out);

@@ -6,27 +6,29 @@ final class ScalarKernels extends Kernels {
 
     @Override public String name() { return "scalar"; }
 
-    @Override
-    public void signMultiply(long[] bits, int wordsPerRow, int from, int to, float[] w, float[] out) {
-        float[] p = new float[PARTIALS];
-        for (int i = from; i < to; i++) {
-            java.util.Arrays.fill(p, 0f);
-            int base = i * wordsPerRow;
-            for (int wd = 0; wd < wordsPerRow; wd++) {
-                long word = bits[base + wd];
-                for (int b = 0; b < 64; b++) p[b & (PARTIALS - 1)] += (word >>> b & 1L) != 0 ? w[wd * 64 + b] : -w[wd * 64 + b];
+    /** T[(g - g0)·8 + b] = (±v[3g] ± v[3g+1]) ± v[3g+2], bit j of b set for +v[3g+j]; terms at m ≥ inner omitted. */
+    static void groupTables(float[] v, int inner, int g0, int g1, float[] t) {
+        for (int g = g0; g < g1; g++) for (int b = 0; b < 8; b++) {
+            float s = 0f;
+            for (int j = 0, m = 3 * g; j < 3 && m < inner; j++, m++) {
+                float term = (b >>> j & 1) != 0 ? v[m] : -v[m];
+                s = j == 0 ? term : s + term;
             }
-            out[i] = reduce(p);
+            t[(g - g0) * 8 + b] = s;
         }
     }
 
     @Override
-    public void signMultiplyTransposed(long[] bits, int wordsPerRow, int rows, int wordFrom, int wordTo, float[] c, float[] out) {
-        for (int wd = wordFrom; wd < wordTo; wd++) {
-            for (int b = 0; b < 64; b++) {
+    public void signSum(int[] idx, int inner, int from, int to, float[] v, float[] out) {
+        int groups = (inner + 2) / 3, q = (inner + 29) / 30;
+        float[] t = new float[Math.min(groups, CHUNK_GROUPS) * 8];
+        for (int c0 = 0; c0 < q; c0 += CHUNK_INTS) {
+            int c1 = Math.min(q, c0 + CHUNK_INTS), g0 = c0 * 10, g1 = Math.min(groups, c1 * 10);
+            groupTables(v, inner, g0, g1, t);
+            for (int b = from; b < to; b++) for (int l = 0; l < 8 && 8 * b + l < out.length; l++) {
                 float s = 0f;
-                for (int i = 0; i < rows; i++) s += (bits[i * wordsPerRow + wd] >>> b & 1L) != 0 ? c[i] : -c[i];
-                out[wd * 64 + b] = s;
+                for (int g = g0; g < g1; g++) s += t[(g - g0) * 8 + (idx[(b * q + g / 10) * 8 + l] >>> 3 * (g % 10) & 7)];
+                out[8 * b + l] = c0 == 0 ? s : out[8 * b + l] + s;
             }
         }
     }

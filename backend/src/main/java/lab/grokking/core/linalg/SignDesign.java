@@ -4,6 +4,8 @@ package lab.grokking.core.linalg;
 public final class SignDesign implements Design {
     private final int rows, cols, wordsPerRow;
     private final long[] bits;
+    /** Lazily built {@link Kernels#signSum} layouts: rows (for X·w) and columns (for Xᵀ·c) in 30-bit chunks. */
+    private volatile int[] rowLayout, colLayout;
 
     /** bits: rows × ceil(cols/64) words; bit (k mod 64) of word k/64 set means +1; padding bits must be 0. */
     public SignDesign(int rows, int cols, long[] bits) {
@@ -28,6 +30,50 @@ public final class SignDesign implements Design {
 
     long[] bits() { return bits; }
 
+    /** Blocks of 8 rows; int [(b·Q + q)·8 + l] holds bits 30q..30q+29 of row 8b + l, Q = ⌈cols/30⌉. */
+    int[] rowLayout() {
+        int[] r = rowLayout;
+        if (r == null) rowLayout = r = buildRowLayout();
+        return r;
+    }
+
+    /** Blocks of 8 columns; int [(b·Q + q)·8 + l] bit j is entry (30q + j, 8b + l), Q = ⌈rows/30⌉. */
+    int[] colLayout() {
+        int[] r = colLayout;
+        if (r == null) colLayout = r = buildColLayout();
+        return r;
+    }
+
+    private int[] buildRowLayout() {
+        int q = (cols + 29) / 30;
+        int[] out = new int[(rows + 7) / 8 * q * 8];
+        for (int i = 0; i < rows; i++) {
+            int base = i * wordsPerRow, o = (i >>> 3) * q * 8 + (i & 7);
+            for (int c = 0; c < q; c++, o += 8) {
+                int pos = 30 * c, wd = pos >>> 6, off = pos & 63;
+                long x = bits[base + wd] >>> off;
+                if (off > 34 && wd + 1 < wordsPerRow) x |= bits[base + wd + 1] << (64 - off);
+                out[o] = (int) x & 0x3FFFFFFF;
+            }
+        }
+        return out;
+    }
+
+    private int[] buildColLayout() {
+        int q = (rows + 29) / 30;
+        int[] out = new int[wordsPerRow * 8 * q * 8];
+        for (int i = 0; i < rows; i++) {
+            int bit = 1 << (i % 30), qi = i / 30;
+            for (int wd = 0; wd < wordsPerRow; wd++) {
+                for (long x = bits[i * wordsPerRow + wd]; x != 0; x &= x - 1) {
+                    int k = (wd << 6) + Long.numberOfTrailingZeros(x);
+                    out[((k >>> 3) * q + qi) * 8 + (k & 7)] |= bit;
+                }
+            }
+        }
+        return out;
+    }
+
     @Override public int rows() { return rows; }
     @Override public int cols() { return cols; }
     @Override public int paddedCols() { return wordsPerRow << 6; }
@@ -35,11 +81,13 @@ public final class SignDesign implements Design {
     public boolean positive(int i, int k) { return (bits[i * wordsPerRow + (k >>> 6)] >>> (k & 63) & 1L) != 0; }
 
     @Override public void multiply(float[] w, float[] out) {
-        Workers.forRange(rows, 8, (from, to) -> Kernels.get().signMultiply(bits, wordsPerRow, from, to, w, out));
+        int[] idx = rowLayout();
+        Workers.forRange((rows + 7) / 8, 2, (from, to) -> Kernels.get().signSum(idx, cols, from, to, w, out));
     }
 
     @Override public void multiplyTransposed(float[] c, float[] out) {
-        Workers.forRange(wordsPerRow, 64, (from, to) -> Kernels.get().signMultiplyTransposed(bits, wordsPerRow, rows, from, to, c, out));
+        int[] idx = colLayout();
+        Workers.forRange(wordsPerRow * 8, 512, (from, to) -> Kernels.get().signSum(idx, rows, from, to, c, out));
     }
 
     @Override public void row(int i, double[] out) {

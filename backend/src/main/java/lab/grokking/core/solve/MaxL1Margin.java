@@ -21,43 +21,36 @@ import lab.grokking.core.linalg.Design;
 public final class MaxL1Margin {
     private MaxL1Margin() {}
 
-    static boolean DEBUG = Boolean.getBoolean("l1debug");
+    static final boolean DBG = Boolean.getBoolean("l1debug");
     private static final double PRICING_TOL = 1e-9;   // |r_k| ≤ 1 + tol counts as dual feasible
-    static double NEAR = Double.parseDouble(System.getProperty("near", "0.9"));
     private static final double FARKAS_TOL = 1e-9;    // |Z_kᵀu| ≤ tol (Σu = 1, |Z| ≤ 1) counts as Zᵀu = 0
+    private static final double NEAR = 0.9;           // columns with |r_k| > NEAR join J along with the violators
 
     public static Solution solve(Design x, double[] y) { return solve(x, y, -1, -1); }
 
-    /** initialColumns / columnsPerRound: working-set sizes (negative: defaults); initialColumns = cols() solves the full LP. */
+    /** initialColumns / columnsPerRound: working-set sizes (≤ 0: defaults); initialColumns = cols() solves the full LP at once. */
     static Solution solve(Design x, double[] y, int initialColumns, int columnsPerRound) {
         Margins.validate(x, y);
         int n = x.rows(), d = x.cols();
         int perRound = columnsPerRound > 0 ? columnsPerRound : Math.clamp(n, 50, 256);
-        int k0 = Math.min(d, initialColumns >= 0 ? Math.max(1, initialColumns) : Math.max(2 * n, 64));
+        int k0 = Math.min(d, initialColumns > 0 ? initialColumns : Math.max(4 * n, 64));
 
-        double[] xty = new double[d];
+        double[] xty = new double[d], buf = new double[d];
         x.multiplyTransposed(y, xty);
         boolean[] inJ = new boolean[d];
+        double[] maxAbs = {0};
         int[] first = top(xty, k0, inJ, -1);
-        double scale = 0;
-        double[] buf = new double[d];
-        for (int i = 0; i < n; i++) {
-            x.row(i, buf);
-            for (int k = 0; k < d; k++) scale = Math.max(scale, Math.abs(buf[k]));
-        }
+        double[][] firstCols = columns(x, y, first, buf, maxAbs);
+        double scale = maxAbs[0];
         if (!(scale > 0)) throw Margins.notSeparable("every sample is the zero vector");
 
         Simplex lp = new Simplex(n);
         List<Integer> jIndex = new ArrayList<>();
-        addColumns(x, y, first, scale, buf, lp, jIndex, inJ);
+        add(lp, first, firstCols, scale, jIndex, inJ);
         double[] a = new double[n];
-        for (int rounds = 1; ; rounds++) {
-            long t0 = System.nanoTime();
-            int pivots0 = lp.pivots;
+        while (true) {
             double[] ray = lp.solve();
-            if (DEBUG) System.err.printf("round %d |J|=%d pivots=%d (%.2fs) obj=%.12g infeasible=%b%n", rounds, jIndex.size(),
-                    lp.pivots - pivots0, (System.nanoTime() - t0) / 1e9, lp.objective(), ray != null);
-            if (ray != null) {
+            if (ray != null) {   // master infeasible: a column that breaks the Farkas ray may restore feasibility
                 double[] r = Margins.weighted(x, y, ray);
                 for (int k = 0; k < d; k++) r[k] /= scale;
                 int[] enter = top(r, perRound, inJ, FARKAS_TOL);
@@ -66,7 +59,7 @@ public final class MaxL1Margin {
                     for (double v : r) maxR = Math.max(maxR, Math.abs(v));
                     throw Margins.notSeparable("Farkas certificate u >= 0, sum u = 1, max_k |sum_i u_i y_i x_ik| / max|x| = " + maxR);
                 }
-                addColumns(x, y, enter, scale, buf, lp, jIndex, inJ);
+                add(lp, enter, columns(x, y, enter, buf, null), scale, jIndex, inJ);
                 continue;
             }
             double[] pi = lp.duals();
@@ -75,7 +68,7 @@ public final class MaxL1Margin {
             if (top(r, 1, inJ, 1 + PRICING_TOL).length == 0) break;
             // near-violators too: the master's duals are degenerate and would otherwise dodge them one round at a time
             int[] enter = top(r, perRound, inJ, NEAR);
-            addColumns(x, y, enter, scale, buf, lp, jIndex, inJ);
+            add(lp, enter, columns(x, y, enter, buf, null), scale, jIndex, inJ);
         }
 
         lp.refactor();
@@ -99,15 +92,21 @@ public final class MaxL1Margin {
         return new Solution(w, a, c);
     }
 
-    /** Copies columns ks of Z = diag(y)·X / scale into the master. */
-    private static void addColumns(Design x, double[] y, int[] ks, double scale, double[] buf, Simplex lp, List<Integer> jIndex, boolean[] inJ) {
+    /** Columns ks of Z = diag(y)·X (one pass over the rows); maxAbs, if given, receives max|x_ik| over all of X. */
+    private static double[][] columns(Design x, double[] y, int[] ks, double[] buf, double[] maxAbs) {
         int n = x.rows();
         double[][] cols = new double[ks.length][n];
         for (int i = 0; i < n; i++) {
             x.row(i, buf);
-            for (int j = 0; j < ks.length; j++) cols[j][i] = y[i] * buf[ks[j]] / scale;
+            for (int j = 0; j < ks.length; j++) cols[j][i] = y[i] * buf[ks[j]];
+            if (maxAbs != null) for (double v : buf) maxAbs[0] = Math.max(maxAbs[0], Math.abs(v));
         }
+        return cols;
+    }
+
+    private static void add(Simplex lp, int[] ks, double[][] cols, double scale, List<Integer> jIndex, boolean[] inJ) {
         for (int j = 0; j < ks.length; j++) {
+            for (int i = 0; i < cols[j].length; i++) cols[j][i] /= scale;
             lp.addColumn(cols[j]);
             jIndex.add(ks[j]);
             inJ[ks[j]] = true;
@@ -163,6 +162,7 @@ public final class MaxL1Margin {
             System.arraycopy(z, 0, zs, m * n, n);
             int v = n + 2 * m++;
             if (pos.length < v + 2) pos = Arrays.copyOf(pos, Math.max(v + 2, 2 * pos.length));
+            pos[v] = pos[v + 1] = -1;
         }
 
         int vars() { return n + 2 * m; }
@@ -180,78 +180,196 @@ public final class MaxL1Margin {
             for (int i = 0; i < n; i++) out[i] = sign * zs[o + i];
         }
 
-        double objective() {
-            double o = 0;
-            for (int r = 0; r < n; r++) o += cost(head[r]) * xB[r];
-            return o;
-        }
+        private double[] rowA = new double[0], dj = new double[0];
+        private boolean warm;        // the basis is optimal for an earlier J
+        private boolean[] atUpper = new boolean[0];
+        private double upper = Double.POSITIVE_INFINITY;   // box p, q ≤ upper, used only by the warm start
 
         /**
-         * Dual simplex from the all-surplus basis. Returns null at the optimum, or a Farkas ray u ≥ 0, Σu = 1,
-         * with |Z_jᵀu| ≲ tol for all j ∈ J, when the master has no feasible point.
+         * Solves the master: null at the optimum, or a Farkas ray u ≥ 0, Σu = 1, |Z_jᵀu| ≲ tol for all j ∈ J,
+         * when it has no feasible point.
+         *
+         * <p>From scratch the dual simplex starts at the all-surplus basis, which is dual feasible (π = 0).
+         * After new columns, the previous optimal basis stays dual feasible once each new variable with a
+         * negative reduced cost is parked at an upper bound U = 2·(previous optimum): the box cannot bind at
+         * the new optimum (value ≤ the previous one < U), so the dual simplex on the boxed master solves the
+         * true one, typically in far fewer pivots. A primal simplex pass then clears rounding-level dual
+         * infeasibilities.
          */
         double[] solve() {
-            Arrays.fill(pos, 0, vars(), -1);
+            int vars = vars();
+            rowA = new double[vars];
+            dj = new double[vars];
+            atUpper = new boolean[vars];
+            int p0 = pivots;
+            if (warm) {
+                refactor();
+                reducedCosts();
+                double obj = 0;
+                for (int r = 0; r < n; r++) obj += cost(head[r]) * xB[r];
+                upper = 2 * obj + 1e-9;
+                double tol = DUAL_TOL * (1 + dMax);
+                for (int v = n; v < vars; v++) atUpper[v] = pos[v] < 0 && dj[v] < -tol;
+                refactor();
+                double[] ray = dual();
+                boolean boxFree = true;
+                for (int v = 0; v < vars; v++) boxFree &= !atUpper[v];
+                upper = Double.POSITIVE_INFINITY;
+                if (ray == null && boxFree) {
+                    refactor();
+                    reducedCosts();
+                    primal();
+                    if (DBG) System.err.println("warm ok m=" + m + " pivots " + (pivots - p0));
+                    return null;
+                }
+                Arrays.fill(atUpper, false);   // numerical trouble: start over
+            }
+            int p1 = pivots;
+            Arrays.fill(pos, 0, vars, -1);
             for (int r = 0; r < n; r++) { head[r] = r; pos[r] = r; }
             refactor();
-            int vars = vars();
-            double[] rowA = new double[vars], dj = new double[vars];
-            reducedCosts(dj);
+            reducedCosts();
+            double[] ray = dual();
+            warm = ray == null;
+            if (DBG) System.err.println("cold m=" + m + " warm-wasted " + (p1 - p0) + " dual " + (pivots - p1) + " ray " + (ray != null));
+            if (warm) primal();
+            return ray;
+        }
+
+        /** Primal simplex from a primal feasible basis (Dantzig pricing, Harris ratio, Bland after 50 degenerate pivots). */
+        private void primal() {
+            int degenerate = 0;
+            boolean bland = false;
             while (true) {
-                if (sinceRefactor >= 100) { refactor(); reducedCosts(dj); }
-                // leaving row: exact dual steepest edge, max x_r² / ‖e_rᵀB⁻¹‖²
+                if (sinceRefactor >= 100) { refactor(); reducedCosts(); }
+                double tol = DUAL_TOL * (1 + dMax), best = -tol;
+                int enter = -1;
+                for (int v = 0; v < dj.length && !(bland && enter >= 0); v++)
+                    if (pos[v] < 0 && dj[v] < best) { best = dj[v]; enter = v; }
+                if (enter < 0) {
+                    if (sinceRefactor == 0) return;
+                    refactor();   // confirm optimality on a fresh factorisation
+                    reducedCosts();
+                    continue;
+                }
+                loadAlpha(enter);
+                int leave = bland ? blandRatio() : harrisRatio();
+                if (leave < 0) throw new IllegalStateException("L1 master unbounded (cannot happen: costs are nonnegative)");
+                double theta = Math.max(0, xB[leave] / alpha[leave]);
+                pivotRow(binv[leave]);
+                double f = dj[enter] / alpha[leave];
+                for (int v = 0; v < dj.length; v++) if (rowA[v] != 0) dj[v] -= f * rowA[v];
+                dj[head[leave]] = -f;
+                dj[enter] = 0;
+                pivot(leave, enter, theta, theta, false);
+                if (theta <= 1e-12) { if (++degenerate > 50) bland = true; }
+                else { degenerate = 0; bland = false; }
+            }
+        }
+
+        /** Dual simplex from a dual feasible basis (with the box when upper < ∞): null once primal feasible, else a Farkas ray. */
+        private double[] dual() {
+            int vars = dj.length;
+            while (true) {
+                if (sinceRefactor >= 100) { refactor(); reducedCosts(); }
+                // leaving row: exact dual steepest edge, max infeasibility² / ‖e_rᵀB⁻¹‖²
                 int leave = -1;
                 double best = 0;
+                boolean toUpper = false;
                 for (int r = 0; r < n; r++) {
-                    if (xB[r] >= -FEAS_TOL) continue;
-                    double score = xB[r] * xB[r] / dot(binv[r], 0, binv[r], n);
-                    if (score > best) { best = score; leave = r; }
+                    double infeasible = xB[r] < -FEAS_TOL ? -xB[r] : head[r] >= n && xB[r] > upper + FEAS_TOL ? xB[r] - upper : 0;
+                    if (infeasible == 0) continue;
+                    double score = infeasible * infeasible / dot(binv[r], 0, binv[r], n);
+                    if (score > best) { best = score; leave = r; toUpper = xB[r] > 0; }
                 }
                 if (leave < 0) {
                     if (sinceRefactor == 0) return null;
                     refactor();   // confirm feasibility on a fresh factorisation
-                    reducedCosts(dj);
+                    reducedCosts();
                     continue;
                 }
                 double[] rho = binv[leave];
-                double tol = DUAL_TOL * (1 + dMax);
-                // pivot row ρ·A_v; Harris pass 1 bounds the dual step with relaxed reduced costs
+                double tol = DUAL_TOL * (1 + dMax), s = toUpper ? 1 : -1;
+                pivotRow(rho);
+                // candidates move x_r toward its violated bound; |d_v| / |α_rv| is the dual step they allow.
+                // Harris: pass 1 bounds the step with relaxed reduced costs, pass 2 takes the largest pivot within it
                 double tMax = Double.POSITIVE_INFINITY;
                 for (int v = 0; v < vars; v++) {
-                    if (pos[v] >= 0) { rowA[v] = 0; continue; }
-                    double arv;
-                    if (v < n) arv = -rho[v];
-                    else if (((v - n) & 1) == 0) { arv = dot(rho, (v - n) / 2 * n); rowA[v + 1] = -arv; }
-                    else arv = rowA[v];
-                    rowA[v] = arv;
-                    if (arv < -PIVOT_TOL) tMax = Math.min(tMax, (Math.max(dj[v], 0) + tol) / -arv);
+                    double a = atUpper[v] ? -s * rowA[v] : s * rowA[v];
+                    if (a > PIVOT_TOL) tMax = Math.min(tMax, (slack(v) + tol) / a);
                 }
                 if (tMax == Double.POSITIVE_INFINITY) {   // x_r = ρ·1 < 0 while ρ·A ≥ 0: no feasible point
                     double[] u = new double[n];
                     double sum = 0;
-                    for (int i = 0; i < n; i++) { u[i] = Math.max(0, -rho[i]); sum += u[i]; }
+                    for (int i = 0; i < n; i++) { u[i] = Math.max(0, s * rho[i]); sum += u[i]; }
                     for (int i = 0; i < n; i++) u[i] /= sum;
                     return u;
                 }
-                // pass 2: the largest pivot among ratios within the bound
                 int enter = -1;
                 double bestA = 0;
-                for (int v = 0; v < vars; v++)
-                    if (rowA[v] < -PIVOT_TOL && Math.max(dj[v], 0) / -rowA[v] <= tMax && -rowA[v] > bestA) { bestA = -rowA[v]; enter = v; }
-                double step = Math.max(dj[enter], 0) / bestA;
-                for (int v = 0; v < vars; v++) if (rowA[v] != 0) dj[v] += step * rowA[v];
-                dj[head[leave]] = step;
+                for (int v = 0; v < vars; v++) {
+                    double a = atUpper[v] ? -s * rowA[v] : s * rowA[v];
+                    if (a > PIVOT_TOL && slack(v) / a <= tMax && a > bestA) { bestA = a; enter = v; }
+                }
+                double f = (atUpper[enter] ? Math.min(dj[enter], 0) : Math.max(dj[enter], 0)) / rowA[enter];
+                for (int v = 0; v < vars; v++) if (rowA[v] != 0) dj[v] -= f * rowA[v];
+                dj[head[leave]] = -f;
                 dj[enter] = 0;
-                column(enter, col);
-                for (int r = 0; r < n; r++) alpha[r] = dot(binv[r], 0, col, n);
-                pivot(leave, enter, xB[leave] / alpha[leave]);
+                loadAlpha(enter);
+                double theta = (xB[leave] - (toUpper ? upper : 0)) / alpha[leave];
+                pivot(leave, enter, theta, (atUpper[enter] ? upper : 0) + theta, toUpper);
             }
+        }
+
+        /** How far d_v may move before v's bound becomes dual infeasible. */
+        private double slack(int v) { return atUpper[v] ? Math.max(-dj[v], 0) : Math.max(dj[v], 0); }
+
+        /** rowA_v = ρ·A_v for nonbasic v, 0 for basic v. */
+        private void pivotRow(double[] rho) {
+            for (int v = 0; v < n; v++) rowA[v] = pos[v] >= 0 ? 0 : -rho[v];
+            for (int j = 0; j < m; j++) {
+                int v = n + 2 * j;
+                boolean pb = pos[v] >= 0, qb = pos[v + 1] >= 0;
+                double t = pb && qb ? 0 : dot(rho, j * n);
+                rowA[v] = pb ? 0 : t;
+                rowA[v + 1] = qb ? 0 : -t;
+            }
+        }
+
+        private void loadAlpha(int enter) {
+            column(enter, col);
+            for (int r = 0; r < n; r++) alpha[r] = dot(binv[r], 0, col, n);
+        }
+
+        /** Harris two-pass ratio test: among near-minimal ratios take the largest pivot. */
+        private int harrisRatio() {
+            double thetaMax = Double.POSITIVE_INFINITY;
+            for (int r = 0; r < n; r++) if (alpha[r] > PIVOT_TOL) thetaMax = Math.min(thetaMax, (Math.max(xB[r], 0) + FEAS_TOL) / alpha[r]);
+            int leave = -1;
+            for (int r = 0; r < n; r++)
+                if (alpha[r] > PIVOT_TOL && Math.max(xB[r], 0) / alpha[r] <= thetaMax && (leave < 0 || alpha[r] > alpha[leave])) leave = r;
+            return leave;
+        }
+
+        /** Textbook minimum ratio, ties to the smallest variable index (Bland). */
+        private int blandRatio() {
+            int leave = -1;
+            double best = Double.POSITIVE_INFINITY;
+            for (int r = 0; r < n; r++) {
+                if (alpha[r] <= PIVOT_TOL) continue;
+                double ratio = Math.max(xB[r], 0) / alpha[r];
+                if (leave < 0 || ratio < best - 1e-12 || (ratio <= best + 1e-12 && head[r] < head[leave])) {
+                    best = Math.min(best, ratio);
+                    leave = r;
+                }
+            }
+            return leave;
         }
 
         private double dMax;
 
         /** d_v = c_v − πᵀA_v for every variable (0 for basic ones). */
-        private void reducedCosts(double[] dj) {
+        private void reducedCosts() {
             double[] pi = duals();
             dMax = 0;
             for (double p : pi) dMax = Math.max(dMax, Math.abs(p));
@@ -283,10 +401,10 @@ public final class MaxL1Margin {
             return (s0 + s1) + (s2 + s3);
         }
 
-        /** Basis change: enter replaces the basic variable of row leave; alpha = B⁻¹A_enter. */
-        private void pivot(int leave, int enter, double theta) {
+        /** Basis change: enter (new value value) replaces row leave, whose variable leaves at 0 or at the upper bound; alpha = B⁻¹A_enter. */
+        private void pivot(int leave, int enter, double theta, double value, boolean leavesAtUpper) {
             for (int r = 0; r < n; r++) xB[r] -= theta * alpha[r];
-            xB[leave] = theta;
+            xB[leave] = value;
             double[] bl = binv[leave];
             double inv = 1 / alpha[leave];
             for (int i = 0; i < n; i++) bl[i] *= inv;
@@ -297,14 +415,15 @@ public final class MaxL1Margin {
                 for (int i = 0; i < n; i++) br[i] -= f * bl[i];
             }
             pos[head[leave]] = -1;
+            atUpper[head[leave]] = leavesAtUpper;
             head[leave] = enter;
             pos[enter] = leave;
+            atUpper[enter] = false;
             sinceRefactor++;
-            if (DEBUG && pivots % 1000 == 0) System.err.printf("  pivot %d obj=%.12g theta=%g%n", pivots, objective(), theta);
             if (++pivots > 1_000_000) throw new IllegalStateException("L1 simplex exceeded " + pivots + " pivots");
         }
 
-        /** Rebuilds B⁻¹ from scratch and x_B = B⁻¹·1 with one refinement step. */
+        /** Rebuilds B⁻¹ from scratch and x_B (nonbasic at their bounds) with one refinement step. */
         void refactor() {
             double[][] b = new double[n][n];
             for (int r = 0; r < n; r++) {
@@ -316,12 +435,17 @@ public final class MaxL1Margin {
             double[][] inv = DenseAlgebra.invert(copy);
             if (inv == null) throw new IllegalStateException("L1 simplex basis became singular");
             binv = inv;
-            double[] one = new double[n];
-            Arrays.fill(one, 1);
-            xB = multiply(binv, one);
+            double[] rhs = new double[n];   // 1 − Σ_{v at upper} U·A_v
+            Arrays.fill(rhs, 1);
+            for (int v = n; v < atUpper.length; v++) {
+                if (!atUpper[v]) continue;
+                column(v, col);
+                for (int i = 0; i < n; i++) rhs[i] -= upper * col[i];
+            }
+            xB = multiply(binv, rhs);
             double[] res = new double[n];
             for (int i = 0; i < n; i++) {
-                double s = 1;
+                double s = rhs[i];
                 for (int r = 0; r < n; r++) s -= b[i][r] * xB[r];
                 res[i] = s;
             }

@@ -1,5 +1,6 @@
 package lab.grokking.core.solve;
 
+import java.util.Arrays;
 import lab.grokking.core.linalg.Design;
 
 /**
@@ -32,7 +33,7 @@ public final class MaxL2Margin {
         Nnls r = null;
         int steps = 0;
         for (int pass = 0; pass < 4; pass++) {
-            r = Nnls.solve(q, sigma);
+            r = Nnls.solve(q, sigma, r == null ? null : r.u);   // the support does not depend on σ: warm start
             steps += r.steps;
             double rest = 1 - r.sum;
             if (!(rest > SEPARABILITY_TOL))
@@ -62,7 +63,8 @@ public final class MaxL2Margin {
         double sum;
         int steps;
 
-        static Nnls solve(double[][] q, double sigma) {
+        /** start: a previous solution whose support is tried as the initial passive set. */
+        static Nnls solve(double[][] q, double sigma, double[] start) {
             int n = q.length;
             double[][] h = new double[n][n];
             for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) h[i][j] = q[i][j] / sigma + 1;
@@ -71,6 +73,18 @@ public final class MaxL2Margin {
             int[] idx = new int[n];
             double[][] chol = null;
             int k = 0, steps = 0, maxSteps = 20 * n + 100;
+            if (start != null) {
+                for (int i = 0; i < n; i++) passive[i] = start[i] > 0;
+                k = collect(passive, idx);
+                chol = DenseAlgebra.cholesky(h, idx, k);
+                double[] b = new double[k];
+                Arrays.fill(b, 1);
+                if (chol != null) DenseAlgebra.choleskySolve(chol, b, k);
+                boolean ok = chol != null;
+                for (int p = 0; p < k; p++) ok &= b[p] > 0;
+                if (ok) for (int p = 0; p < k; p++) u[idx[p]] = b[p];
+                else Arrays.fill(passive, false);
+            }
             gradient(h, u, g);
             while (true) {
                 int t = -1;
@@ -84,7 +98,7 @@ public final class MaxL2Margin {
                     chol = DenseAlgebra.cholesky(h, idx, k);
                     double[] b = new double[k];
                     if (chol != null) {
-                        java.util.Arrays.fill(b, 1);
+                        Arrays.fill(b, 1);
                         DenseAlgebra.choleskySolve(chol, b, k);
                     }
                     // rounding may make the entering index look useless: exclude it until the set changes
@@ -97,12 +111,12 @@ public final class MaxL2Margin {
                     }
                     if (chol == null) throw new IllegalStateException("L2 active set lost positive definiteness");
                     first = false;
-                    java.util.Arrays.fill(z, 0);
+                    Arrays.fill(z, 0);
                     boolean allPositive = true;
                     for (int p = 0; p < k; p++) { z[idx[p]] = b[p]; allPositive &= b[p] > 0; }
                     if (allPositive) {
                         System.arraycopy(z, 0, u, 0, n);
-                        java.util.Arrays.fill(skip, false);
+                        Arrays.fill(skip, false);
                         break;
                     }
                     double alpha = Double.POSITIVE_INFINITY;

@@ -7,9 +7,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class KernelsTest {
-    /** Odd sizes on purpose: row remainders, column padding, a single row. */
+    /** Odd sizes on purpose: row remainders, column padding, a single row, partial 3-groups, 30-bit ints and chunks. */
     @ParameterizedTest
-    @CsvSource({"1, 1", "3, 70", "7, 64", "13, 1000", "256, 4097"})
+    @CsvSource({"1, 1", "3, 70", "7, 64", "9, 31", "13, 1000", "61, 200", "31, 1501", "256, 4097"})
     void vectorKernelsMatchScalarBitForBitAndDoublesClosely(int n, int d) {
         assertNotEquals("scalar", Kernels.get().name(), "the tests run with the Vector API enabled");
         SplittableRandom r = new SplittableRandom(n * 31L + d);
@@ -27,8 +27,8 @@ class KernelsTest {
             m.multiply(w, zv);
             m.multiplyTransposed(c, gv);
             if (m instanceof SignDesign) {
-                Kernels.scalar().signMultiply(bitsOf(sign), SignDesign.wordsFor(d), 0, n, w, zs);
-                Kernels.scalar().signMultiplyTransposed(bitsOf(sign), SignDesign.wordsFor(d), n, 0, SignDesign.wordsFor(d), c, gs);
+                Kernels.scalar().signSum(sign.rowLayout(), d, 0, (n + 7) / 8, w, zs);
+                Kernels.scalar().signSum(sign.colLayout(), n, 0, SignDesign.wordsFor(d) * 8, c, gs);
             } else {
                 Kernels.scalar().denseMultiply(dataOf(dense), m.paddedCols(), 0, n, w, zs);
                 Kernels.scalar().denseMultiplyTransposed(dataOf(dense), m.paddedCols(), n, 0, m.paddedCols(), c, gs);
@@ -59,8 +59,6 @@ class KernelsTest {
         }
         return DenseDesign.of(a);
     }
-
-    private static long[] bitsOf(SignDesign m) { return m.bits(); }
 
     private static float[] dataOf(DenseDesign m) { return m.data(); }
 }
