@@ -1,32 +1,10 @@
 package lab.grokking.core.solve;
 
-/** Small dense kernels (n ≤ a few hundred) for the solvers: Cholesky and Gauss-Jordan inversion. */
+/** Small dense kernels (n ≤ a few hundred) for the solvers: Cholesky solves and Gauss-Jordan inversion. */
 final class DenseAlgebra {
     private DenseAlgebra() {}
 
-    /** Lower Cholesky factor of a[idx][idx], or null if not numerically positive definite. */
-    static double[][] cholesky(double[][] a, int[] idx, int k) {
-        double[][] l = new double[k][k];
-        double maxDiag = 0;
-        for (int p = 0; p < k; p++) maxDiag = Math.max(maxDiag, a[idx[p]][idx[p]]);
-        for (int j = 0; j < k; j++) {
-            double[] lj = l[j];
-            double s = a[idx[j]][idx[j]];
-            for (int m = 0; m < j; m++) s -= lj[m] * lj[m];
-            if (!(s > 1e-13 * maxDiag)) return null;
-            double dj = Math.sqrt(s);
-            lj[j] = dj;
-            for (int i = j + 1; i < k; i++) {
-                double[] li = l[i];
-                double t = a[idx[i]][idx[j]];
-                for (int m = 0; m < j; m++) t -= li[m] * lj[m];
-                li[j] = t / dj;
-            }
-        }
-        return l;
-    }
-
-    /** Solves L Lᵀ x = b in place. */
+    /** Solves L Lᵀ x = b in place (L lower triangular, rows may be ragged). */
     static void choleskySolve(double[][] l, double[] b, int k) {
         for (int i = 0; i < k; i++) {
             double s = b[i];

@@ -9,19 +9,17 @@ import lab.grokking.core.linalg.Design;
  * Max-L1-margin predictor w₁*: the LP min ‖w‖₁ s.t. y_i⟨w,x_i⟩ ≥ 1, solved exactly by column generation.
  *
  * <p>The restricted master over a working set J of coordinates, with w = p − q (p, q ≥ 0) and surplus e ≥ 0:
- * min Σ(p+q) s.t. Z_J(p − q) − e = 1, Z_ik = y_i x_ik / max|x|. It is solved by a dense revised dual simplex
- * (explicit basis inverse, periodic refactorisation, exact dual steepest edge, Harris ratio test) from the
- * all-surplus basis, which is dual feasible (π = 0). The dual simplex suits this LP: the primal optimum is
- * massively degenerate (most margins are tight, few coordinates nonzero), the dual much less so. Its duals a
- * price every column through r = Xᵀ(a⊙y); the most violated (|r_k| > 1) enter J and the master is
- * re-solved. At convergence a ≥ 0, ‖Xᵀ(a⊙y)‖∞ ≤ 1 and Σa = ‖w‖₁. A master without feasible point yields
- * a Farkas ray u ≥ 0 with Z_Jᵀu = 0, Σu = 1, priced the same way; if no column breaks it, the data is not
- * separable.
+ * min Σ(p+q) s.t. Z_J(p − q) − e = 1, Z_ik = y_i x_ik / max|x|, is solved by a dense revised dual simplex
+ * (explicit basis inverse, periodic refactorisation, exact dual steepest edge, Harris ratio test). The dual
+ * simplex suits this LP: the primal optimum is massively degenerate (most margins tight, few coordinates
+ * nonzero), which stalls a primal simplex. Its duals a price every column through r = Xᵀ(a⊙y); the violated
+ * (|r_k| > 1) and near-violated ones enter J and the master is re-solved from the previous basis. At
+ * convergence a ≥ 0, ‖Xᵀ(a⊙y)‖∞ ≤ 1 and Σa = ‖w‖₁. A master without feasible point yields a Farkas ray
+ * u ≥ 0, Σu = 1, Z_Jᵀu = 0, priced the same way; if no column breaks it, the data is not separable.
  */
 public final class MaxL1Margin {
     private MaxL1Margin() {}
 
-    static final boolean DBG = Boolean.getBoolean("l1debug");
     private static final double PRICING_TOL = 1e-9;   // |r_k| ≤ 1 + tol counts as dual feasible
     private static final double FARKAS_TOL = 1e-9;    // |Z_kᵀu| ≤ tol (Σu = 1, |Z| ≤ 1) counts as Zᵀu = 0
     private static final double NEAR = 0.9;           // columns with |r_k| > NEAR join J along with the violators
@@ -201,7 +199,6 @@ public final class MaxL1Margin {
             rowA = new double[vars];
             dj = new double[vars];
             atUpper = new boolean[vars];
-            int p0 = pivots;
             if (warm) {
                 refactor();
                 reducedCosts();
@@ -219,19 +216,16 @@ public final class MaxL1Margin {
                     refactor();
                     reducedCosts();
                     primal();
-                    if (DBG) System.err.println("warm ok m=" + m + " pivots " + (pivots - p0));
                     return null;
                 }
                 Arrays.fill(atUpper, false);   // numerical trouble: start over
             }
-            int p1 = pivots;
             Arrays.fill(pos, 0, vars, -1);
             for (int r = 0; r < n; r++) { head[r] = r; pos[r] = r; }
             refactor();
             reducedCosts();
             double[] ray = dual();
             warm = ray == null;
-            if (DBG) System.err.println("cold m=" + m + " warm-wasted " + (p1 - p0) + " dual " + (pivots - p1) + " ray " + (ray != null));
             if (warm) primal();
             return ray;
         }

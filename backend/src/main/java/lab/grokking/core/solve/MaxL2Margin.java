@@ -32,13 +32,13 @@ public final class MaxL2Margin {
         double sigma = maxDiag;
         Nnls r = null;
         int steps = 0;
-        for (int pass = 0; pass < 4; pass++) {
+        for (int pass = 0; ; pass++) {
             r = Nnls.solve(q, sigma, r == null ? null : r.u);   // the support does not depend on σ: warm start
             steps += r.steps;
             double rest = 1 - r.sum;
             if (!(rest > SEPARABILITY_TOL))
                 throw Margins.notSeparable("0 lies in the convex hull of the y_i x_i (1 - sum u = " + rest + ")");
-            if (rest >= 0.1 && rest <= 0.9) break;
+            if ((rest >= 0.1 && rest <= 0.9) || pass == 3) break;
             sigma *= rest / r.sum;   // next pass: Σa·σ ≈ 1, so Σu ≈ ½
         }
         double rest = 1 - r.sum;
@@ -57,126 +57,142 @@ public final class MaxL2Margin {
         return new Solution(w, a, c);
     }
 
-    /** Lawson-Hanson NNLS on H = Q/σ + 11ᵀ, right-hand side 1, in Gram form. */
+    /**
+     * Lawson-Hanson NNLS on H = Q/σ + 11ᵀ, right-hand side 1, in Gram form. The Cholesky factor of H_PP
+     * over the passive set P grows by one row per added index (O(|P|²)) and is rebuilt only when the
+     * inner loop drops indices.
+     */
     private static final class Nnls {
+        final int n;
+        final double[][] h, l;
+        final int[] idx;       // passive set, in factor order
+        final boolean[] passive;
+        int k;
         double[] u;
         double sum;
         int steps;
 
-        /** start: a previous solution whose support is tried as the initial passive set. */
-        static Nnls solve(double[][] q, double sigma, double[] start) {
-            int n = q.length;
-            double[][] h = new double[n][n];
+        private Nnls(double[][] q, double sigma) {
+            n = q.length;
+            h = new double[n][n];
             for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) h[i][j] = q[i][j] / sigma + 1;
-            double[] u = new double[n], z = new double[n], g = new double[n];
-            boolean[] passive = new boolean[n], skip = new boolean[n];
-            int[] idx = new int[n];
-            double[][] chol = null;
-            int k = 0, steps = 0, maxSteps = 20 * n + 100;
-            if (start != null) {
-                for (int i = 0; i < n; i++) passive[i] = start[i] > 0;
-                k = collect(passive, idx);
-                chol = DenseAlgebra.cholesky(h, idx, k);
-                double[] b = new double[k];
-                Arrays.fill(b, 1);
-                if (chol != null) DenseAlgebra.choleskySolve(chol, b, k);
-                boolean ok = chol != null;
-                for (int p = 0; p < k; p++) ok &= b[p] > 0;
-                if (ok) for (int p = 0; p < k; p++) u[idx[p]] = b[p];
-                else Arrays.fill(passive, false);
-            }
-            gradient(h, u, g);
+            l = new double[n][];
+            idx = new int[n];
+            passive = new boolean[n];
+            u = new double[n];
+        }
+
+        /** start: a previous solution whose support is tried as the initial passive set (it does not depend on σ). */
+        static Nnls solve(double[][] q, double sigma, double[] start) {
+            Nnls s = new Nnls(q, sigma);
+            if (start != null) s.warmStart(start);
+            s.run();
+            return s;
+        }
+
+        private void warmStart(double[] start) {
+            for (int i = 0; i < n; i++) if (start[i] > 0 && !append(i)) { clear(); return; }
+            double[] z = solveP();
+            for (int p = 0; p < k; p++) if (!(z[p] > 0)) { clear(); return; }
+            for (int p = 0; p < k; p++) u[idx[p]] = z[p];
+        }
+
+        private void run() {
+            double[] g = new double[n];
+            boolean[] skip = new boolean[n];
+            int maxSteps = 20 * n + 100;
+            gradient(g);
             while (true) {
                 int t = -1;
                 for (int i = 0; i < n; i++) if (!passive[i] && !skip[i] && g[i] > 1e-12 && (t < 0 || g[i] > g[t])) t = i;
                 if (t < 0) break;
                 if (++steps > maxSteps) throw new IllegalStateException("L2 active set did not converge in " + maxSteps + " steps");
-                passive[t] = true;
-                boolean first = true;
-                while (true) {
-                    k = collect(passive, idx);
-                    chol = DenseAlgebra.cholesky(h, idx, k);
-                    double[] b = new double[k];
-                    if (chol != null) {
-                        Arrays.fill(b, 1);
-                        DenseAlgebra.choleskySolve(chol, b, k);
-                    }
-                    // rounding may make the entering index look useless: exclude it until the set changes
-                    if (first && (chol == null || b[indexOf(idx, k, t)] <= 0)) {
-                        passive[t] = false;
-                        skip[t] = true;
-                        k = collect(passive, idx);
-                        chol = null;
-                        break;
-                    }
-                    if (chol == null) throw new IllegalStateException("L2 active set lost positive definiteness");
-                    first = false;
-                    Arrays.fill(z, 0);
+                if (!append(t)) { skip[t] = true; continue; }
+                for (boolean first = true; ; first = false) {
+                    double[] z = solveP();
+                    // rounding may make the entering index look useless: drop it until the set changes
+                    if (first && !(z[k - 1] > 0)) { k--; passive[t] = false; skip[t] = true; break; }
                     boolean allPositive = true;
-                    for (int p = 0; p < k; p++) { z[idx[p]] = b[p]; allPositive &= b[p] > 0; }
+                    for (int p = 0; p < k; p++) allPositive &= z[p] > 0;
                     if (allPositive) {
-                        System.arraycopy(z, 0, u, 0, n);
+                        for (int p = 0; p < k; p++) u[idx[p]] = z[p];
                         Arrays.fill(skip, false);
                         break;
                     }
+                    // move toward z until the first passive coordinate hits 0, then drop the zeros
                     double alpha = Double.POSITIVE_INFINITY;
                     int leave = -1;
-                    for (int p = 0; p < k; p++) {
-                        int i = idx[p];
-                        if (z[i] <= 0) {
-                            double s = u[i] / (u[i] - z[i]);
-                            if (s < alpha) { alpha = s; leave = i; }
+                    for (int p = 0; p < k; p++)
+                        if (z[p] <= 0) {
+                            double a = u[idx[p]] / (u[idx[p]] - z[p]);
+                            if (a < alpha) { alpha = a; leave = idx[p]; }
                         }
-                    }
-                    for (int i = 0; i < n; i++) if (passive[i]) u[i] += alpha * (z[i] - u[i]);
+                    for (int p = 0; p < k; p++) u[idx[p]] += alpha * (z[p] - u[idx[p]]);
                     u[leave] = 0;
-                    for (int i = 0; i < n; i++) if (passive[i] && u[i] <= 0) { passive[i] = false; u[i] = 0; }
+                    int[] keep = new int[k];
+                    int kept = 0;
+                    for (int p = 0; p < k; p++) if (u[idx[p]] > 0) keep[kept++] = idx[p]; else u[idx[p]] = 0;
+                    clear();
+                    for (int p = 0; p < kept; p++)
+                        if (!append(keep[p])) throw new IllegalStateException("L2 active set lost positive definiteness");
                 }
-                gradient(h, u, g);
+                gradient(g);
             }
-            // one step of iterative refinement on the final passive system
-            k = collect(passive, idx);
-            if (k > 0) {
-                chol = DenseAlgebra.cholesky(h, idx, k);
-                if (chol != null) {
-                    double[] res = new double[k];
-                    for (int p = 0; p < k; p++) {
-                        double s = 1;
-                        for (int m = 0; m < k; m++) s -= h[idx[p]][idx[m]] * u[idx[m]];
-                        res[p] = s;
-                    }
-                    DenseAlgebra.choleskySolve(chol, res, k);
-                    boolean ok = true;
-                    for (int p = 0; p < k; p++) ok &= u[idx[p]] + res[p] > 0;
-                    if (ok) for (int p = 0; p < k; p++) u[idx[p]] += res[p];
-                }
-            }
-            Nnls r = new Nnls();
-            r.u = u;
-            r.sum = Margins.sum(u);
-            r.steps = steps;
-            return r;
+            refine();
+            sum = Margins.sum(u);
         }
 
-        private static void gradient(double[][] h, double[] u, double[] g) {
-            int n = u.length;
+        /** Adds i to P, extending the factor by one row; false (P unchanged) if H_PP would not be positive definite. */
+        private boolean append(int i) {
+            double[] row = new double[k + 1];
+            for (int p = 0; p < k; p++) {
+                double t = h[i][idx[p]];
+                for (int m = 0; m < p; m++) t -= row[m] * l[p][m];
+                row[p] = t / l[p][p];
+            }
+            double d = h[i][i];
+            for (int p = 0; p < k; p++) d -= row[p] * row[p];
+            if (!(d > 1e-13 * h[i][i])) return false;
+            row[k] = Math.sqrt(d);
+            l[k] = row;
+            idx[k++] = i;
+            passive[i] = true;
+            return true;
+        }
+
+        private void clear() {
+            for (int p = 0; p < k; p++) passive[idx[p]] = false;
+            k = 0;
+        }
+
+        /** z = H_PP⁻¹·1 in factor order. */
+        private double[] solveP() {
+            double[] b = new double[k];
+            Arrays.fill(b, 1);
+            DenseAlgebra.choleskySolve(l, b, k);
+            return b;
+        }
+
+        /** One step of iterative refinement of H_PP u_P = 1, kept if it keeps u_P > 0. */
+        private void refine() {
+            double[] res = new double[k];
+            for (int p = 0; p < k; p++) {
+                double r = 1;
+                for (int m = 0; m < k; m++) r -= h[idx[p]][idx[m]] * u[idx[m]];
+                res[p] = r;
+            }
+            DenseAlgebra.choleskySolve(l, res, k);
+            for (int p = 0; p < k; p++) if (!(u[idx[p]] + res[p] > 0)) return;
+            for (int p = 0; p < k; p++) u[idx[p]] += res[p];
+        }
+
+        private void gradient(double[] g) {
             for (int i = 0; i < n; i++) {
                 double s = 1;
                 double[] hi = h[i];
-                for (int j = 0; j < n; j++) if (u[j] != 0) s -= hi[j] * u[j];
+                for (int p = 0; p < k; p++) s -= hi[idx[p]] * u[idx[p]];
                 g[i] = s;
             }
-        }
-
-        private static int collect(boolean[] passive, int[] idx) {
-            int k = 0;
-            for (int i = 0; i < passive.length; i++) if (passive[i]) idx[k++] = i;
-            return k;
-        }
-
-        private static int indexOf(int[] idx, int k, int t) {
-            for (int p = 0; p < k; p++) if (idx[p] == t) return p;
-            throw new IllegalStateException();
         }
     }
 }

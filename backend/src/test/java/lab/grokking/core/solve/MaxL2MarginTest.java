@@ -88,6 +88,14 @@ class MaxL2MarginTest {
                 () -> MaxL2Margin.solve(DenseDesign.of(new double[][] {{1, 0}, {-1, 1}, {0, -1}}), new double[] {1, 1, 1}));
         assertThrows(IllegalArgumentException.class,
                 () -> MaxL2Margin.solve(DenseDesign.of(new double[][] {{0, 0}}), new double[] {1}));
+        // a contradiction hidden in a wide random problem: the last sample repeats the first with the other label
+        SplittableRandom rnd = new SplittableRandom(3);
+        double[][] x = Problems.signs(30, 400, rnd);
+        double[] y = Problems.sparseTeacherLabels(x, 5, rnd);
+        x[29] = x[0].clone();
+        y[29] = -y[0];
+        e = assertThrows(IllegalArgumentException.class, () -> MaxL2Margin.solve(DenseDesign.of(x), y));
+        assertTrue(e.getMessage().contains("not linearly separable"), e.getMessage());
     }
 
     @Test void badInputsAreRejected() {

@@ -45,7 +45,10 @@ final class PackedSigns implements Design {
     }
 
     @Override public void row(int i, double[] out) {
-        for (int k = 0; k < cols; k++) out[k] = get(i, k);
+        for (int wd = 0; wd < words; wd++) {
+            long b = bits[i * words + wd];
+            for (int k = wd << 6, end = Math.min(cols, k + 64); k < end; k++, b >>>= 1) out[k] = (b & 1) != 0 ? 1 : -1;
+        }
     }
 
     @Override public double dot(int i, int j) {
