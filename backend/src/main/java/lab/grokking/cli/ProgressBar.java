@@ -3,7 +3,7 @@ package lab.grokking.cli;
 import java.io.PrintStream;
 import lab.grokking.core.RunListener;
 
-/** Terminal progress with ETA: redrawn in place on a console, one line per 10 % otherwise (logs, CI). */
+/** Terminal progress with ETA: redrawn in place on a console; otherwise (logs, CI) a line per 10 % or per 30 s. */
 final class ProgressBar implements RunListener {
     private final PrintStream out;
     private final boolean console;
@@ -21,7 +21,7 @@ final class ProgressBar implements RunListener {
         long now = System.nanoTime();
         double f = total == 0 ? 1 : (double) step / total;
         int decile = (int) (f * 10);
-        if (console ? now - lastDraw < 200_000_000L && step < total : decile == lastDecile) return;
+        if (console ? now - lastDraw < 200_000_000L && step < total : decile == lastDecile && now - lastDraw < 30_000_000_000L) return;
         lastDraw = now;
         lastDecile = decile;
         double elapsed = (now - start) / 1e9, eta = f > 0 ? elapsed * (1 - f) / f : Double.NaN;

@@ -30,12 +30,12 @@ public final class DenseDesign implements Design {
     @Override public int paddedCols() { return stride; }
 
     @Override public void multiply(float[] w, float[] out) {
-        Workers.forRange(rows, 4, (from, to) -> Kernels.get().denseMultiply(data, stride, from, to, w, out));
+        Workers.forRange(rows, Workers.minChunk(stride), (from, to) -> Kernels.get().denseMultiply(data, stride, from, to, w, out));
     }
 
     @Override public void multiplyTransposed(float[] c, float[] out) {
         // split on 64-column blocks so the kernel's 32-column tiles never straddle two parts
-        Workers.forRange(stride / 64, 16, (from, to) -> Kernels.get().denseMultiplyTransposed(data, stride, rows, from * 64, to * 64, c, out));
+        Workers.forRange(stride / 64, Workers.minChunk(64L * rows), (from, to) -> Kernels.get().denseMultiplyTransposed(data, stride, rows, from * 64, to * 64, c, out));
     }
 
     @Override public void row(int i, double[] out) {

@@ -82,12 +82,12 @@ public final class SignDesign implements Design {
 
     @Override public void multiply(float[] w, float[] out) {
         int[] idx = rowLayout();
-        Workers.forRange((rows + 7) / 8, 2, (from, to) -> Kernels.get().signSum(idx, cols, from, to, w, out));
+        Workers.forRange((rows + 7) / 8, Workers.minChunk(8L * cols), (from, to) -> Kernels.get().signSum(idx, cols, from, to, w, out));
     }
 
     @Override public void multiplyTransposed(float[] c, float[] out) {
         int[] idx = colLayout();
-        Workers.forRange(wordsPerRow * 8, 512, (from, to) -> Kernels.get().signSum(idx, rows, from, to, c, out));
+        Workers.forRange(wordsPerRow * 8, Workers.minChunk(8L * rows), (from, to) -> Kernels.get().signSum(idx, rows, from, to, c, out));
     }
 
     @Override public void row(int i, double[] out) {
