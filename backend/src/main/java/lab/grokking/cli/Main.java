@@ -8,8 +8,6 @@ import lab.grokking.core.RunStatus;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
-import lab.grokking.core.diag.DiagConfig;
-import lab.grokking.core.diag.DiagTask;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,7 +35,7 @@ public final class Main {
 
     @Command(name = "reproduce", description = "Run the preset of a paper figure and write metrics.csv, run.json and figure.png.")
     static final class Reproduce implements Callable<Integer> {
-        @Parameters(paramLabel = "FIGURE", description = "fig1a (grokking) or fig1b (misgrokking)") String figure;
+        @Parameters(paramLabel = "FIGURE", description = "a paper figure with a preset: fig1a (grokking), fig1b (misgrokking); see the presets command") String figure;
         @Option(names = "--scale", defaultValue = "classroom", description = "paper or classroom (default: ${DEFAULT-VALUE})") String scale;
         @Option(names = "--seed", description = "overrides the preset's seed") Long seed;
         @Option(names = "--steps", description = "overrides the preset's number of steps") Long steps;
@@ -78,9 +76,8 @@ public final class Main {
 
     private static int execute(RunConfig rc, String title, Path dir, CommandLine.Model.CommandSpec spec) throws Exception {
         var err = spec.commandLine().getErr();
-        if (!(rc instanceof DiagConfig dc)) throw new ConfigException("task", "task '" + rc.task() + "' has no trainer yet");
         err.printf("%s: %s, seed %d, %d steps → %s%n", title, rc.task(), rc.seed(), rc.steps(), dir);
-        RunResult r = new DiagTask(dc).run(new ProgressBar(System.err));
+        RunResult r = rc.newTask().run(new ProgressBar(System.err));
         RunWriter.write(r, title, dir);
         err.println(r.message() + "; wrote " + dir.resolve("metrics.csv") + ", run.json, figure.png");
         return r.status() == RunStatus.FINISHED ? 0 : 3;

@@ -19,4 +19,7 @@ public interface RunConfig {
 
     /** Estimated multiply-adds of the whole run (training and evaluation). */
     double work();
+
+    /** The task that runs this config (validates it first). */
+    lab.grokking.core.Task newTask();
 }

@@ -58,6 +58,9 @@ public record DiagConfig(String task, String data, int d, int n, int nTest, int 
     }
 
     @Override
+    public DiagTask newTask() { return new DiagTask(this); }
+
+    @Override
     public long memoryBytes() {
         long pad = (long) SignDesign.wordsFor(d) * 64;
         long train = sparse() ? (long) n * pad / 8 : (long) n * pad * 4;

@@ -23,7 +23,7 @@ import lab.grokking.core.solve.Solution;
  * margin, the kernel predictor) and the late predictor w₁* (max L1 margin). Products run in float32 like
  * the reference code; parameters, losses and metrics are double.
  */
-public final class DiagTask {
+public final class DiagTask implements lab.grokking.core.Task {
     public static final List<String> COLUMNS = List.of("step", "time", "train_loss", "test_loss", "train_acc", "test_acc", "norm",
             "kernel_norm", "transition_step", "margin_l2", "margin_l1", "cos_early", "cos_late", "agree_early", "agree_late",
             "l1_over_l2", "support_share", "displacement");
@@ -42,6 +42,7 @@ public final class DiagTask {
         return Math.log(alpha) / (weightDecay * lr);
     }
 
+    @Override
     public RunResult run(RunListener listener) {
         long started = System.nanoTime();
         Map<String, Object> summary = new LinkedHashMap<>();
