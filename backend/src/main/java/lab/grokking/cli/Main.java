@@ -77,7 +77,10 @@ public final class Main {
     private static int execute(RunConfig rc, String title, Path dir, CommandLine.Model.CommandSpec spec) throws Exception {
         var err = spec.commandLine().getErr();
         err.printf("%s: %s, seed %d, %d steps → %s%n", title, rc.task(), rc.seed(), rc.steps(), dir);
-        RunResult r = rc.newTask().run(new ProgressBar(System.err));
+        RunResult r;
+        try (CsvStream live = new CsvStream(dir.resolve("metrics.csv"), new ProgressBar(System.err))) {
+            r = rc.newTask().run(live);
+        }
         RunWriter.write(r, title, dir);
         err.println(r.message() + "; wrote " + dir.resolve("metrics.csv") + ", run.json, figure.png");
         return r.status() == RunStatus.FINISHED ? 0 : 3;

@@ -35,16 +35,17 @@ public final class RunWriter {
     /** One header row; doubles in shortest round-trip form, so equal files mean bit-identical metrics; NaN is empty. */
     public static void writeCsv(MetricTable t, Path file) throws IOException {
         try (Writer w = Files.newBufferedWriter(file)) {
-            w.write(String.join(",", t.columns()));
-            w.write('\n');
-            for (double[] row : t.rows()) {
-                for (int c = 0; c < row.length; c++) {
-                    if (c > 0) w.write(',');
-                    w.write(format(row[c]));
-                }
-                w.write('\n');
-            }
+            w.write(csvLine(t.columns().toArray(String[]::new)));
+            for (double[] row : t.rows()) w.write(csvLine(row));
         }
+    }
+
+    static String csvLine(String[] cells) { return String.join(",", cells) + "\n"; }
+
+    static String csvLine(double[] row) {
+        StringBuilder b = new StringBuilder();
+        for (int c = 0; c < row.length; c++) b.append(c > 0 ? "," : "").append(format(row[c]));
+        return b.append('\n').toString();
     }
 
     static String format(double v) {

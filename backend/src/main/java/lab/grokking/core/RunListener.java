@@ -4,6 +4,9 @@ package lab.grokking.core;
 public interface RunListener {
     RunListener NONE = new RunListener() {};
 
+    /** Called once before the first evaluation, with the metric columns of the rows to come. */
+    default void onStart(java.util.List<String> columns) {}
+
     default void onEvaluation(double[] row) {}
 
     default void onProgress(long step, long totalSteps) {}

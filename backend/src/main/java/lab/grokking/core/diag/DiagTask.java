@@ -64,6 +64,7 @@ public final class DiagTask implements lab.grokking.core.Task {
         summary.put("setup_seconds", (System.nanoTime() - started) / 1e9);
 
         MetricTable table = new MetricTable(COLUMNS);
+        listener.onStart(COLUMNS);
         DiagTrainer tr = new DiagTrainer(cfg, x, data.y());
         DiagEvaluator ev = new DiagEvaluator(cfg, tr, test, data.y(), out2, out1, w2, w1, data.support());
         LogSchedule schedule = new LogSchedule(cfg.steps(), cfg.evalPerDecade());
