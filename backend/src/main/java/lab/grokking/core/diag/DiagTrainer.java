@@ -2,6 +2,7 @@ package lab.grokking.core.diag;
 
 import java.util.Arrays;
 import lab.grokking.core.linalg.Design;
+import lab.grokking.core.linalg.Workers;
 
 /**
  * GD state of the diagonal net and its update θ ← θ − η(∇𝓛(θ) + λθ) on the mean logistic loss.
@@ -45,18 +46,19 @@ public final class DiagTrainer {
     public void step() {
         int n = y.length;
         for (int i = 0; i < n; i++) c[i] = (float) (-y[i] * DiagTask.sigmoidNeg(y[i] * z[i]) / n); // ∂𝓛/∂f_i
-        x.multiplyTransposed(c, g); // ∇_w 𝓛
+        x.multiplyTransposed(c, g, update); // ∇_w 𝓛, each slice of it applied by the thread that computed it
+    }
+
+    /** θ ← θ − η(∇𝓛(θ) + λθ) for coordinates [from, to), from the gradient g. */
+    private final Workers.RangeBody update = this::update;
+
+    private void update(int from, int to) {
         double eta = cfg.lr(), decay = 1 - eta * cfg.weightDecay();
-        int L = cfg.depth(), d = u.length;
-        if (L == 2) { // the paper's case, kept branch-free so the JIT vectorises it
-            for (int k = 0; k < d; k++) {
-                double gk = 2 * eta * g[k], uk = u[k] * (decay - gk), vk = v[k] * (decay + gk);
-                u[k] = uk;
-                v[k] = vk;
-                wf[k] = (float) ((uk - vk) * (uk + vk));
-            }
-        } else {
-            for (int k = 0; k < d; k++) {
+        int L = cfg.depth();
+        if (L == 2) update2(u, v, g, wf, from, to, 2 * eta, decay);
+        else {
+            double[] u = this.u, v = this.v;
+            for (int k = from; k < to; k++) {
                 double gk = eta * L * g[k], uk = u[k], vk = v[k];
                 uk = uk * decay - gk * Math.pow(uk, L - 1);
                 vk = vk * decay + gk * Math.pow(vk, L - 1);
@@ -64,6 +66,16 @@ public final class DiagTrainer {
                 v[k] = vk;
                 wf[k] = (float) wOf(uk, vk, L);
             }
+        }
+    }
+
+    /** The paper's case L = 2, kept small and branch-free so the JIT vectorises it. */
+    private static void update2(double[] u, double[] v, float[] g, float[] wf, int from, int to, double eta2, double decay) {
+        for (int k = from; k < to; k++) {
+            double gk = eta2 * g[k], uk = u[k] * (decay - gk), vk = v[k] * (decay + gk);
+            u[k] = uk;
+            v[k] = vk;
+            wf[k] = (float) ((uk - vk) * (uk + vk));
         }
     }
 

@@ -29,13 +29,24 @@ public final class DenseDesign implements Design {
     @Override public int cols() { return cols; }
     @Override public int paddedCols() { return stride; }
 
-    @Override public void multiply(float[] w, float[] out) {
-        Workers.forRange(rows, Workers.minChunk(stride), (from, to) -> Kernels.get().denseMultiply(data, stride, from, to, w, out));
+    @Override public void multiply(float[] w, float[] out) { multiply(w, out, Workers.parts(rows, Workers.minChunk(stride))); }
+
+    void multiply(float[] w, float[] out, int parts) {
+        Workers.forParts(rows, parts, (from, to) -> Kernels.get().denseMultiply(data, stride, from, to, w, out));
     }
 
-    @Override public void multiplyTransposed(float[] c, float[] out) {
+    @Override public void multiplyTransposed(float[] c, float[] out) { multiplyTransposed(c, out, null); }
+
+    @Override public void multiplyTransposed(float[] c, float[] out, Workers.RangeBody after) {
+        multiplyTransposed(c, out, after, Workers.parts(stride / 64, Workers.minChunk(64L * rows)));
+    }
+
+    void multiplyTransposed(float[] c, float[] out, Workers.RangeBody after, int parts) {
         // split on 64-column blocks so the kernel's 32-column tiles never straddle two parts
-        Workers.forRange(stride / 64, Workers.minChunk(64L * rows), (from, to) -> Kernels.get().denseMultiplyTransposed(data, stride, rows, from * 64, to * 64, c, out));
+        Workers.forParts(stride / 64, parts, (from, to) -> {
+            Kernels.get().denseMultiplyTransposed(data, stride, rows, from * 64, to * 64, c, out);
+            if (after != null && from * 64 < cols) after.run(from * 64, Math.min(to * 64, cols));
+        });
     }
 
     @Override public void row(int i, double[] out) {

@@ -20,6 +20,16 @@ public interface Design {
     /** out[k] = Σ_i c[i]·X[i][k] for every column k, float32 arithmetic summed over i in order. */
     void multiplyTransposed(float[] c, float[] out);
 
+    /**
+     * {@link #multiplyTransposed(float[], float[])}, then after.run(from, to) over disjoint column ranges
+     * covering [0, cols()), each called on the thread that computed out[from, to) right after it did (so a
+     * caller can fuse an O(cols) update into the product); ranges may run concurrently. Null: no consumer.
+     */
+    default void multiplyTransposed(float[] c, float[] out, Workers.RangeBody after) {
+        multiplyTransposed(c, out);
+        if (after != null) after.run(0, cols());
+    }
+
     /** Row i as doubles, into out (length cols()). */
     void row(int i, double[] out);
 

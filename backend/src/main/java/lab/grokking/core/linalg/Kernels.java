@@ -43,7 +43,22 @@ public abstract class Kernels {
      * out[8b + l] = Σ_{m < inner} s(b, l, m)·v[m] for blocks b in [from, to) and lanes l with 8b + l &lt; out.length;
      * s = ±1 from the layout idx (see the class comment), summed in the documented order.
      */
-    public abstract void signSum(int[] idx, int inner, int from, int to, float[] v, float[] out);
+    public final void signSum(int[] idx, int inner, int from, int to, float[] v, float[] out) {
+        signSum(idx, inner, from, to, 0, chunks(inner), v, out, 0, out.length, 0);
+    }
+
+    /** Number of {@link #CHUNK_GROUPS}-group chunks of a sign sum over inner indices. */
+    public static int chunks(int inner) { return ((inner + 29) / 30 + CHUNK_INTS - 1) / CHUNK_INTS; }
+
+    /**
+     * The chunk sums of chunks [chunkFrom, chunkTo) of {@link #signSum}, for blocks [from, to): output j
+     * (8b + l, j &lt; len) of chunk c goes to out[off + (c − chunkFrom)·chunkStride + j]. With chunkStride 0 the
+     * chunks accumulate in order into one slot (the first one overwrites it), which for [0, chunks) is the
+     * whole sum; with chunkStride ≥ len each chunk's sum lands in a slot of its own (from +0), so a caller
+     * can split the summed index among threads and add the slots in order afterwards, bit for bit the same.
+     */
+    public abstract void signSum(int[] idx, int inner, int from, int to, int chunkFrom, int chunkTo, float[] v,
+                                 float[] out, int off, int len, int chunkStride);
 
     /** out[i] = Σ_k x[i·cols + k]·w[k] for rows [from, to); cols must be a multiple of 16. */
     public abstract void denseMultiply(float[] x, int cols, int from, int to, float[] w, float[] out);

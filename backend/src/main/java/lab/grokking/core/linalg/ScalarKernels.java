@@ -19,16 +19,18 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    public void signSum(int[] idx, int inner, int from, int to, float[] v, float[] out) {
+    public void signSum(int[] idx, int inner, int from, int to, int chunkFrom, int chunkTo, float[] v, float[] out, int off, int len, int chunkStride) {
         int groups = (inner + 2) / 3, q = (inner + 29) / 30;
         float[] t = new float[Math.min(groups, CHUNK_GROUPS) * 8];
-        for (int c0 = 0; c0 < q; c0 += CHUNK_INTS) {
-            int c1 = Math.min(q, c0 + CHUNK_INTS), g0 = c0 * 10, g1 = Math.min(groups, c1 * 10);
+        for (int ch = chunkFrom; ch < chunkTo; ch++) {
+            int c0 = ch * CHUNK_INTS, c1 = Math.min(q, c0 + CHUNK_INTS), g0 = c0 * 10, g1 = Math.min(groups, c1 * 10);
+            int o = off + (ch - chunkFrom) * chunkStride;
+            boolean first = chunkStride != 0 || ch == chunkFrom;
             groupTables(v, inner, g0, g1, t);
-            for (int b = from; b < to; b++) for (int l = 0; l < 8 && 8 * b + l < out.length; l++) {
+            for (int b = from; b < to; b++) for (int l = 0; l < 8 && 8 * b + l < len; l++) {
                 float s = 0f;
                 for (int g = g0; g < g1; g++) s += t[(g - g0) * 8 + (idx[(b * q + g / 10) * 8 + l] >>> 3 * (g % 10) & 7)];
-                out[8 * b + l] = c0 == 0 ? s : out[8 * b + l] + s;
+                out[o + 8 * b + l] = first ? s : out[o + 8 * b + l] + s;
             }
         }
     }

@@ -81,13 +81,54 @@ public final class SignDesign implements Design {
     public boolean positive(int i, int k) { return (bits[i * wordsPerRow + (k >>> 6)] >>> (k & 63) & 1L) != 0; }
 
     @Override public void multiply(float[] w, float[] out) {
-        int[] idx = rowLayout();
-        Workers.forRange((rows + 7) / 8, Workers.minChunk(8L * cols), (from, to) -> Kernels.get().signSum(idx, cols, from, to, w, out));
+        int chunks = Kernels.chunks(cols);
+        multiply(w, out, Workers.parts(chunks, Workers.minChunk((long) rows * cols / chunks)));
     }
 
-    @Override public void multiplyTransposed(float[] c, float[] out) {
+    /**
+     * X·w in the given number of parts, split along the summed index (chunks of {@link Kernels#CHUNK_GROUPS}
+     * groups), so each thread builds only its own chunks' tables. Part 0 sums its chunks into out; the others
+     * keep one slot per chunk, added to out in chunk order afterwards: the order of the one-part sum.
+     */
+    void multiply(float[] w, float[] out, int parts) {
+        int[] idx = rowLayout();
+        int blocks = (rows + 7) / 8, chunks = Kernels.chunks(cols);
+        Kernels k = Kernels.get();
+        parts = Math.max(1, Math.min(parts, chunks));
+        if (parts == 1) {
+            k.signSum(idx, cols, 0, blocks, 0, chunks, w, out, 0, rows, 0);
+            return;
+        }
+        int split = chunks / parts; // first chunk of part 1, as Workers.forParts splits
+        float[] slots = new float[(chunks - split) * rows];
+        Workers.forParts(chunks, parts, (from, to) -> {
+            if (from == 0) k.signSum(idx, cols, 0, blocks, 0, to, w, out, 0, rows, 0);
+            else k.signSum(idx, cols, 0, blocks, from, to, w, slots, (from - split) * rows, rows, rows);
+        });
+        for (int c = 0, o = 0; c < chunks - split; c++, o += rows) for (int i = 0; i < rows; i++) out[i] += slots[o + i];
+    }
+
+    @Override public void multiplyTransposed(float[] c, float[] out) { multiplyTransposed(c, out, null); }
+
+    @Override public void multiplyTransposed(float[] c, float[] out, Workers.RangeBody after) {
+        int blocks = wordsPerRow * 8;
+        multiplyTransposed(c, out, after, Workers.parts(blocks, Workers.minChunk(8L * rows)));
+    }
+
+    /** Blocks of 8 columns per call of the kernel: the consumer then finds that slice of out in L1. */
+    private static final int SLICE_BLOCKS = 256;
+
+    void multiplyTransposed(float[] c, float[] out, Workers.RangeBody after, int parts) {
         int[] idx = colLayout();
-        Workers.forRange(wordsPerRow * 8, Workers.minChunk(8L * rows), (from, to) -> Kernels.get().signSum(idx, rows, from, to, c, out));
+        Kernels k = Kernels.get();
+        int chunks = Kernels.chunks(rows);
+        Workers.forParts(wordsPerRow * 8, parts, (from, to) -> {
+            for (int b = from; b < to; b += SLICE_BLOCKS) {
+                int e = Math.min(to, b + SLICE_BLOCKS);
+                k.signSum(idx, rows, b, e, 0, chunks, c, out, 0, out.length, 0);
+                if (after != null && 8 * b < cols) after.run(8 * b, Math.min(8 * e, cols));
+            }
+        });
     }
 
     @Override public void row(int i, double[] out) {

@@ -60,30 +60,65 @@ final class VectorKernels extends Kernels {
         return a.add(x.lanewise(VectorOperators.LSHR, sh).selectFrom(table).reinterpretAsFloats());
     }
 
-    private static void store(FloatVector s, float[] out, int off, boolean first) {
-        if (off + 8 <= out.length) {
+    private static void store(FloatVector s, float[] out, int off, int end, boolean first) {
+        if (off + 8 <= end) {
             (first ? s : FloatVector.fromArray(F, out, off).add(s)).intoArray(out, off);
-        } else if (off < out.length) {
-            var m = F.indexInRange(off, out.length);
+        } else if (off < end) {
+            var m = F.indexInRange(off, end);
             (first ? s : FloatVector.fromArray(F, out, off, m).add(s)).intoArray(out, off, m);
         }
     }
 
     @Override
-    public void signSum(int[] idx, int inner, int from, int to, float[] v, float[] out) {
+    public void signSum(int[] idx, int inner, int from, int to, int chunkFrom, int chunkTo, float[] v, float[] out, int off, int len, int chunkStride) {
         int groups = (inner + 2) / 3, q = (inner + 29) / 30;
         int[] t = new int[Math.min(groups, CHUNK_GROUPS) * 8];
-        for (int c0 = 0; c0 < q; c0 += CHUNK_INTS) {
-            int c1 = Math.min(q, c0 + CHUNK_INTS), g0 = c0 * 10, g1 = Math.min(groups, c1 * 10);
+        for (int ch = chunkFrom; ch < chunkTo; ch++) {
+            int c0 = ch * CHUNK_INTS, c1 = Math.min(q, c0 + CHUNK_INTS), g0 = c0 * 10, g1 = Math.min(groups, c1 * 10);
+            int o = off + (ch - chunkFrom) * chunkStride, end = o + len;
+            boolean first = chunkStride != 0 || ch == chunkFrom;
             groupTables(v, inner, g0, g1, t);
             int b = from;
-            for (; b + 4 <= to; b += 4) chunk4(idx, q, b, c0, c1, g1 - g0, t, out, c0 == 0);
-            for (; b < to; b++) chunk1(idx, q, b, c0, c1, g1 - g0, t, out, c0 == 0);
+            for (; b + 8 <= to; b += 8) chunk8(idx, q, b, c0, c1, g1 - g0, t, out, o, end, first);
+            for (; b + 4 <= to; b += 4) chunk4(idx, q, b, c0, c1, g1 - g0, t, out, o, end, first);
+            for (; b < to; b++) chunk1(idx, q, b, c0, c1, g1 - g0, t, out, o, end, first);
         }
     }
 
+    /**
+     * Eight blocks share each table load: 8 independent sums hide the permute and add latencies (~30 % faster
+     * per lookup than 4 blocks). The index vectors are reloaded per group (the load folds into the shift).
+     */
+    private static void chunk8(int[] idx, int q, int b, int c0, int c1, int ng, int[] t, float[] out, int o, int end, boolean first) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int s = q << 3, p = (b * q + c0) << 3, full = ng / 10;
+        for (int c = 0; c <= full; c++, p += 8) {
+            int tb = c * 80, e = c < full ? 10 : ng - 10 * full;
+            for (int j = 0; j < e; j++) {
+                IntVector tj = IntVector.fromArray(I, t, tb + (j << 3));
+                int sh = 3 * j;
+                a0 = look(a0, IntVector.fromArray(I, idx, p), tj, sh);
+                a1 = look(a1, IntVector.fromArray(I, idx, p + s), tj, sh);
+                a2 = look(a2, IntVector.fromArray(I, idx, p + 2 * s), tj, sh);
+                a3 = look(a3, IntVector.fromArray(I, idx, p + 3 * s), tj, sh);
+                a4 = look(a4, IntVector.fromArray(I, idx, p + 4 * s), tj, sh);
+                a5 = look(a5, IntVector.fromArray(I, idx, p + 5 * s), tj, sh);
+                a6 = look(a6, IntVector.fromArray(I, idx, p + 6 * s), tj, sh);
+                a7 = look(a7, IntVector.fromArray(I, idx, p + 7 * s), tj, sh);
+            }
+        }
+        store(a0, out, o + (b << 3), end, first);
+        store(a1, out, o + ((b + 1) << 3), end, first);
+        store(a2, out, o + ((b + 2) << 3), end, first);
+        store(a3, out, o + ((b + 3) << 3), end, first);
+        store(a4, out, o + ((b + 4) << 3), end, first);
+        store(a5, out, o + ((b + 5) << 3), end, first);
+        store(a6, out, o + ((b + 6) << 3), end, first);
+        store(a7, out, o + ((b + 7) << 3), end, first);
+    }
+
     /** Four blocks share each table load; 4 sums + 4 index vectors + 1 table stay in registers. */
-    private static void chunk4(int[] idx, int q, int b, int c0, int c1, int ng, int[] t, float[] out, boolean first) {
+    private static void chunk4(int[] idx, int q, int b, int c0, int c1, int ng, int[] t, float[] out, int o, int end, boolean first) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int stride = q << 3, p = (b * q + c0) << 3, full = c0 + ng / 10;
         for (int c = c0; c < full; c++, p += 8) {
@@ -110,20 +145,20 @@ final class VectorKernels extends Kernels {
                 a3 = look(a3, x3, tg, sh);
             }
         }
-        store(a0, out, b << 3, first);
-        store(a1, out, (b + 1) << 3, first);
-        store(a2, out, (b + 2) << 3, first);
-        store(a3, out, (b + 3) << 3, first);
+        store(a0, out, o + (b << 3), end, first);
+        store(a1, out, o + ((b + 1) << 3), end, first);
+        store(a2, out, o + ((b + 2) << 3), end, first);
+        store(a3, out, o + ((b + 3) << 3), end, first);
     }
 
-    private static void chunk1(int[] idx, int q, int b, int c0, int c1, int ng, int[] t, float[] out, boolean first) {
+    private static void chunk1(int[] idx, int q, int b, int c0, int c1, int ng, int[] t, float[] out, int o, int end, boolean first) {
         FloatVector a = FloatVector.zero(F);
         int p = (b * q + c0) << 3;
         for (int g = 0; g < ng; g += 10, p += 8) {
             IntVector x = IntVector.fromArray(I, idx, p);
             for (int j = 0, e = Math.min(10, ng - g); j < e; j++) a = look(a, x, IntVector.fromArray(I, t, (g + j) << 3), 3 * j);
         }
-        store(a, out, b << 3, first);
+        store(a, out, o + (b << 3), end, first);
     }
 
     @Override
