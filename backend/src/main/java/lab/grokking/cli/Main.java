@@ -35,7 +35,7 @@ public final class Main {
 
     @Command(name = "reproduce", description = "Run the preset of a paper figure and write metrics.csv, run.json and figure.png.")
     static final class Reproduce implements Callable<Integer> {
-        @Parameters(paramLabel = "FIGURE", description = "a paper figure with a preset: fig1a (grokking), fig1b (misgrokking); see the presets command") String figure;
+        @Parameters(paramLabel = "FIGURE", description = "a paper figure with a preset: fig1a (grokking), fig1b (misgrokking), fig3 (grokking in matrix completion); see the presets command") String figure;
         @Option(names = "--scale", defaultValue = "classroom", description = "paper or classroom (default: ${DEFAULT-VALUE})") String scale;
         @Option(names = "--seed", description = "overrides the preset's seed") Long seed;
         @Option(names = "--steps", description = "overrides the preset's number of steps") Long steps;

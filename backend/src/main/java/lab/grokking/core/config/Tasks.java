@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.TreeMap;
 import lab.grokking.core.diag.DiagConfig;
+import lab.grokking.core.mc.McConfig;
 
 /** The registry of tasks: name → config type and documented defaults. */
 public final class Tasks {
     private record Entry(Class<? extends RunConfig> type, RunConfig defaults) {}
 
     private static final Map<String, Entry> TASKS = new TreeMap<>(Map.of(
-            DiagConfig.TASK, new Entry(DiagConfig.class, DiagConfig.DEFAULTS)));
+            DiagConfig.TASK, new Entry(DiagConfig.class, DiagConfig.DEFAULTS),
+            McConfig.TASK, new Entry(McConfig.class, McConfig.DEFAULTS)));
 
     private Tasks() {}
 

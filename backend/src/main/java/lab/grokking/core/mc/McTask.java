@@ -1,0 +1,171 @@
+package lab.grokking.core.mc;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import lab.grokking.core.LogSchedule;
+import lab.grokking.core.MetricTable;
+import lab.grokking.core.Provenance;
+import lab.grokking.core.RunListener;
+import lab.grokking.core.RunResult;
+import lab.grokking.core.RunStatus;
+import lab.grokking.core.config.Configs;
+import lab.grokking.core.solve.Certificate;
+
+/**
+ * Trains W = UUᵀ − VVᵀ by full-batch GD with coupled weight decay on the mean squared error over the observed
+ * entries (paper §3.3.3, §7, Fig. 3), and tracks it against the early predictor (symmetric zero-fill, the kernel
+ * predictor of Cor. 3.11) and the late predictor (minimum-nuclear-norm symmetric completion). Single-threaded
+ * double arithmetic in a fixed order: the same config and seed give bit-identical metrics.
+ */
+public final class McTask implements lab.grokking.core.Task {
+    public static final List<String> COLUMNS = List.of("step", "time", "train_mse", "test_mse", "norm", "kernel_norm", "transition_step",
+            "nuclear_norm", "sv1", "sv2", "sv3", "effective_rank", "dist_early", "dist_late");
+    /** Target number of W snapshots (log-spaced over the evaluation steps). */
+    public static final int SNAPSHOTS = 30;
+
+    private final McConfig cfg;
+
+    public McTask(McConfig cfg) {
+        cfg.validate(lab.grokking.core.config.Limits.DEFAULT);
+        this.cfg = cfg;
+    }
+
+    /** Predicted end of the kernel regime, as for the diagonal net: t* = ln(α)/λ, in steps ln(α)/(λη) (∞ when λ = 0). */
+    public static double transitionStep(double alpha, double lr, double weightDecay) {
+        return Math.log(alpha) / (weightDecay * lr);
+    }
+
+    /** About {@code count} of the schedule's steps, log-spaced (nearest in log(1 + step)), always with the first and last. */
+    static long[] snapshotSteps(LogSchedule schedule, int count) {
+        long[] s = schedule.steps();
+        TreeSet<Long> out = new TreeSet<>();
+        double top = Math.log1p(s[s.length - 1]);
+        int idx = 0;
+        for (int j = 0; j < count; j++) {
+            double target = top * j / (count - 1);
+            while (idx + 1 < s.length && Math.abs(Math.log1p(s[idx + 1]) - target) <= Math.abs(Math.log1p(s[idx]) - target)) idx++;
+            out.add(s[idx]);
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    @Override
+    public RunResult run(RunListener listener) {
+        long started = System.nanoTime();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        McData data = McData.generate(cfg);
+        int d = cfg.d();
+        double[] early = data.zeroFill();
+        NuclearCompletion.Result late = NuclearCompletion.solve(d, data.known(), data.target());
+        summary.put("n_train", data.nTrain());
+        summary.put("n_test", data.nTest());
+        summary.put("target", targetSummary(data));
+        summary.put("early_predictor", predictorSummary("symmetric zero-fill (kernel predictor, Cor. 3.11)", early, data, null));
+        summary.put("late_predictor", predictorSummary("minimum-nuclear-norm symmetric completion", late.w(), data, late));
+        summary.put("transition_step", transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay()));
+        summary.put("setup_seconds", (System.nanoTime() - started) / 1e9);
+
+        McTrainer tr = new McTrainer(cfg, data);
+        double initNorm = tr.norm();
+        summary.put("init_norm", initNorm);
+        McEvaluator ev = new McEvaluator(cfg, data, tr, early, late.w(), initNorm);
+        MetricTable table = new MetricTable(COLUMNS);
+        listener.onStart(COLUMNS);
+        LogSchedule schedule = new LogSchedule(cfg.steps(), cfg.evalPerDecade());
+        long[] snapSteps = snapshotSteps(schedule, SNAPSHOTS);
+        McSnapshots snaps = new McSnapshots(d);
+        RunStatus status = RunStatus.FINISHED;
+        String message = "finished " + cfg.steps() + " steps";
+        int next = 0, nextSnap = 0;
+        long trainStart = System.nanoTime(), evalNanos = 0, trained = 0;
+        for (long step = 0; ; step++) {
+            tr.forward();
+            if (!Double.isFinite(tr.loss())) {
+                status = RunStatus.DIVERGED;
+                message = String.format("diverged at step %d: train MSE %s (lr = %g is too large for α = %g; try a smaller lr)", step, tr.loss(), cfg.lr(), cfg.alpha());
+                break;
+            }
+            if (next < schedule.size() && schedule.get(next) == step) {
+                long t0 = System.nanoTime();
+                double[] row = ev.evaluate(step);
+                table.add(row);
+                if (nextSnap < snapSteps.length && snapSteps[nextSnap] == step) {
+                    snaps.add(step, ev.lastW());
+                    nextSnap++;
+                }
+                evalNanos += System.nanoTime() - t0;
+                listener.onEvaluation(row);
+                next++;
+            }
+            if (step == cfg.steps()) break;
+            if (listener.cancelled()) {
+                status = RunStatus.CANCELLED;
+                message = "cancelled at step " + step;
+                break;
+            }
+            tr.step();
+            trained++;
+            if ((step & 1023) == 0) listener.onProgress(step, cfg.steps());
+        }
+        listener.onProgress(status == RunStatus.FINISHED ? cfg.steps() : table.size() == 0 ? 0 : (long) table.rows().getLast()[0], cfg.steps());
+        double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+        summary.put("train_seconds", trainSeconds);
+        summary.put("eval_seconds", evalNanos / 1e9);
+        summary.put("microseconds_per_step", trained == 0 ? null : (trainSeconds - evalNanos / 1e9) * 1e6 / trained);
+        summary.put("final", finalRow(table));
+        summary.put("snapshots", snaps);
+        Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, "mc-" + tr.kernelName() + "-double", 1, Runtime.version().toString());
+        return new RunResult(status, message, table, summary, prov);
+    }
+
+    private Map<String, Object> targetSummary(McData data) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        double[] sv = new double[data.d()];
+        SymEigen e = new SymEigen(data.d());
+        e.decompose(data.target(), false);
+        e.singularValuesDescending(sv);
+        double nuclear = 0;
+        for (double s : sv) nuclear += s;
+        m.put("kind", cfg.table() ? "multiplication table i·j/d²" : "random symmetric rank " + cfg.rank());
+        m.put("rank", cfg.table() ? 1 : cfg.rank());
+        m.put("nuclear_norm", nuclear);
+        m.put("sqrt_nuclear_norm", Math.sqrt(nuclear)); // ‖θ‖ of a minimum-norm factorisation of X*
+        m.put("coherence", data.coherence());
+        m.put("mean_square", McEvaluator.frobenius(data.target()) * McEvaluator.frobenius(data.target()) / data.target().length);
+        return m;
+    }
+
+    private static Map<String, Object> predictorSummary(String name, double[] w, McData data, NuclearCompletion.Result solved) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        int d = data.d();
+        double[] sv = new double[d];
+        SymEigen e = new SymEigen(d);
+        e.decompose(w, false);
+        e.singularValuesDescending(sv);
+        double nuclear = 0;
+        for (double s : sv) nuclear += s;
+        m.put("name", name);
+        m.put("train_mse", data.trainMse(w));
+        m.put("test_mse", data.testMse(w));
+        m.put("nuclear_norm", nuclear);
+        m.put("sqrt_nuclear_norm", Math.sqrt(nuclear));
+        m.put("effective_rank", McEvaluator.effectiveRank(sv));
+        m.put("dist_target", McEvaluator.distance(w, data.target(), McEvaluator.frobenius(data.target())));
+        if (solved != null) {
+            Certificate c = solved.certificate();
+            m.put("converged", solved.converged());
+            m.put("certificate", c);
+        }
+        return m;
+    }
+
+    private static Map<String, Object> finalRow(MetricTable t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (t.size() == 0) return m;
+        double[] last = t.rows().getLast();
+        for (int c = 0; c < last.length; c++) m.put(t.columns().get(c), Double.isFinite(last[c]) ? last[c] : null);
+        return m;
+    }
+}
