@@ -1,6 +1,8 @@
 package lab.grokking.cli;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +12,13 @@ import lab.grokking.cli.plot.FigurePlot;
 import lab.grokking.core.MetricTable;
 import lab.grokking.core.RunResult;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.mc.McSnapshots;
 
-/** Writes a run as metrics.csv, run.json (provenance, config, status, summary) and figure.png. */
+/**
+ * Writes a run as metrics.csv, run.json (provenance, config, status, summary), figure.png and, for runs with
+ * matrix snapshots, snapshots.f32 (each snapshot's d×d W, row-major little-endian float32, in the order of
+ * the steps listed under summary.snapshots in run.json).
+ */
 public final class RunWriter {
     private RunWriter() {}
 
@@ -28,8 +35,16 @@ public final class RunWriter {
         doc.put("columns", r.metrics().columns());
         doc.put("rows", r.metrics().rows().stream().map(RunWriter::jsonRow).toList());
         Configs.JSON.writeValue(dir.resolve("run.json").toFile(), doc);
+        if (r.summary().get("snapshots") instanceof McSnapshots snaps) writeSnapshots(snaps, dir.resolve("snapshots.f32"));
         Object transition = r.summary().get("transition_step");
         FigurePlot.writePng(r.metrics(), title, transition instanceof Number t ? t.doubleValue() : Double.NaN, dir.resolve("figure.png"));
+    }
+
+    static void writeSnapshots(McSnapshots snaps, Path file) throws IOException {
+        int cells = snaps.d() * snaps.d();
+        ByteBuffer buf = ByteBuffer.allocate(snaps.list().size() * cells * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (McSnapshots.Snapshot s : snaps.list()) for (float v : s.w()) buf.putFloat(v);
+        Files.write(file, buf.array());
     }
 
     /** One header row; doubles in shortest round-trip form, so equal files mean bit-identical metrics; NaN is empty. */

@@ -47,6 +47,21 @@ class CliIT {
     }
 
     @Test
+    void classroomFig3WritesRegressionColumnsAndMatrixSnapshots(@TempDir Path dir) throws Exception {
+        Result r = jar(dir, "reproduce", "fig3", "--scale", "classroom", "--out", "c");
+        assertEquals(0, r.exit(), r.err());
+        List<String> csv = Files.readAllLines(dir.resolve("c/metrics.csv"));
+        assertTrue(csv.getFirst().startsWith("step,time,train_mse,test_mse,norm,"), csv.getFirst());
+        String[] header = csv.getFirst().split(",", -1), last = csv.getLast().split(",", -1);
+        double testMse = Double.parseDouble(last[List.of(header).indexOf("test_mse")]);
+        assertTrue(testMse < 1e-3, "classroom fig3 recovers the table: final test MSE " + testMse);
+        var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("c/run.json").toFile()).get("summary");
+        int d = summary.get("snapshots").get("d").asInt(), count = summary.get("snapshots").get("steps").size();
+        assertTrue(count >= 20, "about 30 snapshots: " + count);
+        assertEquals((long) count * d * d * Float.BYTES, Files.size(dir.resolve("c/snapshots.f32")));
+    }
+
+    @Test
     void aBadConfigFileFailsFastNamingTheField(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("bad.json"), "{\"task\":\"diag\",\"k\":4,\"n\":-1}", StandardCharsets.UTF_8);
         Result r = jar(dir, "run", "--config", "bad.json");

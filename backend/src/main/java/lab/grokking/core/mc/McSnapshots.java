@@ -34,6 +34,7 @@ public final class McSnapshots {
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", "W = UUᵀ − VVᵀ, d×d row-major float32");
+        m.put("file", "snapshots.f32");
         m.put("d", d);
         m.put("steps", list.stream().map(Snapshot::step).toList());
         return m;
