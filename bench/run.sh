@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of one diagonal-net GD step: Java (this repo) against numpy and PyTorch CPU,
-# interleaved in one run so machine noise hits every implementation alike. Prints raw lines and a ratio table.
+# Side-by-side benchmark of one GD step, Java (this repo) against numpy/PyTorch CPU, for the diagonal net (Fig. 1)
+# and for matrix completion (Fig. 3), interleaved in one run so machine noise hits every implementation alike.
+# Prints raw lines and a ratio table.
 #   bench/run.sh [rounds]      (default 2 rounds; installs Debian's python3-numpy/python3-torch if missing)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -10,6 +11,8 @@ bash "$here/python/setup.sh"
 "$root/lab" --version >/dev/null            # finds a JDK and builds the jar if needed
 java_bin="$("$root/lab" java-home)/bin/java"
 out="$(mktemp)"
+checks="$(mktemp)"
+trap 'rm -f "$out" "$checks"' EXIT
 for ((r = 1; r <= rounds; r++)); do
   for shape in "sparse 256" "gaussian 32"; do
     set -- $shape
@@ -20,21 +23,56 @@ for ((r = 1; r <= rounds; r++)); do
         "$here/java/DiagStepBench.java" --data "$1" --n "$2" --d 100000 2>/dev/null | grep '^impl=' | tee -a "$out"
     done
   done
+  # matrix completion, Fig. 3 (d = 97, 470 observed entries): numpy dense / sparse-aware at 1 and 2 BLAS threads
+  # around the Java step (McTrainer is single-threaded, so it runs once per round)
+  for t in 1 java 2; do
+    if [ "$t" = java ]; then
+      "$java_bin" --add-modules jdk.incubator.vector -Dgroklab.threads=1 -cp "$root/backend/target/grokking-lab.jar" \
+        "$here/java/McStepBench.java" 2>/dev/null
+    else
+      /usr/bin/python3 "$here/python/mc_step.py" --threads "$t" --variants numpy-dense-f64,numpy-sparse-f64
+    fi | grep -E '^(impl=|check )' | tee -a "$checks" | grep '^impl=' | tee -a "$out"
+  done
 done
 echo
-echo "median ms/step over rounds; ratio = fastest torch variant (any thread count) / java at that thread count"
-/usr/bin/python3 - "$out" <<'PY'
+echo "median ms/step over rounds; diagonal net: ratio = fastest torch variant (any thread count) / java at that thread count;"
+echo "matrix completion: ratio = fastest numpy f64 variant of that kind (any thread count) / java (target >= 5x vs numpy dense)"
+/usr/bin/python3 - "$out" "$checks" <<'PY'
 import sys, statistics, collections
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     kv = dict(f.split("=", 1) for f in line.split())
-    rows[(kv["n"], kv["impl"], kv["threads"])].append(float(kv["ms_per_step"]))
-for n in sorted({k[0] for k in rows}, key=int):
-    med = {(i, t): statistics.median(v) for (nn, i, t), v in rows.items() if nn == n}
-    torch = min(v for (i, t), v in med.items() if i.startswith("torch"))
-    print(f"n={n} d=100000")
-    for (i, t), v in sorted(med.items()):
-        extra = f"  speed-up vs fastest torch: {torch / v:5.1f}x" if i.startswith("java") else ""
-        print(f"  {i:22s} threads={t}  {v:8.3f} ms{extra}")
+    rows[(int(kv["d"]), int(kv["n"]), kv["impl"], kv["dtype"], kv["threads"])].append(float(kv["ms_per_step"]))
+groups = sorted({k[:2] for k in rows}, key=lambda g: (-g[0], g[1]))
+for d, n in groups:
+    med = {(i, dt, t): statistics.median(v) for (dd, nn, i, dt, t), v in rows.items() if (dd, nn) == (d, n)}
+    if any(i.startswith("torch") for i, _, _ in med):          # diagonal net, Fig. 1
+        torch = min(v for (i, dt, t), v in med.items() if i.startswith("torch"))
+        print(f"n={n} d={d}")
+        for (i, dt, t), v in sorted(med.items()):
+            extra = f"  speed-up vs fastest torch: {torch / v:5.1f}x" if i.startswith("java") else ""
+            print(f"  {i:22s} threads={t}  {v:8.3f} ms{extra}")
+        continue
+    # matrix completion, Fig. 3 (n = observed entries)
+    print(f"matrix completion d={d} n={n} observed")
+    for (i, dt, t), v in sorted(med.items()):
+        print(f"  {i + ' ' + dt:22s} threads={t}  {v:8.3f} ms")
+    java = [v for (i, dt, t), v in med.items() if i.startswith("java")]
+    for kind, label in (("numpy-dense", "numpy dense"), ("numpy-sparse", "numpy sparse-aware")):
+        ref = [v for (i, dt, t), v in med.items() if i == kind and dt == "f64"]
+        if java and ref:
+            r = min(ref) / min(java)
+            goal = f"  (target >= 5x: {'met' if r >= 5 else 'NOT met'})" if kind == "numpy-dense" else ""
+            print(f"  speed-up vs {label}: {r:5.1f}x{goal}")
+checks = collections.defaultdict(list)
+for line in open(sys.argv[2]):
+    if not line.startswith("check "):
+        continue
+    kv = dict(f.split("=", 1) for f in line.split()[1:])
+    key = next(k for k in kv if k.startswith("loss") and k != "loss0")
+    checks[(kv["d"], kv["n"], key)].append((kv["impl"] + " " + kv["dtype"], float(kv[key])))
+for (d, n, key), vals in checks.items():
+    ref = next((x for name, x in vals if name.startswith("java")), vals[0][1])
+    worst = max(abs(x - ref) / abs(ref) for _, x in vals)
+    print(f"  check d={d} n={n}: {key} = {ref:.9e} (java), max relative difference over all runs {worst:.1e}")
 PY
-rm -f "$out"
