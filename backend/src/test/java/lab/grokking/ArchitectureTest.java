@@ -2,6 +2,8 @@ package lab.grokking;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -14,4 +16,15 @@ class ArchitectureTest {
     static final ArchRule coreImportsNoWebOrUiCode = noClasses().that().resideInAPackage("lab.grokking.core..")
             .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "com.vaadin..", "org.eclipse.jetty..", "jakarta.servlet..",
                     "picocli..", "java.awt..", "javax.imageio..", "lab.grokking.cli..", "lab.grokking.web..", "lab.grokking.ui..");
+
+    /**
+     * Math.exp/log/pow may differ by an ulp between JVMs and CPUs (intrinsics); StrictMath is specified bit for
+     * bit, so the same config and seed give the same numbers on any machine. (sqrt is exact in both.)
+     */
+    @ArchTest
+    static final ArchRule coreUsesStrictMathForTranscendentals = noClasses().that().resideInAPackage("lab.grokking.core..")
+            .should().callMethodWhere(DescribedPredicate.describe("Math.exp/log/log1p/log10/pow/expm1/sin/cos/tanh",
+                    (JavaMethodCall call) -> call.getTargetOwner().isEquivalentTo(Math.class)
+                            && java.util.Set.of("exp", "log", "log1p", "log10", "pow", "expm1", "sin", "cos", "tan", "tanh", "sinh", "cosh", "atan2", "cbrt", "hypot")
+                                    .contains(call.getName())));
 }

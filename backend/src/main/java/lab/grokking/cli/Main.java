@@ -1,5 +1,6 @@
 package lab.grokking.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -28,6 +29,12 @@ public final class Main {
             if (e instanceof ConfigException c) {
                 cmd.getErr().println("invalid config: " + c.getMessage());
                 return 2;
+            }
+            // expected failures (I/O, a predictor solver that cannot certify, a bad system property): one line, no trace
+            if (e instanceof IOException || e instanceof java.io.UncheckedIOException || e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return 1;
             }
             throw e;
         });
@@ -61,7 +68,13 @@ public final class Main {
 
         @Override public Integer call() throws Exception {
             if (!Files.isRegularFile(config)) throw new ConfigException("--config", "no such file: " + config);
-            RunConfig rc = Configs.parse(Files.readString(config));
+            String text;
+            try {
+                text = Files.readString(config);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new ConfigException("--config", "not UTF-8 text: " + config);
+            }
+            RunConfig rc = Configs.parse(text);
             return execute(rc, rc.task() + " run", out != null ? out : Path.of("out", "run-seed" + rc.seed()), spec);
         }
     }
@@ -76,6 +89,12 @@ public final class Main {
 
     private static int execute(RunConfig rc, String title, Path dir, CommandLine.Model.CommandSpec spec) throws Exception {
         var err = spec.commandLine().getErr();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ConfigException("--out", "cannot create output directory " + dir + ": " + e.getMessage());
+        }
+        if (!Files.isWritable(dir)) throw new ConfigException("--out", "output directory is not writable: " + dir);
         err.printf("%s: %s, seed %d, %d steps → %s%n", title, rc.task(), rc.seed(), rc.steps(), dir);
         RunResult r;
         try (CsvStream live = new CsvStream(dir.resolve("metrics.csv"), new ProgressBar(System.err))) {

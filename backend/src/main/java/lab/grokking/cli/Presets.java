@@ -19,6 +19,9 @@ public final class Presets {
 
     public static List<Preset> all() { return ALL; }
 
+    /** The preset's config, validated against the current limits when it is picked. */
+    public static lab.grokking.core.config.RunConfig config(Preset p) { return Configs.parse(p.config()); }
+
     public static Preset get(String figure, String scale) {
         return ALL.stream().filter(p -> p.figure().equals(figure) && p.scale().equals(scale)).findFirst()
                 .orElseThrow(() -> new ConfigException("figure", "no preset for figure '" + figure + "' at scale '" + scale + "'; known: "
@@ -36,7 +39,7 @@ public final class Presets {
                     JsonNode n = Configs.JSON.readTree(in);
                     Preset p = new Preset(n.get("id").asText(), n.get("figure").asText(), n.get("scale").asText(), n.get("title").asText(),
                             n.get("description").asText(), (ObjectNode) n.get("config"));
-                    Configs.parse(p.config()); // a broken preset fails at start, not when a user picks it
+                    if (!p.config().has("task")) throw new IllegalStateException("preset " + name + " has no task");
                     out.add(p);
                 }
             }

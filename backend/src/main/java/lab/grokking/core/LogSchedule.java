@@ -15,8 +15,8 @@ public final class LogSchedule {
         if (perDecade < 1) throw new IllegalArgumentException("perDecade must be ≥ 1: " + perDecade);
         TreeSet<Long> s = new TreeSet<>();
         for (long k = 0; k <= Math.min(10, lastStep); k++) s.add(k);
-        double top = Math.log10(lastStep);
-        for (int j = perDecade; j / (double) perDecade < top; j++) s.add(Math.round(Math.pow(10, j / (double) perDecade)));
+        double top = StrictMath.log10(lastStep);
+        for (int j = perDecade; j / (double) perDecade < top; j++) s.add(Math.round(StrictMath.pow(10, j / (double) perDecade)));
         s.add(lastStep);
         steps = s.stream().filter(k -> k <= lastStep).mapToLong(Long::longValue).toArray();
     }

@@ -66,7 +66,7 @@ class CliIT {
         Files.writeString(dir.resolve("bad.json"), "{\"task\":\"diag\",\"k\":4,\"n\":-1}", StandardCharsets.UTF_8);
         Result r = jar(dir, "run", "--config", "bad.json");
         assertEquals(2, r.exit(), r.err());
-        assertTrue(r.err().contains("k: must be odd") && r.err().contains("n: must be in [1, 100000], got -1"), r.err());
+        assertTrue(r.err().contains("k: must be odd") && r.err().contains("n: must be in [1, 2048], got -1"), r.err());
         assertFalse(r.err().contains("Exception"), "no stack trace for bad input: " + r.err());
         assertFalse(Files.exists(dir.resolve("out")), "nothing written for a rejected config");
     }

@@ -33,7 +33,7 @@ final class DiagEvaluator {
         double eta = cfg.lr(), lam = cfg.weightDecay();
         double normSq = 0, l1 = 0, l2sq = 0, dot2 = 0, dot1 = 0, onSupport = 0, disp = 0;
         // the paper's kernel-regime measure ‖e^{ληk}θ/α − θ̄‖ with θ̄ = θ(0)/α
-        double scale = Math.exp(lam * eta * step) / cfg.alpha(), bar = 1 / Math.sqrt(2.0 * u.length);
+        double scale = StrictMath.exp(lam * eta * step) / cfg.alpha(), bar = 1 / Math.sqrt(2.0 * u.length);
         for (int k = 0; k < u.length; k++) {
             double uk = u[k], vk = v[k], wk = DiagTrainer.wOf(uk, vk, L);
             w[k] = wk;
@@ -53,7 +53,7 @@ final class DiagEvaluator {
         return new double[] {
             step, eta * step,
             DiagTask.logisticLoss(y, trainOut), DiagTask.logisticLoss(yTest, testOut), DiagTask.accuracy(y, trainOut), DiagTask.accuracy(yTest, testOut),
-            Math.sqrt(normSq), cfg.alpha() * Math.exp(-lam * eta * step), DiagTask.transitionStep(cfg.alpha(), eta, lam),
+            Math.sqrt(normSq), cfg.alpha() * StrictMath.exp(-lam * eta * step), DiagTask.transitionStep(cfg.alpha(), eta, lam),
             l2 > 0 ? minMargin / l2 : Double.NaN, l1 > 0 ? minMargin / l1 : Double.NaN,
             l2 > 0 ? dot2 / (l2 * w2norm) : Double.NaN, l2 > 0 ? dot1 / (l2 * w1norm) : Double.NaN,
             DiagTask.agreement(testOut, outEarly), DiagTask.agreement(testOut, outLate),

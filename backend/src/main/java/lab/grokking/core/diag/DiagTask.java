@@ -39,7 +39,7 @@ public final class DiagTask implements lab.grokking.core.Task {
 
     /** Predicted end of the kernel regime: t* = ln(α)/λ, in steps ln(α)/(λη) (∞ without weight decay). */
     public static double transitionStep(double alpha, double lr, double weightDecay) {
-        return Math.log(alpha) / (weightDecay * lr);
+        return StrictMath.log(alpha) / (weightDecay * lr);
     }
 
     @Override
@@ -128,6 +128,8 @@ public final class DiagTask implements lab.grokking.core.Task {
         m.put("l1_margin", 1 / l1);
         m.put("nonzeros", s.support(1e-9).length); // |w_k| > 1e-9·max|w|: the LP's ties leave rounding-level entries
         m.put("certificate", s.certificate());
+        // a predictor that is not provably optimal would skew cos/agree curves silently: say so
+        m.put("certified", s.certificate().optimal(1e-6));
         return m;
     }
 
@@ -148,15 +150,15 @@ public final class DiagTask implements lab.grokking.core.Task {
         return s / y.length;
     }
 
-    static double softplus(double t) { return t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t)); }
+    static double softplus(double t) { return t > 0 ? t + StrictMath.log1p(StrictMath.exp(-t)) : StrictMath.log1p(StrictMath.exp(t)); }
 
     /** σ(−m) = 1/(1 + e^m), stable for large |m|. */
     static double sigmoidNeg(double m) {
         if (m >= 0) {
-            double e = Math.exp(-m);
+            double e = StrictMath.exp(-m);
             return e / (1 + e);
         }
-        return 1 / (1 + Math.exp(m));
+        return 1 / (1 + StrictMath.exp(m));
     }
 
     static double agreement(double[] a, double[] b) {

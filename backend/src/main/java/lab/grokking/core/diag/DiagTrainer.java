@@ -60,8 +60,8 @@ public final class DiagTrainer {
             double[] u = this.u, v = this.v;
             for (int k = from; k < to; k++) {
                 double gk = eta * L * g[k], uk = u[k], vk = v[k];
-                uk = uk * decay - gk * Math.pow(uk, L - 1);
-                vk = vk * decay + gk * Math.pow(vk, L - 1);
+                uk = uk * decay - gk * StrictMath.pow(uk, L - 1);
+                vk = vk * decay + gk * StrictMath.pow(vk, L - 1);
                 u[k] = uk;
                 v[k] = vk;
                 wf[k] = (float) wOf(uk, vk, L);
@@ -84,7 +84,7 @@ public final class DiagTrainer {
         if (L == 2) return (u - v) * (u + v);
         double s = 0, up = 1;
         for (int j = 0; j < L; j++) {
-            s += up * Math.pow(v, L - 1 - j);
+            s += up * StrictMath.pow(v, L - 1 - j);
             up *= u;
         }
         return (u - v) * s;

@@ -43,7 +43,7 @@ final class McEvaluator {
             erank = effectiveRank(sv);
         }
         return new double[] {
-            step, eta * step, data.trainMse(w), data.testMse(w), tr.norm(), initNorm * Math.exp(-lam * eta * step),
+            step, eta * step, data.trainMse(w), data.testMse(w), tr.norm(), initNorm * StrictMath.exp(-lam * eta * step),
             McTask.transitionStep(cfg.alpha(), eta, lam), nuclear, sv1, sv2, sv3, erank,
             distance(w, early, earlyNorm), distance(w, late, lateNorm)
         };
@@ -58,9 +58,9 @@ final class McEvaluator {
         for (double s : sv) {
             if (s <= 0) continue;
             double p = s / total;
-            h -= p * Math.log(p);
+            h -= p * StrictMath.log(p);
         }
-        return Math.exp(h);
+        return StrictMath.exp(h);
     }
 
     /** ‖w − ref‖_F / ‖ref‖_F (NaN when ref = 0). */

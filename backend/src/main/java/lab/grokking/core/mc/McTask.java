@@ -34,18 +34,18 @@ public final class McTask implements lab.grokking.core.Task {
 
     /** Predicted end of the kernel regime, as for the diagonal net: t* = ln(α)/λ, in steps ln(α)/(λη) (∞ when λ = 0). */
     public static double transitionStep(double alpha, double lr, double weightDecay) {
-        return Math.log(alpha) / (weightDecay * lr);
+        return StrictMath.log(alpha) / (weightDecay * lr);
     }
 
     /** About {@code count} of the schedule's steps, log-spaced (nearest in log(1 + step)), always with the first and last. */
     static long[] snapshotSteps(LogSchedule schedule, int count) {
         long[] s = schedule.steps();
         TreeSet<Long> out = new TreeSet<>();
-        double top = Math.log1p(s[s.length - 1]);
+        double top = StrictMath.log1p(s[s.length - 1]);
         int idx = 0;
         for (int j = 0; j < count; j++) {
             double target = top * j / (count - 1);
-            while (idx + 1 < s.length && Math.abs(Math.log1p(s[idx + 1]) - target) <= Math.abs(Math.log1p(s[idx]) - target)) idx++;
+            while (idx + 1 < s.length && Math.abs(StrictMath.log1p(s[idx + 1]) - target) <= Math.abs(StrictMath.log1p(s[idx]) - target)) idx++;
             out.add(s[idx]);
         }
         return out.stream().mapToLong(Long::longValue).toArray();

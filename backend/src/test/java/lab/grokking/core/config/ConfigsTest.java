@@ -35,7 +35,7 @@ class ConfigsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "{\"task\":\"diag\",\"n\":-5}                        | n           | must be in [1, 100000], got -5",
+        "{\"task\":\"diag\",\"n\":-5}                        | n           | must be in [1, 2048], got -5",
         "{\"task\":\"diag\",\"k\":4}                         | k           | must be odd",
         "{\"task\":\"diag\",\"alpha\":0}                     | alpha       | must be in (0.0",
         "{\"task\":\"diag\",\"lr\":1e300}                    | lr          | must be in (0.0, 100.0]",
@@ -44,8 +44,9 @@ class ConfigsTest {
         "{\"task\":\"diag\",\"n\":\"256\"}                   | n           | expected int",
         "{\"task\":\"diag\",\"n\":2.5}                       | n           | expected int",
         "{\"task\":\"diag\",\"n\":99999999999}               | n           | expected int",
-        "{\"task\":\"diag\",\"d\":10000000,\"n\":100000}     | n, d        | above the memory limit",
+        "{\"task\":\"diag\",\"d\":10000000,\"n\":2000}       | n, d        | above the memory limit",
         "{\"task\":\"diag\",\"steps\":1000000000}            | steps       | above the work limit",
+        "{\"task\":\"diag\",\"data\":null}                   | data        | must be 'sparse' or 'gaussian', got null",
         "{\"task\":\"mnist\"}                                | task        | unknown task 'mnist'; known: diag",
         "{\"d\":5}                                           | task        | required",
     })

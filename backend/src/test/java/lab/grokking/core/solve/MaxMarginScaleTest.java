@@ -26,6 +26,6 @@ class MaxMarginScaleTest {
         assertTrue(l1.certificate().optimal(1e-6), l1.certificate().toString());
         assertTrue(l1.l1Norm() <= 3 * (1 + 1e-9), "w = (1,1,1,0,...) is feasible with norm 3");
         assertTrue(l1.l1Norm() <= l2.l1Norm());
-        assertTrue((t2 - t0) / 1e9 < 30, "too slow");
+        // timing is printed, not asserted: speed is checked by benchmarks, never by timed tests
     }
 }
