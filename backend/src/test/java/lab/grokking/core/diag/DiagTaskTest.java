@@ -121,6 +121,14 @@ class DiagTaskTest {
     }
 
     @Test
+    void tiesCountOneHalf() {
+        double[] y = {1, -1, 1, -1};
+        assertEquals((1 + 0.5 + 0 + 1) / 4, DiagTask.accuracy(y, new double[] {2, 0, -1, -3}));
+        assertEquals((1 + 0.5 + 0.5 + 0) / 4, DiagTask.agreement(new double[] {1, 0, 2, -1}, new double[] {3, 5, 0, 1}));
+        assertEquals(1.0, DiagTask.agreement(new double[] {0, -2}, new double[] {0, -1}));
+    }
+
+    @Test
     void lossesStayAccurateFarIntoTheTail() {
         // softplus(−m) ≈ e^{−m}: no underflow to 0 and no cancellation at margins of 27.6 (loss 1e-12) or 700
         assertEquals(1e-12, DiagTask.softplus(-Math.log(1e12)), 1e-24);
