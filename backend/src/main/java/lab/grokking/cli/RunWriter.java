@@ -28,9 +28,14 @@ public final class RunWriter {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("status", r.status());
         doc.put("message", r.message());
-        doc.put("provenance", Map.of("config", Configs.JSON.readTree(r.provenance().config()), "seed", r.provenance().seed(),
-                "code_version", r.provenance().codeVersion(), "kernels", r.provenance().kernels(), "threads", r.provenance().threads(),
-                "java", r.provenance().java()));
+        Map<String, Object> prov = new LinkedHashMap<>(); // fixed key order: equal runs give equal files
+        prov.put("config", Configs.JSON.readTree(r.provenance().config()));
+        prov.put("seed", r.provenance().seed());
+        prov.put("code_version", r.provenance().codeVersion());
+        prov.put("kernels", r.provenance().kernels());
+        prov.put("threads", r.provenance().threads());
+        prov.put("java", r.provenance().java());
+        doc.put("provenance", prov);
         doc.put("summary", r.summary());
         doc.put("columns", r.metrics().columns());
         doc.put("rows", r.metrics().rows().stream().map(RunWriter::jsonRow).toList());
@@ -47,7 +52,7 @@ public final class RunWriter {
         Files.write(file, buf.array());
     }
 
-    /** One header row; doubles in shortest round-trip form, so equal files mean bit-identical metrics; NaN is empty. */
+    /** One header row; doubles in shortest round-trip form, so equal files mean bit-identical metrics; NaN and ±∞ are empty. */
     public static void writeCsv(MetricTable t, Path file) throws IOException {
         try (Writer w = Files.newBufferedWriter(file)) {
             w.write(csvLine(t.columns().toArray(String[]::new)));
@@ -64,7 +69,7 @@ public final class RunWriter {
     }
 
     static String format(double v) {
-        if (Double.isNaN(v)) return "";
+        if (!Double.isFinite(v)) return ""; // undefined (a margin of w = 0) or unbounded (no weight decay: no transition)
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
         return Double.toString(v);
     }

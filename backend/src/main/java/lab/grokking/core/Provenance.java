@@ -11,11 +11,16 @@ import java.util.Properties;
 public record Provenance(String config, long seed, String codeVersion, String kernels, int threads, String java) {
     public static final String CODE_VERSION = readVersion();
 
+    /** Project version + git commit, e.g. "0.1.0-SNAPSHOT+3f2a9c1e7b0d" ("-dirty" when built with uncommitted changes). */
     private static String readVersion() {
-        try (InputStream in = Provenance.class.getResourceAsStream("/groklab-version.properties")) {
+        return property("/groklab-version.properties", "version") + "+" + property("/groklab-git.properties", "commit");
+    }
+
+    private static String property(String resource, String key) {
+        try (InputStream in = Provenance.class.getResourceAsStream(resource)) {
             Properties p = new Properties();
             if (in != null) p.load(in);
-            return p.getProperty("version", "unknown");
+            return p.getProperty(key, "unknown");
         } catch (IOException e) {
             return "unknown";
         }
