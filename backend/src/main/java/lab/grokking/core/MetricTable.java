@@ -44,6 +44,15 @@ public final class MetricTable {
         return out;
     }
 
+    /** The last row by column name, null for undefined values (NaN, ±∞); empty before the first row. */
+    public synchronized java.util.Map<String, Object> lastRow() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        if (rows.isEmpty()) return m;
+        double[] last = rows.get(rows.size() - 1);
+        for (int c = 0; c < last.length; c++) m.put(columns.get(c), Double.isFinite(last[c]) ? last[c] : null);
+        return m;
+    }
+
     /** Value of a column at the last evaluated step ≤ step (NaN when none). */
     public synchronized double at(String name, long step) {
         int c = columnIndex(name);

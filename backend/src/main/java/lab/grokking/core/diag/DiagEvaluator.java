@@ -53,7 +53,7 @@ final class DiagEvaluator {
         return new double[] {
             step, eta * step,
             DiagTask.logisticLoss(y, trainOut), DiagTask.logisticLoss(yTest, testOut), DiagTask.accuracy(y, trainOut), DiagTask.accuracy(yTest, testOut),
-            Math.sqrt(normSq), cfg.alpha() * StrictMath.exp(-lam * eta * step), DiagTask.transitionStep(cfg.alpha(), eta, lam),
+            Math.sqrt(normSq), cfg.alpha() * StrictMath.exp(-lam * eta * step), lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), eta, lam),
             l2 > 0 ? minMargin / l2 : Double.NaN, l1 > 0 ? minMargin / l1 : Double.NaN,
             l2 > 0 ? dot2 / (l2 * w2norm) : Double.NaN, l2 > 0 ? dot1 / (l2 * w1norm) : Double.NaN,
             DiagTask.agreement(testOut, outEarly), DiagTask.agreement(testOut, outLate),

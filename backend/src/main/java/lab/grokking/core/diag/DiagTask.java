@@ -3,12 +3,11 @@ package lab.grokking.core.diag;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lab.grokking.core.LogSchedule;
 import lab.grokking.core.MetricTable;
 import lab.grokking.core.Provenance;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
-import lab.grokking.core.RunStatus;
+import lab.grokking.core.TrainingLoop;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.linalg.Design;
 import lab.grokking.core.linalg.Kernels;
@@ -37,11 +36,6 @@ public final class DiagTask implements lab.grokking.core.Task {
         this.cfg = cfg;
     }
 
-    /** Predicted end of the kernel regime: t* = ln(α)/λ, in steps ln(α)/(λη) (∞ without weight decay). */
-    public static double transitionStep(double alpha, double lr, double weightDecay) {
-        return StrictMath.log(alpha) / (weightDecay * lr);
-    }
-
     @Override
     public RunResult run(RunListener listener) {
         long started = System.nanoTime();
@@ -60,59 +54,29 @@ public final class DiagTask implements lab.grokking.core.Task {
         test.outputs(w1, out1);
         summary.put("early_predictor", predictorSummary("max-L2-margin (kernel) classifier w2*", early, yTest, out2));
         summary.put("late_predictor", predictorSummary("max-L1-margin classifier w1*", late, yTest, out1));
-        summary.put("transition_step", transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay()));
+        summary.put("transition_step", TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay()));
         summary.put("setup_seconds", (System.nanoTime() - started) / 1e9);
 
         MetricTable table = new MetricTable(COLUMNS);
-        listener.onStart(COLUMNS);
         DiagTrainer tr = new DiagTrainer(cfg, x, data.y());
         DiagEvaluator ev = new DiagEvaluator(cfg, tr, test, data.y(), out2, out1, w2, w1, data.support());
-        LogSchedule schedule = new LogSchedule(cfg.steps(), cfg.evalPerDecade());
-        RunStatus status = RunStatus.FINISHED;
-        String message = "finished " + cfg.steps() + " steps";
-        int next = 0;
-        long trainStart = System.nanoTime();
-        for (long step = 0; ; step++) {
-            tr.forward();
-            if (!tr.finite()) {
-                status = RunStatus.DIVERGED;
-                message = String.format("diverged at step %d: the outputs overflowed (lr = %g is too large for this data; try a smaller lr)", step, cfg.lr());
-                break;
+        TrainingLoop.Outcome o = TrainingLoop.run(cfg.steps(), cfg.evalPerDecade(), table, new TrainingLoop.Model() {
+            @Override public String forward(long step) {
+                tr.forward();
+                return tr.finite() ? null : String.format("the outputs overflowed (lr = %g is too large for this data; try a smaller lr)", cfg.lr());
             }
-            if (next < schedule.size() && schedule.get(next) == step) {
-                double[] row = ev.evaluate(step);
-                table.add(row);
-                listener.onEvaluation(row);
-                next++;
-                if (!Double.isFinite(row[2])) {
-                    status = RunStatus.DIVERGED;
-                    message = String.format("diverged at step %d: train loss %s (lr = %g is too large; try a smaller lr)", step, row[2], cfg.lr());
-                    break;
-                }
-            }
-            if (step == cfg.steps()) break;
-            if (listener.cancelled()) {
-                status = RunStatus.CANCELLED;
-                message = "cancelled at step " + step;
-                break;
-            }
-            tr.step();
-            if ((step & 1023) == 0) listener.onProgress(step, cfg.steps());
-        }
-        listener.onProgress(status == RunStatus.FINISHED ? cfg.steps() : (long) table.rows().getLast()[0], cfg.steps());
-        summary.put("train_seconds", (System.nanoTime() - trainStart) / 1e9);
-        summary.put("final", finalRow(table));
+
+            @Override public double[] evaluate(long step) { return ev.evaluate(step); }
+
+            @Override public void step() { tr.step(); }
+        }, listener);
+        summary.put("train_seconds", o.trainSeconds());
+        summary.put("eval_seconds", o.evalSeconds());
+        summary.put("microseconds_per_step", o.microsecondsPerStep());
+        summary.put("final", table.lastRow());
         Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, Kernels.get().name(), Workers.threads(),
                 Runtime.version().toString());
-        return new RunResult(status, message, table, summary, prov);
-    }
-
-    private static Map<String, Object> finalRow(MetricTable t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (t.size() == 0) return m;
-        double[] last = t.rows().getLast();
-        for (int c = 0; c < last.length; c++) m.put(t.columns().get(c), Double.isFinite(last[c]) ? last[c] : null);
-        return m;
+        return new RunResult(o.status(), o.message(), table, summary, prov);
     }
 
     private static Map<String, Object> predictorSummary(String name, Solution s, double[] yTest, double[] out) {

@@ -44,7 +44,7 @@ final class McEvaluator {
         }
         return new double[] {
             step, eta * step, data.trainMse(w), data.testMse(w), tr.norm(), initNorm * StrictMath.exp(-lam * eta * step),
-            McTask.transitionStep(cfg.alpha(), eta, lam), nuclear, sv1, sv2, sv3, erank,
+            lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), eta, lam), nuclear, sv1, sv2, sv3, erank,
             distance(w, early, earlyNorm), distance(w, late, lateNorm)
         };
     }

@@ -9,7 +9,7 @@ import lab.grokking.core.MetricTable;
 import lab.grokking.core.Provenance;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
-import lab.grokking.core.RunStatus;
+import lab.grokking.core.TrainingLoop;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.solve.Certificate;
 
@@ -30,11 +30,6 @@ public final class McTask implements lab.grokking.core.Task {
     public McTask(McConfig cfg) {
         cfg.validate(lab.grokking.core.config.Limits.DEFAULT);
         this.cfg = cfg;
-    }
-
-    /** Predicted end of the kernel regime, as for the diagonal net: t* = ln(α)/λ, in steps ln(α)/(λη) (∞ when λ = 0). */
-    public static double transitionStep(double alpha, double lr, double weightDecay) {
-        return StrictMath.log(alpha) / (weightDecay * lr);
     }
 
     /** About {@code count} of the schedule's steps, log-spaced (nearest in log(1 + step)), always with the first and last. */
@@ -64,7 +59,7 @@ public final class McTask implements lab.grokking.core.Task {
         summary.put("target", targetSummary(data));
         summary.put("early_predictor", predictorSummary("symmetric zero-fill (kernel predictor, Cor. 3.11)", early, data, null));
         summary.put("late_predictor", predictorSummary("minimum-nuclear-norm symmetric completion", late.w(), data, late));
-        summary.put("transition_step", transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay()));
+        summary.put("transition_step", TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay()));
         summary.put("setup_seconds", (System.nanoTime() - started) / 1e9);
 
         McTrainer tr = new McTrainer(cfg, data);
@@ -72,52 +67,36 @@ public final class McTask implements lab.grokking.core.Task {
         summary.put("init_norm", initNorm);
         McEvaluator ev = new McEvaluator(cfg, data, tr, early, late.w(), initNorm);
         MetricTable table = new MetricTable(COLUMNS);
-        listener.onStart(COLUMNS);
         LogSchedule schedule = new LogSchedule(cfg.steps(), cfg.evalPerDecade());
         long[] snapSteps = snapshotSteps(schedule, SNAPSHOTS);
         McSnapshots snaps = new McSnapshots(d);
-        RunStatus status = RunStatus.FINISHED;
-        String message = "finished " + cfg.steps() + " steps";
-        int next = 0, nextSnap = 0;
-        long trainStart = System.nanoTime(), evalNanos = 0, trained = 0;
-        for (long step = 0; ; step++) {
-            tr.forward();
-            if (!Double.isFinite(tr.loss())) {
-                status = RunStatus.DIVERGED;
-                message = String.format("diverged at step %d: train MSE %s (lr = %g is too large for α = %g; try a smaller lr)", step, tr.loss(), cfg.lr(), cfg.alpha());
-                break;
+        TrainingLoop.Outcome o = TrainingLoop.run(cfg.steps(), cfg.evalPerDecade(), table, new TrainingLoop.Model() {
+            int nextSnap;
+
+            @Override public String forward(long step) {
+                tr.forward();
+                return Double.isFinite(tr.loss()) ? null
+                        : String.format("train MSE %s (lr = %g is too large for α = %g; try a smaller lr)", tr.loss(), cfg.lr(), cfg.alpha());
             }
-            if (next < schedule.size() && schedule.get(next) == step) {
-                long t0 = System.nanoTime();
+
+            @Override public double[] evaluate(long step) {
                 double[] row = ev.evaluate(step);
-                table.add(row);
                 if (nextSnap < snapSteps.length && snapSteps[nextSnap] == step) {
                     snaps.add(step, ev.lastW());
                     nextSnap++;
                 }
-                evalNanos += System.nanoTime() - t0;
-                listener.onEvaluation(row);
-                next++;
+                return row;
             }
-            if (step == cfg.steps()) break;
-            if (listener.cancelled()) {
-                status = RunStatus.CANCELLED;
-                message = "cancelled at step " + step;
-                break;
-            }
-            tr.step();
-            trained++;
-            if ((step & 1023) == 0) listener.onProgress(step, cfg.steps());
-        }
-        listener.onProgress(status == RunStatus.FINISHED ? cfg.steps() : table.size() == 0 ? 0 : (long) table.rows().getLast()[0], cfg.steps());
-        double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-        summary.put("train_seconds", trainSeconds);
-        summary.put("eval_seconds", evalNanos / 1e9);
-        summary.put("microseconds_per_step", trained == 0 ? null : (trainSeconds - evalNanos / 1e9) * 1e6 / trained);
-        summary.put("final", finalRow(table));
+
+            @Override public void step() { tr.step(); }
+        }, listener);
+        summary.put("train_seconds", o.trainSeconds());
+        summary.put("eval_seconds", o.evalSeconds());
+        summary.put("microseconds_per_step", o.microsecondsPerStep());
+        summary.put("final", table.lastRow());
         summary.put("snapshots", snaps);
         Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, "mc-" + tr.kernelName() + "-double", 1, Runtime.version().toString());
-        return new RunResult(status, message, table, summary, prov);
+        return new RunResult(o.status(), o.message(), table, summary, prov);
     }
 
     private Map<String, Object> targetSummary(McData data) {
@@ -158,14 +137,6 @@ public final class McTask implements lab.grokking.core.Task {
             m.put("converged", solved.converged());
             m.put("certificate", c);
         }
-        return m;
-    }
-
-    private static Map<String, Object> finalRow(MetricTable t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (t.size() == 0) return m;
-        double[] last = t.rows().getLast();
-        for (int c = 0; c < last.length; c++) m.put(t.columns().get(c), Double.isFinite(last[c]) ? last[c] : null);
         return m;
     }
 }

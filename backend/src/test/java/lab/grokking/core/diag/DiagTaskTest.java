@@ -40,7 +40,7 @@ class DiagTaskTest {
         assertEquals(RunStatus.FINISHED, r.status(), r.message());
         MetricTable t = r.metrics();
         double early = predictorAcc(r, "early_predictor"), late = predictorAcc(r, "late_predictor");
-        double kStar = DiagTask.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
+        double kStar = lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
         assertTrue(late > early + 0.25, "w1* must generalise far better than w2* on sparse data: " + late + " vs " + early);
 
         assertEquals(0.5, t.at("train_acc", 0));
@@ -69,7 +69,7 @@ class DiagTaskTest {
         assertEquals(RunStatus.FINISHED, r.status(), r.message());
         MetricTable t = r.metrics();
         double early = predictorAcc(r, "early_predictor"), late = predictorAcc(r, "late_predictor");
-        double kStar = DiagTask.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
+        double kStar = lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
         assertTrue(early > late + 0.2, "w2* must generalise far better than w1* on large-L2-margin data: " + early + " vs " + late);
         assertTrue(early > 0.95, "the kernel predictor is near perfect: " + early);
         for (long k : new long[] {1, 100, (long) (0.3 * kStar)}) assertEquals(early, t.at("test_acc", k), 0.03, "kernel phase at " + k);

@@ -56,7 +56,7 @@ class McTaskTest {
         assertEquals(RunStatus.FINISHED, r.status(), r.message());
         MetricTable t = r.metrics();
         McData data = McData.generate(cfg);
-        double kStar = McTask.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
+        double kStar = lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
         double plateau = zeroFillTestMse(data);
         assertEquals(plateau, summary(r, "early_predictor", "test_mse"), 1e-15, "the summary's zero-fill MSE");
         assertTrue(summary(r, "late_predictor", "test_mse") < 1e-9, "the min-nuclear-norm completion is X* here");

@@ -1,0 +1,71 @@
+package lab.grokking.core;
+
+import java.util.List;
+
+/**
+ * The loop every task shares: forward, evaluate on the log-spaced schedule, stop on divergence or
+ * cancellation, step, report progress. Tasks supply the model through {@link Model}.
+ */
+public final class TrainingLoop {
+    private TrainingLoop() {}
+
+    /** One task's model and metrics. */
+    public interface Model {
+        /** Computes the outputs of the current parameters; returns why training diverged, or null. */
+        String forward(long step);
+
+        /** The metrics row at this step (after {@link #forward}). */
+        double[] evaluate(long step);
+
+        /** One GD step from the outputs of the last {@link #forward}. */
+        void step();
+    }
+
+    /** How the loop ended; seconds split into training (steps) and evaluation. */
+    public record Outcome(RunStatus status, String message, long stepsTrained, double trainSeconds, double evalSeconds) {
+        /** Wall time per GD step without evaluations (null before the first step). */
+        public Double microsecondsPerStep() { return stepsTrained == 0 ? null : trainSeconds * 1e6 / stepsTrained; }
+    }
+
+    /** Predicted end of the kernel regime: t* = ln(α)/λ, in steps ln(α)/(λη) (∞ without weight decay). */
+    public static double transitionStep(double alpha, double lr, double weightDecay) {
+        return StrictMath.log(alpha) / (weightDecay * lr);
+    }
+
+    public static Outcome run(long steps, int evalPerDecade, MetricTable table, Model model, RunListener listener) {
+        listener.onStart(List.copyOf(table.columns()));
+        LogSchedule schedule = new LogSchedule(steps, evalPerDecade);
+        RunStatus status = RunStatus.FINISHED;
+        String message = "finished " + steps + " steps";
+        int next = 0;
+        long start = System.nanoTime(), evalNanos = 0, trained = 0;
+        for (long step = 0; ; step++) {
+            String diverged = model.forward(step);
+            if (diverged != null) {
+                status = RunStatus.DIVERGED;
+                message = "diverged at step " + step + ": " + diverged;
+                break;
+            }
+            if (next < schedule.size() && schedule.get(next) == step) {
+                long t0 = System.nanoTime();
+                double[] row = model.evaluate(step);
+                table.add(row);
+                evalNanos += System.nanoTime() - t0;
+                listener.onEvaluation(row);
+                next++;
+            }
+            if (step == steps) break;
+            if (listener.cancelled()) {
+                status = RunStatus.CANCELLED;
+                message = "cancelled at step " + step;
+                break;
+            }
+            model.step();
+            trained++;
+            if ((step & 1023) == 0) listener.onProgress(step, steps);
+        }
+        listener.onProgress(status == RunStatus.FINISHED ? steps : table.size() == 0 ? 0 : (long) table.rows().getLast()[0], steps);
+        double total = (System.nanoTime() - start) / 1e9;
+        return new Outcome(status, message, trained, total - evalNanos / 1e9, evalNanos / 1e9);
+    }
+}
