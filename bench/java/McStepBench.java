@@ -45,18 +45,41 @@ public class McStepBench {
         while (System.nanoTime() < end) { t.forward(); t.step(); }
         int block = 1;
         for (long t0 = System.nanoTime(); System.nanoTime() - t0 < blockSeconds * 1e9; block++) { t.forward(); t.step(); }
-        double[] ms = new double[reps];
+        // wall time (the number compared with Python) and this thread's CPU time (less sensitive to other load)
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        double[] ms = new double[reps], cpu = new double[reps];
         for (int r = 0; r < reps; r++) {
-            long t0 = System.nanoTime();
+            long c0 = mx.getCurrentThreadCpuTime(), t0 = System.nanoTime();
             for (int s = 0; s < block; s++) { t.forward(); t.step(); }
             ms[r] = (System.nanoTime() - t0) / 1e6 / block;
+            cpu[r] = (mx.getCurrentThreadCpuTime() - c0) / 1e6 / block;
+        }
+        // the two halves of a step, timed apart (informational)
+        double[] fwd = new double[reps], upd = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            long tf = 0, tu = 0;
+            for (int s = 0; s < block; s++) {
+                long t0 = System.nanoTime();
+                t.forward();
+                long t1 = System.nanoTime();
+                t.step();
+                tf += t1 - t0;
+                tu += System.nanoTime() - t1;
+            }
+            fwd[r] = tf / 1e6 / block;
+            upd[r] = tu / 1e6 / block;
         }
         if (!Double.isFinite(t.loss())) throw new IllegalStateException("diverged: loss " + t.loss());
         java.util.Arrays.sort(ms);
+        java.util.Arrays.sort(cpu);
+        java.util.Arrays.sort(fwd);
+        java.util.Arrays.sort(upd);
         System.out.printf("%s ms_per_step=%.4f min=%.4f max=%.4f%n", tag, ms[reps / 2], ms[0], ms[reps - 1]);
         System.out.printf("check %s loss0=%.12e loss%d=%.12e%n", tag, l0, checkSteps, l10);
         System.out.printf("# %s steps_per_block=%d reps=%d groklab.threads=%d (unused: McTrainer is single-threaded) kernels=%s%n",
                 tag, block, reps, Workers.threads(), expectedKernels());
+        System.out.printf("# %s cpu_ms_per_step=%.4f cpu_min=%.4f forward_ms=%.4f update_ms=%.4f (medians)%n",
+                tag, cpu[reps / 2], cpu[0], fwd[reps / 2], upd[reps / 2]);
     }
 
     /**

@@ -6,14 +6,24 @@ import lab.grokking.core.Rng;
  * GD state of W = UUᵀ − VVᵀ and its update θ ← θ − η(∇𝓛 + λθ) on 𝓛 = (1/n)Σ_k (W_{a_k b_k} − y_k)².
  * A step needs W only on the n observed entries (2n row dot products) and the sparse-times-dense products
  * (G + Gᵀ)U, (G + Gᵀ)V with G = (2/n)Σ_k r_k e_{a_k} e_{b_k}ᵀ: O(n·d), no allocation. U and V are d×d,
- * row-major, double; the next iterate goes to a second buffer and the buffers are swapped.
+ * row-major, double; the next iterate goes to a second buffer and the buffers are swapped. The forward pass
+ * visits each distinct observed pair {i ≤ j} once, in row order; the update walks the rows of G + Gᵀ (CSR, built
+ * once) and writes each output row in one pass: U'_i = (1 − ηλ)U_i − Σ_j t_ij U_j, V'_i = (1 − ηλ)V_i + Σ_j t_ij V_j.
+ * Both go through {@link McKernels}, whose SIMD and scalar versions give the same bits (FMA in both).
  */
 public final class McTrainer {
     private final int d, n;
     private final int[] a, b;
     private final double[] y, res;
-    /** Rows of the symmetric pattern of G + Gᵀ: entries start[i]..start[i+1]−1 hold (neighbour, observation). */
+    /**
+     * Rows of the symmetric pattern of G + Gᵀ: entries start[i]..start[i+1]−1 hold (neighbour row offset
+     * nbr = j·d, observation obs), and per step the coefficients cu = −2η r_obs / n, cv = +2η r_obs / n.
+     */
     private final int[] start, nbr, obs;
+    private final double[] cu, cv;
+    /** The distinct unordered observed pairs {i ≤ j}, sorted (row offsets pi = i·d, pj = j·d); pairOf[k] indexes them. */
+    private final int[] pi, pj, pairOf;
+    private final double[] wPair;
     private final double eta, decay;
     double[] u, v;
     private double[] u2, v2;
@@ -55,15 +65,38 @@ public final class McTrainer {
         for (int i = 0; i < d; i++) start[i + 1] += start[i];
         nbr = new int[2 * n];
         obs = new int[2 * n];
+        cu = new double[2 * n];
+        cv = new double[2 * n];
         int[] fill = start.clone();
         for (int k = 0; k < n; k++) {
             int p = fill[a[k]]++;
-            nbr[p] = b[k];
+            nbr[p] = b[k] * d;
             obs[p] = k;
             p = fill[b[k]]++;
-            nbr[p] = a[k];
+            nbr[p] = a[k] * d;
             obs[p] = k;
         }
+        // forward: each distinct pair once, in row order (row i of U, V stays in cache across its pairs)
+        long[] key = new long[n];
+        for (int k = 0; k < n; k++) key[k] = ((long) Math.min(a[k], b[k]) * d + Math.max(a[k], b[k])) << 32 | k;
+        java.util.Arrays.sort(key);
+        pairOf = new int[n];
+        int[] ti = new int[n], tj = new int[n];
+        int m = 0;
+        long prev = -1;
+        for (long x : key) {
+            long pair = x >>> 32;
+            if (pair != prev) {
+                ti[m] = (int) (pair / d) * d;
+                tj[m] = (int) (pair % d) * d;
+                m++;
+                prev = pair;
+            }
+            pairOf[(int) x] = m - 1;
+        }
+        pi = java.util.Arrays.copyOf(ti, m);
+        pj = java.util.Arrays.copyOf(tj, m);
+        wPair = new double[m];
     }
 
     /** W_ij = ⟨U_i, U_j⟩ − ⟨V_i, V_j⟩ with a fixed summation order (so W_ij and W_ji are the same bits). */
@@ -73,9 +106,14 @@ public final class McTrainer {
 
     /** Residuals r_k = W_{a_k b_k} − y_k of the current parameters and the training MSE. */
     public void forward() {
+        final double[] u = this.u, v = this.v, w = wPair;
+        final int[] pi = this.pi, pj = this.pj;
+        final McKernels kn = kernels;
+        final int d = this.d;
+        for (int q = 0; q < w.length; q++) w[q] = kn.dotDiff(u, v, pi[q], pj[q], d);
         double s = 0;
         for (int k = 0; k < n; k++) {
-            double r = entry(kernels, u, v, d, a[k], b[k]) - y[k];
+            double r = w[pairOf[k]] - y[k];
             res[k] = r;
             s += r * r;
         }
@@ -91,11 +129,15 @@ public final class McTrainer {
         final double cg = 2 * eta / n, decay = this.decay;
         final int d = this.d;
         final McKernels k = kernels;
-        for (int i = 0; i < d; i++) {
-            int o = i * d;
-            k.scale(u, v, u2, v2, o, d, decay);
-            for (int p = start[i], e = start[i + 1]; p < e; p++) k.axpy(u, v, u2, v2, o, nbr[p] * d, d, cg * res[obs[p]]);
+        final double[] cu = this.cu, cv = this.cv, res = this.res;
+        final int[] obs = this.obs, start = this.start;
+        for (int p = 0; p < cu.length; p++) {
+            double t = cg * res[obs[p]];
+            cu[p] = -t;
+            cv[p] = t;
         }
+        // one output row at a time, its 16-column blocks of U and V in registers across all its neighbours (fused decay)
+        for (int i = 0; i < d; i++) k.rowUpdate(u, v, u2, v2, i * d, 0, d, decay, nbr, cu, cv, start[i], start[i + 1]);
         this.u = u2;
         this.v = v2;
         this.u2 = u;
