@@ -31,18 +31,14 @@ import argparse
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__/ next to the scripts
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402  (shared option parsing, re-exec, timing and output; loads no numpy)
+
 ALPHA = 128.0
 ETA = 0.01
 LAM = 1e-3
 
-# glibc malloc hints. With the default dynamic mmap threshold, numpy's
-# d-sized temporaries (800 kB in f64) are mmap'd/munmap'd on every operation,
-# so every step pays fresh page faults. Pinning the thresholds keeps them on
-# the heap. 32 MiB is glibc's maximum accepted mmap threshold on 64-bit.
-MALLOC_HINTS = {
-    "MALLOC_MMAP_THRESHOLD_": str(32 * 1024 * 1024),
-    "MALLOC_TRIM_THRESHOLD_": str(512 * 1024 * 1024),
-}
 _REEXEC_MARK = "DIAG_STEP_BENCH_ENV_SET"
 
 ALL_VARIANTS = ["numpy-f32", "numpy-f64", "torch-autograd-f32", "torch-manual-f32"]
@@ -55,56 +51,10 @@ def parse_args():
     p.add_argument("--data", choices=["sparse", "gaussian"], default="sparse",
                    help="sparse: X in {+-1} (Rademacher); gaussian: X ~ N(0,1)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--threads", type=int, default=1,
-                   help="torch.set_num_threads and OPENBLAS/OMP_NUM_THREADS")
-    p.add_argument("--warmup", type=float, default=1.5, help="warm-up seconds per variant")
-    p.add_argument("--reps", type=int, default=9, help="timed repetitions (>= 7 recommended)")
-    p.add_argument("--block-seconds", type=float, default=0.25,
-                   help="target duration of one timed block (sets steps per block)")
-    p.add_argument("--check-steps", type=int, default=10)
-    p.add_argument("--variants", default=",".join(ALL_VARIANTS),
-                   help="comma-separated subset of: " + ",".join(ALL_VARIANTS))
-    p.add_argument("--no-malloc-hints", action="store_true",
-                   help="do not set MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_")
-    p.add_argument("--omp-wait-policy", choices=["default", "passive", "active"], default="default",
-                   help="OMP_WAIT_POLICY for torch's libgomp threads. 'default' leaves it unset "
-                        "(what a typical user gets); with --threads >= 2 on a 2-core machine the "
-                        "spinning libgomp workers then compete with OpenBLAS's own pthreads and "
-                        "torch can be many times slower; 'passive' avoids that")
-    a = p.parse_args()
-    a.variants = [v.strip() for v in a.variants.split(",") if v.strip()]
-    for v in a.variants:
-        if v not in ALL_VARIANTS:
-            p.error("unknown variant %r" % v)
-    return a
-
-
-def ensure_env(args):
-    """Re-exec once with thread/malloc env vars set (they are read at load time)."""
-    if os.environ.get(_REEXEC_MARK) == "1":
-        return
-    env = dict(os.environ)
-    env[_REEXEC_MARK] = "1"
-    t = str(args.threads)
-    env["OPENBLAS_NUM_THREADS"] = t
-    env["OMP_NUM_THREADS"] = t
-    env["MKL_NUM_THREADS"] = t
-    if args.omp_wait_policy == "default":
-        env.pop("OMP_WAIT_POLICY", None)
-    else:
-        env["OMP_WAIT_POLICY"] = args.omp_wait_policy.upper()
-    if args.no_malloc_hints:
-        for k in MALLOC_HINTS:
-            env.pop(k, None)
-    else:
-        for k, val in MALLOC_HINTS.items():
-            env.setdefault(k, val)
-    exe = sys.executable
-    # numpy/torch come from Debian packages for the system python only.
-    if os.path.exists("/usr/bin/python3") and os.path.realpath(exe) != os.path.realpath("/usr/bin/python3"):
-        exe = "/usr/bin/python3"
-    sys.stdout.flush()
-    os.execve(exe, [exe, os.path.abspath(__file__)] + sys.argv[1:], env)
+    benchlib.add_common_args(p, ALL_VARIANTS, ALL_VARIANTS,
+                             threads_help="torch.set_num_threads and OPENBLAS/OMP_NUM_THREADS",
+                             omp_wait_policy=True)
+    return benchlib.finish_args(p, ALL_VARIANTS)
 
 
 # --------------------------------------------------------------------------- data
@@ -212,44 +162,10 @@ def torch_manual_variant(torch, Xt, yt, d):
     return reset, step, loss, lambda: None
 
 
-# --------------------------------------------------------------------------- timing
-
-def bench(time, reset, step, loss, args):
-    # cross-check: loss at theta_0 and after `check_steps` steps from the fixed init
-    reset()
-    l0 = loss()
-    for _ in range(args.check_steps):
-        step()
-    l10 = loss()
-
-    # warm-up (continues from the check trajectory; theta changes very little)
-    t0 = time.perf_counter()
-    k = 0
-    while True:
-        step()
-        k += 1
-        el = time.perf_counter() - t0
-        if el >= args.warmup and k >= 3:
-            break
-    per = el / k
-    block = max(1, int(round(args.block_seconds / per)))
-
-    times = []
-    for _ in range(args.reps):
-        t = time.perf_counter()
-        for _ in range(block):
-            step()
-        times.append((time.perf_counter() - t) / block * 1e3)
-    times.sort()
-    med = times[len(times) // 2] if len(times) % 2 else 0.5 * (times[len(times) // 2 - 1] + times[len(times) // 2])
-    return l0, l10, med, times[0], times[-1], block
-
-
 def main():
     args = parse_args()
-    ensure_env(args)
+    benchlib.ensure_env(args, _REEXEC_MARK, __file__)
 
-    import time
     import numpy as np
 
     X, y = make_data(np, args.n, args.d, args.data, args.seed)
@@ -262,13 +178,11 @@ def main():
         Xt = torch.from_numpy(X)   # same arrays, shared memory
         yt = torch.from_numpy(y)
 
-    print("# python=%s numpy=%s torch=%s data=%s seed=%d threads=%d "
-          "OPENBLAS_NUM_THREADS=%s OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s OPENBLAS_CORETYPE=%s MALLOC_MMAP_THRESHOLD_=%s MALLOC_TRIM_THRESHOLD_=%s"
+    print("# python=%s numpy=%s torch=%s data=%s seed=%d threads=%d %s"
           % (sys.version.split()[0], np.__version__, torch.__version__ if torch else "-",
              args.data, args.seed, args.threads,
-             os.environ.get("OPENBLAS_NUM_THREADS", "-"), os.environ.get("OMP_NUM_THREADS", "-"),
-             os.environ.get("OMP_WAIT_POLICY", "-"), os.environ.get("OPENBLAS_CORETYPE", "-"),
-             os.environ.get("MALLOC_MMAP_THRESHOLD_", "-"), os.environ.get("MALLOC_TRIM_THRESHOLD_", "-")))
+             benchlib.env_fields("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE",
+                                 "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")))
     if torch is not None:
         print("# torch.get_num_threads()=%d" % torch.get_num_threads())
     sys.stdout.flush()
@@ -284,12 +198,8 @@ def main():
             impl, dt, fns = "torch-manual", "f32", torch_manual_variant(torch, Xt, yt, args.d)
         reset, step, loss, _ = fns
         with np.errstate(over="ignore"):
-            l0, l10, med, mn, mx, block = bench(time, reset, step, loss, args)
-        tag = "impl=%s dtype=%s threads=%d n=%d d=%d" % (impl, dt, args.threads, args.n, args.d)
-        print("%s ms_per_step=%.3f min=%.3f max=%.3f" % (tag, med, mn, mx))
-        print("check %s loss0=%.9e loss%d=%.9e" % (tag, l0, args.check_steps, l10))
-        print("# %s steps_per_block=%d reps=%d" % (tag, block, args.reps))
-        sys.stdout.flush()
+            result = benchlib.bench(reset, step, loss, args)
+        benchlib.report(impl, dt, args.n, args.d, result, args, ms_digits=3, loss_digits=9)
         del fns, reset, step, loss
 
 

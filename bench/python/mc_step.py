@@ -34,17 +34,16 @@ import argparse
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__/ next to the scripts
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402  (shared option parsing, re-exec, timing and output; loads no numpy)
+
 ALPHA = 10.0
 ETA = 0.1
 LAM = 1e-4
 OBSERVED = 0.05
 
-# glibc malloc hints, as in diag_step.py: keep numpy's temporaries on the heap instead of
-# mmap/munmap per operation (here they are small, d*d*8 = 75 kB, so this matters little).
-MALLOC_HINTS = {
-    "MALLOC_MMAP_THRESHOLD_": str(32 * 1024 * 1024),
-    "MALLOC_TRIM_THRESHOLD_": str(512 * 1024 * 1024),
-}
+# (benchlib's glibc malloc hints matter little here: the temporaries are small, d*d*8 = 75 kB.)
 _REEXEC_MARK = "MC_STEP_BENCH_ENV_SET"
 
 ALL_VARIANTS = ["numpy-dense-f64", "numpy-sparse-f64", "numpy-dense-f32", "numpy-sparse-f32"]
@@ -56,46 +55,8 @@ def parse_args():
     p.add_argument("--d", type=int, default=97, help="matrix size")
     p.add_argument("--observed", type=float, default=OBSERVED, help="observed fraction of the d^2 entries")
     p.add_argument("--seed", type=int, default=1, help="seed of the observed set (the app's default is 1)")
-    p.add_argument("--threads", type=int, default=1, help="OPENBLAS/OMP/MKL_NUM_THREADS")
-    p.add_argument("--warmup", type=float, default=1.5, help="warm-up seconds per variant")
-    p.add_argument("--reps", type=int, default=9, help="timed repetitions (>= 7 recommended)")
-    p.add_argument("--block-seconds", type=float, default=0.25,
-                   help="target duration of one timed block (sets steps per block)")
-    p.add_argument("--check-steps", type=int, default=10)
-    p.add_argument("--variants", default=",".join(DEFAULT_VARIANTS),
-                   help="comma-separated subset of: " + ",".join(ALL_VARIANTS))
-    p.add_argument("--no-malloc-hints", action="store_true",
-                   help="do not set MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_")
-    a = p.parse_args()
-    a.variants = [v.strip() for v in a.variants.split(",") if v.strip()]
-    for v in a.variants:
-        if v not in ALL_VARIANTS:
-            p.error("unknown variant %r" % v)
-    return a
-
-
-def ensure_env(args):
-    """Re-exec once with thread/malloc env vars set (they are read at load time)."""
-    if os.environ.get(_REEXEC_MARK) == "1":
-        return
-    env = dict(os.environ)
-    env[_REEXEC_MARK] = "1"
-    t = str(args.threads)
-    env["OPENBLAS_NUM_THREADS"] = t
-    env["OMP_NUM_THREADS"] = t
-    env["MKL_NUM_THREADS"] = t
-    if args.no_malloc_hints:
-        for k in MALLOC_HINTS:
-            env.pop(k, None)
-    else:
-        for k, val in MALLOC_HINTS.items():
-            env.setdefault(k, val)
-    exe = sys.executable
-    # numpy comes from Debian packages for the system python only.
-    if os.path.exists("/usr/bin/python3") and os.path.realpath(exe) != os.path.realpath("/usr/bin/python3"):
-        exe = "/usr/bin/python3"
-    sys.stdout.flush()
-    os.execve(exe, [exe, os.path.abspath(__file__)] + sys.argv[1:], env)
+    benchlib.add_common_args(p, ALL_VARIANTS, DEFAULT_VARIANTS, threads_help="OPENBLAS/OMP/MKL_NUM_THREADS")
+    return benchlib.finish_args(p, ALL_VARIANTS)
 
 
 # --------------------------------------------------------------------------- data (the app's Rng)
@@ -207,55 +168,19 @@ def numpy_sparse(np, a, b, xstar, d, dtype):
     return reset, step, loss
 
 
-# --------------------------------------------------------------------------- timing
-
-def bench(time, reset, step, loss, args):
-    # cross-check: loss at theta_0 and after `check_steps` steps from the fixed init
-    reset()
-    l0 = loss()
-    for _ in range(args.check_steps):
-        step()
-    l10 = loss()
-
-    # warm-up (continues from the check trajectory)
-    t0 = time.perf_counter()
-    k = 0
-    while True:
-        step()
-        k += 1
-        el = time.perf_counter() - t0
-        if el >= args.warmup and k >= 3:
-            break
-    per = el / k
-    block = max(1, int(round(args.block_seconds / per)))
-
-    times = []
-    for _ in range(args.reps):
-        t = time.perf_counter()
-        for _ in range(block):
-            step()
-        times.append((time.perf_counter() - t) / block * 1e3)
-    times.sort()
-    med = times[len(times) // 2] if len(times) % 2 else 0.5 * (times[len(times) // 2 - 1] + times[len(times) // 2])
-    return l0, l10, med, times[0], times[-1], block
-
-
 def main():
     args = parse_args()
-    ensure_env(args)
+    benchlib.ensure_env(args, _REEXEC_MARK, __file__)
 
-    import time
     import numpy as np
 
     a, b, xstar = make_data(np, args.d, args.observed, args.seed)
     n = len(a)
 
-    print("# python=%s numpy=%s target=table seed=%d threads=%d "
-          "OPENBLAS_NUM_THREADS=%s OMP_NUM_THREADS=%s OPENBLAS_CORETYPE=%s MALLOC_MMAP_THRESHOLD_=%s MALLOC_TRIM_THRESHOLD_=%s"
+    print("# python=%s numpy=%s target=table seed=%d threads=%d %s"
           % (sys.version.split()[0], np.__version__, args.seed, args.threads,
-             os.environ.get("OPENBLAS_NUM_THREADS", "-"), os.environ.get("OMP_NUM_THREADS", "-"),
-             os.environ.get("OPENBLAS_CORETYPE", "-"),
-             os.environ.get("MALLOC_MMAP_THRESHOLD_", "-"), os.environ.get("MALLOC_TRIM_THRESHOLD_", "-")))
+             benchlib.env_fields("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE",
+                                 "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")))
     sys.stdout.flush()
 
     for var in args.variants:
@@ -264,12 +189,8 @@ def main():
         make = numpy_dense if kind == "numpy-dense" else numpy_sparse
         reset, step, loss = make(np, a, b, xstar, args.d, dtype)
         with np.errstate(over="ignore", invalid="ignore"):
-            l0, l10, med, mn, mx, block = bench(time, reset, step, loss, args)
-        tag = "impl=%s dtype=%s threads=%d n=%d d=%d" % (kind, dt, args.threads, n, args.d)
-        print("%s ms_per_step=%.4f min=%.4f max=%.4f" % (tag, med, mn, mx))
-        print("check %s loss0=%.12e loss%d=%.12e" % (tag, l0, args.check_steps, l10))
-        print("# %s steps_per_block=%d reps=%d" % (tag, block, args.reps))
-        sys.stdout.flush()
+            result = benchlib.bench(reset, step, loss, args)
+        benchlib.report(kind, dt, n, args.d, result, args, ms_digits=4, loss_digits=12)
         del reset, step, loss
 
 
