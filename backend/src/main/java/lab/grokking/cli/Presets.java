@@ -19,9 +19,6 @@ public final class Presets {
 
     public static List<Preset> all() { return ALL; }
 
-    /** The preset's config, validated against the current limits when it is picked. */
-    public static lab.grokking.core.config.RunConfig config(Preset p) { return Configs.parse(p.config()); }
-
     public static Preset get(String figure, String scale) {
         return ALL.stream().filter(p -> p.figure().equals(figure) && p.scale().equals(scale)).findFirst()
                 .orElseThrow(() -> new ConfigException("figure", "no preset for figure '" + figure + "' at scale '" + scale + "'; known: "

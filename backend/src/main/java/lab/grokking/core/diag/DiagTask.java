@@ -42,7 +42,6 @@ public final class DiagTask implements lab.grokking.core.Task {
         Map<String, Object> summary = new LinkedHashMap<>();
         DiagData data = DiagData.generate(cfg);
         Design x = data.train();
-        int n = cfg.n(), d = cfg.d(), L = cfg.depth();
 
         Solution early = MaxL2Margin.solve(x, data.y());
         Solution late = MaxL1Margin.solve(x, data.y());
