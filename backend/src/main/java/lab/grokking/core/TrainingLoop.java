@@ -25,6 +25,14 @@ public final class TrainingLoop {
     public record Outcome(RunStatus status, String message, long stepsTrained, double trainSeconds, double evalSeconds) {
         /** Wall time per GD step without evaluations (null before the first step). */
         public Double microsecondsPerStep() { return stepsTrained == 0 ? null : trainSeconds * 1e6 / stepsTrained; }
+
+        /** Adds the timings and the table's last row to a run summary. */
+        public void summarise(java.util.Map<String, Object> summary, MetricTable table) {
+            summary.put("train_seconds", trainSeconds);
+            summary.put("eval_seconds", evalSeconds);
+            summary.put("microseconds_per_step", microsecondsPerStep());
+            summary.put("final", table.lastRow());
+        }
     }
 
     /** Predicted end of the kernel regime: t* = ln(α)/λ, in steps ln(α)/(λη) (∞ without weight decay). */

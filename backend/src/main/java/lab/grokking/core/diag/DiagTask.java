@@ -69,10 +69,7 @@ public final class DiagTask implements lab.grokking.core.Task {
 
             @Override public void step() { tr.step(); }
         }, listener);
-        summary.put("train_seconds", o.trainSeconds());
-        summary.put("eval_seconds", o.evalSeconds());
-        summary.put("microseconds_per_step", o.microsecondsPerStep());
-        summary.put("final", table.lastRow());
+        o.summarise(summary, table);
         Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, Kernels.get().name(), Workers.threads(),
                 Runtime.version().toString());
         return new RunResult(o.status(), o.message(), table, summary, prov);

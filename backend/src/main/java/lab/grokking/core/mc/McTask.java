@@ -90,10 +90,7 @@ public final class McTask implements lab.grokking.core.Task {
 
             @Override public void step() { tr.step(); }
         }, listener);
-        summary.put("train_seconds", o.trainSeconds());
-        summary.put("eval_seconds", o.evalSeconds());
-        summary.put("microseconds_per_step", o.microsecondsPerStep());
-        summary.put("final", table.lastRow());
+        o.summarise(summary, table);
         summary.put("snapshots", snaps);
         Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, "mc-" + tr.kernelName() + "-double", 1, Runtime.version().toString());
         return new RunResult(o.status(), o.message(), table, summary, prov);
