@@ -3,13 +3,11 @@ package lab.grokking.cli;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.grokking.cli.plot.FigurePlot;
-import lab.grokking.core.MetricTable;
 import lab.grokking.core.RunResult;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.mc.McSnapshots;
@@ -22,9 +20,9 @@ import lab.grokking.core.mc.McSnapshots;
 public final class RunWriter {
     private RunWriter() {}
 
+    /** Writes everything but metrics.csv, which {@link CsvStream} wrote row by row during the run. */
     public static void write(RunResult r, String title, Path dir) throws IOException {
         Files.createDirectories(dir);
-        writeCsv(r.metrics(), dir.resolve("metrics.csv"));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("status", r.status());
         doc.put("message", r.message());
@@ -52,14 +50,7 @@ public final class RunWriter {
         Files.write(file, buf.array());
     }
 
-    /** One header row; doubles in shortest round-trip form, so equal files mean bit-identical metrics; NaN and ±∞ are empty. */
-    public static void writeCsv(MetricTable t, Path file) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file)) {
-            w.write(csvLine(t.columns().toArray(String[]::new)));
-            for (double[] row : t.rows()) w.write(csvLine(row));
-        }
-    }
-
+    /** CSV lines: one header row; doubles in shortest round-trip form, so equal files mean bit-identical metrics; NaN and ±∞ are empty. */
     static String csvLine(String[] cells) { return String.join(",", cells) + "\n"; }
 
     static String csvLine(double[] row) {

@@ -79,13 +79,8 @@ public final class DiagTask implements lab.grokking.core.Task {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
         m.put("test_acc", accuracy(yTest, out));
-        double l1 = 0, l2 = 0;
-        for (double v : s.w()) {
-            l1 += Math.abs(v);
-            l2 += v * v;
-        }
-        m.put("l2_margin", 1 / Math.sqrt(l2));
-        m.put("l1_margin", 1 / l1);
+        m.put("l2_margin", 1 / s.l2Norm()); // the solvers scale w to margin 1
+        m.put("l1_margin", 1 / s.l1Norm());
         m.put("nonzeros", s.support(1e-9).length); // |w_k| > 1e-9·max|w|: the LP's ties leave rounding-level entries
         m.put("certificate", s.certificate());
         // a predictor that is not provably optimal would skew cos/agree curves silently: say so
