@@ -3,6 +3,7 @@ package lab.grokking.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
@@ -97,10 +98,12 @@ public final class Main {
         if (!Files.isWritable(dir)) throw new ConfigException("--out", "output directory is not writable: " + dir);
         err.printf("%s: %s, seed %d, %d steps → %s%n", title, rc.task(), rc.seed(), rc.steps(), dir);
         RunResult r;
-        try (CsvStream live = new CsvStream(dir.resolve("metrics.csv"), new ProgressBar(System.err))) {
+        Map<String, Object> snapshots;
+        try (LiveOutput live = new LiveOutput(dir, new ProgressBar(System.err))) {
             r = rc.newTask().run(live);
+            snapshots = live.snapshotsDescription();
         }
-        RunWriter.write(r, title, dir);
+        RunWriter.write(r, title, dir, snapshots);
         err.println(r.message() + "; wrote " + dir.resolve("metrics.csv") + ", run.json, figure.png");
         return r.status() == RunStatus.FINISHED ? 0 : 3;
     }

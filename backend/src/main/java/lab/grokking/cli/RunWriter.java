@@ -1,8 +1,6 @@
 package lab.grokking.cli;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -10,18 +8,16 @@ import java.util.Map;
 import lab.grokking.cli.plot.FigurePlot;
 import lab.grokking.core.RunResult;
 import lab.grokking.core.config.Configs;
-import lab.grokking.core.mc.McSnapshots;
 
 /**
- * Writes a run as metrics.csv, run.json (provenance, config, status, summary), figure.png and, for runs with
- * matrix snapshots, snapshots.f32 (each snapshot's d×d W, row-major little-endian float32, in the order of
- * the steps listed under summary.snapshots in run.json).
+ * Writes a run's run.json (provenance, config, status, summary, the description of snapshots.f32) and
+ * figure.png; {@link LiveOutput} wrote metrics.csv and snapshots.f32 while it ran.
  */
 public final class RunWriter {
     private RunWriter() {}
 
-    /** Writes everything but metrics.csv, which {@link CsvStream} wrote row by row during the run. */
-    public static void write(RunResult r, String title, Path dir) throws IOException {
+    /** Writes run.json and figure.png; {@code snapshots} describes snapshots.f32 (null: none). */
+    public static void write(RunResult r, String title, Path dir, Map<String, Object> snapshots) throws IOException {
         Files.createDirectories(dir);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("status", r.status());
@@ -35,19 +31,12 @@ public final class RunWriter {
         prov.put("java", r.provenance().java());
         doc.put("provenance", prov);
         doc.put("summary", r.summary());
+        if (snapshots != null) doc.put("snapshots", snapshots);
         doc.put("columns", r.metrics().columns());
         doc.put("rows", r.metrics().rows().stream().map(RunWriter::jsonRow).toList());
         Configs.JSON.writeValue(dir.resolve("run.json").toFile(), doc);
-        if (r.summary().get("snapshots") instanceof McSnapshots snaps) writeSnapshots(snaps, dir.resolve("snapshots.f32"));
         Object transition = r.summary().get("transition_step");
         FigurePlot.writePng(r.metrics(), title, transition instanceof Number t ? t.doubleValue() : Double.NaN, dir.resolve("figure.png"));
-    }
-
-    static void writeSnapshots(McSnapshots snaps, Path file) throws IOException {
-        int cells = snaps.d() * snaps.d();
-        ByteBuffer buf = ByteBuffer.allocate(snaps.list().size() * cells * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (McSnapshots.Snapshot s : snaps.list()) for (float v : s.w()) buf.putFloat(v);
-        Files.write(file, buf.array());
     }
 
     /** CSV lines: one header row; doubles in shortest round-trip form, so equal files mean bit-identical metrics; NaN and ±∞ are empty. */

@@ -19,7 +19,16 @@ public final class TrainingLoop {
 
         /** One GD step from the outputs of the last {@link #forward}. */
         void step();
+
+        /** Copies of the parameters: everything the next steps depend on. */
+        double[][] state();
+
+        /** Sets the parameters to a {@link #state()} taken earlier from a model of the same config. */
+        void restore(double[][] state);
     }
+
+    /** Steps between polls of cancellation, progress and checkpoints. */
+    public static final int CHECK_EVERY = 1024;
 
     /** How the loop ended; seconds split into training (steps) and evaluation. */
     public record Outcome(RunStatus status, String message, long stepsTrained, double trainSeconds, double evalSeconds) {
@@ -40,14 +49,22 @@ public final class TrainingLoop {
         return StrictMath.log(alpha) / (weightDecay * lr);
     }
 
-    public static Outcome run(long steps, int evalPerDecade, MetricTable table, Model model, RunListener listener) {
+    /** Runs from step 0, or from {@code resume} (its step's row is not evaluated again). */
+    public static Outcome run(long steps, int evalPerDecade, MetricTable table, Model model, RunListener listener, Checkpoint resume) {
         listener.onStart(List.copyOf(table.columns()));
         LogSchedule schedule = new LogSchedule(steps, evalPerDecade);
         RunStatus status = RunStatus.FINISHED;
         String message = "finished " + steps + " steps";
         int next = 0;
+        long first = 0;
+        if (resume != null) {
+            if (resume.step() > steps) throw new IllegalArgumentException("checkpoint at step " + resume.step() + " is past the run's " + steps + " steps");
+            model.restore(resume.state());
+            first = resume.step();
+            while (next < schedule.size() && schedule.get(next) <= first) next++;
+        }
         long start = System.nanoTime(), evalNanos = 0, trained = 0;
-        for (long step = 0; ; step++) {
+        for (long step = first; ; step++) {
             String diverged = model.forward(step);
             if (diverged != null) {
                 status = RunStatus.DIVERGED;
@@ -64,15 +81,19 @@ public final class TrainingLoop {
             }
             if (step == steps) break;
             if (listener.cancelled()) {
+                if (step > first) listener.onCheckpoint(new Checkpoint(step, model.state())); // a cancelled run can be resumed
                 status = RunStatus.CANCELLED;
                 message = "cancelled at step " + step;
                 break;
             }
+            if (step % CHECK_EVERY == 0) {
+                if (step > first && listener.checkpointDue()) listener.onCheckpoint(new Checkpoint(step, model.state()));
+                listener.onProgress(step, steps);
+            }
             model.step();
             trained++;
-            if ((step & 1023) == 0) listener.onProgress(step, steps);
         }
-        listener.onProgress(status == RunStatus.FINISHED ? steps : table.size() == 0 ? 0 : (long) table.rows().getLast()[0], steps);
+        listener.onProgress(status == RunStatus.FINISHED ? steps : table.size() == 0 ? first : (long) table.rows().getLast()[0], steps);
         double total = (System.nanoTime() - start) / 1e9;
         return new Outcome(status, message, trained, total - evalNanos / 1e9, evalNanos / 1e9);
     }

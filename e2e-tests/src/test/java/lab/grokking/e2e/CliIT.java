@@ -55,8 +55,8 @@ class CliIT {
         String[] header = csv.getFirst().split(",", -1), last = csv.getLast().split(",", -1);
         double testMse = Double.parseDouble(last[List.of(header).indexOf("test_mse")]);
         assertTrue(testMse < 1e-3, "classroom fig3 recovers the table: final test MSE " + testMse);
-        var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("c/run.json").toFile()).get("summary");
-        int d = summary.get("snapshots").get("d").asInt(), count = summary.get("snapshots").get("steps").size();
+        var snapshots = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("c/run.json").toFile()).get("snapshots");
+        int d = snapshots.get("d").asInt(), count = snapshots.get("steps").size();
         assertTrue(count >= 20, "about 30 snapshots: " + count);
         assertEquals((long) count * d * d * Float.BYTES, Files.size(dir.resolve("c/snapshots.f32")));
     }

@@ -37,7 +37,7 @@ public final class DiagTask implements lab.grokking.core.Task {
     }
 
     @Override
-    public RunResult run(RunListener listener) {
+    public RunResult run(RunListener listener, lab.grokking.core.Checkpoint resume) {
         long started = System.nanoTime();
         Map<String, Object> summary = new LinkedHashMap<>();
         DiagData data = DiagData.generate(cfg);
@@ -55,6 +55,8 @@ public final class DiagTask implements lab.grokking.core.Task {
         summary.put("late_predictor", predictorSummary("max-L1-margin classifier w1*", late, yTest, out1));
         summary.put("transition_step", TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay()));
         summary.put("setup_seconds", (System.nanoTime() - started) / 1e9);
+        listener.onSnapshot(lab.grokking.core.Snapshot.of("early", -1, 1, w2.length, w2));
+        listener.onSnapshot(lab.grokking.core.Snapshot.of("late", -1, 1, w1.length, w1));
 
         MetricTable table = new MetricTable(COLUMNS);
         DiagTrainer tr = new DiagTrainer(cfg, x, data.y());
@@ -68,7 +70,11 @@ public final class DiagTask implements lab.grokking.core.Task {
             @Override public double[] evaluate(long step) { return ev.evaluate(step); }
 
             @Override public void step() { tr.step(); }
-        }, listener);
+
+            @Override public double[][] state() { return tr.state(); }
+
+            @Override public void restore(double[][] state) { tr.restore(state); }
+        }, listener, resume);
         o.summarise(summary, table);
         Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, Kernels.get().name(), Workers.threads(),
                 Runtime.version().toString());

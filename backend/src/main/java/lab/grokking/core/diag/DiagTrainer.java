@@ -33,6 +33,18 @@ public final class DiagTrainer {
         c = new float[x.rows()];
     }
 
+    /** Copies of u and v. */
+    double[][] state() { return new double[][] {u.clone(), v.clone()}; }
+
+    /** Sets u and v (and w from them, as a step would). */
+    void restore(double[][] s) {
+        if (s.length != 2 || s[0].length != u.length || s[1].length != v.length)
+            throw new IllegalArgumentException("checkpoint does not fit a diagonal net with d = " + u.length);
+        System.arraycopy(s[0], 0, u, 0, u.length);
+        System.arraycopy(s[1], 0, v, 0, v.length);
+        for (int k = 0; k < u.length; k++) wf[k] = (float) wOf(u[k], v[k], cfg.depth());
+    }
+
     /** z = X·w. */
     public void forward() { x.multiply(wf, z); }
 

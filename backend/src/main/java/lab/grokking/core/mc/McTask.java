@@ -47,7 +47,7 @@ public final class McTask implements lab.grokking.core.Task {
     }
 
     @Override
-    public RunResult run(RunListener listener) {
+    public RunResult run(RunListener listener, lab.grokking.core.Checkpoint resume) {
         long started = System.nanoTime();
         Map<String, Object> summary = new LinkedHashMap<>();
         McData data = McData.generate(cfg);
@@ -69,7 +69,8 @@ public final class McTask implements lab.grokking.core.Task {
         MetricTable table = new MetricTable(COLUMNS);
         LogSchedule schedule = new LogSchedule(cfg.steps(), cfg.evalPerDecade());
         long[] snapSteps = snapshotSteps(schedule, SNAPSHOTS);
-        McSnapshots snaps = new McSnapshots(d);
+        listener.onSnapshot(lab.grokking.core.Snapshot.of("early", -1, d, d, early));
+        listener.onSnapshot(lab.grokking.core.Snapshot.of("late", -1, d, d, late.w()));
         TrainingLoop.Outcome o = TrainingLoop.run(cfg.steps(), cfg.evalPerDecade(), table, new TrainingLoop.Model() {
             int nextSnap;
 
@@ -81,17 +82,22 @@ public final class McTask implements lab.grokking.core.Task {
 
             @Override public double[] evaluate(long step) {
                 double[] row = ev.evaluate(step);
+                while (nextSnap < snapSteps.length && snapSteps[nextSnap] < step) nextSnap++; // after a resume
                 if (nextSnap < snapSteps.length && snapSteps[nextSnap] == step) {
-                    snaps.add(step, ev.lastW());
+                    listener.onSnapshot(lab.grokking.core.Snapshot.of("W", step, d, d, ev.lastW()));
                     nextSnap++;
                 }
                 return row;
             }
 
             @Override public void step() { tr.step(); }
-        }, listener);
+
+            @Override public double[][] state() { return tr.state(); }
+
+            @Override public void restore(double[][] state) { tr.restore(state); }
+        }, listener, resume);
         o.summarise(summary, table);
-        summary.put("snapshots", snaps);
+        summary.put("snapshot_steps", snapSteps);
         Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, "mc-" + tr.kernelName() + "-double", 1, Runtime.version().toString());
         return new RunResult(o.status(), o.message(), table, summary, prov);
     }

@@ -144,6 +144,17 @@ public final class McTrainer {
         this.v2 = v;
     }
 
+    /** Copies of U and V. */
+    double[][] state() { return new double[][] {u.clone(), v.clone()}; }
+
+    /** Sets U and V to a {@link #state()} of a trainer of the same config. */
+    void restore(double[][] s) {
+        if (s.length != 2 || s[0].length != u.length || s[1].length != v.length)
+            throw new IllegalArgumentException("checkpoint does not fit matrix completion with d = " + d);
+        System.arraycopy(s[0], 0, u, 0, u.length);
+        System.arraycopy(s[1], 0, v, 0, v.length);
+    }
+
     /** The full W = UUᵀ − VVᵀ into w (d×d, exactly symmetric). */
     public void fullW(double[] w) {
         for (int i = 0; i < d; i++) {

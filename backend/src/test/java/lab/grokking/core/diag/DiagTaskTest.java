@@ -2,7 +2,11 @@ package lab.grokking.core.diag;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import java.util.Map;
+import lab.grokking.core.Checkpoint;
+import lab.grokking.core.Recorder;
+import lab.grokking.core.Snapshot;
 import lab.grokking.core.MetricTable;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
@@ -90,6 +94,25 @@ class DiagTaskTest {
         DiagConfig other = (DiagConfig) Configs.parse(Configs.canonical(cfg).replace("\"seed\":7", "\"seed\":8"));
         MetricTable c = new DiagTask(other).run(RunListener.NONE).metrics();
         assertNotEquals(a.at("test_loss", 300), c.at("test_loss", 300), "another seed is another data set");
+    }
+
+    @Test
+    void resumingFromACheckpointReproducesTheRestOfTheRunBitForBit() {
+        for (String data : new String[] {"sparse", "gaussian"}) {
+            DiagConfig cfg = config(data, 700, 40, 5000);
+            Recorder full = new Recorder(true);
+            new DiagTask(cfg).run(full);
+            assertEquals(List.of("early", "late"), full.snapshots.stream().map(Snapshot::name).toList());
+            assertEquals(700, full.snapshots.getFirst().values().length, "w2* as a d-vector");
+            Checkpoint mid = full.checkpoints.get(full.checkpoints.size() / 2);
+            Recorder resumed = new Recorder(false);
+            RunResult r = new DiagTask(cfg).run(resumed, mid);
+            assertEquals(RunStatus.FINISHED, r.status());
+            List<double[]> expected = full.rowsAfter(mid.step());
+            assertFalse(expected.isEmpty());
+            assertEquals(expected.size(), resumed.rows.size(), data + ": every row after the checkpoint, none before");
+            for (int i = 0; i < expected.size(); i++) assertArrayEquals(expected.get(i), resumed.rows.get(i), 0.0, data + " row " + i);
+        }
     }
 
     @Test

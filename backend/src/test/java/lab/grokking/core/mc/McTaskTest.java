@@ -8,7 +8,10 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import lab.grokking.core.Checkpoint;
 import lab.grokking.core.MetricTable;
+import lab.grokking.core.Recorder;
+import lab.grokking.core.Snapshot;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
@@ -95,13 +98,12 @@ class McTaskTest {
     @Test
     void sameConfigAndSeedGiveBitIdenticalMetricsAndSnapshots() {
         McConfig cfg = config("\"d\":16,\"observed\":0.3,\"sigma\":0.01,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":3000,\"seed\":4");
-        RunResult ra = new McTask(cfg).run(RunListener.NONE), rb = new McTask(cfg).run(RunListener.NONE);
-        MetricTable a = ra.metrics(), b = rb.metrics();
+        Recorder ra = new Recorder(false), rb = new Recorder(false);
+        MetricTable a = new McTask(cfg).run(ra).metrics(), b = new McTask(cfg).run(rb).metrics();
         assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) assertArrayEquals(a.rows().get(i), b.rows().get(i), 0.0, "row " + i);
-        List<McSnapshots.Snapshot> sa = ((McSnapshots) ra.summary().get("snapshots")).list(), sb = ((McSnapshots) rb.summary().get("snapshots")).list();
-        assertEquals(sa.size(), sb.size());
-        for (int i = 0; i < sa.size(); i++) assertArrayEquals(sa.get(i).w(), sb.get(i).w(), 0f);
+        assertEquals(ra.snapshots.size(), rb.snapshots.size());
+        for (int i = 0; i < ra.snapshots.size(); i++) assertArrayEquals(ra.snapshots.get(i).values(), rb.snapshots.get(i).values(), 0f);
         McConfig other = (McConfig) Configs.parse(Configs.canonical(cfg).replace("\"seed\":4", "\"seed\":5"));
         MetricTable c = new McTask(other).run(RunListener.NONE).metrics();
         assertNotEquals(a.at("test_mse", 3000), c.at("test_mse", 3000), "another seed is another observed set");
@@ -165,24 +167,45 @@ class McTaskTest {
     @Test
     void snapshotsAreLogSpacedFloatCopiesOfW() {
         McConfig cfg = config("\"d\":12,\"observed\":0.4,\"lr\":0.1,\"weightDecay\":0.01,\"steps\":20000,\"seed\":1");
-        RunResult r = new McTask(cfg).run(RunListener.NONE);
-        McSnapshots snaps = (McSnapshots) r.summary().get("snapshots");
-        List<McSnapshots.Snapshot> list = snaps.list();
+        Recorder rec = new Recorder(false);
+        RunResult r = new McTask(cfg).run(rec);
+        List<Snapshot> list = rec.snapshots("W");
         assertTrue(list.size() >= 20 && list.size() <= McTask.SNAPSHOTS, "about 30 snapshots: " + list.size());
         assertEquals(0, list.getFirst().step());
         assertEquals(cfg.steps(), list.getLast().step());
         for (int i = 1; i < list.size(); i++) assertTrue(list.get(i).step() > list.get(i - 1).step());
-        assertArrayEquals(new float[cfg.d() * cfg.d()], list.getFirst().w(), 0f, "W(0) = 0");
+        assertArrayEquals(new float[cfg.d() * cfg.d()], list.getFirst().values(), 0f, "W(0) = 0");
         McData data = McData.generate(cfg);
-        for (McSnapshots.Snapshot s : list) {
-            double[] w = new double[s.w().length];
-            for (int i = 0; i < w.length; i++) w[i] = s.w()[i];
+        for (Snapshot s : list) {
+            double[] w = new double[s.values().length];
+            for (int i = 0; i < w.length; i++) w[i] = s.values()[i];
             assertEquals(r.metrics().at("test_mse", s.step()), data.testMse(w), 1e-6, "snapshot at " + s.step() + " is W");
         }
-        // as JSON only the shape is written, not the matrices
-        JsonNode json = Configs.JSON.valueToTree(r.summary().get("snapshots"));
-        assertEquals(cfg.d(), json.get("d").asInt());
-        assertEquals(list.size(), json.get("steps").size());
+        List<Snapshot> early = rec.snapshots("early"), late = rec.snapshots("late");
+        assertEquals(1, early.size());
+        assertEquals(1, late.size());
+        assertEquals(-1, late.getFirst().step(), "fixed predictors carry step -1");
+        double[] lw = new double[late.getFirst().values().length];
+        for (int i = 0; i < lw.length; i++) lw[i] = late.getFirst().values()[i];
+        assertTrue(data.testMse(lw) < 1e-6, "the late snapshot is the min-nuclear-norm completion: test MSE " + data.testMse(lw));
+    }
+
+    @Test
+    void resumingFromACheckpointReproducesTheRestOfTheRunBitForBit() {
+        McConfig cfg = config("\"d\":16,\"observed\":0.3,\"sigma\":0.01,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":20000,\"seed\":4");
+        Recorder full = new Recorder(true);
+        new McTask(cfg).run(full);
+        Checkpoint mid = full.checkpoints.get(full.checkpoints.size() / 2);
+        assertTrue(mid.step() > 0 && mid.step() < cfg.steps());
+        Recorder resumed = new Recorder(false);
+        RunResult r = new McTask(cfg).run(resumed, mid);
+        assertEquals(RunStatus.FINISHED, r.status());
+        List<double[]> expected = full.rowsAfter(mid.step());
+        assertEquals(expected.size(), resumed.rows.size(), "every row after the checkpoint, none before");
+        for (int i = 0; i < expected.size(); i++) assertArrayEquals(expected.get(i), resumed.rows.get(i), 0.0, "row " + i);
+        List<Snapshot> ws = full.snapshots("W").stream().filter(s -> s.step() > mid.step()).toList(), wr = resumed.snapshots("W");
+        assertEquals(ws.size(), wr.size());
+        for (int i = 0; i < ws.size(); i++) assertArrayEquals(ws.get(i).values(), wr.get(i).values(), 0f);
     }
 
     @Test
