@@ -9,6 +9,7 @@ import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package lab.grokking.cli;
+package lab.grokking.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import lab.grokking.core.config.ConfigException;
-import lab.grokking.core.config.Configs;
 
 /** The experiment presets shipped in config/presets (one per paper figure and scale), read from the jar. */
 public final class Presets {
