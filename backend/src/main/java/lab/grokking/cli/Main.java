@@ -16,10 +16,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The runnable jar: the headless CLI (the web app joins it with the run-service issue). */
+/** The runnable jar: the server ({@code serve}) and the headless CLI. */
 @Command(name = "grokking-lab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reproduce the experiments of Lyu et al. (ICLR 2024), 'Dichotomy of Early and Late Phase Implicit Biases Can Provably Induce Grokking'.",
-        subcommands = {Main.Reproduce.class, Main.Run.class, Main.ListPresets.class})
+        subcommands = {Main.Serve.class, Main.Reproduce.class, Main.Run.class, Main.ListPresets.class})
 public final class Main {
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
@@ -40,6 +40,23 @@ public final class Main {
             }
             throw e;
         });
+    }
+
+    @Command(name = "serve", description = "Start the server: the API and live streams on one port (settings: config/app.properties, GROKLAB_PORT, GROKLAB_DATA_DIR).")
+    static final class Serve implements Callable<Integer> {
+        @Override public Integer call() throws Exception {
+            lab.grokking.server.GrokLabServer server = lab.grokking.server.GrokLabServer.start(cfg -> {});
+            var cfg = server.config();
+            System.err.printf("Grokking Lab %s on http://localhost:%d/api (data: %s, %d workers)%n", lab.grokking.core.Provenance.CODE_VERSION,
+                    server.port(), cfg.dataDir.toAbsolutePath(), cfg.workers);
+            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> { // SIGTERM/SIGINT: checkpoint running runs, then exit
+                server.close();
+                stopped.countDown();
+            }, "groklab-shutdown"));
+            stopped.await();
+            return 0;
+        }
     }
 
     @Command(name = "reproduce", description = "Run the preset of a paper figure and write metrics.csv, run.json and figure.png.")

@@ -22,14 +22,7 @@ public final class RunWriter {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("status", r.status());
         doc.put("message", r.message());
-        Map<String, Object> prov = new LinkedHashMap<>(); // fixed key order: equal runs give equal files
-        prov.put("config", Configs.JSON.readTree(r.provenance().config()));
-        prov.put("seed", r.provenance().seed());
-        prov.put("code_version", r.provenance().codeVersion());
-        prov.put("kernels", r.provenance().kernels());
-        prov.put("threads", r.provenance().threads());
-        prov.put("java", r.provenance().java());
-        doc.put("provenance", prov);
+        doc.put("provenance", r.provenance().describe()); // fixed key order: equal runs give equal files
         doc.put("summary", r.summary());
         if (snapshots != null) doc.put("snapshots", snapshots);
         doc.put("columns", r.metrics().columns());

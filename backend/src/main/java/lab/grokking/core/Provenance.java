@@ -12,6 +12,22 @@ public record Provenance(String config, long seed, String codeVersion, String ke
     public static final String CODE_VERSION = readVersion();
 
     /** Project version + git commit, e.g. "0.1.0-SNAPSHOT+3f2a9c1e7b0d" ("-dirty" when built with uncommitted changes). */
+    /** As a JSON-ready map in a fixed key order, the config as a JSON tree. */
+    public java.util.Map<String, Object> describe() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        try {
+            m.put("config", lab.grokking.core.config.Configs.JSON.readTree(config));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("provenance holds a config that is not JSON", e);
+        }
+        m.put("seed", seed);
+        m.put("code_version", codeVersion);
+        m.put("kernels", kernels);
+        m.put("threads", threads);
+        m.put("java", java);
+        return m;
+    }
+
     private static String readVersion() {
         return property("/groklab-version.properties", "version") + "+" + property("/groklab-git.properties", "commit");
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import lab.grokking.core.diag.DiagConfig;
 import lab.grokking.core.mc.McConfig;
+import lab.grokking.core.modadd.ModaddConfig;
 
 /** The registry of tasks: name → config type and documented defaults. */
 public final class Tasks {
@@ -12,7 +13,8 @@ public final class Tasks {
 
     private static final Map<String, Entry> TASKS = new TreeMap<>(Map.of(
             DiagConfig.TASK, new Entry(DiagConfig.class, DiagConfig.DEFAULTS),
-            McConfig.TASK, new Entry(McConfig.class, McConfig.DEFAULTS)));
+            McConfig.TASK, new Entry(McConfig.class, McConfig.DEFAULTS),
+            ModaddConfig.TASK, new Entry(ModaddConfig.class, ModaddConfig.DEFAULTS)));
 
     private Tasks() {}
 

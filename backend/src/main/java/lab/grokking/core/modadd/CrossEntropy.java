@@ -1,0 +1,98 @@
+package lab.grokking.core.modadd;
+
+/**
+ * Softmax cross-entropy of float32 logits, in double and in log space. Per sample, with r_j = z_j − z_y:
+ * L = ln Σ_{j≠y} e^{r_j} (log-sum-exp), ℓ = softplus(L) = ln(1 + e^L); so ℓ keeps its relative precision down to
+ * e^−745 (a naive ln Σ e^{z_j} − z_y is 0 below ~10⁻¹⁶), and ln ℓ ≈ L below that. The gradient weights
+ * ∂ℓ/∂z_j = e^{r_j − ℓ}, ∂ℓ/∂z_y = −e^{L − ℓ} are formed in log space too, so a shift c (ln n, and ln 𝓛 for
+ * the loss-normalised step) is applied before exponentiating: nothing overflows however small 𝓛 gets.
+ */
+final class CrossEntropy {
+    private CrossEntropy() {}
+
+    static final double LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10, INV_LN2 = 1.44269504088896338700e+00;
+
+    /**
+     * e^x from +, ×, fma and an exact power-of-two scaling only, so it is bit-reproducible on every JVM (the
+     * training step needs n·p of them; StrictMath.exp is several times slower). Relative error ≲ 1e-14.
+     */
+    static double exp(double x) {
+        if (x < -745.2) return 0;
+        if (x > 709.7) return Double.POSITIVE_INFINITY;
+        if (x != x) return x;
+        double k = Math.rint(x * INV_LN2);
+        double r = Math.fma(-k, LN2_LO, Math.fma(-k, LN2_HI, x));
+        // Taylor to degree 12 on |r| ≤ 0.35: truncation < 1e-15
+        double q = 1.0 / 479001600;
+        q = Math.fma(q, r, 1.0 / 39916800);
+        q = Math.fma(q, r, 1.0 / 3628800);
+        q = Math.fma(q, r, 1.0 / 362880);
+        q = Math.fma(q, r, 1.0 / 40320);
+        q = Math.fma(q, r, 1.0 / 5040);
+        q = Math.fma(q, r, 1.0 / 720);
+        q = Math.fma(q, r, 1.0 / 120);
+        q = Math.fma(q, r, 1.0 / 24);
+        q = Math.fma(q, r, 1.0 / 6);
+        q = Math.fma(q, r, 0.5);
+        q = Math.fma(q, r, 1.0);
+        q = Math.fma(q, r, 1.0);
+        return Math.scalb(q, (int) k);
+    }
+
+    /** softplus(L) = ln(1 + e^L), stable both ways. */
+    static double softplus(double l) {
+        return l > 0 ? l + StrictMath.log1p(StrictMath.exp(-l)) : StrictMath.log1p(StrictMath.exp(l));
+    }
+
+    /** ln softplus(L): exactly L (to 1e-13 relative) once e^L is below 1e-13, where ln(ln(1 + e^L)) would round. */
+    static double logSoftplus(double l, double sp) { return l < -30 ? l : StrictMath.log(sp); }
+
+    /** L = ln Σ_{j≠y} e^{z_j − z_y} of logits row z[o..o+p) with label y; expFast picks the exponential. */
+    static double logOthers(float[] z, int o, int p, int y, boolean strict) {
+        double zy = z[o + y], m = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < p; j++) if (j != y) m = Math.max(m, z[o + j] - zy);
+        if (m == Double.NEGATIVE_INFINITY) return m; // p = 1 cannot happen (p ≥ 2); kept for safety
+        double s = 0;
+        for (int j = 0; j < p; j++) {
+            if (j == y) continue;
+            double t = (z[o + j] - zy) - m;
+            s += strict ? StrictMath.exp(t) : exp(t);
+        }
+        return m + StrictMath.log(s);
+    }
+
+    /** ln of the mean of e^{v_i} (log-sum-exp over i minus ln n). */
+    static double logMeanExp(double[] v, int n) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) m = Math.max(m, v[i]);
+        if (m == Double.NEGATIVE_INFINITY || !Double.isFinite(m)) return m;
+        double s = 0;
+        for (int i = 0; i < n; i++) s += StrictMath.exp(v[i] - m);
+        return m + StrictMath.log(s) - StrictMath.log(n);
+    }
+
+    /** Train or test metrics of a logits matrix: mean loss, ln of the mean loss, accuracy (argmax, first index on ties), min margin. */
+    static double[] metrics(float[] z, int n, int p, int[] y, double[] scratch) {
+        double sum = 0, minMargin = Double.POSITIVE_INFINITY;
+        int correct = 0;
+        for (int i = 0; i < n; i++) {
+            int o = i * p, yi = y[i];
+            double l = logOthers(z, o, p, yi, true), sp = softplus(l);
+            sum += sp;
+            scratch[i] = logSoftplus(l, sp);
+            float best = z[o];
+            int arg = 0;
+            double other = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < p; j++) {
+                if (z[o + j] > best) {
+                    best = z[o + j];
+                    arg = j;
+                }
+                if (j != yi) other = Math.max(other, z[o + j]);
+            }
+            if (arg == yi) correct++;
+            minMargin = Math.min(minMargin, z[o + yi] - other);
+        }
+        return new double[] {sum / n, logMeanExp(scratch, n), correct / (double) n, minMargin};
+    }
+}

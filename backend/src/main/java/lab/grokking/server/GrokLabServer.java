@@ -1,0 +1,58 @@
+package lab.grokking.server;
+
+import io.javalin.Javalin;
+import java.util.function.Consumer;
+import lab.grokking.server.api.Api;
+import lab.grokking.server.queue.FairQueue;
+import lab.grokking.server.runs.RunService;
+import lab.grokking.server.store.SqliteRunStore;
+
+/**
+ * The run service in one JVM on one port: store, queue, runs and the Javalin API. Runs left unfinished by a
+ * previous process (crash or shutdown) resume from their checkpoints at start.
+ */
+public final class GrokLabServer implements AutoCloseable {
+    private final ServerConfig cfg;
+    private final SqliteRunStore store;
+    private final RunService runs;
+    private final Javalin app;
+
+    private GrokLabServer(ServerConfig cfg) {
+        this.cfg = cfg;
+        store = new SqliteRunStore(cfg.dataDir);
+        runs = new RunService(cfg, store, new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued));
+        app = Javalin.create(j -> Api.configure(j, runs, cfg));
+    }
+
+    /** Settings from config/app.properties and the environment, adjusted by {@code adjust}; then starts. */
+    public static GrokLabServer start(Consumer<ServerConfig> adjust) {
+        ServerConfig cfg = ServerConfig.load(System.getenv());
+        adjust.accept(cfg);
+        GrokLabServer s = new GrokLabServer(cfg);
+        s.app.start(cfg.port);
+        s.runs.recover();
+        return s;
+    }
+
+    public int port() { return app.port(); }
+
+    public ServerConfig config() { return cfg; }
+
+    public RunService runs() { return runs; }
+
+    public Javalin javalin() { return app; }
+
+    /** Graceful: stops taking runs, checkpoints running ones (they resume on the next start), then stops. */
+    @Override
+    public void close() {
+        try {
+            runs.close();
+        } finally {
+            try {
+                app.stop();
+            } finally {
+                store.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package lab.grokking.server.api;
+
+import io.javalin.config.JavalinConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import lab.grokking.core.config.ConfigException;
+import lab.grokking.server.ServerConfig;
+import lab.grokking.server.queue.QueueLimitException;
+import lab.grokking.server.runs.Json;
+import lab.grokking.server.runs.RunService;
+
+/** Everything under /api: routes, the OpenAPI description, and how errors become responses. */
+public final class Api {
+    private Api() {}
+
+    public static void configure(JavalinConfig j, RunService runs, ServerConfig cfg) {
+        j.router.contextPath = "/api";
+        j.http.maxRequestSize = cfg.maxRequestBytes;
+        j.startup.showJavalinBanner = false;
+        HealthApi.register(j.routes, runs);
+        PresetsApi.register(j.routes);
+        RunsApi.register(j.routes, runs, cfg);
+        StreamSocket.register(j.routes, runs);
+        String openapi = resource("/openapi.json");
+        j.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
+
+        j.routes.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).contentType("application/json").result(Json.write(e.body())));
+        j.routes.exception(ConfigException.class, (e, ctx) -> {
+            // malformed JSON is a 400; a well-formed config that breaks a rule or a limit is a 422
+            int status = e.problems().stream().anyMatch(p -> p.field().equals("json") || p.field().equals("body")) ? 400 : 422;
+            ctx.status(status).contentType("application/json").result(Json.write(ApiError.body(status, e.getMessage(), e.problems())));
+        });
+        j.routes.exception(QueueLimitException.class, (e, ctx) -> {
+            int status = e.limit().equals("perClientQueued") ? 429 : 503;
+            ctx.status(status).header("Retry-After", "30").contentType("application/json")
+                    .result(Json.write(ApiError.body(status, e.getMessage(), java.util.List.of(new ConfigException.Problem(e.limit(), e.getMessage())))));
+        });
+        j.routes.exception(Exception.class, (e, ctx) -> {
+            // never a stack trace in a response; the log has it
+            System.getLogger(Api.class.getName()).log(System.Logger.Level.ERROR, "request " + ctx.method() + " " + ctx.path() + " failed", e);
+            ctx.status(500).contentType("application/json").result(Json.write(ApiError.body(500, "internal error; the server log has the details", java.util.List.of())));
+        });
+        j.routes.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty())
+                ctx.contentType("application/json").result(Json.write(ApiError.body(404, "no such endpoint: " + ctx.method() + " " + ctx.path() + "; see /api/openapi.json", java.util.List.of())));
+        });
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = Api.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException(name + " missing from the classpath");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name, e);
+        }
+    }
+}

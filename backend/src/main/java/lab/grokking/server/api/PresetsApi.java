@@ -1,0 +1,39 @@
+package lab.grokking.server.api;
+
+import io.javalin.config.RoutesConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.Presets;
+import lab.grokking.core.config.RunConfig;
+import lab.grokking.server.runs.Json;
+
+/** GET /api/presets: each preset with its full config (the task's defaults filled in) and its cost estimate. */
+final class PresetsApi {
+    private PresetsApi() {}
+
+    static void register(RoutesConfig routes) {
+        String body = Json.write(Presets.all().stream().map(PresetsApi::describe).toList()); // fixed for the process
+        routes.get("/presets", ctx -> ctx.contentType("application/json").result(body));
+        routes.get("/presets/{id}", ctx -> {
+            String id = ctx.pathParam("id");
+            Presets.Preset p = Presets.all().stream().filter(x -> x.id().equals(id)).findFirst()
+                    .orElseThrow(() -> new ApiError(404, "id", "no such preset; see GET /api/presets"));
+            ctx.contentType("application/json").result(Json.write(describe(p)));
+        });
+    }
+
+    static Map<String, Object> describe(Presets.Preset p) {
+        RunConfig rc = Configs.parse(p.config());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("figure", p.figure());
+        m.put("scale", p.scale());
+        m.put("title", p.title());
+        m.put("description", p.description());
+        m.put("config", Configs.toTree(rc));
+        m.put("estimate", Map.of("memory_bytes", rc.memoryBytes(), "work", rc.work()));
+        return m;
+    }
+
+}

@@ -1,0 +1,26 @@
+package lab.grokking.server.queue;
+
+/** Where runs wait for a worker. The embedded default is {@link FairQueue}; a distributed one can replace it. */
+public interface RunQueue extends AutoCloseable {
+    /** Queues a job; throws {@link QueueLimitException} when its client (or the queue) is full. */
+    void submit(Job job);
+
+    /** Queues a job the server already owed (a run resumed after a restart): no per-client limit applies. */
+    void resubmit(Job job);
+
+    /** Removes a job that has not started; false if it was not waiting. */
+    boolean remove(String runId);
+
+    /** Jobs of this client waiting and running. */
+    int queued(String client);
+
+    int running(String client);
+
+    /** Position (0 = next) of a waiting job among all waiting jobs in dispatch order, or −1. */
+    int position(String runId);
+
+    /** Stops dispatching; returns once running jobs have returned or the timeout passed. */
+    void close(long timeoutMillis);
+
+    @Override default void close() { close(10_000); }
+}

@@ -1,0 +1,144 @@
+package lab.grokking.server.runs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import lab.grokking.server.store.StoredRun;
+
+/**
+ * The in-memory face of one run: its rows so far (each also as JSON, built once for every viewer), progress,
+ * status, and the viewers to wake when something changes. A finished run's LiveRun is immutable and cached.
+ * Viewers pull from it at their own pace, so a slow viewer costs no memory and never blocks training.
+ */
+public final class LiveRun {
+    /** Woken (on the training thread: it must return at once) when rows, progress or status change. */
+    public interface Viewer { void wake(); }
+
+    private final String id;
+    private final long steps;
+    private volatile List<String> columns;
+    private final List<double[]> rows = new ArrayList<>();
+    private final List<String> rowJson = new ArrayList<>();
+    /** Epoch milliseconds each row was computed (0 for rows read back from the store). */
+    private final List<Double> computedAt = new ArrayList<>();
+    private volatile long progressStep, segmentFirstStep, segmentStartNanos;
+    private volatile StoredRun.Status status;
+    private volatile String message;
+    private final Set<Viewer> viewers = ConcurrentHashMap.newKeySet();
+
+    public LiveRun(String id, long steps, StoredRun.Status status, String message, List<String> columns) {
+        this.id = id;
+        this.steps = steps;
+        this.status = status;
+        this.message = message;
+        this.columns = columns;
+    }
+
+    public String id() { return id; }
+
+    public long steps() { return steps; }
+
+    public List<String> columns() { return columns; }
+
+    public StoredRun.Status status() { return status; }
+
+    public String message() { return message; }
+
+    public long progressStep() { return progressStep; }
+
+    /** Seconds left at the current segment's pace (null before there is a pace). */
+    public Double etaSeconds() {
+        long done = progressStep - segmentFirstStep;
+        if (status != StoredRun.Status.RUNNING || done <= 0) return null;
+        double elapsed = (System.nanoTime() - segmentStartNanos) / 1e9;
+        return elapsed / done * (steps - progressStep);
+    }
+
+    /** Rows from the store (a resumed or finished run); call before any viewer subscribes or with none. */
+    synchronized void load(List<double[]> stored) {
+        for (double[] r : stored) add(r, 0);
+        if (!stored.isEmpty()) progressStep = (long) stored.getLast()[0];
+    }
+
+    void started(List<String> cols, long firstStep) {
+        columns = List.copyOf(cols);
+        segmentFirstStep = firstStep;
+        segmentStartNanos = System.nanoTime();
+        progressStep = firstStep;
+        status = StoredRun.Status.RUNNING;
+        message = null;
+        wakeAll();
+    }
+
+    void append(double[] row) {
+        synchronized (this) {
+            add(row, epochMillis());
+        }
+        wakeAll();
+    }
+
+    /** Now in epoch milliseconds with microsecond digits (stream latency is measured against it). */
+    public static double epochMillis() {
+        java.time.Instant t = java.time.Instant.now();
+        return t.getEpochSecond() * 1e3 + t.getNano() / 1e6;
+    }
+
+    private void add(double[] row, double at) {
+        rows.add(row);
+        rowJson.add(Json.row(row));
+        computedAt.add(at);
+    }
+
+    void progress(long step) {
+        progressStep = step;
+        wakeAll();
+    }
+
+    void end(StoredRun.Status s, String msg) {
+        status = s;
+        message = msg;
+        wakeAll();
+    }
+
+    void queued(String msg) {
+        status = StoredRun.Status.QUEUED;
+        message = msg;
+        wakeAll();
+    }
+
+    public synchronized int size() { return rows.size(); }
+
+    public synchronized List<double[]> rows() { return List.copyOf(rows); }
+
+    /** Index of the first row with step > {@code step}. */
+    public synchronized int indexAfter(long step) {
+        int lo = 0, hi = rows.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (rows.get(mid)[0] <= step) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /** Up to {@code max} rows from index {@code from}, as one JSON message body fragment. */
+    public synchronized Batch batch(int from, int max) {
+        int to = Math.min(rows.size(), from + max);
+        if (from >= to) return null;
+        return new Batch(List.copyOf(rowJson.subList(from, to)), List.copyOf(computedAt.subList(from, to)), to);
+    }
+
+    public record Batch(List<String> rowJson, List<Double> computedAt, int next) {}
+
+    /** Approximate bytes held, for the cache's weigher. */
+    public synchronized int weight() { return 256 + rows.size() * (columns == null ? 1 : columns.size()) * 40; }
+
+    public void subscribe(Viewer v) { viewers.add(v); }
+
+    public void unsubscribe(Viewer v) { viewers.remove(v); }
+
+    public int viewers() { return viewers.size(); }
+
+    private void wakeAll() { for (Viewer v : viewers) v.wake(); }
+}

@@ -1,0 +1,62 @@
+package lab.grokking.server.store;
+
+import java.util.List;
+import java.util.Optional;
+import lab.grokking.core.Checkpoint;
+import lab.grokking.core.Snapshot;
+
+/**
+ * Durable home of runs, their metric rows, snapshots and checkpoints: the truth behind every cache. Each
+ * method is atomic; rows and snapshots written with a checkpoint or a final status land together with it,
+ * so after a crash the rows on disk are exactly those up to the last checkpoint (or all of a finished run).
+ */
+public interface RunStore extends AutoCloseable {
+    void insert(StoredRun run);
+
+    /** A run that was not removed. */
+    Optional<StoredRun> get(String id);
+
+    /** The newest run of this config key that was not removed. */
+    Optional<StoredRun> findByKey(String configKey);
+
+    /** Runs newest first, filtered by task and status (null: any). */
+    List<StoredRun> list(String task, StoredRun.Status status, int offset, int limit);
+
+    int count(String task, StoredRun.Status status);
+
+    /** QUEUED and RUNNING runs, oldest first: the work to resume after a restart. */
+    List<StoredRun> unfinished();
+
+    /** Sets the status (and message); RUNNING also records the start time and the metric columns. */
+    void setStatus(String id, StoredRun.Status status, String message, List<String> columns);
+
+    /** Appends rows and snapshots and replaces the checkpoint, in one transaction. */
+    void saveCheckpoint(String id, Checkpoint checkpoint, List<double[]> rows, List<Snapshot> snapshots);
+
+    /** Appends the last rows and snapshots and sets the final status, summary and provenance, in one transaction. */
+    void finish(String id, StoredRun.Status status, String message, String summary, String provenance, List<double[]> rows,
+            List<Snapshot> snapshots, boolean keepCheckpoint);
+
+    /** The run's checkpoint, if one was stored and its checksum holds. */
+    Optional<Checkpoint> checkpoint(String id);
+
+    /** Deletes rows and step snapshots after {@code step}: what a crashed attempt left beyond its last checkpoint. */
+    void truncateAfter(String id, long step);
+
+    List<double[]> metrics(String id);
+
+    /** Names and steps of the run's snapshots, in (name, step) order. */
+    List<SnapshotInfo> snapshots(String id);
+
+    Optional<Snapshot> snapshot(String id, String name, long step);
+
+    /** Hides the run from every query (its data is deleted). */
+    void remove(String id);
+
+    /** "ok", or what is wrong (SQLite's integrity check plus the store's own invariants). */
+    String integrityCheck();
+
+    record SnapshotInfo(String name, long step, int rows, int cols) {}
+
+    @Override void close();
+}

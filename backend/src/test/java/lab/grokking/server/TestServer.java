@@ -1,0 +1,177 @@
+package lab.grokking.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import lab.grokking.core.config.Configs;
+
+/** A server on a random port over a temporary data directory, with a small HTTP and WebSocket client. */
+public final class TestServer implements AutoCloseable {
+    /** A classroom-sized matrix completion run: seconds, evaluation rows every few ms early on. */
+    public static String mcConfig(long steps, long seed) {
+        return "{\"task\":\"mc\",\"d\":12,\"observed\":0.4,\"lr\":0.1,\"weightDecay\":0.01,\"steps\":" + steps + ",\"seed\":" + seed + "}";
+    }
+
+    public final GrokLabServer server;
+    public final Path dataDir;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public TestServer(Path dataDir, Consumer<ServerConfig> adjust) {
+        this.dataDir = dataDir;
+        server = GrokLabServer.start(cfg -> {
+            cfg.port = 0;
+            cfg.dataDir = dataDir;
+            adjust.accept(cfg);
+        });
+    }
+
+    public TestServer(Path dataDir) { this(dataDir, cfg -> {}); }
+
+    public record Response(int status, String body, java.net.http.HttpHeaders headers) {
+        public JsonNode json() {
+            try {
+                return Configs.JSON.readTree(body);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+    }
+
+    public String url(String path) { return "http://localhost:" + server.port() + path; }
+
+    public Response get(String path) { return send(HttpRequest.newBuilder(URI.create(url(path))).GET()); }
+
+    public Response post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Response delete(String path) { return send(HttpRequest.newBuilder(URI.create(url(path))).DELETE()); }
+
+    public Response send(HttpRequest.Builder b) {
+        try {
+            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body(), r.headers());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Posts a config and returns the run id. */
+    public String start(String config) {
+        Response r = post("/api/runs", config);
+        if (r.status() != 201 && r.status() != 200) throw new AssertionError(r.status() + " " + r.body());
+        return r.json().get("id").asText();
+    }
+
+    /** Polls until the run's status is final; returns the run document. */
+    public JsonNode awaitEnd(String id, long timeoutSeconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (System.nanoTime() < deadline) {
+            JsonNode run = get("/api/runs/" + id).json();
+            String s = run.get("status").asText();
+            if (!s.equals("QUEUED") && !s.equals("RUNNING")) return run;
+            sleep(50);
+        }
+        throw new AssertionError("run " + id + " did not end within " + timeoutSeconds + " s");
+    }
+
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A WebSocket client that records every message; {@code demand} false stops reading after the first. */
+    public Viewer view(String id, String query, boolean demand) {
+        Viewer v = new Viewer(demand);
+        http.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + server.port() + "/api/runs/" + id + "/stream" + query), v).join();
+        return v;
+    }
+
+    public static final class Viewer implements WebSocket.Listener {
+        public final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        public volatile int closeCode = -1;
+        public volatile String closeReason;
+        public volatile WebSocket socket;
+        private final boolean demand;
+        private final StringBuilder partial = new StringBuilder();
+        /** Receive time (epoch ms) of each "points" message, for latency. */
+        public final List<double[]> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Viewer(boolean demand) { this.demand = demand; }
+
+        @Override public void onOpen(WebSocket ws) {
+            socket = ws;
+            ws.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    JsonNode m = Configs.JSON.readTree(partial.toString());
+                    if (m.get("type").asText().equals("points")) {
+                        double now = lab.grokking.server.runs.LiveRun.epochMillis();
+                        for (JsonNode t : m.get("computed_at")) arrivals.add(new double[] {t.asDouble(), now});
+                    }
+                    messages.add(m);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                partial.setLength(0);
+            }
+            if (demand) ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+            closeCode = code;
+            closeReason = reason;
+            return null;
+        }
+
+        public void resume() { socket.request(Long.MAX_VALUE); }
+
+        /** Messages until the "status" one (inclusive) or the timeout. */
+        public List<JsonNode> untilStatus(long timeoutSeconds) {
+            List<JsonNode> out = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            try {
+                while (System.nanoTime() < deadline) {
+                    JsonNode m = messages.poll(100, TimeUnit.MILLISECONDS);
+                    if (m == null) continue;
+                    out.add(m);
+                    if (m.get("type").asText().equals("status")) return out;
+                }
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            throw new AssertionError("no status message within " + timeoutSeconds + " s; got " + out.size() + " messages");
+        }
+
+        /** The steps of every row received in these messages, in order. */
+        public static List<Long> steps(List<JsonNode> messages) {
+            List<Long> s = new ArrayList<>();
+            for (JsonNode m : messages) if (m.get("type").asText().equals("points")) for (JsonNode r : m.get("rows")) s.add(r.get(0).asLong());
+            return s;
+        }
+    }
+
+    @Override public void close() { server.close(); }
+}
