@@ -1,6 +1,7 @@
 package lab.grokking.core.modadd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -73,8 +74,22 @@ final class VectorMatMul implements MatMul {
             }
             x0.intoArray(c, c0 + j); x1.intoArray(c, c1 + j); x2.intoArray(c, c2 + j); x3.intoArray(c, c3 + j);
         }
-        for (int r = 0; r < 4; r++) tail(i + r, j, n, k0, k1, a, aRow, aCol, b, ldb, c, ldc, acc);
+        if (j < n) { // the last partial vector, masked (lane-wise fma: the same bits as the scalar chain)
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector x0 = load(acc, c, c0 + j, m), x1 = load(acc, c, c1 + j, m), x2 = load(acc, c, c2 + j, m), x3 = load(acc, c, c3 + j, m);
+            for (int k = k0; k < k1; k++) {
+                int ak = k * aCol;
+                FloatVector b0 = FloatVector.fromArray(S, b, k * ldb + j, m);
+                x0 = b0.fma(FloatVector.broadcast(S, a[a0 + ak]), x0);
+                x1 = b0.fma(FloatVector.broadcast(S, a[a1 + ak]), x1);
+                x2 = b0.fma(FloatVector.broadcast(S, a[a2 + ak]), x2);
+                x3 = b0.fma(FloatVector.broadcast(S, a[a3 + ak]), x3);
+            }
+            x0.intoArray(c, c0 + j, m); x1.intoArray(c, c1 + j, m); x2.intoArray(c, c2 + j, m); x3.intoArray(c, c3 + j, m);
+        }
     }
+
+    private static FloatVector load(boolean acc, float[] c, int o, VectorMask<Float> m) { return acc ? FloatVector.fromArray(S, c, o, m) : FloatVector.zero(S); }
 
     private static void row1(int i, int n, int k0, int k1, float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, boolean acc) {
         int ai = i * aRow, ci = i * ldc;

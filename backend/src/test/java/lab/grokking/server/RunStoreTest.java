@@ -1,0 +1,111 @@
+package lab.grokking.server;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.List;
+import lab.grokking.core.Checkpoint;
+import lab.grokking.core.Snapshot;
+import lab.grokking.server.store.SqliteRunStore;
+import lab.grokking.server.store.StoredRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SQLite store: migrations, exact round trips, atomic checkpoints, truncation after a crash, integrity check. */
+class RunStoreTest {
+    @TempDir Path dir;
+
+    static StoredRun run(String id) {
+        return new StoredRun(id, "key-" + id, "mc", "{\"task\":\"mc\"}", 1, "v", "client", 0, 100, StoredRun.Status.QUEUED, null, null, null, null, 0,
+                System.currentTimeMillis(), null, null);
+    }
+
+    @Test
+    void rowsSnapshotsAndCheckpointsRoundTripExactly() {
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            s.insert(run("r1"));
+            double[] row = {10, 0.1, Math.PI, Double.NaN, Double.MIN_VALUE, -0.0, 1e-300};
+            double[][] state = {{1, 2, Math.E}, {Double.MAX_VALUE}};
+            s.saveCheckpoint("r1", new Checkpoint(10, state), List.of(new double[] {0, 0, 1}, row), List.of(new Snapshot("W", 10, 1, 2, new float[] {1.5f, -2f})));
+            assertArrayEquals(row, s.metrics("r1").get(1), 0.0);
+            assertTrue(Double.isNaN(s.metrics("r1").get(1)[3]));
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(s.metrics("r1").get(1)[5]));
+            Checkpoint cp = s.checkpoint("r1").orElseThrow();
+            assertEquals(10, cp.step());
+            assertArrayEquals(state[0], cp.state()[0], 0.0);
+            assertArrayEquals(state[1], cp.state()[1], 0.0);
+            assertArrayEquals(new float[] {1.5f, -2f}, s.snapshot("r1", "W", 10).orElseThrow().values(), 0f);
+            assertEquals(10, s.get("r1").orElseThrow().progressStep());
+            assertEquals("ok", s.integrityCheck());
+        }
+    }
+
+    @Test
+    void truncateAfterDropsWhatACrashedAttemptWroteBeyondItsCheckpoint() {
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            s.insert(run("r1"));
+            s.saveCheckpoint("r1", new Checkpoint(5, new double[][] {{1}}),
+                    List.of(new double[] {0}, new double[] {5}, new double[] {9}),
+                    List.of(new Snapshot("late", -1, 1, 1, new float[] {1}), new Snapshot("W", 9, 1, 1, new float[] {2})));
+            s.truncateAfter("r1", 5);
+            assertEquals(List.of(0.0, 5.0), s.metrics("r1").stream().map(r -> r[0]).toList());
+            assertEquals(List.of("late"), s.snapshots("r1").stream().map(x -> x.name()).toList(), "the fixed predictors stay");
+        }
+    }
+
+    @Test
+    void aCorruptCheckpointIsNeverResumedFromAndTheCheckSaysSo() throws Exception {
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            s.insert(run("r1"));
+            s.saveCheckpoint("r1", new Checkpoint(5, new double[][] {{1, 2, 3}}), List.of(), List.of());
+        }
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db")); var st = c.createStatement()) {
+            st.executeUpdate("UPDATE checkpoints SET crc = crc + 1");
+        }
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            assertTrue(s.checkpoint("r1").isEmpty(), "a checkpoint that fails its checksum is ignored (the run restarts)");
+            assertTrue(s.integrityCheck().contains("checksum"), s.integrityCheck());
+        }
+    }
+
+    @Test
+    void reopeningAppliesNoMigrationTwiceAndKeepsEverything() throws Exception {
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            s.insert(run("r1"));
+            s.finish("r1", StoredRun.Status.FINISHED, "done", "{}", "{}", List.of(new double[] {100, 1}), List.of(), false);
+        }
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            assertEquals(StoredRun.Status.FINISHED, s.get("r1").orElseThrow().status());
+            assertEquals("ok", s.integrityCheck());
+        }
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db")); var st = c.createStatement();
+                var r = st.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
+            assertTrue(r.next());
+            assertEquals(1, r.getInt(1));
+            assertEquals(1, r.getInt(2));
+        }
+    }
+
+    @Test
+    void aDatabaseFromANewerBuildIsRefusedWithAClearMessage() throws Exception {
+        new SqliteRunStore(dir).close();
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db")); var st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO schema_version VALUES (99, 'V99__future.sql', 0)");
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SqliteRunStore(dir));
+        assertTrue(e.getMessage().contains("newer than this build"), e.getMessage());
+    }
+
+    @Test
+    void removedRunsVanishFromEveryQuery() {
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            s.insert(run("r1"));
+            s.remove("r1");
+            assertTrue(s.get("r1").isEmpty());
+            assertTrue(s.findByKey("key-r1").isEmpty());
+            assertEquals(0, s.count(null, null));
+            assertTrue(s.unfinished().isEmpty());
+        }
+    }
+}
