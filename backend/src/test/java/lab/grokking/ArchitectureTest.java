@@ -15,7 +15,18 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule coreImportsNoWebOrUiCode = noClasses().that().resideInAPackage("lab.grokking.core..")
             .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "com.vaadin..", "org.eclipse.jetty..", "jakarta.servlet..",
-                    "picocli..", "java.awt..", "javax.imageio..", "lab.grokking.cli..", "lab.grokking.web..", "lab.grokking.ui..");
+                    "picocli..", "java.awt..", "javax.imageio..", "lab.grokking.cli..", "lab.grokking.server..", "lab.grokking.web..", "lab.grokking.ui..",
+                    "java.sql..", "com.github.benmanes..");
+
+    /** The run service knows the core and nothing of the CLI or the views. */
+    @ArchTest
+    static final ArchRule serverImportsNoCliOrUi = noClasses().that().resideInAPackage("lab.grokking.server..")
+            .should().dependOnClassesThat().resideInAnyPackage("lab.grokking.cli..", "picocli..", "com.vaadin..", "java.awt..");
+
+    /** Tasks, API and streams reach storage only through the RunStore interface, so another store can replace SQLite. */
+    @ArchTest
+    static final ArchRule onlyTheStoreTouchesSql = noClasses().that().resideOutsideOfPackage("lab.grokking.server.store..")
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "org.sqlite..");
 
     /**
      * Math.exp/log/pow may differ by an ulp between JVMs and CPUs (intrinsics); StrictMath is specified bit for

@@ -40,9 +40,9 @@ public final class Api {
             System.getLogger(Api.class.getName()).log(System.Logger.Level.ERROR, "request " + ctx.method() + " " + ctx.path() + " failed", e);
             ctx.status(500).contentType("application/json").result(Json.write(ApiError.body(500, "internal error; the server log has the details", java.util.List.of())));
         });
-        j.routes.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty())
-                ctx.contentType("application/json").result(Json.write(ApiError.body(404, "no such endpoint: " + ctx.method() + " " + ctx.path() + "; see /api/openapi.json", java.util.List.of())));
+        j.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> { // Javalin's own: unknown endpoint, body too large, ...
+            String hint = e.getStatus() == 404 ? "; see /api/openapi.json" : e.getStatus() == 413 ? " (limit http.maxRequestBytes = " + cfg.maxRequestBytes + ")" : "";
+            ctx.status(e.getStatus()).contentType("application/json").result(Json.write(ApiError.body(e.getStatus(), e.getMessage() + hint, java.util.List.of())));
         });
     }
 

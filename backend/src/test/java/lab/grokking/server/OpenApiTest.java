@@ -1,0 +1,57 @@
+package lab.grokking.server;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The served OpenAPI document describes exactly the routes the server has, and /api/health answers. */
+class OpenApiTest {
+    @Test
+    void everyRouteIsDocumentedAndEveryDocumentedPathExists(@TempDir Path dir) {
+        try (TestServer s = new TestServer(dir)) {
+            JsonNode doc = s.get("/api/openapi.json").json();
+            assertEquals("3.0.3", doc.get("openapi").asText());
+            Set<String> documented = new TreeSet<>();
+            doc.get("paths").fields().forEachRemaining(e -> e.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase() + " " + e.getKey())));
+            Set<String> served = new TreeSet<>();
+            for (var e : s.server.javalin().unsafe.internalRouter.allHttpHandlers()) {
+                String method = e.endpoint.method.name();
+                if (method.equals("GET") || method.equals("POST") || method.equals("DELETE") || method.equals("PUT"))
+                    served.add(method + " /api" + e.endpoint.path.replaceAll("\\{(\\w+)}", "{$1}"));
+            }
+            served.add("GET /api/runs/{id}/stream"); // the WebSocket upgrade
+            assertEquals(served, documented);
+
+            JsonNode health = s.get("/api/health").json();
+            assertEquals("ok", health.get("status").asText());
+            assertEquals(lab.grokking.core.Provenance.CODE_VERSION, health.get("version").asText());
+            TestServer.Response missing = s.get("/api/nothing-here");
+            assertEquals(404, missing.status());
+            assertTrue(missing.body().contains("openapi.json"), missing.body());
+        }
+    }
+
+    @Test
+    void aClientOverItsQueueLimitGets429NamingTheLimit(@TempDir Path dir) {
+        try (TestServer s = new TestServer(dir, cfg -> {
+            cfg.workers = 1;
+            cfg.perClientRunning = 1;
+            cfg.perClientQueued = 1;
+        })) {
+            String running = s.start(TestServer.mcConfig(50_000_000, 1));
+            while (!s.get("/api/runs/" + running).json().get("status").asText().equals("RUNNING")) TestServer.sleep(10);
+            assertEquals(201, s.post("/api/runs", TestServer.mcConfig(1000, 2)).status());
+            TestServer.Response over = s.post("/api/runs", TestServer.mcConfig(1000, 3));
+            assertEquals(429, over.status(), over.body());
+            assertEquals("perClientQueued", over.json().get("problems").get(0).get("field").asText());
+            assertTrue(over.headers().firstValue("Retry-After").isPresent());
+            assertEquals(2, s.get("/api/runs").json().get("total").asInt(), "the refused run left nothing behind");
+            s.post("/api/runs/" + running + "/cancel", "");
+        }
+    }
+}
