@@ -3,6 +3,7 @@ package lab.grokking.server.api;
 import java.util.List;
 import java.util.Map;
 import lab.grokking.core.config.ConfigException;
+import lab.grokking.server.runs.Json;
 
 /** A client error with its HTTP status; the body names the field or limit. */
 public final class ApiError extends RuntimeException {
@@ -20,7 +21,7 @@ public final class ApiError extends RuntimeException {
     public Map<String, Object> body() { return body(status, getMessage(), problems); }
 
     static Map<String, Object> body(int status, String error, List<ConfigException.Problem> problems) {
-        return Map.of("status", status, "error", error, "problems", problems.stream().map(p -> Map.of("field", p.field(), "message", p.message())).toList());
+        return Json.obj("status", status, "error", error, "problems", problems.stream().map(p -> Json.obj("field", p.field(), "message", p.message())).toList());
     }
 
     /** The unknown and the removed answer alike, so ids cannot be probed. */

@@ -7,7 +7,7 @@ import lab.grokking.core.Provenance;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.RunService;
 
-/** GET /api/health: liveness plus what the server is doing. */
+/** GET /api/health: liveness plus what the server is doing; ?check=store also runs the store's integrity check. */
 final class HealthApi {
     private HealthApi() {}
 
@@ -18,6 +18,7 @@ final class HealthApi {
             m.put("version", Provenance.CODE_VERSION);
             m.put("running", runs.running());
             m.put("waiting", runs.waiting());
+            if ("store".equals(ctx.queryParam("check"))) m.put("store", runs.integrityCheck());
             ctx.contentType("application/json").result(Json.write(m));
         });
     }

@@ -32,7 +32,7 @@ final class PresetsApi {
         m.put("title", p.title());
         m.put("description", p.description());
         m.put("config", Configs.toTree(rc));
-        m.put("estimate", Map.of("memory_bytes", rc.memoryBytes(), "work", rc.work()));
+        m.put("estimate", Json.obj("memory_bytes", rc.memoryBytes(), "work", rc.work()));
         return m;
     }
 

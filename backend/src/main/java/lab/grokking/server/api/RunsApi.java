@@ -84,7 +84,7 @@ final class RunsApi {
         StoredRun r = run(ctx);
         StoredRun.Status after = runs.cancel(r.id()).orElseThrow(ApiError::noSuchRun);
         ctx.status(after == StoredRun.Status.RUNNING ? 202 : 200);
-        json(ctx, Map.of("id", r.id(), "status", after.name(), "message",
+        json(ctx, Json.obj("id", r.id(), "status", after.name(), "message",
                 after == StoredRun.Status.RUNNING ? "stopping at the next step; the stream sends the final status" : "not running"));
     }
 
@@ -129,7 +129,7 @@ final class RunsApi {
             m.put("href", "/api/runs/" + r.id() + "/snapshots/" + s.name() + "/" + s.step());
             return m;
         }).toList();
-        json(ctx, Map.of("id", r.id(), "snapshots", list,
+        json(ctx, Json.obj("id", r.id(), "snapshots", list,
                 "note", "early/late (step -1): the early and late predictors; W: the model's matrix at a step. Stored with checkpoints: a running run lists them up to its last checkpoint."));
     }
 
@@ -146,7 +146,7 @@ final class RunsApi {
                 + "; see /api/runs/" + r.id() + "/snapshots"));
         String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
         switch (format) {
-            case "json" -> json(ctx, Map.of("name", s.name(), "step", s.step(), "rows", s.rows(), "cols", s.cols(), "values", s.values()));
+            case "json" -> json(ctx, Json.obj("name", s.name(), "step", s.step(), "rows", s.rows(), "cols", s.cols(), "values", s.values()));
             case "f32" -> {
                 ByteBuffer b = ByteBuffer.allocate(s.values().length * 4).order(ByteOrder.LITTLE_ENDIAN);
                 b.asFloatBuffer().put(s.values());
@@ -194,7 +194,7 @@ final class RunsApi {
         m.put("summary", r.summary() == null ? null : Configs.readObject(r.summary(), "summary"));
         m.put("provenance", r.provenance() == null ? null : Configs.readObject(r.provenance(), "provenance"));
         String base = "/api/runs/" + r.id();
-        m.put("links", Map.of("self", base, "metrics", base + "/metrics", "stream", base + "/stream", "snapshots", base + "/snapshots",
+        m.put("links", Json.obj("self", base, "metrics", base + "/metrics", "stream", base + "/stream", "snapshots", base + "/snapshots",
                 "cancel", base + "/cancel"));
         return m;
     }

@@ -111,7 +111,7 @@ final class StreamSocket {
             boolean ended = status.isFinal(); // read before the rows: every row of an ended run is already in
             if (!startSent && run.columns() != null) {
                 startSent = true;
-                return Json.write(Map.of("type", "start", "id", run.id(), "columns", run.columns(), "steps", run.steps()));
+                return Json.write(Json.obj("type", "start", "id", run.id(), "columns", run.columns(), "steps", run.steps()));
             }
             LiveRun.Batch b = startSent ? run.batch(cursor, BATCH) : null;
             if (b != null) {

@@ -19,6 +19,13 @@ public final class Json {
         }
     }
 
+    /** A JSON object in the given key order (Map.of's order changes between JVMs, and equal answers should be equal bytes). */
+    public static java.util.Map<String, Object> obj(Object... keysAndValues) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return m;
+    }
+
     /** A metric row as a JSON array; doubles in shortest round-trip form, so clients get the exact values. */
     public static String row(double[] row) {
         StringBuilder b = new StringBuilder(row.length * 12).append('[');

@@ -247,6 +247,9 @@ public final class RunService implements AutoCloseable {
 
     public int running() { return executing.size(); }
 
+    /** "ok" or what is wrong with the store. */
+    public String integrityCheck() { return store.integrityCheck(); }
+
     public int waiting() { return (int) active.values().stream().filter(l -> l.status() == StoredRun.Status.QUEUED).count(); }
 
     /** Graceful stop: no new runs; running ones checkpoint and go back to QUEUED for the next start. */
