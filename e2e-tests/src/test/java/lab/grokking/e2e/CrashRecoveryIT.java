@@ -93,7 +93,17 @@ class CrashRecoveryIT {
     void killMinus9MidRunLosesNothingAndResumedRunsMatchUninterruptedOnes(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data"), log = dir.resolve("server.log");
         List<String> configs = List.of(mc(3_000_000, 41), mc(3_000_000, 42));
+        List<Server> started = new ArrayList<>();
+        try {
+            run(dir, data, log, configs, started);
+        } finally { // a failed assertion must not leave a server running
+            for (Server x : started) x.process().destroyForcibly();
+        }
+    }
+
+    private static void run(Path dir, Path data, Path log, List<String> configs, List<Server> started) throws Exception {
         Server s = Server.start(data, log);
+        started.add(s);
         String done = s.post(mc(20_000, 40));
         assertEquals("FINISHED", s.awaitEnd(done).get("status").asText());
         String doneMetrics = s.body("/api/runs/" + done + "/metrics"), doneRun = s.body("/api/runs/" + done);
@@ -108,6 +118,7 @@ class CrashRecoveryIT {
         assertEquals(137, s.process().waitFor(), "killed by SIGKILL");
 
         Server again = Server.start(data, log);
+        started.add(again);
         Map<String, String> resumed = new LinkedHashMap<>();
         for (String id : ids) {
             JsonNode run = again.awaitEnd(id);
@@ -121,6 +132,7 @@ class CrashRecoveryIT {
         again.stop();
 
         Server fresh = Server.start(dir.resolve("fresh"), dir.resolve("fresh.log"));
+        started.add(fresh);
         try {
             for (int i = 0; i < ids.size(); i++) {
                 String id = fresh.post(configs.get(i));

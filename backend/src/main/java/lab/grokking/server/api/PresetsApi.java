@@ -3,7 +3,9 @@ package lab.grokking.server.api;
 import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.Tasks;
 import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
 import lab.grokking.server.runs.Json;
@@ -24,15 +26,20 @@ final class PresetsApi {
     }
 
     static Map<String, Object> describe(Presets.Preset p) {
-        RunConfig rc = Configs.parse(p.config());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", p.id());
         m.put("figure", p.figure());
         m.put("scale", p.scale());
         m.put("title", p.title());
         m.put("description", p.description());
-        m.put("config", Configs.toTree(rc));
-        m.put("estimate", Json.obj("memory_bytes", rc.memoryBytes(), "work", rc.work()));
+        try {
+            RunConfig rc = Configs.parse(p.config());
+            m.put("config", Configs.toTree(rc));
+            m.put("estimate", Json.obj("memory_bytes", rc.memoryBytes(), "work", rc.work()));
+        } catch (ConfigException e) { // a paper-scale preset beyond this server's limits: listed, with why it cannot run here
+            m.put("config", Configs.merge(Tasks.defaults(p.config().get("task").asText()), p.config()));
+            m.put("over_limits", e.problems().stream().map(x -> Json.obj("field", x.field(), "message", x.message())).toList());
+        }
         return m;
     }
 
