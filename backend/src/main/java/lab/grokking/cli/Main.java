@@ -61,7 +61,7 @@ public final class Main {
 
     @Command(name = "reproduce", description = "Run the preset of a paper figure and write metrics.csv, run.json and figure.png.")
     static final class Reproduce implements Callable<Integer> {
-        @Parameters(paramLabel = "FIGURE", description = "a paper figure with a preset: fig1a (grokking), fig1b (misgrokking), fig3 (grokking in matrix completion); see the presets command") String figure;
+        @Parameters(paramLabel = "FIGURE", description = "a paper figure with a preset: fig1a (grokking), fig1b (misgrokking), fig2a (modular addition), fig2b (… over the init scale α), fig2c (… over the weight decay λ), fig3 (grokking in matrix completion), fig4 (modular addition without weight decay); see the presets command") String figure;
         @Option(names = "--scale", defaultValue = "classroom", description = "paper or classroom (default: ${DEFAULT-VALUE})") String scale;
         @Option(names = "--seed", description = "overrides the preset's seed") Long seed;
         @Option(names = "--steps", description = "overrides the preset's number of steps") Long steps;
@@ -69,13 +69,31 @@ public final class Main {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override public Integer call() throws Exception {
-            Presets.Preset p = Presets.get(figure, scale);
-            var cfg = p.config().deepCopy();
-            if (seed != null) cfg.put("seed", seed);
-            if (steps != null) cfg.put("steps", steps);
-            RunConfig rc = Configs.parse(cfg);
-            Path dir = out != null ? out : Path.of("out", p.id() + "-seed" + rc.seed());
-            return execute(rc, p.title(), dir, spec);
+            java.util.List<Presets.Preset> series = Presets.series(figure, scale);
+            java.util.List<RunConfig> configs = new java.util.ArrayList<>();
+            for (Presets.Preset p : series) { // validate every member before the first one starts
+                var cfg = p.config().deepCopy();
+                if (seed != null) cfg.put("seed", seed);
+                if (steps != null) cfg.put("steps", steps);
+                configs.add(Configs.parse(cfg));
+            }
+            if (series.size() == 1) {
+                RunConfig rc = configs.getFirst();
+                return execute(rc, series.getFirst().title(), out != null ? out : Path.of("out", series.getFirst().id() + "-seed" + rc.seed()), spec);
+            }
+            // a series figure (Fig. 2b over α, Fig. 2c over λ): each member in its own folder, then one overlay figure
+            Path dir = out != null ? out : Path.of("out", figure + "-" + scale + "-seed" + configs.getFirst().seed());
+            java.util.List<String> labels = SeriesOutput.labels(configs);
+            java.util.List<lab.grokking.core.MetricTable> tables = new java.util.ArrayList<>();
+            int worst = 0;
+            for (int i = 0; i < series.size(); i++) {
+                Path member = dir.resolve(series.get(i).id());
+                int rc = execute(configs.get(i), series.get(i).title(), member, spec);
+                worst = Math.max(worst, rc);
+                tables.add(SeriesOutput.read(member));
+            }
+            SeriesOutput.write(dir, series.getFirst().title().replaceAll(":.*", "") + " — " + scale, labels, tables, spec.commandLine().getErr());
+            return worst;
         }
     }
 
@@ -115,6 +133,8 @@ public final class Main {
         }
         if (!Files.isWritable(dir)) throw new ConfigException("--out", "output directory is not writable: " + dir);
         err.printf("%s: %s, seed %d, %d steps → %s%n", title, rc.task(), rc.seed(), rc.steps(), dir);
+        double eta = rc.estimatedSeconds();
+        if (Double.isFinite(eta)) err.printf("estimated time on this machine: %s%n", lab.grokking.core.modadd.ModaddConfig.human(eta));
         RunResult r;
         Map<String, Object> snapshots;
         try (LiveOutput live = new LiveOutput(dir, new ProgressBar(System.err))) {

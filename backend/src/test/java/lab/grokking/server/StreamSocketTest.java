@@ -99,7 +99,6 @@ class StreamSocketTest {
         List<JsonNode> msgs = stalled.untilStatus(60);
         assertEquals(allSteps(id), TestServer.Viewer.steps(msgs), "it catches up with every row in order");
         assertEquals(rows, TestServer.Viewer.steps(msgs).size());
-        assertEquals(0, s.server.runs().live(id).orElseThrow().viewers() - 1, "the stalled viewer is the only one left");
     }
 
     @Test

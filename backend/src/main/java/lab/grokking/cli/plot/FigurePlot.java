@@ -77,7 +77,10 @@ public final class FigurePlot {
                 g.setFont(TITLE);
                 text(g, title, WIDTH / 2.0, 28, 0.5, 0.5);
             }
-            double[] steps = table.column("step");
+            // without weight decay (Fig. 4) the paper's x-axis is log₁₀(1 + t) of the continuous time, on a log scale
+            boolean byTime = table.columns().contains("log10_time") && table.columns().contains("transition_step") && table.size() > 0
+                    && !Double.isFinite(table.column("transition_step")[0]);
+            double[] steps = table.column(byTime ? "log10_time" : "step");
             double trans = transitionStep > 0 && Double.isFinite(transitionStep) ? transitionStep : Double.NaN;
             XAxis x = XAxis.of(steps, trans);
             List<Series> norm = new ArrayList<>();
@@ -88,23 +91,78 @@ public final class FigurePlot {
                 List<Series> acc = new ArrayList<>(), loss = new ArrayList<>();
                 add(acc, table, "train_acc", "train", BLUE, SOLID, 100);
                 add(acc, table, "test_acc", "test", ORANGE, SOLID, 100);
+                add(acc, table, "kernel_test_acc", "test, kernel (random-features) predictor", GREY, DOTTED, 100);
                 add(loss, table, "train_loss", "train", BLUE, SOLID, 1);
                 add(loss, table, "test_loss", "test", ORANGE, SOLID, 1);
                 double[] a = acc.stream().flatMapToDouble(s -> Arrays.stream(s.y)).filter(Double::isFinite).toArray();
                 boolean high = a.length > 0 && Arrays.stream(a).allMatch(v -> v >= 40);
                 YAxis accAxis = high ? new YAxis(40, 100, 10) : new YAxis(0, 100, 20);
-                new Panel(panels[0], x, steps, "accuracy (%)", accAxis, acc, null, List.of(), trans).draw(g, false, true);
-                new Panel(panels[1], x, steps, "loss", YAxis.fromZero(loss, true), loss, normAxis, norm, trans).draw(g, true, false);
+                new Panel(panels[0], x, steps, "accuracy (%)", accAxis, acc, null, List.of(), trans, "step").draw(g, false, true);
+                new Panel(panels[1], x, steps, "loss", YAxis.fromZero(loss, true), loss, normAxis, norm, trans, byTime ? "log₁₀(1 + t)" : "step").draw(g, true, false);
             } else {
                 List<Series> mse = new ArrayList<>();
                 add(mse, table, "train_mse", "train", BLUE, SOLID, 1);
                 add(mse, table, "test_mse", "test", ORANGE, SOLID, 1);
-                new Panel(panels[0], x, steps, "MSE", YAxis.fromZero(mse, true), mse, normAxis, norm, trans).draw(g, true, true);
+                new Panel(panels[0], x, steps, "MSE", YAxis.fromZero(mse, true), mse, normAxis, norm, trans, "step").draw(g, true, true);
             }
         } finally {
             g.dispose();
         }
         return img;
+    }
+
+    private static final Stroke[] MEMBER = {
+            DOTTED, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[]{9f, 4f, 2f, 4f}, 0f), SOLID, DASHED,
+            new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[]{14f, 4f, 2f, 4f, 2f, 4f}, 0f)};
+
+    /**
+     * A series figure (Fig. 2b over α, Fig. 2c over λ): train (blue) and test (orange) accuracy of every member over
+     * one step axis, a line style per member; below, log₁₀ of each member's L² parameter norm (red).
+     */
+    public static void writeSeriesPng(List<MetricTable> tables, List<String> labels, String title, Path png) throws IOException {
+        double[] steps = tables.stream().map(t -> t.column("step")).max(java.util.Comparator.comparingInt(a -> a.length)).orElse(new double[0]);
+        Rectangle[] panels = panels(2);
+        BufferedImage img = new BufferedImage(WIDTH, 900, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), img.getHeight());
+            g.setColor(Color.BLACK);
+            g.setFont(TITLE);
+            text(g, title, WIDTH / 2.0, 28, 0.5, 0.5);
+            List<Series> acc = new ArrayList<>(), norm = new ArrayList<>();
+            for (int i = 0; i < tables.size(); i++) {
+                MetricTable t = tables.get(i);
+                Stroke st = MEMBER[i % MEMBER.length];
+                acc.add(new Series("train, " + labels.get(i), padded(t, "train_acc", steps.length, 100, false), BLUE, st));
+                acc.add(new Series("test, " + labels.get(i), padded(t, "test_acc", steps.length, 100, false), ORANGE, st));
+                norm.add(new Series("log₁₀ norm, " + labels.get(i), padded(t, "norm", steps.length, 1, true), RED, st));
+            }
+            XAxis x = XAxis.of(steps, Double.NaN);
+            new Panel(panels[0], x, steps, "accuracy (%)", new YAxis(0, 100, 20), acc, null, List.of(), Double.NaN, "step").draw(g, false, false);
+            double top = Math.ceil(norm.stream().flatMapToDouble(s -> Arrays.stream(s.y)).filter(Double::isFinite).max().orElse(1));
+            new Panel(panels[1], x, steps, "log₁₀ L² parameter norm", new YAxis(Math.min(0, top - 4), Math.max(top, 1), 1), norm, null, List.of(),
+                    Double.NaN, "step").draw(g, true, false);
+        } finally {
+            g.dispose();
+        }
+        Path parent = png.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        try (OutputStream out = Files.newOutputStream(png)) {
+            if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer available");
+        }
+    }
+
+    /** A column scaled (or log₁₀ of it), padded with NaN to length n (members share the evaluation schedule). */
+    private static double[] padded(MetricTable t, String column, int n, double scale, boolean log) {
+        double[] out = new double[n];
+        Arrays.fill(out, Double.NaN);
+        if (!t.columns().contains(column)) return out;
+        double[] v = t.column(column);
+        for (int i = 0; i < Math.min(n, v.length); i++) out[i] = log ? Math.log10(v[i]) : v[i] * scale;
+        return out;
     }
 
     /** Plot areas (inside the frames), top to bottom. */
@@ -172,7 +230,7 @@ public final class FigurePlot {
     }
 
     private record Panel(Rectangle r, XAxis x, double[] steps, String yLabel, YAxis y, List<Series> left,
-                         YAxis ry, List<Series> right, double trans) {
+                         YAxis ry, List<Series> right, double trans, String xLabel) {
 
         void draw(Graphics2D g, boolean xLabels, boolean markerLabel) {
             double decades = Math.floor(x.hi);
@@ -226,12 +284,12 @@ public final class FigurePlot {
                     hline(g, r.x + r.width, r.x + r.width + 6, py);
                     text(g, ry.label(v), r.x + r.width + 9, py, 0, 0.5);
                 }
-                rotated(g, "L² parameter norm", r.x + r.width + 70, r.getCenterY(), RED);
+                rotated(g, right.isEmpty() || !right.getFirst().label.startsWith("log") ? "L² parameter norm" : "log₁₀ L² parameter norm", r.x + r.width + 70, r.getCenterY(), RED);
             }
             if (xLabels) {
                 g.setColor(Color.BLACK);
                 g.setFont(LABEL);
-                text(g, "step", r.getCenterX(), r.y + r.height + 44, 0.5, 0);
+                text(g, xLabel, r.getCenterX(), r.y + r.height + 44, 0.5, 0);
             }
             List<Series> entries = new ArrayList<>(left);
             entries.addAll(right);

@@ -23,6 +23,16 @@ public final class Presets {
                         + String.join(", ", ALL.stream().map(Preset::id).toList())));
     }
 
+    /**
+     * Every preset of a figure at a scale, in index order: one for most figures, several for a series figure
+     * (Fig. 2b over α, Fig. 2c over λ), whose members are runnable presets of their own.
+     */
+    public static List<Preset> series(String figure, String scale) {
+        List<Preset> out = ALL.stream().filter(p -> p.figure().equals(figure) && p.scale().equals(scale)).toList();
+        if (out.isEmpty()) get(figure, scale); // throws the "no preset" error
+        return out;
+    }
+
     private static List<Preset> load() {
         List<Preset> out = new ArrayList<>();
         try (InputStream idx = Presets.class.getResourceAsStream("/config/presets/index.txt")) {

@@ -20,6 +20,9 @@ public interface RunConfig {
     /** Estimated multiply-adds of the whole run (training and evaluation). */
     double work();
 
+    /** Estimated wall time on the project's machine in seconds, NaN when the task has no estimate. */
+    default double estimatedSeconds() { return Double.NaN; }
+
     /** The task that runs this config (validates it first). */
     lab.grokking.core.Task newTask();
 }

@@ -36,7 +36,10 @@ final class CrossEntropy {
         q = Math.fma(q, r, 0.5);
         q = Math.fma(q, r, 1.0);
         q = Math.fma(q, r, 1.0);
-        return Math.scalb(q, (int) k);
+        // q·2^k by exact power-of-two factors (Math.scalb is not intrinsified); below 2^−1022 in two factors, one rounding
+        int ki = (int) k;
+        if (ki >= -1022) return q * Double.longBitsToDouble((long) (ki + 1023) << 52);
+        return q * Double.longBitsToDouble((long) (ki + 600 + 1023) << 52) * 0x1p-600;
     }
 
     /** softplus(L) = ln(1 + e^L), stable both ways. */
@@ -71,12 +74,12 @@ final class CrossEntropy {
         return m + StrictMath.log(s) - StrictMath.log(n);
     }
 
-    /** Train or test metrics of a logits matrix: mean loss, ln of the mean loss, accuracy (argmax, first index on ties), min margin. */
-    static double[] metrics(float[] z, int n, int p, int[] y, double[] scratch) {
+    /** Train or test metrics of a logits matrix (rows of stride ld): mean loss, ln of the mean loss, accuracy (argmax, first index on ties), min margin. */
+    static double[] metrics(float[] z, int ld, int n, int p, int[] y, double[] scratch) {
         double sum = 0, minMargin = Double.POSITIVE_INFINITY;
         int correct = 0;
         for (int i = 0; i < n; i++) {
-            int o = i * p, yi = y[i];
+            int o = i * ld, yi = y[i];
             double l = logOthers(z, o, p, yi, true), sp = softplus(l);
             sum += sp;
             scratch[i] = logSoftplus(l, sp);

@@ -14,6 +14,16 @@ public interface MatMul {
 
     void gemm(int i0, int i1, int n, int kDim, float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, boolean accumulate);
 
+    /** out[o..o+len) = max(x[xa..] + x[xb..] + bias[0..], 0): the gathered first layer and ReLU of one sample. */
+    default void reluGather(float[] x, int xa, int xb, float[] bias, float[] out, int o, int len) {
+        for (int k = 0; k < len; k++) out[o + k] = Math.max((x[xa + k] + x[xb + k]) + bias[k], 0f);
+    }
+
+    /** g[i] = 0 where act[i] ≤ 0 (ReLU'(0) = 0, as PyTorch), for i in [from, to). */
+    default void reluMask(float[] act, float[] g, int from, int to) {
+        for (int i = from; i < to; i++) g[i] = act[i] > 0 ? g[i] : 0f;
+    }
+
     /** The Vector API backend when the incubator module is present and vectors are ≥ 256 bits, else the scalar one. */
     static MatMul get() { return Holder.DEFAULT; }
 

@@ -90,9 +90,10 @@ public record ModaddConfig(String task, int p, double trainFraction, int width, 
     }
 
     /** Wall-time estimate on this machine from {@link #MACS_PER_SECOND}. */
+    @Override
     public double estimatedSeconds() { return work() / MACS_PER_SECOND; }
 
-    static String human(double s) {
+    public static String human(double s) {
         if (s < 120) return String.format("%.0f s", s);
         if (s < 7200) return String.format("%.0f min", s / 60);
         if (s < 2 * 86400) return String.format("%.1f h", s / 3600);

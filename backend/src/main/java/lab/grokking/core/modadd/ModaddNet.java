@@ -14,6 +14,8 @@ import lab.grokking.core.linalg.Workers;
  */
 public final class ModaddNet {
     final int p, h, n;
+    /** Row stride of the logits and of W₂ᵀ: p rounded up to 8 (whole vectors; the padding columns stay exactly 0). */
+    final int pq;
     private final int[] xa, xb, y;
     final float[] e, b1, w2;
     private final float[] w2t, ge, gb, gw2;
@@ -25,12 +27,12 @@ public final class ModaddNet {
     private final double lrFactor, logLossSwitch, lnLr;
     private final MatMul mm;
     private double lnLoss, lnTime = Double.NEGATIVE_INFINITY;
-    private long stepsDone;
     private final Split logits, hiddenGrad, weightGrad, scatter, hiddenFwd;
 
     ModaddNet(ModaddConfig cfg, ModaddData data, MatMul mm) {
         this.mm = mm;
         p = cfg.p();
+        pq = (p + 7) & ~7;
         h = cfg.width();
         n = data.nTrain();
         xa = data.trainA();
@@ -39,14 +41,14 @@ public final class ModaddNet {
         e = new float[2 * p * h];
         b1 = new float[h];
         w2 = new float[p * h];
-        w2t = new float[h * p];
+        w2t = new float[h * pq];
         ge = new float[e.length];
         gb = new float[h];
         gw2 = new float[w2.length];
         hid = new float[n * h];
         dh = new float[n * h];
-        z = new float[n * p];
-        dz = new float[n * p];
+        z = new float[n * pq];
+        dz = new float[n * pq];
         lOthers = new double[n];
         sp = new double[n];
         lnSp = new double[n];
@@ -58,12 +60,12 @@ public final class ModaddNet {
         lnLr = StrictMath.log(cfg.lr());
         init(cfg);
         int rowWork = h * p;
-        logits = new Split(n, Workers.minChunk(rowWork), (from, to) -> mm.gemm(from, to, p, h, hid, h, 1, w2t, p, z, p, false));
+        logits = new Split(n, Workers.minChunk(rowWork), (from, to) -> mm.gemm(from, to, pq, h, hid, h, 1, w2t, pq, z, pq, false));
         hiddenGrad = new Split(n, Workers.minChunk(rowWork), (from, to) -> {
-            mm.gemm(from, to, h, p, dz, p, 1, w2, h, dh, h, false);
-            for (int i = from * h, end = to * h; i < end; i++) if (hid[i] <= 0) dh[i] = 0; // ReLU'(0) = 0, as PyTorch
+            mm.gemm(from, to, h, p, dz, pq, 1, w2, h, dh, h, false);
+            mm.reluMask(hid, dh, from * h, to * h);
         });
-        weightGrad = new Split(p, Workers.minChunk((long) n * h), (from, to) -> mm.gemm(from, to, h, n, dz, 1, p, hid, h, gw2, h, false));
+        weightGrad = new Split(p, Workers.minChunk((long) n * h), (from, to) -> mm.gemm(from, to, h, n, dz, 1, pq, hid, h, gw2, h, false));
         scatter = new Split(h, Workers.minChunk(3L * n), this::scatterColumns);
         hiddenFwd = new Split(n, Workers.minChunk(h), (from, to) -> hidden(xa, xb, from, to, hid));
     }
@@ -95,22 +97,14 @@ public final class ModaddNet {
 
     /** Hidden activations ReLU(E[a] + E[b] + b₁) of samples from..to−1 into out (rows of h). */
     void hidden(int[] a, int[] b, int from, int to, float[] out) {
-        final float[] e = this.e, b1 = this.b1;
-        final int h = this.h;
-        for (int i = from; i < to; i++) {
-            int ra = a[i] * h, rb = b[i] * h, o = i * h;
-            for (int k = 0; k < h; k++) {
-                float v = (e[ra + k] + e[rb + k]) + b1[k];
-                out[o + k] = v > 0 ? v : 0f;
-            }
-        }
+        for (int i = from; i < to; i++) mm.reluGather(e, a[i] * h, b[i] * h, b1, out, i * h, h);
     }
 
     /** Logits of samples (a, b) into zOut through hOut (used for the test set). */
     void predict(int[] a, int[] b, int count, float[] hOut, float[] zOut) {
         Workers.forRange(count, Workers.minChunk((long) h * p), (from, to) -> {
             hidden(a, b, from, to, hOut);
-            mm.gemm(from, to, p, h, hOut, h, 1, w2t, p, zOut, p, false);
+            mm.gemm(from, to, pq, h, hOut, h, 1, w2t, pq, zOut, pq, false);
         });
     }
 
@@ -119,7 +113,7 @@ public final class ModaddNet {
         hiddenFwd.run();
         logits.run();
         for (int i = 0; i < n; i++) {
-            double l = CrossEntropy.logOthers(z, i * p, p, y[i], false);
+            double l = CrossEntropy.logOthers(z, i * pq, p, y[i], false);
             double s = CrossEntropy.softplus(l);
             lOthers[i] = l;
             sp[i] = s;
@@ -133,8 +127,7 @@ public final class ModaddNet {
 
     /** One GD step from the last {@link #forward()}: gradient of 𝓛 (or of lrFactor·𝓛 / ln 𝓛 when loss-normalised), coupled decay. */
     public void step() {
-        double shift; // dz = ∂(scale·𝓛)/∂z with scale = e^{−shift}·n… formed as exponents
-        double lnN = StrictMath.log(n);
+        double lnN = StrictMath.log(n), shift; // dz = e^{ln ∂ℓ/∂z − shift}: shift = ln n for ∇𝓛
         if (!normalised) {
             shift = lnN;
         } else if (lnLoss > logLossSwitch) {
@@ -144,8 +137,17 @@ public final class ModaddNet {
             shift = lnN + lnLoss; // ∇ ln 𝓛 = ∇𝓛 / 𝓛
             lnTime = logAddExp(lnTime, lnLr - lnLoss);
         }
+        backward(shift);
+        update(e, ge);
+        update(b1, gb);
+        update(w2, gw2);
+        transposeW2();
+    }
+
+    /** Gradients ge, gb, gw2 of Σ_i ℓ_i·e^{−shift} at the last {@link #forward()}. */
+    void backward(double shift) {
         for (int i = 0; i < n; i++) {
-            int o = i * p, yi = y[i];
+            int o = i * pq, yi = y[i];
             double zy = z[o + yi], s = sp[i] + shift;
             for (int j = 0; j < p; j++) dz[o + j] = j == yi ? 0f : (float) CrossEntropy.exp((z[o + j] - zy) - s);
             dz[o + yi] = (float) -CrossEntropy.exp(lOthers[i] - s);
@@ -153,12 +155,10 @@ public final class ModaddNet {
         weightGrad.run();
         hiddenGrad.run();
         scatter.run();
-        update(e, ge);
-        update(b1, gb);
-        update(w2, gw2);
-        transposeW2();
-        stepsDone++;
     }
+
+    /** The gradients of the last {@link #backward}: E = W₁ᵀ, b₁, W₂ (live arrays, for tests). */
+    float[][] gradients() { return new float[][] {ge, gb, gw2}; }
 
     /** ge = Σ_i scatter of dH rows into rows a_i and p + b_i of E; gb = Σ_i dH rows; columns from..to−1, samples in order. */
     private void scatterColumns(int from, int to) {
@@ -183,8 +183,8 @@ public final class ModaddNet {
         for (int i = 0; i < w.length; i++) w[i] = w[i] - lr * (g[i] + wd * w[i]);
     }
 
-    private void transposeW2() {
-        for (int j = 0; j < p; j++) for (int k = 0; k < h; k++) w2t[k * p + j] = w2[j * h + k];
+    void transposeW2() {
+        for (int j = 0; j < p; j++) for (int k = 0; k < h; k++) w2t[k * pq + j] = w2[j * h + k];
     }
 
     static double logAddExp(double a, double b) {

@@ -42,7 +42,7 @@ public final class ModaddTask implements lab.grokking.core.Task {
         ModaddData data = ModaddData.generate(cfg);
         ModaddNet net = new ModaddNet(cfg, data, mm);
         int p = cfg.p(), h = cfg.width(), nt = data.nTest();
-        float[] hTest = new float[nt * h], zTest = new float[nt * p];
+        float[] hTest = new float[nt * h], zTest = new float[nt * ((p + 7) & ~7)];
         double[] scratch = new double[Math.max(data.nTrain(), nt)];
         double initNorm = norm(net.squaredNorms());
         double transition = TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
@@ -74,9 +74,9 @@ public final class ModaddTask implements lab.grokking.core.Task {
             }
 
             @Override public double[] evaluate(long step) {
-                double[] tr = CrossEntropy.metrics(net.z, data.nTrain(), p, data.trainY(), scratch);
+                double[] tr = CrossEntropy.metrics(net.z, net.pq, data.nTrain(), p, data.trainY(), scratch);
                 net.predict(data.testA(), data.testB(), nt, hTest, zTest);
-                double[] te = CrossEntropy.metrics(zTest, nt, p, data.testY(), scratch);
+                double[] te = CrossEntropy.metrics(zTest, net.pq, nt, p, data.testY(), scratch);
                 double[] sq = net.squaredNorms();
                 double norm2 = sq[0] + sq[1] + sq[2];
                 double lnT = cfg.lossNormalised() ? net.lnTime() : step == 0 ? Double.NEGATIVE_INFINITY : StrictMath.log(cfg.lr()) + StrictMath.log(step);

@@ -1,12 +1,11 @@
 package lab.grokking.core.modadd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link MatMul} with 256-bit float vectors: k in blocks of {@value #KB} (the rows of B a block touches stay in
- * cache), 4 rows × 24 columns of C in 12 registers per block, then 4 × 8, then scalar columns. Splitting k into
+ * cache), 4 rows × 24 columns of C in 12 registers per block, then 4 × 8, then scalar columns (callers pad rows to a multiple of 8 columns). Splitting k into
  * blocks stores and reloads the partial sums, which are floats already, so the fma chain per entry is unchanged.
  */
 final class VectorMatMul implements MatMul {
@@ -32,6 +31,25 @@ final class VectorMatMul implements MatMul {
             for (; i + 3 < i1; i += 4) rows4(i, n, k0, k1, a, aRow, aCol, b, ldb, c, ldc, acc);
             for (; i < i1; i++) row1(i, n, k0, k1, a, aRow, aCol, b, ldb, c, ldc, acc);
         }
+    }
+
+    // branch-free: the sign of a hidden unit is a coin flip, so branches mispredict half the time
+    @Override
+    public void reluGather(float[] x, int xa, int xb, float[] bias, float[] out, int o, int len) {
+        int k = 0;
+        for (; k + 7 < len; k += 8)
+            FloatVector.fromArray(S, x, xa + k).add(FloatVector.fromArray(S, x, xb + k)).add(FloatVector.fromArray(S, bias, k)).max(0f).intoArray(out, o + k);
+        for (; k < len; k++) out[o + k] = Math.max((x[xa + k] + x[xb + k]) + bias[k], 0f);
+    }
+
+    @Override
+    public void reluMask(float[] act, float[] g, int from, int to) {
+        int i = from;
+        for (; i + 7 < to; i += 8) {
+            FloatVector a = FloatVector.fromArray(S, act, i);
+            FloatVector.fromArray(S, g, i).blend(0f, a.compare(jdk.incubator.vector.VectorOperators.LE, 0f)).intoArray(g, i);
+        }
+        for (; i < to; i++) g[i] = act[i] > 0 ? g[i] : 0f;
     }
 
     private static FloatVector load(boolean acc, float[] c, int o) { return acc ? FloatVector.fromArray(S, c, o) : FloatVector.zero(S); }
@@ -74,22 +92,8 @@ final class VectorMatMul implements MatMul {
             }
             x0.intoArray(c, c0 + j); x1.intoArray(c, c1 + j); x2.intoArray(c, c2 + j); x3.intoArray(c, c3 + j);
         }
-        if (j < n) { // the last partial vector, masked (lane-wise fma: the same bits as the scalar chain)
-            VectorMask<Float> m = S.indexInRange(j, n);
-            FloatVector x0 = load(acc, c, c0 + j, m), x1 = load(acc, c, c1 + j, m), x2 = load(acc, c, c2 + j, m), x3 = load(acc, c, c3 + j, m);
-            for (int k = k0; k < k1; k++) {
-                int ak = k * aCol;
-                FloatVector b0 = FloatVector.fromArray(S, b, k * ldb + j, m);
-                x0 = b0.fma(FloatVector.broadcast(S, a[a0 + ak]), x0);
-                x1 = b0.fma(FloatVector.broadcast(S, a[a1 + ak]), x1);
-                x2 = b0.fma(FloatVector.broadcast(S, a[a2 + ak]), x2);
-                x3 = b0.fma(FloatVector.broadcast(S, a[a3 + ak]), x3);
-            }
-            x0.intoArray(c, c0 + j, m); x1.intoArray(c, c1 + j, m); x2.intoArray(c, c2 + j, m); x3.intoArray(c, c3 + j, m);
-        }
+        for (int r = 0; r < 4; r++) tail(i + r, j, n, k0, k1, a, aRow, aCol, b, ldb, c, ldc, acc);
     }
-
-    private static FloatVector load(boolean acc, float[] c, int o, VectorMask<Float> m) { return acc ? FloatVector.fromArray(S, c, o, m) : FloatVector.zero(S); }
 
     private static void row1(int i, int n, int k0, int k1, float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, boolean acc) {
         int ai = i * aRow, ci = i * ldc;
