@@ -38,7 +38,7 @@ final class LiveOutput implements RunListener, AutoCloseable {
     public void onStart(List<String> columns) {
         try {
             csv = Files.newBufferedWriter(dir.resolve("metrics.csv"));
-            csv.write(RunWriter.csvLine(columns.toArray(String[]::new)));
+            csv.write(String.join(",", columns) + "\n");
             csv.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve("metrics.csv"), e);
@@ -49,7 +49,7 @@ final class LiveOutput implements RunListener, AutoCloseable {
     @Override
     public void onEvaluation(double[] row) {
         try {
-            csv.write(RunWriter.csvLine(row));
+            csv.write(lab.grokking.core.MetricTable.csvLine(row));
             csv.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve("metrics.csv"), e);

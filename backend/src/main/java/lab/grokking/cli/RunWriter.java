@@ -32,21 +32,6 @@ public final class RunWriter {
         FigurePlot.writePng(r.metrics(), title, transition instanceof Number t ? t.doubleValue() : Double.NaN, dir.resolve("figure.png"));
     }
 
-    /** CSV lines: one header row; doubles in shortest round-trip form, so equal files mean bit-identical metrics; NaN and ±∞ are empty. */
-    static String csvLine(String[] cells) { return String.join(",", cells) + "\n"; }
-
-    static String csvLine(double[] row) {
-        StringBuilder b = new StringBuilder();
-        for (int c = 0; c < row.length; c++) b.append(c > 0 ? "," : "").append(format(row[c]));
-        return b.append('\n').toString();
-    }
-
-    static String format(double v) {
-        if (!Double.isFinite(v)) return ""; // undefined (a margin of w = 0) or unbounded (no weight decay: no transition)
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-        return Double.toString(v);
-    }
-
     private static Object[] jsonRow(double[] row) {
         Object[] o = new Object[row.length];
         for (int c = 0; c < row.length; c++) o[c] = Double.isFinite(row[c]) ? row[c] : null;

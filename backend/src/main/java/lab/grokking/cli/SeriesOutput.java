@@ -79,6 +79,6 @@ final class SeriesOutput {
     private static String last(MetricTable t, String column) {
         if (!t.columns().contains(column) || t.size() == 0) return "";
         double[] v = t.column(column);
-        return RunWriter.format(v[v.length - 1]);
+        return lab.grokking.core.MetricTable.format(v[v.length - 1]);
     }
 }

@@ -9,6 +9,23 @@ import java.util.List;
  * NaN marks a value that is undefined at that point (e.g. a margin of w = 0 at step 0).
  */
 public final class MetricTable {
+    /**
+     * A metric value as text: integers without a fraction, other doubles in shortest round-trip form (equal text
+     * means bit-identical values); NaN and ±∞ (undefined margins, no transition without weight decay) as "".
+     */
+    public static String format(double v) {
+        if (!Double.isFinite(v)) return "";
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+        return Double.toString(v);
+    }
+
+    /** A row as one CSV line (with its newline), every value {@link #format}ted. */
+    public static String csvLine(double[] row) {
+        StringBuilder b = new StringBuilder(row.length * 12);
+        for (int c = 0; c < row.length; c++) b.append(c > 0 ? "," : "").append(format(row[c]));
+        return b.append('\n').toString();
+    }
+
     private final List<String> columns;
     private final List<double[]> rows = new ArrayList<>();
 

@@ -110,9 +110,8 @@ final class RunsApi {
             }
             case "csv" -> {
                 StringBuilder b = new StringBuilder(String.join(",", columns)).append('\n');
-                for (double[] row : rows) b.append(Json.row(row), 1, Json.row(row).length() - 1).append('\n');
-                ctx.contentType("text/csv").header("Content-Disposition", "attachment; filename=\"metrics.csv\"")
-                        .result(b.toString().replace("null", ""));
+                for (double[] row : rows) b.append(lab.grokking.core.MetricTable.csvLine(row));
+                ctx.contentType("text/csv").header("Content-Disposition", "attachment; filename=\"metrics.csv\"").result(b.toString());
             }
             default -> throw new ApiError(400, "format", "must be json or csv, got '" + abbreviate(format) + "'");
         }

@@ -26,16 +26,10 @@ public final class Json {
         return m;
     }
 
-    /** A metric row as a JSON array; doubles in shortest round-trip form, so clients get the exact values. */
+    /** A metric row as a JSON array, values as in CSV ({@link lab.grokking.core.MetricTable#format}), null for non-finite ones. */
     public static String row(double[] row) {
         StringBuilder b = new StringBuilder(row.length * 12).append('[');
-        for (int i = 0; i < row.length; i++) {
-            if (i > 0) b.append(',');
-            double v = row[i];
-            if (!Double.isFinite(v)) b.append("null");
-            else if (v == Math.rint(v) && Math.abs(v) < 1e15) b.append((long) v);
-            else b.append(v);
-        }
+        for (int i = 0; i < row.length; i++) b.append(i > 0 ? "," : "").append(Double.isFinite(row[i]) ? lab.grokking.core.MetricTable.format(row[i]) : "null");
         return b.append(']').toString();
     }
 }
