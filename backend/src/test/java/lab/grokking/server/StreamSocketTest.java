@@ -89,7 +89,7 @@ class StreamSocketTest {
     }
 
     @Test
-    void aStalledViewerNeitherBlocksTrainingNorQueuesMessages() {
+    void aStalledViewerDoesNotBlockTrainingAndCatchesUpAfterwards() {
         String id = s.start(TestServer.mcConfig(3_000_000, 12));
         TestServer.Viewer stalled = s.view(id, "", false); // reads one message, then nothing
         JsonNode done = s.awaitEnd(id, 120);
