@@ -101,12 +101,6 @@ public final class LiveRun {
         wakeAll();
     }
 
-    void queued(String msg) {
-        status = StoredRun.Status.QUEUED;
-        message = msg;
-        wakeAll();
-    }
-
     public synchronized int size() { return rows.size(); }
 
     public synchronized List<double[]> rows() { return List.copyOf(rows); }
@@ -137,8 +131,6 @@ public final class LiveRun {
     public void subscribe(Viewer v) { viewers.add(v); }
 
     public void unsubscribe(Viewer v) { viewers.remove(v); }
-
-    public int viewers() { return viewers.size(); }
 
     private void wakeAll() { for (Viewer v : viewers) v.wake(); }
 }

@@ -76,8 +76,9 @@ final class RunExecution implements RunListener {
 
     @Override
     public void onEvaluation(double[] row) {
-        pendingRows.add(row.clone());
-        live.append(row.clone());
+        double[] copy = row.clone(); // one copy serves store and stream; neither changes it
+        pendingRows.add(copy);
+        live.append(copy);
     }
 
     @Override public void onSnapshot(Snapshot s) { pendingSnapshots.add(s); }
