@@ -19,7 +19,7 @@ for ((r = 1; r <= rounds; r++)); do
     for t in 1 2; do
       /usr/bin/python3 "$here/python/diag_step.py" --data "$1" --n "$2" --d 100000 --threads "$t" --omp-wait-policy passive \
         --variants numpy-f32,torch-autograd-f32,torch-manual-f32 | grep '^impl=' | tee -a "$out"
-      "$java_bin" --add-modules jdk.incubator.vector -Dgroklab.threads="$t" -cp "$root/backend/target/grokking-lab.jar" \
+      "$java_bin" --add-modules jdk.incubator.vector -Dgroklab.threads="$t" -cp "$root/frontend/target/grokking-lab.jar" \
         "$here/java/DiagStepBench.java" --data "$1" --n "$2" --d 100000 2>/dev/null | grep '^impl=' | tee -a "$out"
     done
   done
@@ -27,7 +27,7 @@ for ((r = 1; r <= rounds; r++)); do
   # around the Java step (McTrainer is single-threaded, so it runs once per round)
   for t in 1 java 2; do
     if [ "$t" = java ]; then
-      "$java_bin" --add-modules jdk.incubator.vector -Dgroklab.threads=1 -cp "$root/backend/target/grokking-lab.jar" \
+      "$java_bin" --add-modules jdk.incubator.vector -Dgroklab.threads=1 -cp "$root/frontend/target/grokking-lab.jar" \
         "$here/java/McStepBench.java" 2>/dev/null
     else
       /usr/bin/python3 "$here/python/mc_step.py" --threads "$t" --variants numpy-dense-f64,numpy-sparse-f64

@@ -19,7 +19,7 @@ import lab.grokking.server.runs.LiveRun;
  * Run-service figures (not a test): cache-hit latency of POST /api/runs for a finished config, and stream latency
  * from an evaluation row being computed to a viewer receiving it, with 1 and with 100 viewers (same JVM, so one
  * clock), plus the training time of the run against the same run with no viewer.
- *   java --add-modules jdk.incubator.vector -cp backend/target/grokking-lab.jar bench/java/ServiceBench.java
+ *   java --add-modules jdk.incubator.vector -cp frontend/target/grokking-lab.jar bench/java/ServiceBench.java
  */
 public class ServiceBench {
     static final HttpClient HTTP = HttpClient.newHttpClient();

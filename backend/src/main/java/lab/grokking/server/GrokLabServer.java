@@ -1,11 +1,13 @@
 package lab.grokking.server;
 
 import io.javalin.Javalin;
+import java.util.ServiceLoader;
 import java.util.function.Consumer;
 import lab.grokking.server.api.Api;
 import lab.grokking.server.queue.FairQueue;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.SqliteRunStore;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 
 /**
  * The run service in one JVM on one port: store, queue, runs and the Javalin API. Runs left unfinished by a
@@ -21,7 +23,11 @@ public final class GrokLabServer implements AutoCloseable {
         this.cfg = cfg;
         store = new SqliteRunStore(cfg.dataDir);
         runs = new RunService(cfg, store, new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued));
-        app = Javalin.create(j -> Api.configure(j, runs, cfg));
+        app = Javalin.create(j -> {
+            Api.configure(j, runs, cfg);
+            if (cfg.webUi) ServiceLoader.load(WebUi.class).findFirst()
+                    .ifPresent(ui -> j.jetty.modifyServer(server -> server.setHandler(new ContextHandlerCollection(ui.handler(this)))));
+        });
     }
 
     /** Settings from config/app.properties and the environment, adjusted by {@code adjust}; then starts. */

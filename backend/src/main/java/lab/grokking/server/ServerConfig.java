@@ -32,6 +32,8 @@ public final class ServerConfig {
     public long maxRequestBytes = 1 << 20;
     /** Address whose X-Forwarded-For is believed; null: nobody's. */
     public String trustedProxy;
+    /** Serve the dashboard at "/" when its jar is on the class path (tests of the API alone turn it off). */
+    public boolean webUi = true;
     /** Per-run memory and work limits. */
     public Limits limits = Limits.DEFAULT;
 

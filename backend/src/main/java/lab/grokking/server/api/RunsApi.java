@@ -12,6 +12,7 @@ import java.util.Map;
 import lab.grokking.core.Snapshot;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
+import lab.grokking.server.Clients;
 import lab.grokking.server.ServerConfig;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.LiveRun;
@@ -46,7 +47,7 @@ final class RunsApi {
     private void submit(Context ctx) {
         ObjectNode body = Configs.readObject(ctx.body(), "body");
         RunConfig rc = runs.parse(body);
-        RunService.Submission s = runs.submit(rc, Clients.of(ctx, cfg.trustedProxy));
+        RunService.Submission s = runs.submit(rc, client(ctx));
         Map<String, Object> doc = describe(s.run());
         doc.put("outcome", s.outcome().name().toLowerCase(java.util.Locale.ROOT));
         ctx.status(switch (s.outcome()) {
@@ -90,7 +91,7 @@ final class RunsApi {
 
     private void remove(Context ctx) {
         StoredRun r = run(ctx);
-        if (!r.client().equals(Clients.of(ctx, cfg.trustedProxy))) throw new ApiError(403, "id", "only the client that started a run can remove it");
+        if (!r.client().equals(client(ctx))) throw new ApiError(403, "id", "only the client that started a run can remove it");
         if (!runs.remove(r.id())) throw new ApiError(409, "status", "the run is " + r.status().name().toLowerCase(java.util.Locale.ROOT) + "; cancel it first");
         ctx.status(204);
     }
@@ -213,4 +214,6 @@ final class RunsApi {
     static String abbreviate(String s) { return s.length() <= 40 ? s : s.substring(0, 40) + "…"; }
 
     static void json(Context ctx, Object doc) { ctx.contentType("application/json").result(Json.write(doc)); }
+
+    private String client(Context ctx) { return Clients.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"), cfg.trustedProxy); }
 }

@@ -29,6 +29,9 @@ final class RunExecution implements RunListener {
     private volatile Stop stop = Stop.NONE;
     private long lastCheckpoint = System.nanoTime(), firstStep;
 
+    /** Whether this execution continued from a checkpoint. */
+    boolean resumed() { return firstStep > 0; }
+
     RunExecution(StoredRun run, LiveRun live, RunStore store, double checkpointSeconds) {
         this.run = run;
         this.live = live;

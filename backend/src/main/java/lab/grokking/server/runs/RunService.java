@@ -48,6 +48,7 @@ public final class RunService implements AutoCloseable {
     private final Cache<String, StoredRun> meta;
     private final Cache<String, String> byKey;
     private final Cache<String, Snapshot> snapshots;
+    private final Throughput throughput = new Throughput();
     private final Object submitLock = new Object();
     private volatile boolean closing;
 
@@ -164,14 +165,33 @@ public final class RunService implements AutoCloseable {
         if (r.isEmpty() || r.get().status() != StoredRun.Status.QUEUED || closing) return; // removed or cancelled while waiting
         RunExecution ex = new RunExecution(r.get(), live, store, cfg.checkpointSeconds);
         executing.put(id, ex);
+        long t0 = System.nanoTime();
         try {
             ex.execute();
+            if (live.status() == StoredRun.Status.FINISHED && !ex.resumed()) {
+                RunConfig rc = Configs.parse(r.get().config());
+                throughput.observe(rc.task(), rc.work(), (System.nanoTime() - t0) / 1e9);
+            }
         } finally {
             executing.remove(id);
             meta.invalidate(id);
             active.remove(id, live);
             if (live.status().isFinal()) finished.put(id, live);
         }
+    }
+
+    /** Seconds this config would train here; 0 when an identical run has finished (it opens at once). */
+    public double estimatedSeconds(RunConfig rc) {
+        Optional<StoredRun> done = finishedRun(rc);
+        return done.isPresent() ? 0 : throughput.seconds(rc.task(), rc.work());
+    }
+
+    /** The finished run of exactly this config and code version, if any. */
+    public Optional<StoredRun> finishedRun(RunConfig rc) {
+        String key = configKey(Configs.canonical(rc));
+        Optional<StoredRun> r = Optional.ofNullable(byKey.getIfPresent(key)).flatMap(this::get);
+        if (r.isEmpty()) r = store.findByKey(key);
+        return r.filter(x -> x.status() == StoredRun.Status.FINISHED);
     }
 
     /** A run that was not removed. */

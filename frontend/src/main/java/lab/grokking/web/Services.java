@@ -1,0 +1,19 @@
+package lab.grokking.web;
+
+import com.vaadin.flow.server.VaadinServlet;
+import lab.grokking.server.GrokLabServer;
+import lab.grokking.server.ServerConfig;
+import lab.grokking.server.runs.RunService;
+
+/** The run service the views talk to: the same objects the API serves, handed over as a servlet-context attribute. */
+public record Services(GrokLabServer server) {
+    static final String ATTRIBUTE = Services.class.getName();
+
+    public static Services current() {
+        return (Services) VaadinServlet.getCurrent().getServletContext().getAttribute(ATTRIBUTE);
+    }
+
+    public RunService runs() { return server.runs(); }
+
+    public ServerConfig config() { return server.config(); }
+}

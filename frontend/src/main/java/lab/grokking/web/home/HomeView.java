@@ -1,0 +1,62 @@
+package lab.grokking.web.home;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import lab.grokking.web.Services;
+import lab.grokking.web.shared.Gallery;
+import lab.grokking.web.shared.Submit;
+
+/** The preset gallery: one card per paper figure and classroom preset, each one click from running. */
+@Route("")
+@PageTitle("Grokking Lab")
+public class HomeView extends VerticalLayout {
+    public HomeView() {
+        Services s = Services.current();
+        add(new H1("Grokking Lab"));
+        add(new Paragraph("Lyu et al. (ICLR 2024) prove that a large initialisation and a small weight decay keep a network on its "
+                + "kernel (early) predictor until about step ln(α)/(λη), then switch it sharply to the min-norm / max-margin (late) "
+                + "predictor. Pick an experiment; the classroom presets run in seconds to minutes here."));
+        add(new Anchor("compare", "Compare runs"), new Anchor("classroom", "Build a classroom lab"));
+        for (Gallery.Section sec : Gallery.sections(s.runs())) {
+            add(new H2(sec.title()));
+            Div cards = new Div();
+            cards.addClassName("cards");
+            for (Gallery.Card c : sec.cards()) cards.add(card(c));
+            add(cards);
+        }
+    }
+
+    private Div card(Gallery.Card c) {
+        Div card = new Div();
+        card.addClassName("card");
+        card.getElement().setAttribute("data-preset", c.id());
+        card.add(new H3(c.title()), new Paragraph(c.description()));
+        Span time = new Span(c.expected());
+        time.addClassName("expected");
+        card.add(time);
+        if (c.overLimits() != null) {
+            Span why = new Span(c.overLimits());
+            why.addClassName("over-limits");
+            card.add(why);
+        } else {
+            Button run = new Button("Run", e -> Submit.preset(c.id()));
+            run.addThemeVariants(ButtonVariant.PRIMARY);
+            run.getElement().setAttribute("aria-label", "Run " + c.title());
+            card.add(run);
+        }
+        Anchor configure = new Anchor("configure?preset=" + c.id(), "Configure");
+        configure.getElement().setAttribute("aria-label", "Configure " + c.title());
+        card.add(configure);
+        return card;
+    }
+}

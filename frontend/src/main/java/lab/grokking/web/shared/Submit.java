@@ -1,0 +1,47 @@
+package lab.grokking.web.shared;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.server.VaadinSession;
+import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.RunConfig;
+import lab.grokking.server.Clients;
+import lab.grokking.server.queue.QueueLimitException;
+import lab.grokking.web.Services;
+
+/** Starts runs for the views, with the same parsing, limits and per-client identity as POST /api/runs. */
+public final class Submit {
+    private Submit() {}
+
+    /** The browser's client identity: its socket address (X-Forwarded-For only from the trusted proxy). */
+    public static String client() {
+        var req = com.vaadin.flow.server.VaadinRequest.getCurrent();
+        String remote = req != null ? req.getRemoteAddr() : VaadinSession.getCurrent().getBrowser().getAddress();
+        String fwd = req != null ? req.getHeader("X-Forwarded-For") : null;
+        return Clients.of(remote, fwd, Services.current().config().trustedProxy);
+    }
+
+    /** Runs a preset as is and opens its run view. */
+    public static void preset(String id) {
+        run(Configs.JSON.createObjectNode().put("preset", id));
+    }
+
+    /** Parses, validates and starts (or finds) the run, then opens it; a queue limit becomes a notification. */
+    public static void run(ObjectNode body) {
+        Services s = Services.current();
+        RunConfig rc = s.runs().parse(body);
+        start(rc);
+    }
+
+    public static void start(RunConfig rc) {
+        try {
+            var sub = Services.current().runs().submit(rc, client());
+            UI.getCurrent().navigate("run/" + sub.run().id());
+        } catch (QueueLimitException e) {
+            Notification n = Notification.show(e.getMessage(), 8000, Notification.Position.MIDDLE);
+            n.addThemeVariants(NotificationVariant.ERROR);
+        }
+    }
+}
