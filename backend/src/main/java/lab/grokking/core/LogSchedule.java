@@ -32,4 +32,18 @@ public final class LogSchedule {
         int i = Arrays.binarySearch(steps, step);
         return i >= 0 ? i : -i - 1;
     }
+
+    /** About {@code count} schedule steps spread evenly in log(1 + step), first and last included (snapshot steps). */
+    public long[] spread(int count) {
+        long[] s = steps;
+        TreeSet<Long> out = new TreeSet<>();
+        double top = StrictMath.log1p(s[s.length - 1]);
+        int idx = 0;
+        for (int j = 0; j < count; j++) {
+            double target = top * j / (count - 1);
+            while (idx + 1 < s.length && Math.abs(StrictMath.log1p(s[idx + 1]) - target) <= Math.abs(StrictMath.log1p(s[idx]) - target)) idx++;
+            out.add(s[idx]);
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
 }

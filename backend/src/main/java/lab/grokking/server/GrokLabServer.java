@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
 import lab.grokking.server.api.Api;
+import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.FairQueue;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.SqliteRunStore;
@@ -17,14 +18,16 @@ public final class GrokLabServer implements AutoCloseable {
     private final ServerConfig cfg;
     private final SqliteRunStore store;
     private final RunService runs;
+    private final LabService labs;
     private final Javalin app;
 
     private GrokLabServer(ServerConfig cfg) {
         this.cfg = cfg;
         store = new SqliteRunStore(cfg.dataDir);
         runs = new RunService(cfg, store, new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued));
+        labs = new LabService(store, runs);
         app = Javalin.create(j -> {
-            Api.configure(j, runs, cfg);
+            Api.configure(j, runs, labs, cfg);
             if (cfg.webUi) ServiceLoader.load(WebUi.class).findFirst()
                     .ifPresent(ui -> j.jetty.modifyServer(server -> server.setHandler(new ContextHandlerCollection(ui.handler(this)))));
         });
@@ -45,6 +48,8 @@ public final class GrokLabServer implements AutoCloseable {
     public ServerConfig config() { return cfg; }
 
     public RunService runs() { return runs; }
+
+    public LabService labs() { return labs; }
 
     public Javalin javalin() { return app; }
 

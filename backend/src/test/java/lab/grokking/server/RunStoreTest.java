@@ -82,8 +82,8 @@ class RunStoreTest {
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db")); var st = c.createStatement();
                 var r = st.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
             assertTrue(r.next());
-            assertEquals(1, r.getInt(1));
-            assertEquals(1, r.getInt(2));
+            assertEquals(2, r.getInt(1), "V1 and V2, each once");
+            assertEquals(2, r.getInt(2));
         }
     }
 

@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.jar.JarFile;
 import java.net.URI;
@@ -55,9 +54,10 @@ public final class VaadinUi implements WebUi {
                 cp = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Class-Path");
             }
             if (cp == null) return;
-            Set<String> have = new LinkedHashSet<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
-            for (String entry : cp.trim().split("\\s+")) have.add(self.resolveSibling(entry).toString());
-            System.setProperty("java.class.path", String.join(File.pathSeparator, have));
+            Set<Path> have = new LinkedHashSet<>();
+            for (String p : System.getProperty("java.class.path").split(File.pathSeparator)) have.add(Path.of(p).toAbsolutePath().normalize());
+            for (String entry : cp.trim().split("\\s+")) have.add(self.resolveSibling(entry).toAbsolutePath().normalize());
+            System.setProperty("java.class.path", String.join(File.pathSeparator, have.stream().map(Path::toString).toList()));
         } catch (IOException | URISyntaxException e) {
             throw new IllegalStateException("cannot read the app jar's manifest", e);
         }

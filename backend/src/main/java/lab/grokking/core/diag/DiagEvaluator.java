@@ -27,6 +27,9 @@ final class DiagEvaluator {
         this.w1norm = DiagTask.norm2(w1);
     }
 
+    /** w = u^L − v^L as of the last evaluation. */
+    double[] lastW() { return w; }
+
     double[] evaluate(long step) {
         int L = cfg.depth();
         double[] u = tr.u, v = tr.v;

@@ -26,6 +26,8 @@ public final class DiagTask implements lab.grokking.core.Task {
     public static final List<String> COLUMNS = List.of("step", "time", "train_loss", "test_loss", "train_acc", "test_acc", "norm",
             "kernel_norm", "transition_step", "margin_l2", "margin_l1", "cos_early", "cos_late", "agree_early", "agree_late",
             "l1_over_l2", "support_share", "displacement");
+    /** Target number of w snapshots (log-spaced over the evaluation steps) for the dashboard's predictor panel. */
+    public static final int SNAPSHOTS = 30;
     /** Test rows regenerated per chunk. */
     static final int TEST_CHUNK = 512;
 
@@ -61,13 +63,24 @@ public final class DiagTask implements lab.grokking.core.Task {
         MetricTable table = new MetricTable(COLUMNS);
         DiagTrainer tr = new DiagTrainer(cfg, x, data.y());
         DiagEvaluator ev = new DiagEvaluator(cfg, tr, test, data.y(), out2, out1, w2, w1, data.support());
+        long[] snapSteps = new lab.grokking.core.LogSchedule(cfg.steps(), cfg.evalPerDecade()).spread(SNAPSHOTS);
         TrainingLoop.Outcome o = TrainingLoop.run(cfg.steps(), cfg.evalPerDecade(), table, new TrainingLoop.Model() {
+            int nextSnap;
+
             @Override public String forward(long step) {
                 tr.forward();
                 return tr.finite() ? null : String.format("the outputs overflowed (lr = %g is too large for this data; try a smaller lr)", cfg.lr());
             }
 
-            @Override public double[] evaluate(long step) { return ev.evaluate(step); }
+            @Override public double[] evaluate(long step) {
+                double[] row = ev.evaluate(step);
+                while (nextSnap < snapSteps.length && snapSteps[nextSnap] < step) nextSnap++; // after a resume
+                if (nextSnap < snapSteps.length && snapSteps[nextSnap] == step) {
+                    listener.onSnapshot(lab.grokking.core.Snapshot.of("w", step, 1, ev.lastW().length, ev.lastW()));
+                    nextSnap++;
+                }
+                return row;
+            }
 
             @Override public void step() { tr.step(); }
 

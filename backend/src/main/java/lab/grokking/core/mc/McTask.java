@@ -3,7 +3,6 @@ package lab.grokking.core.mc;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import lab.grokking.core.LogSchedule;
 import lab.grokking.core.MetricTable;
 import lab.grokking.core.Provenance;
@@ -32,20 +31,6 @@ public final class McTask implements lab.grokking.core.Task {
         this.cfg = cfg;
     }
 
-    /** About {@code count} of the schedule's steps, log-spaced (nearest in log(1 + step)), always with the first and last. */
-    static long[] snapshotSteps(LogSchedule schedule, int count) {
-        long[] s = schedule.steps();
-        TreeSet<Long> out = new TreeSet<>();
-        double top = StrictMath.log1p(s[s.length - 1]);
-        int idx = 0;
-        for (int j = 0; j < count; j++) {
-            double target = top * j / (count - 1);
-            while (idx + 1 < s.length && Math.abs(StrictMath.log1p(s[idx + 1]) - target) <= Math.abs(StrictMath.log1p(s[idx]) - target)) idx++;
-            out.add(s[idx]);
-        }
-        return out.stream().mapToLong(Long::longValue).toArray();
-    }
-
     @Override
     public RunResult run(RunListener listener, lab.grokking.core.Checkpoint resume) {
         long started = System.nanoTime();
@@ -68,7 +53,7 @@ public final class McTask implements lab.grokking.core.Task {
         McEvaluator ev = new McEvaluator(cfg, data, tr, early, late.w(), initNorm);
         MetricTable table = new MetricTable(COLUMNS);
         LogSchedule schedule = new LogSchedule(cfg.steps(), cfg.evalPerDecade());
-        long[] snapSteps = snapshotSteps(schedule, SNAPSHOTS);
+        long[] snapSteps = schedule.spread(SNAPSHOTS);
         listener.onSnapshot(lab.grokking.core.Snapshot.of("early", -1, d, d, early));
         listener.onSnapshot(lab.grokking.core.Snapshot.of("late", -1, d, d, late.w()));
         TrainingLoop.Outcome o = TrainingLoop.run(cfg.steps(), cfg.evalPerDecade(), table, new TrainingLoop.Model() {

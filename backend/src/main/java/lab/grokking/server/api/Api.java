@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.server.ServerConfig;
+import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.QueueLimitException;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.RunService;
@@ -13,13 +14,14 @@ import lab.grokking.server.runs.RunService;
 public final class Api {
     private Api() {}
 
-    public static void configure(JavalinConfig j, RunService runs, ServerConfig cfg) {
+    public static void configure(JavalinConfig j, RunService runs, LabService labs, ServerConfig cfg) {
         j.router.contextPath = "/api";
         j.http.maxRequestSize = cfg.maxRequestBytes;
         j.startup.showJavalinBanner = false;
         HealthApi.register(j.routes, runs);
         PresetsApi.register(j.routes);
         RunsApi.register(j.routes, runs, cfg);
+        LabsApi.register(j.routes, labs, runs, cfg);
         StreamSocket.register(j.routes, runs);
         String openapi = resource("/openapi.json");
         j.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
@@ -44,6 +46,11 @@ public final class Api {
             String hint = e.getStatus() == 404 ? "; see /api/openapi.json" : e.getStatus() == 413 ? " (limit http.maxRequestBytes = " + cfg.maxRequestBytes + ")" : "";
             ctx.status(e.getStatus()).contentType("application/json").result(Json.write(ApiError.body(e.getStatus(), e.getMessage() + hint, java.util.List.of())));
         });
+    }
+
+    /** The request's client identity, the unit of per-client limits (see {@link Clients}). */
+    static String client(io.javalin.http.Context ctx, ServerConfig cfg) {
+        return lab.grokking.server.Clients.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"), cfg.trustedProxy);
     }
 
     private static String resource(String name) {

@@ -12,7 +12,6 @@ import java.util.Map;
 import lab.grokking.core.Snapshot;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
-import lab.grokking.server.Clients;
 import lab.grokking.server.ServerConfig;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.LiveRun;
@@ -40,6 +39,7 @@ final class RunsApi {
         routes.delete("/runs/{id}", api::remove);
         routes.post("/runs/{id}/cancel", api::cancel);
         routes.get("/runs/{id}/metrics", api::metrics);
+        routes.get("/runs/{id}/config", api::config);
         routes.get("/runs/{id}/snapshots", api::snapshotList);
         routes.get("/runs/{id}/snapshots/{name}/{step}", api::snapshot);
     }
@@ -47,7 +47,7 @@ final class RunsApi {
     private void submit(Context ctx) {
         ObjectNode body = Configs.readObject(ctx.body(), "body");
         RunConfig rc = runs.parse(body);
-        RunService.Submission s = runs.submit(rc, client(ctx));
+        RunService.Submission s = runs.submit(rc, Api.client(ctx, cfg));
         Map<String, Object> doc = describe(s.run());
         doc.put("outcome", s.outcome().name().toLowerCase(java.util.Locale.ROOT));
         ctx.status(switch (s.outcome()) {
@@ -91,9 +91,13 @@ final class RunsApi {
 
     private void remove(Context ctx) {
         StoredRun r = run(ctx);
-        if (!r.client().equals(client(ctx))) throw new ApiError(403, "id", "only the client that started a run can remove it");
+        if (!r.client().equals(Api.client(ctx, cfg))) throw new ApiError(403, "id", "only the client that started a run can remove it");
         if (!runs.remove(r.id())) throw new ApiError(409, "status", "the run is " + r.status().name().toLowerCase(java.util.Locale.ROOT) + "; cancel it first");
         ctx.status(204);
+    }
+
+    private void config(Context ctx) {
+        ctx.contentType("application/json").header("Content-Disposition", "attachment; filename=\"config.json\"").result(run(ctx).config());
     }
 
     private void metrics(Context ctx) {
@@ -215,5 +219,4 @@ final class RunsApi {
 
     static void json(Context ctx, Object doc) { ctx.contentType("application/json").result(Json.write(doc)); }
 
-    private String client(Context ctx) { return Clients.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"), cfg.trustedProxy); }
 }

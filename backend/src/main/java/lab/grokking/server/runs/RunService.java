@@ -280,14 +280,15 @@ public final class RunService implements AutoCloseable {
         queue.close(10_000);
     }
 
-    static String newId() {
+    /** Ids of runs and labs. */
+    public static String newId() {
         byte[] b = new byte[16]; // 128 random bits: share links cannot be enumerated
         IDS.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** Cheap filter before touching the store: ids are 22 URL-safe Base64 characters. */
-    static boolean plausibleId(String id) { return id != null && id.length() == 22 && id.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_'); }
+    public static boolean plausibleId(String id) { return id != null && id.length() == 22 && id.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_'); }
 
     private static String abbreviate(String s) { return s.length() <= 40 ? s : s.substring(0, 40) + "…"; }
 }

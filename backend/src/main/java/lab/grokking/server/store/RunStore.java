@@ -58,5 +58,11 @@ public interface RunStore extends AutoCloseable {
 
     record SnapshotInfo(String name, long step, int rows, int cols) {}
 
+    /** Stores a classroom lab (its JSON document). */
+    void insertLab(String id, String doc, String client);
+
+    /** A classroom lab's JSON document. */
+    Optional<String> lab(String id);
+
     @Override void close();
 }

@@ -289,6 +289,31 @@ public final class SqliteRunStore implements RunStore {
     }
 
     @Override
+    public synchronized void insertLab(String id, String doc, String client) {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO labs (id, doc, client, created_at) VALUES (?,?,?,?)")) {
+            p.setString(1, id);
+            p.setString(2, doc);
+            p.setString(3, client);
+            p.setLong(4, System.currentTimeMillis());
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failed("insert lab " + id, e);
+        }
+    }
+
+    @Override
+    public synchronized Optional<String> lab(String id) {
+        try (PreparedStatement p = c.prepareStatement("SELECT doc FROM labs WHERE id = ?")) {
+            p.setString(1, id);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failed("read lab " + id, e);
+        }
+    }
+
+    @Override
     public synchronized void remove(String id) {
         transaction("remove " + id, () -> {
             delete("DELETE FROM metrics WHERE run_id = ?", id);

@@ -102,8 +102,12 @@ class DiagTaskTest {
             DiagConfig cfg = config(data, 700, 40, 5000);
             Recorder full = new Recorder(true);
             new DiagTask(cfg).run(full);
-            assertEquals(List.of("early", "late"), full.snapshots.stream().map(Snapshot::name).toList());
+            assertEquals(List.of("early", "late"), full.snapshots.stream().limit(2).map(Snapshot::name).toList());
             assertEquals(700, full.snapshots.getFirst().values().length, "w2* as a d-vector");
+            List<Snapshot> ws = full.snapshots.stream().filter(s -> s.name().equals("w")).toList();
+            assertTrue(ws.size() >= 20 && ws.size() <= DiagTask.SNAPSHOTS, "about 30 log-spaced w snapshots: " + ws.size());
+            assertEquals(0, ws.getFirst().step());
+            assertEquals(5000, ws.getLast().step());
             Checkpoint mid = full.checkpoints.get(full.checkpoints.size() / 2);
             Recorder resumed = new Recorder(false);
             RunResult r = new DiagTask(cfg).run(resumed, mid);
@@ -112,6 +116,10 @@ class DiagTaskTest {
             assertFalse(expected.isEmpty());
             assertEquals(expected.size(), resumed.rows.size(), data + ": every row after the checkpoint, none before");
             for (int i = 0; i < expected.size(); i++) assertArrayEquals(expected.get(i), resumed.rows.get(i), 0.0, data + " row " + i);
+            List<Snapshot> wsAfter = ws.stream().filter(s -> s.step() > mid.step()).toList();
+            List<Snapshot> resumedWs = resumed.snapshots.stream().filter(s -> s.name().equals("w")).toList();
+            assertEquals(wsAfter.stream().map(Snapshot::step).toList(), resumedWs.stream().map(Snapshot::step).toList(), "the same w snapshots after the checkpoint");
+            for (int i = 0; i < wsAfter.size(); i++) assertArrayEquals(wsAfter.get(i).values(), resumedWs.get(i).values(), 0f);
         }
     }
 

@@ -16,11 +16,10 @@ import java.util.function.LongConsumer;
  */
 @Tag("grok-charts")
 @StyleSheet("context://webjars/uplot/1.6.30/dist/uPlot.min.css")
-@StyleSheet("context://js/grok-charts.css")
 @JavaScript("context://webjars/uplot/1.6.30/dist/uPlot.iife.min.js")
 @JavaScript("context://js/grok-charts.js")
 public class GrokCharts extends Component implements HasSize {
-    /** Progress of the first run: step, steps, seconds left (NaN when unknown). */
+    /** Progress of a run (the run view shows one): step, steps, seconds left (NaN when unknown). */
     public record Progress(long step, long steps, double etaSeconds) {}
 
     public GrokCharts() {
@@ -42,16 +41,15 @@ public class GrokCharts extends Component implements HasSize {
     public Registration onProgress(Consumer<Progress> listener) {
         return getElement().addEventListener("grok-progress", e -> {
             var d = e.getEventData();
-            if (d.get("event.detail.run").asInt() != 0) return;
             var eta = d.get("event.detail.eta");
             listener.accept(new Progress((long) d.get("event.detail.step").asDouble(), (long) d.get("event.detail.steps").asDouble(),
                     eta == null || eta.isNull() ? Double.NaN : eta.asDouble()));
-        }).addEventData("event.detail.run").addEventData("event.detail.step").addEventData("event.detail.steps").addEventData("event.detail.eta").throttle(250);
+        }).addEventData("event.detail.step").addEventData("event.detail.steps").addEventData("event.detail.eta").throttle(250);
     }
 
     public Registration onStatus(Consumer<String> listener) {
         return getElement().addEventListener("grok-status", e -> {
-            if (e.getEventData().get("event.detail.run").asInt() == 0) listener.accept(e.getEventData().get("event.detail.status").asString());
-        }).addEventData("event.detail.run").addEventData("event.detail.status");
+            listener.accept(e.getEventData().get("event.detail.status").asString());
+        }).addEventData("event.detail.status");
     }
 }

@@ -1,0 +1,144 @@
+package lab.grokking.web.classroom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import lab.grokking.core.config.ConfigException;
+import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.Presets;
+import lab.grokking.core.config.Tasks;
+import lab.grokking.server.labs.Lab;
+import lab.grokking.web.Services;
+import lab.grokking.web.configure.Fields;
+import lab.grokking.web.shared.Submit;
+
+/** A teacher builds a lab link: which fields students may change (and within which range), which are locked or hidden, and instructions. */
+@Route("classroom")
+@PageTitle("Classroom lab · Grokking Lab")
+public class LabBuilderView extends VerticalLayout {
+    private record Row(Select<Lab.Mode> mode, TextField min, TextField max) {}
+
+    private final Select<Presets.Preset> preset = new Select<>();
+    private final Div rows = new Div();
+    private final Map<String, Row> rules = new LinkedHashMap<>();
+    private final TextArea instructions = new TextArea("Instructions for students");
+    private final Paragraph problems = new Paragraph();
+    private final TextField link = new TextField("Lab link for students");
+
+    public LabBuilderView() {
+        add(new Anchor("", "← All experiments"), new H2("Build a classroom lab"),
+                new Paragraph("Pick a preset, then choose for each field whether students may change it (within a range), see it locked, or not see it. "
+                        + "The server enforces the same rules on every request."));
+        preset.setLabel("Preset");
+        preset.setItems(Presets.all().stream().filter(p -> p.scale().equals("classroom")).toList());
+        preset.setItemLabelGenerator(Presets.Preset::title);
+        preset.setId("lab-preset");
+        preset.addValueChangeListener(e -> showFields(e.getValue()));
+        instructions.setId("lab-instructions");
+        instructions.setWidth("40em");
+        instructions.setMaxLength(lab.grokking.server.labs.LabService.MAX_INSTRUCTIONS);
+        problems.setId("lab-problems");
+        problems.addClassName("over-limits");
+        Button create = new Button("Create lab link", e -> create());
+        create.setId("create-lab");
+        create.addThemeVariants(ButtonVariant.PRIMARY);
+        link.setId("lab-link");
+        link.setReadOnly(true);
+        link.setWidth("40em");
+        add(preset, rows, instructions, problems, create, link);
+        preset.setValue(Presets.all().stream().filter(p -> p.scale().equals("classroom")).findFirst().orElseThrow());
+    }
+
+    private void showFields(Presets.Preset p) {
+        rows.removeAll();
+        rules.clear();
+        if (p == null) return;
+        JsonNode values = Configs.merge(Tasks.defaults(p.config().get("task").asText()), p.config());
+        for (Fields.Field f : Fields.of(values.get("task").asText())) {
+            Select<Lab.Mode> mode = new Select<>();
+            mode.setLabel(f.label() + " = " + values.get(f.name()).asText());
+            mode.setItems(Lab.Mode.values());
+            mode.setItemLabelGenerator(m -> switch (m) {
+                case EDITABLE -> "Students may change";
+                case LOCKED -> "Shown, locked";
+                case HIDDEN -> "Hidden";
+            });
+            mode.setValue(Lab.Mode.LOCKED);
+            mode.setId("mode-" + f.name());
+            HorizontalLayout row = new HorizontalLayout(mode);
+            row.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+            TextField min = null, max = null;
+            if (f.kind() == Fields.Kind.INTEGER || f.kind() == Fields.Kind.NUMBER) {
+                min = new TextField("Min (" + f.label() + ")");
+                max = new TextField("Max (" + f.label() + ")");
+                min.setId("min-" + f.name());
+                max.setId("max-" + f.name());
+                TextField mn = min, mx = max;
+                mn.setVisible(false);
+                mx.setVisible(false);
+                mode.addValueChangeListener(e -> { mn.setVisible(e.getValue() == Lab.Mode.EDITABLE); mx.setVisible(e.getValue() == Lab.Mode.EDITABLE); });
+                row.add(min, max);
+            }
+            rules.put(f.name(), new Row(mode, min, max));
+            rows.add(row);
+        }
+    }
+
+    private void create() {
+        ObjectNode req = Configs.JSON.createObjectNode();
+        req.put("preset", preset.getValue() == null ? null : preset.getValue().id());
+        req.put("instructions", instructions.getValue());
+        ObjectNode fields = req.putObject("fields");
+        for (var e : rules.entrySet()) {
+            Row r = e.getValue();
+            r.mode().setInvalid(false);
+            ObjectNode rule = fields.putObject(e.getKey()).put("mode", r.mode().getValue().name().toLowerCase(java.util.Locale.ROOT));
+            if (r.mode().getValue() == Lab.Mode.EDITABLE && r.min() != null) {
+                putNumber(rule, "min", r.min().getValue());
+                putNumber(rule, "max", r.max().getValue());
+            }
+        }
+        problems.setText("");
+        try {
+            Lab lab = Services.current().server().labs().create(req, Submit.client());
+            UI.getCurrent().getPage().executeJs("return new URL($0, document.baseURI).href", "lab/" + lab.id()).then(String.class, link::setValue);
+        } catch (ConfigException ex) {
+            StringBuilder rest = new StringBuilder();
+            for (ConfigException.Problem p : ex.problems()) {
+                String name = p.field().startsWith("fields.") ? p.field().substring(7).replaceAll("\\..*", "") : p.field();
+                Row r = rules.get(name);
+                if (r != null) {
+                    r.mode().setErrorMessage(p.message());
+                    r.mode().setInvalid(true);
+                } else rest.append(p).append(". ");
+            }
+            problems.setText(rest.toString());
+        }
+    }
+
+    private static void putNumber(ObjectNode o, String k, String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.isEmpty()) return;
+        try {
+            o.put(k, Double.parseDouble(t));
+        } catch (NumberFormatException e) {
+            o.put(k, t); // the server names the field
+        }
+    }
+}

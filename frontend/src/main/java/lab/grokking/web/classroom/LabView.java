@@ -1,0 +1,80 @@
+package lab.grokking.web.classroom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasValue;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import lab.grokking.core.config.ConfigException;
+import lab.grokking.core.config.Configs;
+import lab.grokking.server.labs.Lab;
+import lab.grokking.server.labs.LabService;
+import lab.grokking.web.Services;
+import lab.grokking.web.configure.ConfigureView;
+import lab.grokking.web.configure.Fields;
+import lab.grokking.web.shared.Submit;
+
+/** A student's page of a lab: the instructions, the fields they may change, the locked ones read-only; hidden ones are absent. */
+@Route("lab/:id")
+@PageTitle("Lab · Grokking Lab")
+public class LabView extends VerticalLayout implements BeforeEnterObserver {
+    private final LabService labs = Services.current().server().labs();
+    private final Map<String, Component> editable = new LinkedHashMap<>();
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent e) {
+        removeAll();
+        editable.clear();
+        Optional<Lab> lab = labs.get(e.getRouteParameters().get("id").orElse(""));
+        if (lab.isEmpty()) {
+            add(new H2("No such lab"), new Paragraph("Ask your teacher for the link again."));
+            return;
+        }
+        Map<String, Object> view = labs.studentView(lab.get());
+        JsonNode doc = Configs.JSON.valueToTree(view);
+        add(new H2(lab.get().title()));
+        Paragraph instructions = new Paragraph(lab.get().instructions());
+        instructions.setId("instructions");
+        add(instructions);
+        FormLayout form = new FormLayout();
+        String task = doc.get("task").asText();
+        for (Fields.Field f : Fields.of(task)) {
+            JsonNode field = doc.get("fields").get(f.name());
+            if (field == null) continue; // hidden
+            Component c = ConfigureView.input(f, field.get("value"));
+            if (field.get("mode").asText().equals("editable")) {
+                editable.put(f.name(), c);
+                if (field.has("min") || field.has("max") && c instanceof com.vaadin.flow.component.HasHelper h)
+                    ((com.vaadin.flow.component.HasHelper) c).setHelperText(f.help() + " · allowed: [" + field.path("min").asText("…") + ", " + field.path("max").asText("…") + "]");
+            } else if (c instanceof HasValue<?, ?> hv) hv.setReadOnly(true);
+            form.add(c);
+        }
+        Paragraph problems = new Paragraph();
+        problems.setId("form-problems");
+        problems.addClassName("over-limits");
+        Button run = new Button("Run", ev -> {
+            editable.values().forEach(c -> { if (c instanceof com.vaadin.flow.component.HasValidation v) v.setInvalid(false); });
+            ObjectNode overrides = ConfigureView.document(null, editable);
+            try {
+                Submit.start(labs.config(lab.get(), overrides));
+            } catch (ConfigException ex) {
+                ConfigureView.showProblems(ex, editable, problems);
+            }
+        });
+        run.setId("run");
+        run.addThemeVariants(ButtonVariant.PRIMARY);
+        add(form, problems, run);
+    }
+}

@@ -1,0 +1,123 @@
+package lab.grokking.web.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import lab.grokking.core.config.ConfigException;
+import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.Presets;
+import lab.grokking.server.queue.QueueLimitException;
+import lab.grokking.server.runs.RunService;
+import lab.grokking.server.store.StoredRun;
+import lab.grokking.web.Services;
+import lab.grokking.web.run.ChartSpecs;
+import lab.grokking.web.run.RunView;
+import lab.grokking.web.run.ViewState;
+import lab.grokking.web.shared.GrokCharts;
+import lab.grokking.web.shared.Submit;
+
+/**
+ * Several runs of one task overlaid, labelled by the parameter that differs: a paper series (Fig. 2b over α,
+ * Fig. 2c over λ) with one click, or any runs by id. The URL (?runs=…&x=…&xlog=…) is the share link.
+ */
+@Route("compare")
+@PageTitle("Compare · Grokking Lab")
+public class CompareView extends VerticalLayout implements BeforeEnterObserver {
+    private final RunService runs = Services.current().runs();
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent e) {
+        removeAll();
+        var q = e.getLocation().getQueryParameters();
+        add(new Anchor("", "← All experiments"), new H2("Compare runs"));
+        Optional<String> series = q.getSingleParameter("series");
+        if (series.isPresent()) {
+            startSeries(e, series.get(), q.getSingleParameter("scale").orElse("classroom"));
+            return;
+        }
+        List<String> ids = q.getSingleParameter("runs").map(s -> List.of(s.split(","))).orElse(List.of());
+        add(picker(ids));
+        if (ids.isEmpty()) return;
+        List<StoredRun> found = new ArrayList<>();
+        for (String id : ids) runs.get(id.strip()).ifPresent(found::add);
+        if (found.size() != ids.size()) {
+            add(new Paragraph("Some of these runs do not exist on this server: " + (ids.size() - found.size()) + " of " + ids.size() + " not found."));
+            if (found.isEmpty()) return;
+        }
+        String task = found.get(0).task();
+        if (found.stream().anyMatch(r -> !r.task().equals(task))) {
+            add(new Paragraph("Runs of different tasks cannot share charts: pick runs of one task."));
+            return;
+        }
+        List<JsonNode> configs = found.stream().map(r -> RunView.readConfig(r.config())).toList();
+        List<String> labels = Legends.labels(configs);
+        List<ChartSpecs.Run> chartRuns = new ArrayList<>();
+        for (int i = 0; i < found.size(); i++) chartRuns.add(new ChartSpecs.Run(found.get(i).id(), labels.get(i)));
+        ViewState[] state = {ViewState.parse(q.getParameters())};
+        GrokCharts charts = new GrokCharts();
+        charts.setId("charts");
+        RadioButtonGroup<String> x = new RadioButtonGroup<>("X axis");
+        x.setItems("step", "time");
+        x.setItemLabelGenerator(v -> v.equals("step") ? "Step k" : "Continuous time t = ηk");
+        x.setValue(state[0].x());
+        Checkbox xlog = new Checkbox("Log x", state[0].xlog());
+        String runsParam = String.join(",", found.stream().map(StoredRun::id).toList());
+        Runnable url = () -> UI.getCurrent().getPage().getHistory().replaceState(null, "compare?runs=" + runsParam + "&" + state[0].query());
+        x.addValueChangeListener(ev -> { state[0] = state[0].withX(ev.getValue()); charts.setAxes(state[0].x(), state[0].xlog()); url.run(); });
+        xlog.addValueChangeListener(ev -> { state[0] = state[0].withXlog(ev.getValue()); charts.setAxes(state[0].x(), state[0].xlog()); url.run(); });
+        HorizontalLayout axes = new HorizontalLayout(x, xlog);
+        axes.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        add(axes, charts);
+        for (int i = 0; i < found.size(); i++) add(new Anchor("run/" + found.get(i).id(), "Open " + labels.get(i)));
+        charts.configure(RunView.json(ChartSpecs.document(task, chartRuns, configs, state[0])));
+        url.run();
+    }
+
+    private VerticalLayout picker(List<String> ids) {
+        HorizontalLayout seriesButtons = new HorizontalLayout();
+        seriesButtons.setWrap(true);
+        for (String[] s : new String[][] {{"fig2b", "classroom", "Fig. 2b over α (classroom)"}, {"fig2c", "classroom", "Fig. 2c over λ (classroom)"},
+                {"fig1", "classroom", "Fig. 1a vs 1b (classroom)"}}) {
+            Button b = new Button(s[2], ev -> UI.getCurrent().navigate("compare?series=" + s[0] + "&scale=" + s[1]));
+            seriesButtons.add(b);
+        }
+        TextField field = new TextField("Run ids or links, comma-separated");
+        field.setWidth("40em");
+        field.setValue(String.join(",", ids));
+        field.setId("compare-ids");
+        Button show = new Button("Compare", ev -> UI.getCurrent().navigate("compare?runs=" + RunIds.parse(field.getValue())));
+        HorizontalLayout byId = new HorizontalLayout(field, show);
+        byId.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        return new VerticalLayout(new Paragraph("Run a paper series (members already computed open at once):"), seriesButtons, byId);
+    }
+
+    /** Starts (or finds) every member of a series, then shows them overlaid. */
+    private void startSeries(BeforeEnterEvent e, String figure, String scale) {
+        try {
+            List<Presets.Preset> members = figure.equals("fig1")
+                    ? List.of(Presets.get("fig1a", scale), Presets.get("fig1b", scale)) : Presets.series(figure, scale);
+            List<String> ids = new ArrayList<>();
+            for (Presets.Preset p : members)
+                ids.add(runs.submit(runs.parse(Configs.JSON.createObjectNode().put("preset", p.id())), Submit.client()).run().id());
+            e.forwardTo("compare", com.vaadin.flow.router.QueryParameters.of("runs", String.join(",", ids)));
+        } catch (ConfigException | QueueLimitException ex) {
+            add(new Paragraph("Cannot start this series: " + ex.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package lab.grokking.web.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.Route;
+import java.util.List;
+import java.util.Optional;
+import lab.grokking.core.config.Configs;
+import lab.grokking.server.runs.LiveRun;
+import lab.grokking.server.runs.RunService;
+import lab.grokking.server.store.StoredRun;
+import lab.grokking.web.Services;
+import lab.grokking.web.shared.Durations;
+import lab.grokking.web.shared.GrokCharts;
+
+/**
+ * One run, live: charts streamed from the API's WebSocket, progress and ETA, cancel, axis controls, the step
+ * scrubber driving the predictor panel, a share link restoring this view state, and exports.
+ */
+@Route("run/:id")
+public class RunView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
+    private final RunService runs = Services.current().runs();
+    private String id, title = "Run";
+    private ViewState state = ViewState.DEFAULT;
+    private final Span status = new Span(), eta = new Span(), finalMetric = new Span();
+    private final ProgressBar progress = new ProgressBar();
+    private final TextField shareUrl = new TextField("Link to this view");
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent e) {
+        removeAll();
+        id = e.getRouteParameters().get("id").orElse("");
+        state = ViewState.parse(e.getLocation().getQueryParameters().getParameters());
+        Optional<StoredRun> r = runs.get(id);
+        if (r.isEmpty()) {
+            title = "No such run";
+            add(new H2("No such run"), new Paragraph("This link names no run on this server: it may have been removed."), new Anchor("", "All experiments"));
+            return;
+        }
+        build(r.get());
+    }
+
+    @Override
+    public String getPageTitle() { return title + " · Grokking Lab"; }
+
+    private void build(StoredRun r) {
+        JsonNode config = readConfig(r.config());
+        title = RunTitles.of(r.task(), config);
+        add(new Anchor("", "← All experiments"), new H2(title));
+        Paragraph prov = new Paragraph("run " + r.id() + " · config " + r.configKey().substring(0, 12) + " · seed " + r.seed() + " · code " + r.codeVersion());
+        prov.addClassName("provenance");
+        prov.setId("provenance");
+        add(prov);
+
+        status.setId("status");
+        status.addClassName("status-badge");
+        status.getElement().setAttribute("aria-live", "polite");
+        progress.setId("progress");
+        progress.getElement().setAttribute("aria-label", "Training progress");
+        progress.setWidth("20em");
+        eta.setId("eta");
+        Button cancel = new Button("Cancel run", ev -> {
+            runs.cancel(id);
+            ev.getSource().setEnabled(false);
+        });
+        cancel.setId("cancel");
+        finalMetric.setId("final-metric");
+        HorizontalLayout top = new HorizontalLayout(status, progress, eta, cancel, finalMetric);
+        top.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+        top.setWrap(true);
+        add(top);
+
+        RadioButtonGroup<String> x = new RadioButtonGroup<>("X axis");
+        x.setItems("step", "time");
+        x.setItemLabelGenerator(v -> v.equals("step") ? "Step k" : "Continuous time t = ηk");
+        x.setValue(state.x());
+        x.setId("x-axis");
+        Checkbox xlog = new Checkbox("Log x", state.xlog());
+        xlog.setId("x-log");
+        GrokCharts charts = new GrokCharts();
+        charts.setId("charts");
+        PredictorPanel panel = new PredictorPanel(runs, id, r.task());
+        x.addValueChangeListener(ev -> {
+            state = state.withX(ev.getValue());
+            charts.setAxes(state.x(), state.xlog());
+            updateUrl();
+        });
+        xlog.addValueChangeListener(ev -> {
+            state = state.withXlog(ev.getValue());
+            charts.setAxes(state.x(), state.xlog());
+            updateUrl();
+        });
+        charts.onScrub(step -> {
+            state = state.withStep(step);
+            panel.show(step);
+            updateUrl();
+        });
+        charts.onProgress(p -> showProgress(p.step(), p.steps(), p.etaSeconds()));
+        charts.onStatus(st -> {
+            showStatus(st);
+            if (!st.equals("QUEUED") && !st.equals("RUNNING")) {
+                cancel.setEnabled(false);
+                panel.show(state.step());
+            }
+        });
+        HorizontalLayout axes = new HorizontalLayout(x, xlog);
+        axes.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        add(axes, charts);
+        charts.configure(json(ChartSpecs.document(r.task(), List.of(new ChartSpecs.Run(r.id(), "this run")), List.of(config), state)));
+        add(panel);
+        panel.show(state.step());
+
+        shareUrl.setId("share-url");
+        shareUrl.setReadOnly(true);
+        shareUrl.setWidth("40em");
+        Button copy = new Button("Copy link", ev -> UI.getCurrent().getPage().executeJs("navigator.clipboard && navigator.clipboard.writeText($0)", shareUrl.getValue()));
+        copy.setId("copy-link");
+        HorizontalLayout share = new HorizontalLayout(shareUrl, copy);
+        share.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        Anchor csv = new Anchor("/api/runs/" + id + "/metrics?format=csv", "Metrics CSV");
+        Anchor js = new Anchor("/api/runs/" + id + "/metrics?format=json", "Metrics JSON");
+        Anchor cfg = new Anchor("/api/runs/" + id + "/config", "Config to re-run (JSON)");
+        for (Anchor a : List.of(csv, js, cfg)) a.getElement().setAttribute("download", true);
+        csv.setId("export-csv");
+        cfg.setId("export-config");
+        add(new H3("Share and export"), share, new HorizontalLayout(csv, js, cfg), new Paragraph("Each chart has its own PNG button."));
+
+        LiveRun live = runs.live(id).orElseThrow();
+        showStatus(live.status().name());
+        showProgress(live.progressStep(), live.steps(), live.etaSeconds() == null ? Double.NaN : live.etaSeconds());
+        if (live.status().isFinal()) cancel.setEnabled(false);
+        updateUrl();
+    }
+
+    private void showStatus(String st) {
+        status.setText(st);
+        LiveRun live = runs.live(id).orElse(null);
+        if (live != null && live.status().isFinal()) {
+            finalMetric.setText(FinalMetric.describe(live.columns(), live.rows()));
+            progress.setValue(live.status() == StoredRun.Status.FINISHED ? 1 : progress.getValue());
+            eta.setText("");
+        }
+    }
+
+    private void showProgress(long step, long steps, double etaSeconds) {
+        progress.setValue(steps > 0 ? Math.min(1, (double) step / steps) : 0);
+        eta.setText("step " + step + " / " + steps + (Double.isFinite(etaSeconds) ? " · about " + Durations.human(etaSeconds) + " left" : ""));
+    }
+
+    private void updateUrl() {
+        String path = "run/" + id + "?" + state.query();
+        UI.getCurrent().getPage().getHistory().replaceState(null, path);
+        UI.getCurrent().getPage().executeJs("return new URL($0, document.baseURI).href", path).then(String.class, shareUrl::setValue);
+    }
+
+    public static JsonNode readConfig(String json) {
+        try {
+            return Configs.JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored config is not JSON", e);
+        }
+    }
+
+    public static String json(Object doc) {
+        try {
+            return Configs.JSON.writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
