@@ -32,77 +32,20 @@ class CrashRecoveryIT {
         return "{\"task\":\"mc\",\"d\":12,\"observed\":0.4,\"lr\":0.1,\"weightDecay\":0.01,\"steps\":" + steps + ",\"seed\":" + seed + "}";
     }
 
-    /** A server process on a free port over {@code data}. */
-    record Server(Process process, int port) {
-        static Server start(Path data, Path log) throws Exception {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            ProcessBuilder pb = new ProcessBuilder(System.getProperty("groklab.java"), "-Dgroklab.checkpointSeconds=0.3", "--add-modules",
-                    "jdk.incubator.vector", "-jar", System.getProperty("groklab.jar"), "serve");
-            pb.environment().put("GROKLAB_PORT", String.valueOf(port));
-            pb.environment().put("GROKLAB_DATA_DIR", data.toString());
-            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            Server s = new Server(pb.start(), port);
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (true) {
-                try {
-                    if (s.get("/api/health").get("status").asText().equals("ok")) return s;
-                } catch (IOException notYet) {
-                    if (!s.process.isAlive() || System.nanoTime() > deadline) throw new AssertionError("server did not start; see " + log, notYet);
-                    Thread.sleep(100);
-                }
-            }
-        }
-
-        String body(String path) throws IOException, InterruptedException {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode(), path + ": " + r.body());
-            return r.body();
-        }
-
-        JsonNode get(String path) throws IOException, InterruptedException { return JSON.readTree(body(path)); }
-
-        String post(String config) throws IOException, InterruptedException {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/runs"))
-                    .POST(HttpRequest.BodyPublishers.ofString(config)).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(201, r.statusCode(), r.body());
-            return JSON.readTree(r.body()).get("id").asText();
-        }
-
-        JsonNode awaitEnd(String id) throws Exception {
-            long deadline = System.nanoTime() + 300_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                JsonNode run = get("/api/runs/" + id);
-                String st = run.get("status").asText();
-                if (!st.equals("QUEUED") && !st.equals("RUNNING")) return run;
-                Thread.sleep(100);
-            }
-            throw new AssertionError("run " + id + " did not end");
-        }
-
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
-        }
-    }
-
     @Test
     void killMinus9MidRunLosesNothingAndResumedRunsMatchUninterruptedOnes(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data"), log = dir.resolve("server.log");
         List<String> configs = List.of(mc(3_000_000, 41), mc(3_000_000, 42));
-        List<Server> started = new ArrayList<>();
+        List<AppServer> started = new ArrayList<>();
         try {
             run(dir, data, log, configs, started);
         } finally { // a failed assertion must not leave a server running
-            for (Server x : started) x.process().destroyForcibly();
+            for (AppServer x : started) x.process().destroyForcibly();
         }
     }
 
-    private static void run(Path dir, Path data, Path log, List<String> configs, List<Server> started) throws Exception {
-        Server s = Server.start(data, log);
+    private static void run(Path dir, Path data, Path log, List<String> configs, List<AppServer> started) throws Exception {
+        AppServer s = AppServer.start(data, log);
         started.add(s);
         String done = s.post(mc(20_000, 40));
         assertEquals("FINISHED", s.awaitEnd(done).get("status").asText());
@@ -117,7 +60,7 @@ class CrashRecoveryIT {
         s.process().destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
         assertEquals(137, s.process().waitFor(), "killed by SIGKILL");
 
-        Server again = Server.start(data, log);
+        AppServer again = AppServer.start(data, log);
         started.add(again);
         Map<String, String> resumed = new LinkedHashMap<>();
         for (String id : ids) {
@@ -131,7 +74,7 @@ class CrashRecoveryIT {
         assertEquals("ok", again.get("/api/health?check=store").get("store").asText());
         again.stop();
 
-        Server fresh = Server.start(dir.resolve("fresh"), dir.resolve("fresh.log"));
+        AppServer fresh = AppServer.start(dir.resolve("fresh"), dir.resolve("fresh.log"));
         started.add(fresh);
         try {
             for (int i = 0; i < ids.size(); i++) {
@@ -145,7 +88,7 @@ class CrashRecoveryIT {
         }
     }
 
-    static long progress(Server s, String id) {
+    static long progress(AppServer s, String id) {
         try {
             return s.get("/api/runs/" + id).get("progress").get("step").asLong();
         } catch (Exception e) {

@@ -1,0 +1,80 @@
+package lab.grokking.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The app as users start it (the jar, a separate process) on a free port over {@code data}, with an HTTP client for its API. */
+record AppServer(Process process, int port) {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static AppServer start(Path data, Path log) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(System.getProperty("groklab.java"), "-Dgroklab.checkpointSeconds=0.3", "--add-modules",
+                "jdk.incubator.vector", "-jar", System.getProperty("groklab.jar"), "serve");
+        pb.environment().put("GROKLAB_PORT", String.valueOf(port));
+        pb.environment().put("GROKLAB_DATA_DIR", data.toString());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        AppServer s = new AppServer(pb.start(), port);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            try {
+                if (s.get("/api/health").get("status").asText().equals("ok")) return s;
+            } catch (IOException notYet) {
+                if (!s.process.isAlive() || System.nanoTime() > deadline) throw new AssertionError("server did not start; see " + log, notYet);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    String body(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), path + ": " + r.body());
+        return r.body();
+    }
+
+    JsonNode get(String path) throws IOException, InterruptedException { return JSON.readTree(body(path)); }
+
+    String post(String config) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/runs"))
+                .POST(HttpRequest.BodyPublishers.ofString(config)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("id").asText();
+    }
+
+    JsonNode awaitEnd(String id) throws Exception {
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonNode run = get("/api/runs/" + id);
+            String st = run.get("status").asText();
+            if (!st.equals("QUEUED") && !st.equals("RUNNING")) return run;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("run " + id + " did not end");
+    }
+
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+    }
+
+    String url(String path) { return "http://localhost:" + port + path; }
+
+    HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,249 @@
+package lab.grokking.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The dashboard as a new user meets it: the app jar started as a separate process, Debian's Chromium driven by
+ * Playwright. Screenshots of every view land in target/e2e-screenshots.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardIT {
+    static final com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions FINISH =
+            new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(240_000);
+    static Path dir, shots;
+    static AppServer app;
+    static Playwright playwright;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("groklab-e2e");
+        shots = Paths.get(System.getProperty("groklab.screenshots", "target/e2e-screenshots"));
+        Files.createDirectories(shots);
+        app = AppServer.start(dir.resolve("data"), dir.resolve("server.log"));
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(Paths.get(System.getProperty("groklab.chromium", "/usr/bin/chromium"))).setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--no-first-run", "--disable-quic")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) browser.close();
+        if (playwright != null) playwright.close();
+        if (app != null) app.stop();
+    }
+
+    static Page page(BrowserContext ctx, String path) {
+        Page p = ctx.newPage();
+        p.setDefaultTimeout(30_000);
+        p.navigate(app.url(path));
+        return p;
+    }
+
+    static BrowserContext context() { return browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 1000)); }
+
+    static void shot(Page p, String name) { p.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve(name + ".png")).setFullPage(true)); }
+
+    static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), regex + " in: " + text);
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** id of the run the page shows, from its URL. */
+    static String runId(Page p) { return p.url().replaceAll(".*/run/([A-Za-z0-9_-]{22}).*", "$1"); }
+
+    @Test
+    @Order(1)
+    void theHomePageShowsAPresetCardPerFigureWithItsExpectedTime() {
+        try (BrowserContext ctx = context()) {
+            Page p = page(ctx, "/");
+            assertThat(p.locator("h1")).hasText("Grokking Lab");
+            for (String id : List.of("fig1a-classroom", "fig1b-classroom", "fig2a-classroom", "fig3-classroom", "fig1a-paper", "fig3-paper"))
+                assertThat(p.locator(".card[data-preset='" + id + "'] .expected")).containsText(Pattern.compile("on this machine|opens at once|Cannot run"));
+            assertThat(p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run Fig. 1a in seconds: grokking on sparse data (classroom)"))).isVisible();
+            shot(p, "home");
+        }
+    }
+
+    /** Runs a task's classroom preset from its card; the charts gain points while it runs; the final metric shows the phenomenon. */
+    @ParameterizedTest(name = "{0}")
+    @Order(2)
+    @CsvSource(delimiter = '|', value = {
+            "fig1a-classroom | test accuracy ([0-9.]+) % | 95 | above",
+            "fig3-classroom  | test MSE ([0-9.e+-]+)     | 1e-3 | below",
+            "fig2a-classroom | test accuracy ([0-9.]+) % | 95 | above"})
+    void aClassroomPresetRunsLiveAndEndsShowingThePhenomenon(String preset, String metric, double bound, String side) {
+        try (BrowserContext ctx = context()) {
+            Page p = page(ctx, "/");
+            p.locator(".card[data-preset='" + preset + "'] vaadin-button").click();
+            p.waitForURL(Pattern.compile(".*/run/[A-Za-z0-9_-]{22}.*"));
+            Locator charts = p.locator("grok-charts");
+            p.waitForFunction("() => document.querySelector('grok-charts').pointCount > 0");
+            int early = ((Number) charts.evaluate("c => c.pointCount")).intValue();
+            String status = p.locator("#status").textContent();
+            if (status.equals("RUNNING") || status.equals("QUEUED")) {
+                p.waitForFunction("n => document.querySelector('grok-charts').pointCount > n", early);
+                shot(p, "run-live-" + preset);
+            }
+            assertThat(p.locator("#status")).hasText("FINISHED", FINISH);
+            assertTrue(((Number) charts.evaluate("c => c.pointCount")).intValue() > early, "the charts gained points");
+            String fin = p.locator("#final-metric").textContent();
+            double v = number(fin, metric);
+            if (side.equals("above")) assertTrue(v >= bound, fin);
+            else assertTrue(v <= bound, fin);
+            shot(p, "run-" + preset);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aSharedLinkOpensTheSameRunAndViewStateWithoutComputingAgain() throws Exception {
+        String id;
+        String link;
+        try (BrowserContext ctx = context()) {
+            Page p = page(ctx, "/");
+            p.locator(".card[data-preset='fig1a-classroom'] vaadin-button").click(); // computed by the test above: opens at once
+            p.waitForURL(Pattern.compile(".*/run/[A-Za-z0-9_-]{22}.*"));
+            id = runId(p);
+            assertThat(p.locator("#status")).hasText("FINISHED", FINISH);
+            p.getByLabel("Continuous time t = ηk").check();
+            p.getByLabel("Log x").uncheck();
+            Locator scrubber = p.getByRole(AriaRole.SLIDER, new Page.GetByRoleOptions().setName("Step scrubber"));
+            scrubber.focus();
+            for (int i = 0; i < 40; i++) p.keyboard().press("ArrowLeft"); // keyboard moves the scrubber
+            assertThat(p.locator("#share-url input")).hasValue(Pattern.compile(".*[?&]step=\\d+.*"));
+            assertThat(p.locator("#predictor-caption")).containsText("Step ");
+            link = p.locator("#share-url input").inputValue();
+            assertTrue(link.contains("x=time") && link.contains("xlog=0") && link.contains("step="), link);
+            shot(p, "run-scrubbed");
+        }
+        JsonNode before = app.get("/api/runs/" + id);
+        int total = app.get("/api/runs").get("total").asInt();
+        try (BrowserContext fresh = context()) {
+            Page p = fresh.newPage();
+            p.navigate(link);
+            assertThat(p.locator("#status")).hasText("FINISHED");
+            assertThat(p.locator("#provenance")).containsText(id);
+            assertTrue(p.getByLabel("Continuous time t = ηk").isChecked());
+            assertFalse(p.getByLabel("Log x").isChecked());
+            String step = link.replaceAll(".*step=(\\d+).*", "$1");
+            assertThat(p.locator("#predictor-caption")).containsText("Step ");
+            assertTrue(Long.parseLong(p.locator("#predictor-caption").textContent().replaceAll("^Step (\\d+).*", "$1")) <= Long.parseLong(step));
+            p.waitForFunction("() => document.querySelector('grok-charts').pointCount > 0");
+            shot(p, "shared-link");
+        }
+        assertEquals(total, app.get("/api/runs").get("total").asInt(), "no new run");
+        assertEquals(before.get("summary").toString(), app.get("/api/runs/" + id).get("summary").toString(), "not recomputed");
+        assertEquals(0, app.get("/api/health").get("running").asInt());
+    }
+
+    @Test
+    @Order(4)
+    void aClassroomLinkHidesLockedFieldsAndTheServerRefusesTamperedRequests() throws Exception {
+        String link;
+        try (BrowserContext ctx = context()) {
+            Page p = page(ctx, "/classroom");
+            assertThat(p.locator("#mode-steps")).isVisible();
+            choose(p, "#mode-steps", "Students may change");
+            p.locator("#min-steps input").fill("1000");
+            p.locator("#max-steps input").fill("40000");
+            choose(p, "#mode-lr", "Hidden");
+            p.locator("#lab-instructions textarea").fill("Change the number of steps: when does the test accuracy jump?");
+            p.locator("#create-lab").click();
+            assertThat(p.locator("#lab-link input")).hasValue(Pattern.compile(".*/lab/[A-Za-z0-9_-]{22}$"));
+            link = p.locator("#lab-link input").inputValue();
+            shot(p, "classroom-builder");
+        }
+        try (BrowserContext student = context()) {
+            Page p = student.newPage();
+            p.navigate(link);
+            assertThat(p.locator("#instructions")).hasText("Change the number of steps: when does the test accuracy jump?");
+            assertEquals(0, p.locator("#field-lr").count(), "hidden field absent");
+            assertTrue(p.locator("#field-alpha").isVisible());
+            assertNotNull(p.locator("#field-alpha").getAttribute("readonly"), "locked field read-only");
+            assertNull(p.locator("#field-steps").getAttribute("readonly"));
+            p.locator("#field-steps input").fill("100000");
+            p.locator("#run").click();
+            assertThat(p.locator("#field-steps")).hasAttribute("invalid", "");
+            assertThat(p.locator("#field-steps")).hasJSProperty("errorMessage", "this lab allows [1000, 40000], got 100000");
+            shot(p, "classroom-student");
+        }
+        String labId = link.replaceAll(".*/lab/", "");
+        HttpResponse<String> tampered = app.postJson("/api/labs/" + labId + "/runs", "{\"overrides\": {\"lr\": 5, \"steps\": 2000}}");
+        assertEquals(422, tampered.statusCode(), tampered.body());
+        assertTrue(tampered.body().contains("\"field\":\"overrides.lr\"") && tampered.body().contains("locked by this lab"), tampered.body());
+        HttpResponse<String> range = app.postJson("/api/labs/" + labId + "/runs", "{\"overrides\": {\"steps\": 999999}}");
+        assertEquals(422, range.statusCode(), range.body());
+    }
+
+    static void choose(Page p, String select, String item) {
+        p.locator(select).click();
+        // Flow keeps a select's items in its own light DOM: scope to it
+        p.locator(select + " vaadin-select-item").filter(new Locator.FilterOptions().setHasText(item)).first().click();
+    }
+
+    @Test
+    @Order(5)
+    void invalidValuesShowTheServersMessageAtTheField() throws Exception {
+        try (BrowserContext ctx = context()) {
+            Page p = page(ctx, "/configure?preset=fig1a-classroom");
+            assertThat(p.locator("#estimate")).containsText(Pattern.compile("on this machine|opens at once"));
+            p.locator("#field-n input").fill("-5");
+            p.locator("#field-n input").press("Tab");
+            assertThat(p.locator("#field-n")).hasAttribute("invalid", "");
+            assertThat(p.locator("#field-n")).hasJSProperty("errorMessage", "must be in [1, 2048], got -5");
+            p.locator("#field-n input").fill("100");
+            p.locator("#field-steps input").fill("1e12");
+            p.locator("#field-steps input").press("Tab");
+            assertThat(p.locator("#field-steps")).hasAttribute("invalid", "");
+            assertThat(p.locator("#field-steps")).hasJSProperty("errorMessage", "must be in [1, 1000000000], got 1000000000000");
+            shot(p, "configure-errors");
+            int total = app.get("/api/runs").get("total").asInt();
+            p.locator("#run").click();
+            assertThat(p.locator("#field-steps")).hasAttribute("invalid", "");
+            assertEquals(total, app.get("/api/runs").get("total").asInt(), "nothing started");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void theCompareViewOverlaysASeriesLabelledByTheParameterThatDiffers() {
+        try (BrowserContext ctx = context()) {
+            Page p = page(ctx, "/compare?series=fig1&scale=classroom");
+            p.waitForURL(Pattern.compile(".*/compare\\?runs=.*"));
+            p.waitForFunction("() => document.querySelector('grok-charts') && document.querySelector('grok-charts').pointCount > 0");
+            assertThat(p.getByText(Pattern.compile("Open .*data = sparse"))).isVisible();
+            assertThat(p.getByText(Pattern.compile("Open .*data = gaussian"))).isVisible();
+            shot(p, "compare");
+        }
+    }
+}
