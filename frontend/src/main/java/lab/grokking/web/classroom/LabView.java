@@ -56,8 +56,8 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
             Component c = ConfigureView.input(f, field.get("value"));
             if (field.get("mode").asText().equals("editable")) {
                 editable.put(f.name(), c);
-                if (field.has("min") || field.has("max") && c instanceof com.vaadin.flow.component.HasHelper h)
-                    ((com.vaadin.flow.component.HasHelper) c).setHelperText(f.help() + " · allowed: [" + field.path("min").asText("…") + ", " + field.path("max").asText("…") + "]");
+                if ((field.has("min") || field.has("max")) && c instanceof com.vaadin.flow.component.HasHelper h)
+                    h.setHelperText(f.help() + " · this lab allows [" + bound(field.get("min")) + ", " + bound(field.get("max")) + "]");
             } else if (c instanceof HasValue<?, ?> hv) hv.setReadOnly(true);
             form.add(c);
         }
@@ -76,5 +76,11 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         run.setId("run");
         run.addThemeVariants(ButtonVariant.PRIMARY);
         add(form, problems, run);
+    }
+
+    private static String bound(JsonNode v) {
+        if (v == null || v.isNull()) return "…";
+        double d = v.asDouble();
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 }

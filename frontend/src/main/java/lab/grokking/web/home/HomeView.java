@@ -2,6 +2,7 @@ package lab.grokking.web.home;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
@@ -40,7 +41,8 @@ public class HomeView extends VerticalLayout {
         Div card = new Div();
         card.addClassName("card");
         card.getElement().setAttribute("data-preset", c.id());
-        card.add(new H3(c.title()), new Paragraph(c.description()));
+        Details more = new Details("Details", new Paragraph(c.description()));
+        card.add(new H3(c.title()), new Paragraph(c.phenomenon()), more);
         Span time = new Span(c.expected());
         time.addClassName("expected");
         card.add(time);
