@@ -37,6 +37,7 @@ public class ServiceBench {
             cfg.dataDir = data;
             cfg.workers = 1;
             cfg.perClientQueued = 1000;
+            cfg.requestsPerSecond = 1e6; // the bench measures latency, not the rate limit
         })) {
             port = s.port();
             // cache hit: a finished config posted again

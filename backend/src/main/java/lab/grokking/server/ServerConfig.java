@@ -30,6 +30,8 @@ public final class ServerConfig {
     /** Weight bound of the result cache. */
     public long cacheMaxBytes = 256L << 20;
     public long maxRequestBytes = 1 << 20;
+    /** API requests per second per client (sustained), and the burst allowed above it. */
+    public double requestsPerSecond = 50, requestBurst = 200;
     /** Address whose X-Forwarded-For is believed; null: nobody's. */
     public String trustedProxy;
     /** Serve the dashboard at "/" when its jar is on the class path (tests of the API alone turn it off). */
@@ -60,6 +62,8 @@ public final class ServerConfig {
         c.checkpointSeconds = number(p, "checkpointSeconds", c.checkpointSeconds);
         c.cacheMaxBytes = (long) number(p, "cache.maxBytes", c.cacheMaxBytes);
         c.maxRequestBytes = (long) number(p, "http.maxRequestBytes", c.maxRequestBytes);
+        c.requestsPerSecond = number(p, "http.requestsPerSecond", c.requestsPerSecond);
+        c.requestBurst = number(p, "http.requestBurst", c.requestBurst);
         String proxy = p.getProperty("http.trustedProxy", "").trim();
         c.trustedProxy = proxy.isEmpty() ? null : proxy;
         return c;

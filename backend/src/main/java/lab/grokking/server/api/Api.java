@@ -18,6 +18,15 @@ public final class Api {
         j.router.contextPath = "/api";
         j.http.maxRequestSize = cfg.maxRequestBytes;
         j.startup.showJavalinBanner = false;
+        lab.grokking.server.RateLimiter rate = new lab.grokking.server.RateLimiter(cfg.requestsPerSecond, cfg.requestBurst);
+        j.routes.before(ctx -> {
+            double wait = rate.tryAcquire(client(ctx, cfg));
+            if (wait > 0) {
+                ctx.header("Retry-After", String.valueOf((long) Math.ceil(wait)));
+                throw new ApiError(429, "requestsPerSecond", String.format(java.util.Locale.ROOT,
+                        "more than %.0f requests per second (burst %.0f) from this client; retry after %.1f s", cfg.requestsPerSecond, cfg.requestBurst, wait));
+            }
+        });
         HealthApi.register(j.routes, runs);
         PresetsApi.register(j.routes);
         RunsApi.register(j.routes, runs, cfg);
