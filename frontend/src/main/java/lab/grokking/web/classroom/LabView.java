@@ -53,7 +53,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         for (Fields.Field f : Fields.of(task)) {
             JsonNode field = doc.get("fields").get(f.name());
             if (field == null) continue; // hidden
-            Component c = ConfigureView.input(f, field.get("value"));
+            Component c = ConfigureView.input(task, f, field.get("value"));
             if (field.get("mode").asText().equals("editable")) {
                 editable.put(f.name(), c);
                 if ((field.has("min") || field.has("max")) && c instanceof com.vaadin.flow.component.HasHelper h)

@@ -56,7 +56,7 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
         FormLayout form = new FormLayout();
         form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("40em", 2), new FormLayout.ResponsiveStep("70em", 3));
         for (Fields.Field f : Fields.of(values.get("task").asText())) {
-            Component c = input(f, values.get(f.name()));
+            Component c = input(values.get("task").asText(), f, values.get(f.name()));
             inputs.put(f.name(), c);
             // the server's validation on every change: its messages appear at the field
             if (c instanceof com.vaadin.flow.component.HasValue<?, ?> hv) hv.addValueChangeListener(ev -> check());
@@ -74,7 +74,7 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
         check();
     }
 
-    public static Component input(Fields.Field f, JsonNode value) {
+    public static Component input(String task, Fields.Field f, JsonNode value) {
         String label = f.label() + (f.unit().isEmpty() ? "" : " (" + f.unit() + ")");
         Component c = switch (f.kind()) {
             case BOOLEAN -> new Checkbox(label, value != null && value.asBoolean());
@@ -93,7 +93,8 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
             }
         };
         c.setId("field-" + f.name());
-        if (c instanceof com.vaadin.flow.component.HasHelper h) h.setHelperText(f.help());
+        String range = task == null ? null : Ranges.of(task).get(f.name());
+        if (c instanceof com.vaadin.flow.component.HasHelper h) h.setHelperText(f.help() + (range == null ? "" : " · range " + range));
         return c;
     }
 
