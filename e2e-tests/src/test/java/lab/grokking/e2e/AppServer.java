@@ -18,13 +18,17 @@ record AppServer(Process process, int port) {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    static AppServer start(Path data, Path log) throws Exception {
+    /** {@code jvmArgs}: extra JVM options, e.g. a fault-injection property. */
+    static AppServer start(Path data, Path log, String... jvmArgs) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        ProcessBuilder pb = new ProcessBuilder(System.getProperty("groklab.java"), "-Dgroklab.checkpointSeconds=0.3", "--add-modules",
-                "jdk.incubator.vector", "-jar", System.getProperty("groklab.jar"), "serve");
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(System.getProperty("groklab.java"), "-Dgroklab.checkpointSeconds=0.3",
+                "--add-modules", "jdk.incubator.vector"));
+        cmd.addAll(java.util.List.of(jvmArgs));
+        cmd.addAll(java.util.List.of("-jar", System.getProperty("groklab.jar"), "serve"));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("GROKLAB_PORT", String.valueOf(port));
         pb.environment().put("GROKLAB_DATA_DIR", data.toString());
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -246,4 +246,43 @@ class DashboardIT {
             shot(p, "compare");
         }
     }
+
+    /** Controls without an accessible name (aria-label, label, aria-labelledby or text) among the visible ones. */
+    static final String UNNAMED = """
+            () => {
+              const sel = 'button, a[href], input, textarea, select, vaadin-button, vaadin-text-field, vaadin-text-area, vaadin-select,'
+                + ' vaadin-checkbox, vaadin-radio-group, vaadin-radio-button, vaadin-grid, vaadin-details, [role=img], [role=slider]';
+              const named = el => el.getAttribute('aria-label') || el.label || el.getAttribute('label') || el.getAttribute('title')
+                || (el.getAttribute('aria-labelledby') || '').split(' ').map(id => document.getElementById(id)).some(l => l && l.textContent.trim())
+                || (el.labels && [...el.labels].some(l => l.textContent.trim()))
+                || (el.closest('vaadin-text-field, vaadin-text-area, vaadin-checkbox, vaadin-radio-button, vaadin-select') || {}).label
+                || (el.textContent || '').trim();
+              return [...document.querySelectorAll(sel)].filter(el => el.getClientRects().length > 0 && !named(el))
+                .map(el => el.outerHTML.slice(0, 160));
+            }""";
+
+    @Test
+    @Order(7)
+    void everyControlHasAnAccessibleNameAndTheKeyboardRunsAPresetAndExportsAChart() throws Exception {
+        try (BrowserContext ctx = context()) {
+            Page p = page(ctx, "/");
+            Locator run = p.locator(".card[data-preset='fig3-classroom'] vaadin-button");
+            run.focus();
+            p.keyboard().press("Enter"); // computed by the tests above: opens at once
+            p.waitForURL(Pattern.compile(".*/run/[A-Za-z0-9_-]{22}.*"));
+            assertThat(p.locator("#status")).hasText("FINISHED", FINISH);
+            String runPath = p.url().replaceAll("^https?://[^/]+", "");
+            var download = p.waitForDownload(() -> p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Download Mean squared error as PNG")).click());
+            byte[] png = Files.readAllBytes(download.path());
+            assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG of the chart: " + download.suggestedFilename());
+            for (String path : List.of("/", "/configure?preset=fig2a-classroom", runPath, "/classroom", "/compare")) {
+                Page v = page(ctx, path);
+                v.waitForLoadState();
+                v.waitForTimeout(1500); // Vaadin renders after the bootstrap
+                @SuppressWarnings("unchecked") List<String> unnamed = (List<String>) v.evaluate(UNNAMED);
+                assertEquals(List.of(), unnamed, path + ": controls without an accessible name");
+                v.close();
+            }
+        }
+    }
 }

@@ -162,6 +162,7 @@ public final class SqliteRunStore implements RunStore {
                 p.setString(2, id);
                 p.executeUpdate();
             }
+            Faults.inCheckpointTransaction();
         });
     }
 
