@@ -23,6 +23,16 @@ class ArchitectureTest {
     static final ArchRule serverImportsNoCliOrUi = noClasses().that().resideInAPackage("lab.grokking.server..")
             .should().dependOnClassesThat().resideInAnyPackage("lab.grokking.cli..", "picocli..", "com.vaadin..", "java.awt..");
 
+    /**
+     * No path is ever built from user input (MLflow's path-traversal CVEs): the code that handles requests never
+     * touches the file system; only the store (the configured data directory) and the settings do.
+     */
+    @ArchTest
+    static final ArchRule requestHandlingBuildsNoPaths = noClasses().that()
+            .resideInAnyPackage("lab.grokking.server.api..", "lab.grokking.server.runs..", "lab.grokking.server.labs..", "lab.grokking.server.queue..")
+            .should().dependOnClassesThat().belongToAnyOf(java.nio.file.Path.class, java.nio.file.Paths.class, java.nio.file.Files.class,
+                    java.io.File.class, java.io.FileInputStream.class, java.io.FileOutputStream.class);
+
     /** Tasks, API and streams reach storage only through the RunStore interface, so another store can replace SQLite. */
     @ArchTest
     static final ArchRule onlyTheStoreTouchesSql = noClasses().that().resideOutsideOfPackage("lab.grokking.server.store..")

@@ -26,4 +26,12 @@ class ArchitectureTest {
                 .resideInAnyPackage("lab.grokking.core.diag..", "lab.grokking.core.mc..", "lab.grokking.core.modadd..", "lab.grokking.core.linalg..", "lab.grokking.core.solve..")
                 .because("runs are queued by the service, never trained on a request thread").check(WEB);
     }
+
+    @Test
+    void viewsBuildNoPathsFromUserInput() {
+        noClasses().that().resideInAnyPackage("lab.grokking.web.home..", "lab.grokking.web.run..", "lab.grokking.web.configure..",
+                "lab.grokking.web.compare..", "lab.grokking.web.classroom..", "lab.grokking.web.shared..")
+                .should().dependOnClassesThat().belongToAnyOf(java.nio.file.Path.class, java.nio.file.Paths.class, java.nio.file.Files.class, java.io.File.class)
+                .because("a view never turns a URL or a field into a file path").check(WEB);
+    }
 }
