@@ -285,4 +285,23 @@ class DashboardIT {
             }
         }
     }
+
+    @Test
+    @Order(8)
+    void aConfiguredRunStartsFromTheFormShowsItsEtaAndCanBeCancelled() {
+        try (BrowserContext ctx = context()) {
+            Page p = page(ctx, "/configure?preset=fig1a-classroom");
+            p.locator("#field-steps input").fill("3000000");
+            p.locator("#field-seed input").fill("5");
+            p.locator("#field-seed input").press("Tab");
+            assertThat(p.locator("#estimate")).containsText("on this machine");
+            p.locator("#run").click();
+            p.waitForURL(Pattern.compile(".*/run/[A-Za-z0-9_-]{22}.*"));
+            assertThat(p.locator("#eta")).containsText(Pattern.compile("step \\d+ / 3000000"));
+            p.waitForFunction("() => document.querySelector('grok-charts').pointCount > 0");
+            p.locator("#cancel").click();
+            assertThat(p.locator("#status")).hasText("CANCELLED", FINISH);
+            shot(p, "run-cancelled");
+        }
+    }
 }
