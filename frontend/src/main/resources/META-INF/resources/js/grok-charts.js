@@ -61,9 +61,11 @@ grok-charts .gc-readout{font-size:13px;font-variant-numeric:tabular-nums;white-s
     return fmt(v);
   }
 
-  function decade(v) {
-    const e = Math.log10(v);
-    return Math.abs(e - Math.round(e)) < 1e-9;
+  /** y range of a log10 chart: whole decades around the data (one decade when flat). */
+  function logRange(lo, hi) {
+    if (lo == null || hi == null || !isFinite(lo) || !isFinite(hi)) return [0, 1];
+    const a = Math.floor(lo), b = Math.ceil(hi);
+    return a === b ? [a - 1, b + 1] : [a, b];
   }
 
   // ---- per-run columnar store: one Float64Array per column (NaN = null), grown by doubling ----
@@ -182,7 +184,9 @@ grok-charts .gc-readout{font-size:13px;font-variant-numeric:tabular-nums;white-s
       const a = new Array(rows.length);
       for (let j = 0; j < rows.length; j++) {
         const v = y ? y[rows[j]] : NaN;
-        a[j] = v !== v ? null : ylog && v <= 0 ? undefined : v;
+        // log y is drawn as log10 on a linear scale: uPlot's own log scale rounds below ~1e-16 to 0 and then
+        // cannot place its ticks, while train losses here go far lower; <= 0 is skipped
+        a[j] = v !== v ? null : ylog ? (v <= 0 ? undefined : Math.log10(v)) : v;
       }
       return a;
     });
@@ -234,6 +238,8 @@ grok-charts .gc-readout{font-size:13px;font-variant-numeric:tabular-nums;white-s
     get pointCount() { return this._runs.reduce((s, r) => s + r.n, 0); }
     get status() { return this._runs.length ? this._runs[0].status : 'LOADING'; }
     get lastStep() { return this._runs.length ? this._runs[0].lastStep : null; }
+    /** x points drawn per chart (after downsampling): 0 means the chart shows nothing. */
+    get drawn() { return this._charts.map((c) => c.u.data[0].length); }
 
     connectedCallback() {
       injectStyle();
@@ -467,7 +473,8 @@ grok-charts .gc-readout{font-size:13px;font-variant-numeric:tabular-nums;white-s
       this._runs.forEach((run, r) => cfg.series.forEach((s, i) => {
         const stroke = PALETTE[(compare ? r : i) % PALETTE.length];
         const dash = compare ? DASHES[i % DASHES.length] : (s.dash ? (Array.isArray(s.dash) ? s.dash : [6, 4]) : null);
-        const o = { label: compare ? `${run.label} · ${s.label}` : s.label, stroke, _stroke: stroke, width: 1.5, value: (u, v) => fmt(v) };
+        const o = { label: compare ? `${run.label} · ${s.label}` : s.label, stroke, _stroke: stroke, width: 1.5,
+          value: (u, v) => fmt(v == null || !cfg.ylog ? v : 10 ** v) };
         if (dash) o.dash = dash;
         series.push(o);
       }));
@@ -475,13 +482,14 @@ grok-charts .gc-readout{font-size:13px;font-variant-numeric:tabular-nums;white-s
       return {
         width, height: HEIGHT,
         series,
-        scales: { x: { time: false, distr: this._xlog ? 3 : 1 }, y: { distr: cfg.ylog ? 3 : 1 } },
+        scales: { x: { time: false, distr: this._xlog ? 3 : 1 }, y: cfg.ylog ? { range: (u, lo, hi) => logRange(lo, hi) } : {} },
         axes: [
           { label: time ? 't = ηk' : 'step', labelSize: 18, size: 34, space: 60, values: ticks },
           {
-            label: cfg.ylabel || '', labelSize: 24, values: ticks, size: 56, // same on every chart: plot areas line up
-            // 220 px tall: over many decades keep grid lines at powers of ten only
-            grid: cfg.ylog ? { filter: (u, splits) => (splits.length > 12 ? splits.map((v) => (decade(v) ? v : null)) : splits) } : {},
+            label: cfg.ylabel || '', labelSize: 24, size: 56, // same on every chart: plot areas line up
+            // log y: ticks at whole decades only, labelled 10^k
+            values: cfg.ylog ? (u, splits) => splits.map((v) => (v == null || Math.abs(v - Math.round(v)) > 1e-9 ? '' : fmt(10 ** Math.round(v)))) : ticks,
+            ...(cfg.ylog ? { incrs: [1, 2, 3, 5, 10, 20, 50, 100] } : {}),
           },
         ],
         legend: { show: true, live: true },
@@ -577,7 +585,11 @@ grok-charts .gc-readout{font-size:13px;font-variant-numeric:tabular-nums;white-s
           return table(rows, sp.xs || [], ys, !!c.cfg.ylog);
         });
         const data = tables.length === 1 ? [tables[0].x].concat(tables[0].ys) : tables.length ? merge(tables) : this._empty(c.cfg);
-        c.u.batch(() => c.u.setData(data)); // batch: draw now, not in a microtask, so the timing below is real
+        try {
+          c.u.batch(() => c.u.setData(data)); // batch: draw now, not in a microtask, so the timing below is real
+        } catch (e) { // one chart's failure must not blank the others
+          console.error('grok-charts: cannot draw ' + c.cfg.key, e);
+        }
       }
       this._applyCursor();
       this._updateScrubber();
