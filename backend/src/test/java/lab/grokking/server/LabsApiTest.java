@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,5 +111,22 @@ class LabsApiTest {
         assertEquals(404, s.get("/api/labs/AAAAAAAAAAAAAAAAAAAAAA").status());
         assertEquals(404, s.get("/api/labs/..%2F..%2Fetc").status());
         assertEquals(404, s.post("/api/labs/AAAAAAAAAAAAAAAAAAAAAA/runs", "{}").status());
+    }
+
+    @Test
+    void aLabLinkCannotBeUsedToExceedThePerClientLimits(@TempDir Path other) {
+        try (TestServer t = new TestServer(other, cfg -> {
+            cfg.workers = 1;
+            cfg.perClientRunning = 1;
+            cfg.perClientQueued = 1;
+        })) {
+            String lab = t.post("/api/labs", LAB).json().get("id").asText();
+            List<Integer> statuses = new ArrayList<>();
+            for (int seed = 1; seed <= 4; seed++)
+                statuses.add(t.post("/api/labs/" + lab + "/runs", "{\"overrides\": {\"seed\": " + seed + "}}").status());
+            assertEquals(List.of(201, 201, 429, 429), statuses, "one running, one queued, then the client's queue limit");
+            TestServer.Response refused = t.post("/api/labs/" + lab + "/runs", "{\"overrides\": {\"seed\": 9}}");
+            assertEquals("perClientQueued", refused.json().get("problems").get(0).get("field").asText(), refused.body());
+        }
     }
 }
