@@ -137,13 +137,15 @@ class DashboardIT {
             assertThat(p.locator("#status")).hasText("FINISHED", FINISH);
             p.getByLabel("Continuous time t = ηk").check();
             p.getByLabel("Log x").uncheck();
+            p.locator("#panels").getByText("Logistic loss").click(); // hide a panel: part of the shared state
+            assertThat(p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Download Logistic loss as PNG"))).hasCount(0);
             Locator scrubber = p.getByRole(AriaRole.SLIDER, new Page.GetByRoleOptions().setName("Step scrubber"));
             scrubber.focus();
             for (int i = 0; i < 40; i++) p.keyboard().press("ArrowLeft"); // keyboard moves the scrubber
             assertThat(p.locator("#share-url input")).hasValue(Pattern.compile(".*[?&]step=\\d+.*"));
             assertThat(p.locator("#predictor-caption")).containsText("Step ");
             link = p.locator("#share-url input").inputValue();
-            assertTrue(link.contains("x=time") && link.contains("xlog=0") && link.contains("step="), link);
+            assertTrue(link.contains("x=time") && link.contains("xlog=0") && link.contains("step=") && link.contains("hide=loss"), link);
             shot(p, "run-scrubbed");
         }
         JsonNode before = app.get("/api/runs/" + id);
@@ -155,6 +157,8 @@ class DashboardIT {
             assertThat(p.locator("#provenance")).containsText(id);
             assertTrue(p.getByLabel("Continuous time t = ηk").isChecked());
             assertFalse(p.getByLabel("Log x").isChecked());
+            assertThat(p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Download Accuracy as PNG"))).isVisible();
+            assertEquals(0, p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Download Logistic loss as PNG")).count(), "the hidden panel stays hidden");
             String step = link.replaceAll(".*step=(\\d+).*", "$1");
             assertThat(p.locator("#predictor-caption")).containsText("Step ");
             assertTrue(Long.parseLong(p.locator("#predictor-caption").textContent().replaceAll("^Step (\\d+).*", "$1")) <= Long.parseLong(step));

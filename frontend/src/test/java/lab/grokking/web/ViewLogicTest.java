@@ -55,8 +55,12 @@ class ViewLogicTest {
     @Test
     void viewStateRoundTripsThroughTheQueryAndIgnoresBadValues() {
         ViewState s = ViewState.parse(Map.of("x", List.of("time"), "xlog", List.of("0"), "step", List.of("1234")));
-        assertEquals(new ViewState("time", false, 1234L), s);
+        assertEquals(new ViewState("time", false, 1234L, java.util.Set.of()), s);
         assertEquals("x=time&xlog=0&step=1234", s.query());
+        ViewState h = ViewState.parse(Map.of("hide", List.of("norm,loss,../x,predictors")));
+        assertEquals(java.util.Set.of("loss", "norm", "predictors"), h.hidden(), "chart keys only");
+        assertEquals("x=step&xlog=1&hide=loss,norm,predictors", h.query());
+        assertEquals(h, ViewState.parse(Map.of("hide", List.of("loss,norm,predictors"))));
         assertEquals(ViewState.DEFAULT, ViewState.parse(Map.of("x", List.of("../etc"), "step", List.of("-3"))));
         assertEquals(ViewState.DEFAULT, ViewState.parse(Map.of("step", List.of("99999999999999999999999"))));
     }

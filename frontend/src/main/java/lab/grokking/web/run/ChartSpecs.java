@@ -67,7 +67,7 @@ public final class ChartSpecs {
     public static Map<String, Object> document(String task, List<Run> runs, List<JsonNode> configs, ViewState state) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("runs", runs);
-        d.put("charts", charts(task));
+        d.put("charts", charts(task).stream().filter(c -> !state.hidden().contains(c.key())).toList());
         d.put("x", state.x());
         d.put("xlog", state.xlog());
         List<Map<String, Object>> markers = new ArrayList<>();
