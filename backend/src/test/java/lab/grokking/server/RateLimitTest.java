@@ -53,4 +53,17 @@ class RateLimitTest {
             assertEquals(200, other.status(), "another client is served");
         }
     }
+
+    @Test
+    void xForwardedForIsIgnoredWithoutATrustedProxy(@TempDir Path dir) {
+        try (TestServer s = new TestServer(dir, cfg -> {
+            cfg.requestsPerSecond = 1;
+            cfg.requestBurst = 3;
+        })) {
+            int ok = 0;
+            for (int i = 0; i < 6; i++) // a new forged address each time: still one client, the socket's
+                if (s.send(HttpRequest.newBuilder(URI.create(s.url("/api/presets"))).header("X-Forwarded-For", "10.0.0." + i).GET()).status() == 200) ok++;
+            assertEquals(3, ok);
+        }
+    }
 }
