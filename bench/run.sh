@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of one GD step, Java (this repo) against numpy/PyTorch CPU, for the diagonal net (Fig. 1)
-# and for matrix completion (Fig. 3), interleaved in one run so machine noise hits every implementation alike.
+# Side-by-side benchmark of one GD step, Java (this repo) against numpy/PyTorch CPU, for the diagonal net (Fig. 1),
+# matrix completion (Fig. 3) and the modular-addition MLP (Fig. 2), interleaved in one run so machine noise hits every implementation alike.
 # Prints raw lines and a ratio table.
 #   bench/run.sh [rounds]      (default 2 rounds; installs Debian's python3-numpy/python3-torch if missing)
 set -euo pipefail
@@ -33,9 +33,18 @@ for ((r = 1; r <= rounds; r++)); do
       /usr/bin/python3 "$here/python/mc_step.py" --threads "$t" --variants numpy-dense-f64,numpy-sparse-f64
     fi | grep -E '^(impl=|check )' | tee -a "$checks" | grep '^impl=' | tee -a "$out"
   done
+  # modular addition, Fig. 2 (p = 97, n = 3763 training pairs, float32) at h = 256 and 1024: PyTorch nn.Linear on
+  # one-hot inputs and a gather, against the Java step (d in the table is the width h)
+  for h in 256 1024; do
+    for t in 1 2; do
+      /usr/bin/python3 "$here/python/modadd_step.py" --h "$h" --threads "$t" --omp-wait-policy passive | grep '^impl=' | tee -a "$out"
+      "$java_bin" --add-modules jdk.incubator.vector -Dgroklab.threads="$t" -cp "$root/frontend/target/grokking-lab.jar" \
+        "$here/java/ModaddStepBench.java" --h "$h" 2>/dev/null | grep '^impl=' | tee -a "$out"
+    done
+  done
 done
 echo
-echo "median ms/step over rounds; diagonal net: ratio = fastest torch variant (any thread count) / java at that thread count;"
+echo "median ms/step over rounds; diagonal net and modular addition (n=3763, d = width): ratio = fastest torch variant (any thread count) / java at that thread count;"
 echo "matrix completion: ratio = fastest numpy f64 variant of that kind (any thread count) / java (target >= 5x vs numpy dense)"
 /usr/bin/python3 - "$out" "$checks" <<'PY'
 import sys, statistics, collections

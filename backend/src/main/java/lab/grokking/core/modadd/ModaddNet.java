@@ -70,6 +70,12 @@ public final class ModaddNet {
         hiddenFwd = new Split(n, Workers.minChunk(h), (from, to) -> hidden(xa, xb, from, to, hid));
     }
 
+    /** A net on cfg's training pairs with the default backend; public for bench/java/ModaddStepBench.java. */
+    public static ModaddNet create(ModaddConfig cfg) { return new ModaddNet(cfg, ModaddData.generate(cfg), MatMul.get()); }
+
+    /** The matrix-multiply backend's name. */
+    public String backend() { return mm.name(); }
+
     /** He init (W₁ ~ N(0, 2/2p), W₂ ~ N(0, 1/h), b₁ = 0) times α, drawn in PyTorch's W₁ (h × 2p) row order. */
     private void init(ModaddConfig cfg) {
         Rng g = Rng.stream(cfg.seed(), "modadd-init", 0);
