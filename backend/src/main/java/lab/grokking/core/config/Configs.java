@@ -55,11 +55,18 @@ public final class Configs {
         Class<? extends RunConfig> type = Tasks.configType(task.asText());
         ObjectNode defaults = Tasks.defaults(task.asText());
         ObjectNode merged = merge(defaults, doc);
-        // a tree carries no field name into Jackson's int-overflow error, so check int ranges here
+        // a tree carries no field name into Jackson's int- and long-overflow errors, Jackson's type errors name its own
+        // classes and settings, and it takes the strings "NaN" and "Infinity" for doubles (a field the rules then skip kept
+        // them: "gamma": "NaN" with sparse data was accepted); so types and integer ranges are checked here (found by FuzzTest)
         defaults.fieldNames().forEachRemaining(f -> {
-            JsonNode v = merged.get(f);
-            if (defaults.get(f).isInt() && v.isIntegralNumber() && !v.canConvertToInt())
-                throw new ConfigException(f, "expected int, got " + v.asText() + " (beyond " + Integer.MAX_VALUE + ")");
+            JsonNode d = defaults.get(f), v = merged.get(f);
+            String expected = d.isInt() ? "int" : d.isIntegralNumber() ? "long" : d.isNumber() ? "double" : d.isBoolean() ? "boolean" : "string";
+            if (d.isNumber() && !v.isNumber() || d.isBoolean() && !v.isBoolean() || d.isTextual() && !v.isTextual() && !v.isNull())
+                throw new ConfigException(f, "expected " + expected + ", got " + kind(v));
+            if (d.isInt() && v.isIntegralNumber() && !v.canConvertToInt())
+                throw new ConfigException(f, "expected int, got " + Tasks.abbreviate(v.asText()) + " (beyond " + Integer.MAX_VALUE + ")");
+            if (d.isIntegralNumber() && v.isIntegralNumber() && !v.canConvertToLong())
+                throw new ConfigException(f, "expected long, got " + Tasks.abbreviate(v.asText()) + " (beyond " + Long.MAX_VALUE + ")");
         });
         RunConfig cfg;
         try {
@@ -106,18 +113,46 @@ public final class Configs {
         }
     }
 
+    private static String kind(JsonNode v) {
+        return v.isNull() ? "null" : v.isTextual() ? "a string" : v.isBoolean() ? "a boolean" : v.isArray() ? "an array" : v.isObject() ? "an object" : "a number";
+    }
+
     private static ConfigException translate(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u)
             return new ConfigException(path(u), "unknown field; allowed: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
         if (e instanceof InvalidFormatException f)
             return new ConfigException(path(f), "expected " + f.getTargetType().getSimpleName() + ", got " + f.getValue());
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty())
-            return new ConfigException(path(m), "expected " + (m.getTargetType() == null ? "a different type" : m.getTargetType().getSimpleName()) + ": " + firstLine(m.getOriginalMessage()));
-        String msg = firstLine(e.getOriginalMessage());
+            return new ConfigException(path(m), "expected " + (m.getTargetType() == null ? "a different type" : m.getTargetType().getSimpleName()) + ": " + clean(firstLine(m.getOriginalMessage())));
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException)
+            return new ConfigException("json", clean(firstLine(e.getOriginalMessage())) + location(e));
+        String msg = clean(firstLine(e.getOriginalMessage()));
         if (msg.contains("NaN") || msg.contains("Infinity") || msg.contains("non-standard"))
             msg = "NaN and Infinity are not numbers in JSON: " + msg;
+        return new ConfigException("json", msg + location(e));
+    }
+
+    private static String location(JsonProcessingException e) {
         boolean located = e.getLocation() != null && e.getLocation().getLineNr() > 0;
-        return new ConfigException("json", msg + (located ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""));
+        return located ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : "";
+    }
+
+    /**
+     * Jackson's message without Jackson: its messages name its classes and settings ({@code `StreamReadConstraints.getMaxNestingDepth()`},
+     * {@code [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ...]}, {@code enable `JsonReadFeature...` to allow},
+     * {@code (bound as `com.fasterxml...JsonNode`)}), which a client cannot act on and a server should not show (found by FuzzTest).
+     */
+    static String clean(String msg) {
+        String s = msg.replaceAll("\\[Source: .*?; line: (\\d+), column: (\\d+)]", "line $1, column $2")
+                .replaceAll(",? from `[^`]*`", "")                              // (32, from `StreamReadConstraints.getMaxNestingDepth()`)
+                .replaceAll("\\s*\\(bound as `[^`]*`\\)", "")                  // (bound as `com.fasterxml.jackson.databind.JsonNode`)
+                .replaceAll("[:;]\\s*(?:enable|not allowed as per|set) `[^`]*`[^()]*$", "")  // : enable `JsonReadFeature.X` to allow
+                .replaceAll("`(?:[\\w$]+\\.)*([\\w$\\[\\]]+)`", "$1")           // `java.lang.String` -> String
+                .strip();
+        // anything else that still names Java or Jackson internals is replaced as a whole
+        if (s.isEmpty() || s.contains("`") || s.matches("(?s).*(Exception|Source:|REDACTED|Feature|Config|Constraints|JsonToken|com\\.fasterxml|java\\.).*"))
+            return "malformed JSON";
+        return s;
     }
 
     private static String path(MismatchedInputException e) {

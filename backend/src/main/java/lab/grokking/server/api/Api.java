@@ -57,6 +57,12 @@ public final class Api {
         });
     }
 
+    /**
+     * The request body as text. JSON is UTF-8 (RFC 8259 defines no charset parameter), so a declared charset is ignored:
+     * Javalin's ctx.body() decodes with it and failed with a 500 on "charset=nonsense" (found by FuzzTest).
+     */
+    static String body(io.javalin.http.Context ctx) { return new String(ctx.bodyAsBytes(), java.nio.charset.StandardCharsets.UTF_8); }
+
     /** The request's client identity, the unit of per-client limits (see {@link Clients}). */
     static String client(io.javalin.http.Context ctx, ServerConfig cfg) {
         return lab.grokking.server.Clients.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"), cfg.trustedProxy);

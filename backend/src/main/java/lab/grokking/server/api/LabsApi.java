@@ -32,14 +32,14 @@ final class LabsApi {
     }
 
     private void create(Context ctx) {
-        Lab lab = labs.create(Configs.readObject(ctx.body(), "body"), Api.client(ctx, cfg));
+        Lab lab = labs.create(Configs.readObject(Api.body(ctx), "body"), Api.client(ctx, cfg));
         ctx.status(201).header("Location", "/api/labs/" + lab.id());
         json(ctx, Json.obj("id", lab.id(), "link", "/lab/" + lab.id(), "lab", labs.studentView(lab)));
     }
 
     private void run(Context ctx) {
         Lab lab = lab(ctx);
-        ObjectNode body = Configs.readObject(ctx.body(), "body");
+        ObjectNode body = Configs.readObject(Api.body(ctx), "body");
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!f.equals("overrides")) throw new ApiError(400, f, "unknown field; a lab run takes only \"overrides\"");

@@ -45,7 +45,7 @@ final class RunsApi {
     }
 
     private void submit(Context ctx) {
-        ObjectNode body = Configs.readObject(ctx.body(), "body");
+        ObjectNode body = Configs.readObject(Api.body(ctx), "body");
         RunConfig rc = runs.parse(body);
         RunService.Submission s = runs.submit(rc, Api.client(ctx, cfg));
         Map<String, Object> doc = describe(s.run());
