@@ -104,7 +104,7 @@ class RunStoreTest {
             s.remove("r1");
             assertTrue(s.get("r1").isEmpty());
             assertTrue(s.findByKey("key-r1").isEmpty());
-            assertEquals(0, s.count(null, null));
+            assertEquals(0, s.count(null, null, null));
             assertTrue(s.unfinished().isEmpty());
         }
     }

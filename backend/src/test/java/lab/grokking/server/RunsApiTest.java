@@ -163,4 +163,21 @@ class RunsApiTest {
         assertEquals(400, s.get("/api/runs?status=sleeping").status());
         assertEquals(400, s.get("/api/runs?limit=100000").status());
     }
+
+    @Test
+    void theListShowsOnlyTheCallersOwnRunsSoShareIdsCannotBeEnumerated(@TempDir Path other) {
+        try (TestServer t = new TestServer(other, cfg -> cfg.trustedProxy = "127.0.0.1")) { // two clients through the proxy header
+            java.util.function.BiFunction<String, String, TestServer.Response> post = (client, body) -> t.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(t.url("/api/runs"))).header("X-Forwarded-For", client).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+            String alice = post.apply("10.0.0.1", TestServer.mcConfig(2000, 11)).json().get("id").asText();
+            String bob = post.apply("10.0.0.2", TestServer.mcConfig(2000, 12)).json().get("id").asText();
+            java.util.function.Function<String, JsonNode> list = client -> t.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(t.url("/api/runs")))
+                    .header("X-Forwarded-For", client).GET()).json();
+            assertEquals(1, list.apply("10.0.0.1").get("total").asInt());
+            assertEquals(alice, list.apply("10.0.0.1").get("runs").get(0).get("id").asText());
+            assertEquals(bob, list.apply("10.0.0.2").get("runs").get(0).get("id").asText());
+            assertEquals(0, list.apply("10.0.0.3").get("total").asInt(), "a stranger lists nothing");
+            assertEquals(200, t.get("/api/runs/" + alice).status(), "a share link still opens for anyone");
+        }
+    }
 }

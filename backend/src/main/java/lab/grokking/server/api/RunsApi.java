@@ -72,10 +72,11 @@ final class RunsApi {
         }
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE), limit = intParam(ctx, "limit", 50, 1, MAX_PAGE);
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("total", runs.count(task, status));
+        String client = Api.client(ctx, cfg); // only the caller's own runs: other clients' ids are their share links, never listed
+        doc.put("total", runs.count(client, task, status));
         doc.put("offset", offset);
         doc.put("limit", limit);
-        doc.put("runs", runs.list(task, status, offset, limit).stream().map(this::brief).toList());
+        doc.put("runs", runs.list(client, task, status, offset, limit).stream().map(this::brief).toList());
         json(ctx, doc);
     }
 

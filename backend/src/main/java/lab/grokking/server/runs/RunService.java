@@ -233,9 +233,10 @@ public final class RunService implements AutoCloseable {
 
     public int queuePosition(String id) { return queue.position(id); }
 
-    public List<StoredRun> list(String task, StoredRun.Status status, int offset, int limit) { return store.list(task, status, offset, limit); }
+    /** A client's runs (null: everyone's), newest first. */
+    public List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit) { return store.list(client, task, status, offset, limit); }
 
-    public int count(String task, StoredRun.Status status) { return store.count(task, status); }
+    public int count(String client, String task, StoredRun.Status status) { return store.count(client, task, status); }
 
     /** Cancels a queued or running run; returns its status afterwards (empty: no such run). */
     public Optional<StoredRun.Status> cancel(String id) {

@@ -20,9 +20,9 @@ public interface RunStore extends AutoCloseable {
     Optional<StoredRun> findByKey(String configKey);
 
     /** Runs newest first, filtered by task and status (null: any). */
-    List<StoredRun> list(String task, StoredRun.Status status, int offset, int limit);
+    List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit);
 
-    int count(String task, StoredRun.Status status);
+    int count(String client, String task, StoredRun.Status status);
 
     /** QUEUED and RUNNING runs, oldest first: the work to resume after a restart. */
     List<StoredRun> unfinished();

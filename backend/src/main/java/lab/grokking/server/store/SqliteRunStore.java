@@ -86,13 +86,12 @@ public final class SqliteRunStore implements RunStore {
     }
 
     @Override
-    public synchronized List<StoredRun> list(String task, StoredRun.Status status, int offset, int limit) {
-        String sql = "SELECT " + COLS + " FROM runs WHERE removed = 0 AND (? IS NULL OR task = ?) AND (? IS NULL OR status = ?) "
-                + "ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?";
+    public synchronized List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit) {
+        String sql = "SELECT " + COLS + " FROM runs WHERE removed = 0 AND " + FILTER + " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?";
         try (PreparedStatement p = c.prepareStatement(sql)) {
-            filter(p, task, status);
-            p.setInt(5, limit);
-            p.setInt(6, offset);
+            filter(p, client, task, status);
+            p.setInt(7, limit);
+            p.setInt(8, offset);
             return runs(p);
         } catch (SQLException e) {
             throw failed("list runs", e);
@@ -100,9 +99,9 @@ public final class SqliteRunStore implements RunStore {
     }
 
     @Override
-    public synchronized int count(String task, StoredRun.Status status) {
-        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM runs WHERE removed = 0 AND (? IS NULL OR task = ?) AND (? IS NULL OR status = ?)")) {
-            filter(p, task, status);
+    public synchronized int count(String client, String task, StoredRun.Status status) {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM runs WHERE removed = 0 AND " + FILTER)) {
+            filter(p, client, task, status);
             try (ResultSet r = p.executeQuery()) {
                 return r.next() ? r.getInt(1) : 0;
             }
@@ -111,11 +110,16 @@ public final class SqliteRunStore implements RunStore {
         }
     }
 
-    private static void filter(PreparedStatement p, String task, StoredRun.Status status) throws SQLException {
-        p.setString(1, task);
-        p.setString(2, task);
-        p.setString(3, status == null ? null : status.name());
-        p.setString(4, status == null ? null : status.name());
+    /** Optional filters (null: any) on client, task and status, bound by {@link #filter}. */
+    private static final String FILTER = "(? IS NULL OR client = ?) AND (? IS NULL OR task = ?) AND (? IS NULL OR status = ?)";
+
+    private static void filter(PreparedStatement p, String client, String task, StoredRun.Status status) throws SQLException {
+        p.setString(1, client);
+        p.setString(2, client);
+        p.setString(3, task);
+        p.setString(4, task);
+        p.setString(5, status == null ? null : status.name());
+        p.setString(6, status == null ? null : status.name());
     }
 
     @Override

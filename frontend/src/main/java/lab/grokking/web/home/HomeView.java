@@ -14,6 +14,8 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import lab.grokking.web.Services;
+import lab.grokking.web.run.RunTitles;
+import lab.grokking.web.run.RunView;
 import lab.grokking.web.shared.Gallery;
 import lab.grokking.web.shared.Submit;
 
@@ -28,6 +30,15 @@ public class HomeView extends VerticalLayout {
                 + "kernel (early) predictor until about step ln(α)/(λη), then switch it sharply to the min-norm / max-margin (late) "
                 + "predictor. Pick an experiment; the classroom presets run in seconds to minutes here."));
         add(new Anchor("compare", "Compare runs"), new Anchor("classroom", "Build a classroom lab"));
+        var recent = s.runs().list(Submit.client(), null, null, 0, 8); // this browser's client only: run ids are share links
+        if (!recent.isEmpty()) {
+            add(new H2("Your recent runs"));
+            Div links = new Div();
+            links.setId("recent-runs");
+            for (var r : recent)
+                links.add(new Div(new Anchor("run/" + r.id(), RunTitles.of(r.task(), RunView.readConfig(r.config())) + " — " + r.status().name().toLowerCase(java.util.Locale.ROOT))));
+            add(links);
+        }
         for (Gallery.Section sec : Gallery.sections(s.runs())) {
             add(new H2(sec.title()));
             Div cards = new Div();
