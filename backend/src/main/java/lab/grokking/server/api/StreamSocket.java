@@ -30,10 +30,25 @@ final class StreamSocket {
      */
     static final long PROGRESS_NANOS = 100_000_000;
 
+    /** Re-wakes every viewer twice a second: sends a progress tick the throttle held back, and no lost wake can stall a viewer. */
+    static final long SWEEP_MILLIS = 500;
+    private static final java.util.concurrent.ScheduledExecutorService SWEEPER = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "groklab-stream-sweep");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
 
     static void register(RoutesConfig routes, RunService runs) {
         StreamSocket s = new StreamSocket();
+        java.lang.ref.WeakReference<StreamSocket> ref = new java.lang.ref.WeakReference<>(s); // a stopped server's sockets are not kept alive
+        java.util.concurrent.ScheduledFuture<?>[] sweep = new java.util.concurrent.ScheduledFuture<?>[1];
+        sweep[0] = SWEEPER.scheduleWithFixedDelay(() -> {
+            StreamSocket live = ref.get();
+            if (live == null) sweep[0].cancel(false);
+            else live.viewers.values().forEach(Viewer::wake);
+        }, SWEEP_MILLIS, SWEEP_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         routes.ws("/runs/{id}/stream", ws -> {
             ws.onConnect(ctx -> s.connect(ctx, runs));
             ws.onClose(ctx -> s.disconnect(ctx.sessionId()));
