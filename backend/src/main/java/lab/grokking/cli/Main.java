@@ -42,13 +42,13 @@ public final class Main {
         });
     }
 
-    @Command(name = "serve", description = "Start the server: the API and live streams on one port (settings: config/app.properties, GROKLAB_PORT, GROKLAB_DATA_DIR).")
+    @Command(name = "serve", description = "Start the server: the dashboard, the API and live streams on one port (settings: config/app.properties, GROKLAB_PORT, GROKLAB_DATA_DIR).")
     static final class Serve implements Callable<Integer> {
         @Override public Integer call() throws Exception {
             lab.grokking.server.GrokLabServer server = lab.grokking.server.GrokLabServer.start(cfg -> {});
             var cfg = server.config();
-            System.err.printf("Grokking Lab %s on http://localhost:%d/api (data: %s, %d workers)%n", lab.grokking.core.Provenance.CODE_VERSION,
-                    server.port(), cfg.dataDir.toAbsolutePath(), cfg.workers);
+            System.err.printf("Grokking Lab %s: %sAPI http://localhost:%d/api (data: %s, %d workers)%n", lab.grokking.core.Provenance.CODE_VERSION,
+                    server.dashboard() ? "dashboard http://localhost:" + server.port() + "/, " : "", server.port(), cfg.dataDir.toAbsolutePath(), cfg.workers);
             java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> { // SIGTERM/SIGINT: checkpoint running runs, then exit
                 server.close();

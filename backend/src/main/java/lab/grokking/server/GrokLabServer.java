@@ -20,6 +20,7 @@ public final class GrokLabServer implements AutoCloseable {
     private final RunService runs;
     private final LabService labs;
     private final Javalin app;
+    private boolean dashboard;
 
     private GrokLabServer(ServerConfig cfg) {
         this.cfg = cfg;
@@ -28,8 +29,9 @@ public final class GrokLabServer implements AutoCloseable {
         labs = new LabService(store, runs);
         app = Javalin.create(j -> {
             Api.configure(j, runs, labs, cfg);
-            if (cfg.webUi) ServiceLoader.load(WebUi.class).findFirst()
-                    .ifPresent(ui -> j.jetty.modifyServer(server -> server.setHandler(new ContextHandlerCollection(ui.handler(this)))));
+            WebUi ui = cfg.webUi ? ServiceLoader.load(WebUi.class).findFirst().orElse(null) : null;
+            if (ui != null) j.jetty.modifyServer(server -> server.setHandler(new ContextHandlerCollection(ui.handler(this))));
+            dashboard = ui != null;
         });
     }
 
@@ -44,6 +46,9 @@ public final class GrokLabServer implements AutoCloseable {
     }
 
     public int port() { return app.port(); }
+
+    /** Whether the dashboard is served at "/" (its jar is on the class path and {@code webUi} is on). */
+    public boolean dashboard() { return dashboard; }
 
     public ServerConfig config() { return cfg; }
 
