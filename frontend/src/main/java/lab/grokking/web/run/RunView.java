@@ -127,7 +127,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         CheckboxGroup<String> panels = new CheckboxGroup<>("Panels");
         panels.setId("panels");
         Map<String, String> titles = new LinkedHashMap<>();
-        for (ChartSpecs.Chart c : ChartSpecs.charts(r.task())) titles.put(c.key(), c.title().replaceAll(" \\(.*", ""));
+        for (ChartSpecs.Chart c : ChartSpecs.charts(r.task())) titles.put(c.key(), c.title().replaceAll(" \\([^()]*\\)$", "")); // a trailing aside only
         titles.put(ViewState.PREDICTORS, "Early and late predictors");
         panels.setItems(titles.keySet());
         panels.setItemLabelGenerator(titles::get);
