@@ -37,7 +37,7 @@ public final class Gallery {
 
     static Card card(Presets.Preset p, RunService runs) {
         try {
-            RunConfig rc = runs.parse(Configs.merge(Configs.JSON.createObjectNode().put("preset", p.id()), Configs.JSON.createObjectNode()));
+            RunConfig rc = runs.parse(Configs.JSON.createObjectNode().put("preset", p.id()));
             double s = runs.estimatedSeconds(rc);
             return new Card(p.id(), p.figure(), p.title(), phenomenon(p), p.description(), s == 0 ? "Computed already: opens at once" : "About " + Durations.human(s) + " on this machine", null);
         } catch (ConfigException e) {
