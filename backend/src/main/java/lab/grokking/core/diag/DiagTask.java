@@ -63,10 +63,8 @@ public final class DiagTask implements lab.grokking.core.Task {
         MetricTable table = new MetricTable(COLUMNS);
         DiagTrainer tr = new DiagTrainer(cfg, x, data.y());
         DiagEvaluator ev = new DiagEvaluator(cfg, tr, test, data.y(), out2, out1, w2, w1, data.support());
-        long[] snapSteps = new lab.grokking.core.LogSchedule(cfg.steps(), cfg.evalPerDecade()).spread(SNAPSHOTS);
+        lab.grokking.core.SnapshotSteps snapshots = new lab.grokking.core.SnapshotSteps(new lab.grokking.core.LogSchedule(cfg.steps(), cfg.evalPerDecade()), SNAPSHOTS);
         TrainingLoop.Outcome o = TrainingLoop.run(cfg.steps(), cfg.evalPerDecade(), table, new TrainingLoop.Model() {
-            int nextSnap;
-
             @Override public String forward(long step) {
                 tr.forward();
                 return tr.finite() ? null : String.format("the outputs overflowed (lr = %g is too large for this data; try a smaller lr)", cfg.lr());
@@ -74,11 +72,7 @@ public final class DiagTask implements lab.grokking.core.Task {
 
             @Override public double[] evaluate(long step) {
                 double[] row = ev.evaluate(step);
-                while (nextSnap < snapSteps.length && snapSteps[nextSnap] < step) nextSnap++; // after a resume
-                if (nextSnap < snapSteps.length && snapSteps[nextSnap] == step) {
-                    listener.onSnapshot(lab.grokking.core.Snapshot.of("w", step, 1, ev.lastW().length, ev.lastW()));
-                    nextSnap++;
-                }
+                if (snapshots.due(step)) listener.onSnapshot(lab.grokking.core.Snapshot.of("w", step, 1, ev.lastW().length, ev.lastW()));
                 return row;
             }
 

@@ -8,6 +8,7 @@ import lab.grokking.core.MetricTable;
 import lab.grokking.core.Provenance;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
+import lab.grokking.core.SnapshotSteps;
 import lab.grokking.core.TrainingLoop;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.solve.Certificate;
@@ -53,12 +54,10 @@ public final class McTask implements lab.grokking.core.Task {
         McEvaluator ev = new McEvaluator(cfg, data, tr, early, late.w(), initNorm);
         MetricTable table = new MetricTable(COLUMNS);
         LogSchedule schedule = new LogSchedule(cfg.steps(), cfg.evalPerDecade());
-        long[] snapSteps = schedule.spread(SNAPSHOTS);
+        SnapshotSteps snapshots = new SnapshotSteps(schedule, SNAPSHOTS);
         listener.onSnapshot(lab.grokking.core.Snapshot.of("early", -1, d, d, early));
         listener.onSnapshot(lab.grokking.core.Snapshot.of("late", -1, d, d, late.w()));
         TrainingLoop.Outcome o = TrainingLoop.run(cfg.steps(), cfg.evalPerDecade(), table, new TrainingLoop.Model() {
-            int nextSnap;
-
             @Override public String forward(long step) {
                 tr.forward();
                 return Double.isFinite(tr.loss()) ? null
@@ -67,11 +66,7 @@ public final class McTask implements lab.grokking.core.Task {
 
             @Override public double[] evaluate(long step) {
                 double[] row = ev.evaluate(step);
-                while (nextSnap < snapSteps.length && snapSteps[nextSnap] < step) nextSnap++; // after a resume
-                if (nextSnap < snapSteps.length && snapSteps[nextSnap] == step) {
-                    listener.onSnapshot(lab.grokking.core.Snapshot.of("W", step, d, d, ev.lastW()));
-                    nextSnap++;
-                }
+                if (snapshots.due(step)) listener.onSnapshot(lab.grokking.core.Snapshot.of("W", step, d, d, ev.lastW()));
                 return row;
             }
 
@@ -82,7 +77,7 @@ public final class McTask implements lab.grokking.core.Task {
             @Override public void restore(double[][] state) { tr.restore(state); }
         }, listener, resume);
         o.summarise(summary, table);
-        summary.put("snapshot_steps", snapSteps);
+        summary.put("snapshot_steps", snapshots.steps());
         Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, "mc-" + tr.kernelName() + "-double", 1, Runtime.version().toString());
         return new RunResult(o.status(), o.message(), table, summary, prov);
     }

@@ -3,7 +3,6 @@ package lab.grokking.server.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.Map;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
 import lab.grokking.server.ServerConfig;
@@ -27,14 +26,14 @@ final class LabsApi {
     static void register(RoutesConfig routes, LabService labs, RunService runs, ServerConfig cfg) {
         LabsApi api = new LabsApi(labs, runs, cfg);
         routes.post("/labs", api::create);
-        routes.get("/labs/{id}", ctx -> json(ctx, labs.studentView(api.lab(ctx))));
+        routes.get("/labs/{id}", ctx -> RunsApi.json(ctx, labs.studentView(api.lab(ctx))));
         routes.post("/labs/{id}/runs", api::run);
     }
 
     private void create(Context ctx) {
         Lab lab = labs.create(Configs.readObject(Api.body(ctx), "body"), Api.client(ctx, cfg));
         ctx.status(201).header("Location", "/api/labs/" + lab.id());
-        json(ctx, Json.obj("id", lab.id(), "link", "/lab/" + lab.id(), "lab", labs.studentView(lab)));
+        RunsApi.json(ctx, Json.obj("id", lab.id(), "link", "/lab/" + lab.id(), "lab", labs.studentView(lab)));
     }
 
     private void run(Context ctx) {
@@ -48,12 +47,10 @@ final class LabsApi {
         RunService.Submission s = runs.submit(rc, Api.client(ctx, cfg));
         ctx.status(s.outcome() == RunService.Outcome.CREATED ? 201 : s.outcome() == RunService.Outcome.EXISTING ? 200 : 202);
         ctx.header("Location", "/api/runs/" + s.run().id());
-        json(ctx, Json.obj("id", s.run().id(), "status", s.run().status().name(), "outcome", s.outcome().name().toLowerCase(java.util.Locale.ROOT)));
+        RunsApi.json(ctx, Json.obj("id", s.run().id(), "status", s.run().status().name(), "outcome", s.outcome().name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     private Lab lab(Context ctx) {
         return labs.get(ctx.pathParam("id")).orElseThrow(() -> new ApiError(404, "id", "no such lab"));
     }
-
-    private static void json(Context ctx, Map<String, Object> doc) { ctx.contentType("application/json").result(Json.write(doc)); }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.checkbox.CheckboxGroup;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
@@ -15,7 +14,6 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
-import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
@@ -91,23 +89,11 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         top.setWrap(true);
         add(top);
 
-        RadioButtonGroup<String> x = new RadioButtonGroup<>("X axis");
-        x.setItems("step", "time");
-        x.setItemLabelGenerator(v -> v.equals("step") ? "Step k" : "Continuous time t = ηk");
-        x.setValue(state.x());
-        x.setId("x-axis");
-        Checkbox xlog = new Checkbox("Log x", state.xlog());
-        xlog.setId("x-log");
         GrokCharts charts = new GrokCharts();
         charts.setId("charts");
         PredictorPanel panel = new PredictorPanel(runs, id, r.task());
-        x.addValueChangeListener(ev -> {
-            state = state.withX(ev.getValue());
-            charts.setAxes(state.x(), state.xlog());
-            updateUrl();
-        });
-        xlog.addValueChangeListener(ev -> {
-            state = state.withXlog(ev.getValue());
+        AxisControls axes = new AxisControls(state, change -> {
+            state = change.apply(state);
             charts.setAxes(state.x(), state.xlog());
             updateUrl();
         });
@@ -140,8 +126,6 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
             panel.setVisible(!state.hidden().contains(ViewState.PREDICTORS));
             updateUrl();
         });
-        HorizontalLayout axes = new HorizontalLayout(x, xlog);
-        axes.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         add(axes, panels, charts);
         charts.configure(json(ChartSpecs.document(r.task(), chartRuns, List.of(config), state)));
         add(panel);
