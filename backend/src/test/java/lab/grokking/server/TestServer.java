@@ -106,6 +106,8 @@ public final class TestServer implements AutoCloseable {
         public final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
         public volatile int closeCode = -1;
         public volatile String closeReason;
+        /** What broke the connection on the client side, if anything (for failure messages). */
+        public volatile Throwable error;
         public volatile WebSocket socket;
         private final boolean demand;
         private final StringBuilder partial = new StringBuilder();
@@ -139,6 +141,8 @@ public final class TestServer implements AutoCloseable {
             return null;
         }
 
+        @Override public void onError(WebSocket ws, Throwable e) { error = e; }
+
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
             closeCode = code;
@@ -162,7 +166,8 @@ public final class TestServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
-            throw new AssertionError("no status message within " + timeoutSeconds + " s; got " + out.size() + " messages");
+            throw new AssertionError("no status message within " + timeoutSeconds + " s; got " + out.size() + " messages "
+                    + out.stream().map(m -> m.get("type").asText()).toList() + ", close " + closeCode + " " + closeReason + ", error " + error + (error == null ? "" : ", cause " + error.getCause()));
         }
 
         /** The steps of every row received in these messages, in order. */
