@@ -64,6 +64,49 @@ final class CrossEntropy {
         return m + StrictMath.log(s);
     }
 
+    /**
+     * The training step's L of rows i in [from, to) of z (row stride ld, a multiple of 8 ≥ p) into out[i]. Its sum
+     * has a fixed order that {@link VectorMatMul} reproduces bit for bit: four partial sums, lane l taking the
+     * classes j ≡ l (mod 4) in ascending order, combined as (s₀ + s₁) + (s₂ + s₃).
+     */
+    static void logOthersRows(float[] z, int ld, int p, int[] y, int from, int to, double[] out) {
+        for (int i = from; i < to; i++) {
+            int o = i * ld, yi = y[i];
+            float mx = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < p; j++) if (j != yi) mx = Math.max(mx, z[o + j]);
+            if (mx == Float.NEGATIVE_INFINITY) {
+                out[i] = mx;
+                continue;
+            }
+            double zy = z[o + yi], m = mx - zy; // = max_j (z_j − z_y): subtracting z_y is monotone
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int j = 0; j < p; j += 4) {
+                s0 += term(z, o, p, yi, zy, m, j);
+                s1 += term(z, o, p, yi, zy, m, j + 1);
+                s2 += term(z, o, p, yi, zy, m, j + 2);
+                s3 += term(z, o, p, yi, zy, m, j + 3);
+            }
+            out[i] = m + StrictMath.log((s0 + s1) + (s2 + s3));
+        }
+    }
+
+    private static double term(float[] z, int o, int p, int y, double zy, double m, int j) {
+        return j < p && j != y ? exp((z[o + j] - zy) - m) : 0;
+    }
+
+    /**
+     * The gradient weights of rows [from, to) into dz: e^{(z_j − z_y) − s} for j ≠ y and −e^{L − s} for y, with
+     * s = sp[i] + shift (the shift divides by n, or by n·𝓛, before exponentiating).
+     */
+    static void gradientRows(float[] z, int ld, int p, int[] y, double[] lOthers, double[] sp, double shift, float[] dz, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int o = i * ld, yi = y[i];
+            double zy = z[o + yi], s = sp[i] + shift;
+            for (int j = 0; j < p; j++) dz[o + j] = j == yi ? 0f : (float) exp((z[o + j] - zy) - s);
+            dz[o + yi] = (float) -exp(lOthers[i] - s);
+        }
+    }
+
     /** ln of the mean of e^{v_i} (log-sum-exp over i minus ln n). */
     static double logMeanExp(double[] v, int n) {
         double m = Double.NEGATIVE_INFINITY;

@@ -24,6 +24,34 @@ public interface MatMul {
         for (int i = from; i < to; i++) g[i] = act[i] > 0 ? g[i] : 0f;
     }
 
+    /** {@link CrossEntropy#logOthersRows}: L = ln Σ_{j≠y} e^{z_j − z_y} of rows [from, to), in its documented sum order. */
+    default void logOthers(float[] z, int ld, int p, int[] y, int from, int to, double[] out) {
+        CrossEntropy.logOthersRows(z, ld, p, y, from, to, out);
+    }
+
+    /** {@link CrossEntropy#gradientRows}: ∂ℓ/∂z of rows [from, to), divided by e^{shift}. */
+    default void softmaxGradient(float[] z, int ld, int p, int[] y, double[] lOthers, double[] sp, double shift, float[] dz, int from, int to) {
+        CrossEntropy.gradientRows(z, ld, p, y, lOthers, sp, shift, dz, from, to);
+    }
+
+    /**
+     * Columns [from, to) of the first layer's gradient from the hidden gradient g (rows of h): ge = 0, gb = 0, then
+     * for samples i ascending, rows a_i and b_i of ge (rows × h; b already offset by p) and gb each get row i of g added.
+     */
+    default void scatter(float[] g, int n, int h, int[] a, int[] b, int rows, float[] ge, float[] gb, int from, int to) {
+        for (int r = 0; r < rows; r++) java.util.Arrays.fill(ge, r * h + from, r * h + to, 0f);
+        java.util.Arrays.fill(gb, from, to, 0f);
+        for (int i = 0; i < n; i++) {
+            int o = i * h, ra = a[i] * h, rb = b[i] * h;
+            for (int k = from; k < to; k++) {
+                float v = g[o + k];
+                ge[ra + k] += v;
+                ge[rb + k] += v;
+                gb[k] += v;
+            }
+        }
+    }
+
     /** The Vector API backend when the incubator module is present and vectors are ≥ 256 bits, else the scalar one. */
     static MatMul get() { return Holder.DEFAULT; }
 

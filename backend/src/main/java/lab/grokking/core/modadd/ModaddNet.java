@@ -26,8 +26,8 @@ public final class ModaddNet {
     private final boolean normalised;
     private final double lrFactor, logLossSwitch, lnLr;
     private final MatMul mm;
-    private double lnLoss, lnTime = Double.NEGATIVE_INFINITY;
-    private final Split logits, hiddenGrad, weightGrad, scatter, hiddenFwd;
+    private double lnLoss, lnTime = Double.NEGATIVE_INFINITY, shift;
+    private final Split forwardRows, backwardRows, weightGrad, scatter;
 
     ModaddNet(ModaddConfig cfg, ModaddData data, MatMul mm) {
         this.mm = mm;
@@ -60,14 +60,23 @@ public final class ModaddNet {
         lnLr = StrictMath.log(cfg.lr());
         init(cfg);
         int rowWork = h * p;
-        logits = new Split(n, Workers.minChunk(rowWork), (from, to) -> mm.gemm(from, to, pq, h, hid, h, 1, w2t, pq, z, pq, false));
-        hiddenGrad = new Split(n, Workers.minChunk(rowWork), (from, to) -> {
+        forwardRows = new Split(n, Workers.minChunk(rowWork), (from, to) -> {
+            hidden(xa, xb, from, to, hid);
+            mm.gemm(from, to, pq, h, hid, h, 1, w2t, pq, z, pq, false);
+            mm.logOthers(z, pq, p, y, from, to, lOthers);
+            for (int i = from; i < to; i++) {
+                double sp = CrossEntropy.softplus(lOthers[i]);
+                this.sp[i] = sp;
+                lnSp[i] = CrossEntropy.logSoftplus(lOthers[i], sp);
+            }
+        });
+        backwardRows = new Split(n, Workers.minChunk(rowWork), (from, to) -> {
+            mm.softmaxGradient(z, pq, p, y, lOthers, sp, shift, dz, from, to);
             mm.gemm(from, to, h, p, dz, pq, 1, w2, h, dh, h, false);
             mm.reluMask(hid, dh, from * h, to * h);
         });
         weightGrad = new Split(p, Workers.minChunk((long) n * h), (from, to) -> mm.gemm(from, to, h, n, dz, 1, pq, hid, h, gw2, h, false));
-        scatter = new Split(h, Workers.minChunk(3L * n), this::scatterColumns);
-        hiddenFwd = new Split(n, Workers.minChunk(h), (from, to) -> hidden(xa, xb, from, to, hid));
+        scatter = new Split(h, Workers.minChunk(3L * n), (from, to) -> mm.scatter(dh, n, h, xa, xb, 2 * p, ge, gb, from, to));
     }
 
     /** A net on cfg's training pairs with the default backend; public for bench/java/ModaddStepBench.java. */
@@ -116,15 +125,7 @@ public final class ModaddNet {
 
     /** Logits and per-sample losses of the current parameters; ln 𝓛 of the mean training loss. */
     public void forward() {
-        hiddenFwd.run();
-        logits.run();
-        for (int i = 0; i < n; i++) {
-            double l = CrossEntropy.logOthers(z, i * pq, p, y[i], false);
-            double s = CrossEntropy.softplus(l);
-            lOthers[i] = l;
-            sp[i] = s;
-            lnSp[i] = CrossEntropy.logSoftplus(l, s);
-        }
+        forwardRows.run();
         lnLoss = CrossEntropy.logMeanExp(lnSp, n);
     }
 
@@ -152,36 +153,14 @@ public final class ModaddNet {
 
     /** Gradients ge, gb, gw2 of Σ_i ℓ_i·e^{−shift} at the last {@link #forward()}. */
     void backward(double shift) {
-        for (int i = 0; i < n; i++) {
-            int o = i * pq, yi = y[i];
-            double zy = z[o + yi], s = sp[i] + shift;
-            for (int j = 0; j < p; j++) dz[o + j] = j == yi ? 0f : (float) CrossEntropy.exp((z[o + j] - zy) - s);
-            dz[o + yi] = (float) -CrossEntropy.exp(lOthers[i] - s);
-        }
+        this.shift = shift;
+        backwardRows.run(); // dz, then dH = dz·W₂ masked by ReLU'
         weightGrad.run();
-        hiddenGrad.run();
         scatter.run();
     }
 
     /** The gradients of the last {@link #backward}: E = W₁ᵀ, b₁, W₂ (live arrays, for tests). */
     float[][] gradients() { return new float[][] {ge, gb, gw2}; }
-
-    /** ge = Σ_i scatter of dH rows into rows a_i and p + b_i of E; gb = Σ_i dH rows; columns from..to−1, samples in order. */
-    private void scatterColumns(int from, int to) {
-        final float[] ge = this.ge, gb = this.gb, dh = this.dh;
-        final int h = this.h;
-        for (int r = 0; r < 2 * p; r++) java.util.Arrays.fill(ge, r * h + from, r * h + to, 0f);
-        java.util.Arrays.fill(gb, from, to, 0f);
-        for (int i = 0; i < n; i++) {
-            int o = i * h, ra = xa[i] * h, rb = xb[i] * h;
-            for (int k = from; k < to; k++) {
-                float g = dh[o + k];
-                ge[ra + k] += g;
-                ge[rb + k] += g;
-                gb[k] += g;
-            }
-        }
-    }
 
     /** θ ← θ − η(g + λθ), PyTorch SGD with weight_decay. */
     private void update(float[] w, float[] g) {

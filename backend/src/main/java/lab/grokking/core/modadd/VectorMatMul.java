@@ -1,16 +1,31 @@
 package lab.grokking.core.modadd;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link MatMul} with 256-bit float vectors: k in blocks of {@value #KB} (the rows of B a block touches stay in
- * cache), 4 rows × 24 columns of C in 12 registers per block, then 4 × 8, then scalar columns (callers pad rows to a multiple of 8 columns). Splitting k into
- * blocks stores and reloads the partial sums, which are floats already, so the fma chain per entry is unchanged.
+ * {@link MatMul} with 256-bit float vectors, packed like GotoBLAS: per block of {@link #kBlock} k, B is copied into
+ * panels of {@value #NR} columns and each {@value #MR} rows of A into a panel, so the register kernel (4 × 16 of C
+ * in 8 registers) reads both at constant strides and C2 drops its bounds checks. Splitting k into blocks stores and
+ * reloads the partial sums, which are floats already, so the fma chain per entry is unchanged. The cross-entropy
+ * rows use a vector form of {@link CrossEntropy#exp} with the same bits.
  */
 final class VectorMatMul implements MatMul {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    static final int KB = 128;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256, S4 = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
+    private static final FloatVector IOTA = FloatVector.fromArray(S, new float[] {0, 1, 2, 3, 4, 5, 6, 7}, 0);
+    private static final DoubleVector IOTA4 = DoubleVector.fromArray(D, new double[] {0, 1, 2, 3}, 0);
+    /** 1.5·2⁵²: v + MAGIC − MAGIC rounds v to an integer half-to-even (= Math.rint), and bits(v + MAGIC) − bits(MAGIC) is that integer. */
+    private static final double MAGIC = 0x1.8p52;
+    private static final long MAGIC_BITS = Double.doubleToRawLongBits(MAGIC);
+    /** Rows and columns of C per register tile, and the k extent of one packed block (its B panels stay in L2). */
+    static final int MR = 4, NR = 16, MC = 64;
+
+    /** k per packed block: ≤ 256, and the packed B block (k × n floats) ≤ 512 KB so that it and A's rows stay in L2. */
+    static int kBlock(int n) { return Math.clamp(Integer.highestOneBit(131072 / Math.max(1, n)), 64, 256); }
 
     private VectorMatMul() {}
 
@@ -20,17 +35,90 @@ final class VectorMatMul implements MatMul {
 
     @Override
     public void gemm(int i0, int i1, int n, int kDim, float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {
-        if (kDim == 0) {
+        if (kDim == 0 || n == 0) {
             if (!accumulate) for (int i = i0; i < i1; i++) java.util.Arrays.fill(c, i * ldc, i * ldc + n, 0f);
             return;
         }
-        for (int k0 = 0; k0 < kDim; k0 += KB) {
-            int k1 = Math.min(kDim, k0 + KB);
+        int panels = (n + NR - 1) / NR, kb = kBlock(panels * NR), kc = Math.min(kb, kDim);
+        Scratch w = SCRATCH.get().fit(panels * NR * kc, MC * kc);
+        float[] bp = w.b, ap = w.a, tile = w.tile;
+        for (int k0 = 0; k0 < kDim; k0 += kb) {
+            int kl = Math.min(kb, kDim - k0);
             boolean acc = accumulate || k0 > 0;
-            int i = i0;
-            for (; i + 3 < i1; i += 4) rows4(i, n, k0, k1, a, aRow, aCol, b, ldb, c, ldc, acc);
-            for (; i < i1; i++) row1(i, n, k0, k1, a, aRow, aCol, b, ldb, c, ldc, acc);
+            packB(b, ldb, k0, kl, n, panels, bp);
+            for (int m0 = i0; m0 < i1; m0 += MC) { // MC rows of A packed (in L2), then each B panel (in L1) meets all of them
+                int m1 = Math.min(i1, m0 + MC);
+                for (int i = m0; i < m1; i += MR) packA(a, aRow, aCol, i, Math.min(MR, m1 - i), k0, kl, ap, (i - m0) * kl);
+                for (int q = 0; q < panels; q++) {
+                    int j = q * NR, nr = Math.min(NR, n - j);
+                    for (int i = m0; i < m1; i += MR) {
+                        int mr = Math.min(MR, m1 - i), ao = (i - m0) * kl;
+                        if (mr == MR && nr == NR) kernel(ap, ao, bp, q * kl * NR, kl, c, i * ldc + j, ldc, acc);
+                        else { // an edge tile: through a zero-padded copy, so the kernel never reads or writes past C's tile
+                            for (int r = 0; r < MR; r++)
+                                for (int l = 0; l < NR; l++) tile[r * NR + l] = acc && r < mr && l < nr ? c[(i + r) * ldc + j + l] : 0f;
+                            kernel(ap, ao, bp, q * kl * NR, kl, tile, 0, NR, true);
+                            for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, (i + r) * ldc + j, nr);
+                        }
+                    }
+                }
+            }
         }
+    }
+
+    /** Per-thread packing buffers, grown on demand (so a step allocates nothing once warm). */
+    private static final class Scratch {
+        float[] b = new float[0], a = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        Scratch fit(int bLen, int aLen) {
+            if (b.length < bLen) b = new float[bLen];
+            if (a.length < aLen) a = new float[aLen];
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** bp[(q·kl + k)·NR + l] = B[k0 + k][q·NR + l], 0 past column n: each panel's rows are contiguous, read at a constant stride. */
+    private static void packB(float[] b, int ldb, int k0, int kl, int n, int panels, float[] bp) {
+        for (int q = 0; q < panels; q++) {
+            int j = q * NR, nr = Math.min(NR, n - j), o = q * kl * NR;
+            for (int k = 0; k < kl; k++, o += NR) {
+                System.arraycopy(b, (k0 + k) * ldb + j, bp, o, nr);
+                if (nr < NR) java.util.Arrays.fill(bp, o + nr, o + NR, 0f);
+            }
+        }
+    }
+
+    /** ap[at + k·MR + r] = A(i + r, k0 + k), 0 for rows past mr. */
+    private static void packA(float[] a, int aRow, int aCol, int i, int mr, int k0, int kl, float[] ap, int at) {
+        for (int k = 0; k < kl; k++, at += MR) { // k outer: a transposed A (aRow = 1) is read contiguously
+            int o = i * aRow + (k0 + k) * aCol;
+            for (int r = 0; r < MR; r++) ap[at + r] = r < mr ? a[o + r * aRow] : 0f;
+        }
+    }
+
+    // 8 accumulators: with 12 (6 × 16 or 4 × 24) C2 runs out of the 16 ymm registers and the loop ran 2–3× slower
+    /** C[4 × 16 at c0] (+)= packed A panel · packed B panel: 2 loads of B, 4 broadcasts of A and 8 fmas per k. */
+    private static void kernel(float[] ap, int ao, float[] bp, int bo, int kl, float[] c, int c0, int ldc, boolean acc) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector x00 = load(acc, c, c0), x01 = load(acc, c, c0 + 8), x10 = load(acc, c, c1), x11 = load(acc, c, c1 + 8);
+        FloatVector x20 = load(acc, c, c2), x21 = load(acc, c, c2 + 8), x30 = load(acc, c, c3), x31 = load(acc, c, c3 + 8);
+        for (int k = 0; k < kl; k++) {
+            int bk = bo + k * NR, ak = ao + k * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bk), b1 = FloatVector.fromArray(S, bp, bk + 8);
+            FloatVector s = FloatVector.broadcast(S, ap[ak]);
+            x00 = b0.fma(s, x00); x01 = b1.fma(s, x01);
+            s = FloatVector.broadcast(S, ap[ak + 1]);
+            x10 = b0.fma(s, x10); x11 = b1.fma(s, x11);
+            s = FloatVector.broadcast(S, ap[ak + 2]);
+            x20 = b0.fma(s, x20); x21 = b1.fma(s, x21);
+            s = FloatVector.broadcast(S, ap[ak + 3]);
+            x30 = b0.fma(s, x30); x31 = b1.fma(s, x31);
+        }
+        x00.intoArray(c, c0); x01.intoArray(c, c0 + 8); x10.intoArray(c, c1); x11.intoArray(c, c1 + 8);
+        x20.intoArray(c, c2); x21.intoArray(c, c2 + 8); x30.intoArray(c, c3); x31.intoArray(c, c3 + 8);
     }
 
     // branch-free: the sign of a hidden unit is a coin flip, so branches mispredict half the time
@@ -52,66 +140,91 @@ final class VectorMatMul implements MatMul {
         for (; i < to; i++) g[i] = act[i] > 0 ? g[i] : 0f;
     }
 
+    @Override
+    public void logOthers(float[] z, int ld, int p, int[] y, int from, int to, double[] out) {
+        for (int i = from; i < to; i++) out[i] = logOthers(z, i * ld, p, y[i]);
+    }
+
+    // one exp of 4 lanes per loop iteration and a method per row: more and C2 stops inlining (NodeCountInliningCutoff)
+    // and boxes every vector
+    private static double logOthers(float[] z, int o, int p, int y) {
+        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < p; j += 8) {
+            VectorMask<Float> skip = IOTA.compare(VectorOperators.GE, (float) (p - j)).or(IOTA.compare(VectorOperators.EQ, (float) (y - j)));
+            mx = mx.max(FloatVector.fromArray(S, z, o + j).blend(Float.NEGATIVE_INFINITY, skip));
+        }
+        float mxf = mx.reduceLanes(VectorOperators.MAX);
+        if (mxf == Float.NEGATIVE_INFINITY) return mxf;
+        double zy = z[o + y], m = mxf - zy;
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int j = 0; j < p; j += 4) acc = acc.add(expKept(wide(z, o + j).sub(zy).sub(m), kept(p - j, y - j)));
+        return m + StrictMath.log((acc.lane(0) + acc.lane(1)) + (acc.lane(2) + acc.lane(3)));
+    }
+
+    @Override
+    public void softmaxGradient(float[] z, int ld, int p, int[] y, double[] lOthers, double[] sp, double shift, float[] dz, int from, int to) {
+        for (int i = from; i < to; i++) gradient(z, i * ld, p, y[i], lOthers[i], sp[i] + shift, dz);
+    }
+
+    private static void gradient(float[] z, int o, int p, int y, double l, double s, float[] dz) {
+        double zy = z[o + y];
+        for (int j = 0; j < p; j += 4) narrow(expKept(wide(z, o + j).sub(zy).sub(s), kept(p - j, y - j))).intoArray(dz, o + j);
+        dz[o + y] = (float) -CrossEntropy.exp(l - s);
+    }
+
+    /** Lanes of the 4-class block at j that are classes below p other than the label (lim = p − j, yj = y − j). */
+    private static VectorMask<Double> kept(int lim, int yj) {
+        return IOTA4.compare(VectorOperators.LT, (double) lim).and(IOTA4.compare(VectorOperators.NE, (double) yj));
+    }
+
+    @Override
+    public void scatter(float[] g, int n, int h, int[] a, int[] b, int rows, float[] ge, float[] gb, int from, int to) {
+        for (int r = 0; r < rows; r++) java.util.Arrays.fill(ge, r * h + from, r * h + to, 0f);
+        int k = from;
+        for (; k + 7 < to; k += 8) { // a column strip of ge (2p × 8) stays in L1 while the samples stream by
+            FloatVector sum = FloatVector.zero(S);
+            for (int i = 0; i < n; i++) {
+                FloatVector v = FloatVector.fromArray(S, g, i * h + k);
+                int ra = a[i] * h + k, rb = b[i] * h + k;
+                FloatVector.fromArray(S, ge, ra).add(v).intoArray(ge, ra);
+                FloatVector.fromArray(S, ge, rb).add(v).intoArray(ge, rb);
+                sum = sum.add(v);
+            }
+            sum.intoArray(gb, k);
+        }
+        if (k < to) MatMul.super.scatter(g, n, h, a, b, rows, ge, gb, k, to);
+    }
+
+    private static FloatVector narrow(DoubleVector d) { return (FloatVector) d.convertShape(VectorOperators.D2F, S4, 0); }
+
+    /** Four floats from z[o..] widened to doubles (a 128-bit load: converting the upper half of a 256-bit vector is not intrinsified). */
+    private static DoubleVector wide(float[] z, int o) { return (DoubleVector) FloatVector.fromArray(S4, z, o).convertShape(VectorOperators.F2D, D, 0); }
+
+    /** Taylor coefficients of CrossEntropy.exp after the leading 1/12!, highest degree first. */
+    private static final double[] TAYLOR = {1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120,
+            1.0 / 24, 1.0 / 6, 0.5, 1.0, 1.0};
+
+    // small enough for C2 to inline (≤ 325 bytecodes): a vector passed to a call that is not inlined is boxed
+    /** {@link CrossEntropy#exp} of the kept lanes, 0 in the others, with the same bits lane by lane. */
+    private static DoubleVector expKept(DoubleVector x, VectorMask<Double> kept) {
+        x = x.blend(0.0, kept.not());
+        VectorMask<Double> under = x.compare(VectorOperators.LT, -745.2);
+        if (!x.compare(VectorOperators.GE, -708.0).and(x.compare(VectorOperators.LE, 709.0)).or(under).allTrue()) return expLanes(x, kept);
+        DoubleVector v = x.mul(CrossEntropy.INV_LN2).add(MAGIC);
+        DoubleVector k = v.sub(MAGIC).neg();
+        DoubleVector r = k.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_LO), k.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_HI), x));
+        DoubleVector q = DoubleVector.broadcast(D, 1.0 / 479001600);
+        for (double c : TAYLOR) q = q.fma(r, DoubleVector.broadcast(D, c));
+        DoubleVector scale = v.reinterpretAsLongs().sub(MAGIC_BITS - 1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        return q.mul(scale).blend(0.0, under.or(kept.not()));
+    }
+
+    /** NaN, overflow or a subnormal result in some lane: the scalar code, lane by lane (rare). */
+    private static DoubleVector expLanes(DoubleVector x, VectorMask<Double> kept) {
+        double[] t = x.toArray();
+        for (int l = 0; l < t.length; l++) t[l] = CrossEntropy.exp(t[l]);
+        return DoubleVector.zero(D).blend(DoubleVector.fromArray(D, t, 0), kept);
+    }
+
     private static FloatVector load(boolean acc, float[] c, int o) { return acc ? FloatVector.fromArray(S, c, o) : FloatVector.zero(S); }
-
-    private static void rows4(int i, int n, int k0, int k1, float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, boolean acc) {
-        int a0 = i * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
-        int c0 = i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        int j = 0;
-        for (; j + 23 < n; j += 24) {
-            FloatVector x00 = load(acc, c, c0 + j), x01 = load(acc, c, c0 + j + 8), x02 = load(acc, c, c0 + j + 16);
-            FloatVector x10 = load(acc, c, c1 + j), x11 = load(acc, c, c1 + j + 8), x12 = load(acc, c, c1 + j + 16);
-            FloatVector x20 = load(acc, c, c2 + j), x21 = load(acc, c, c2 + j + 8), x22 = load(acc, c, c2 + j + 16);
-            FloatVector x30 = load(acc, c, c3 + j), x31 = load(acc, c, c3 + j + 8), x32 = load(acc, c, c3 + j + 16);
-            for (int k = k0; k < k1; k++) {
-                int bk = k * ldb + j, ak = k * aCol;
-                FloatVector b0 = FloatVector.fromArray(S, b, bk), b1 = FloatVector.fromArray(S, b, bk + 8), b2 = FloatVector.fromArray(S, b, bk + 16);
-                FloatVector s = FloatVector.broadcast(S, a[a0 + ak]);
-                x00 = b0.fma(s, x00); x01 = b1.fma(s, x01); x02 = b2.fma(s, x02);
-                s = FloatVector.broadcast(S, a[a1 + ak]);
-                x10 = b0.fma(s, x10); x11 = b1.fma(s, x11); x12 = b2.fma(s, x12);
-                s = FloatVector.broadcast(S, a[a2 + ak]);
-                x20 = b0.fma(s, x20); x21 = b1.fma(s, x21); x22 = b2.fma(s, x22);
-                s = FloatVector.broadcast(S, a[a3 + ak]);
-                x30 = b0.fma(s, x30); x31 = b1.fma(s, x31); x32 = b2.fma(s, x32);
-            }
-            x00.intoArray(c, c0 + j); x01.intoArray(c, c0 + j + 8); x02.intoArray(c, c0 + j + 16);
-            x10.intoArray(c, c1 + j); x11.intoArray(c, c1 + j + 8); x12.intoArray(c, c1 + j + 16);
-            x20.intoArray(c, c2 + j); x21.intoArray(c, c2 + j + 8); x22.intoArray(c, c2 + j + 16);
-            x30.intoArray(c, c3 + j); x31.intoArray(c, c3 + j + 8); x32.intoArray(c, c3 + j + 16);
-        }
-        for (; j + 7 < n; j += 8) {
-            FloatVector x0 = load(acc, c, c0 + j), x1 = load(acc, c, c1 + j), x2 = load(acc, c, c2 + j), x3 = load(acc, c, c3 + j);
-            for (int k = k0; k < k1; k++) {
-                int ak = k * aCol;
-                FloatVector b0 = FloatVector.fromArray(S, b, k * ldb + j);
-                x0 = b0.fma(FloatVector.broadcast(S, a[a0 + ak]), x0);
-                x1 = b0.fma(FloatVector.broadcast(S, a[a1 + ak]), x1);
-                x2 = b0.fma(FloatVector.broadcast(S, a[a2 + ak]), x2);
-                x3 = b0.fma(FloatVector.broadcast(S, a[a3 + ak]), x3);
-            }
-            x0.intoArray(c, c0 + j); x1.intoArray(c, c1 + j); x2.intoArray(c, c2 + j); x3.intoArray(c, c3 + j);
-        }
-        for (int r = 0; r < 4; r++) tail(i + r, j, n, k0, k1, a, aRow, aCol, b, ldb, c, ldc, acc);
-    }
-
-    private static void row1(int i, int n, int k0, int k1, float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, boolean acc) {
-        int ai = i * aRow, ci = i * ldc;
-        int j = 0;
-        for (; j + 7 < n; j += 8) {
-            FloatVector x = load(acc, c, ci + j);
-            for (int k = k0; k < k1; k++) x = FloatVector.fromArray(S, b, k * ldb + j).fma(FloatVector.broadcast(S, a[ai + k * aCol]), x);
-            x.intoArray(c, ci + j);
-        }
-        tail(i, j, n, k0, k1, a, aRow, aCol, b, ldb, c, ldc, acc);
-    }
-
-    private static void tail(int i, int j0, int n, int k0, int k1, float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, boolean acc) {
-        int ai = i * aRow, ci = i * ldc;
-        for (int j = j0; j < n; j++) {
-            float x = acc ? c[ci + j] : 0f;
-            for (int k = k0; k < k1; k++) x = Math.fma(a[ai + k * aCol], b[k * ldb + j], x);
-            c[ci + j] = x;
-        }
-    }
 }
