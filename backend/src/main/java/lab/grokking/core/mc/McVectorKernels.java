@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link McKernels} with 256-bit double vectors (4 lanes = the four lanes l of {@link McKernels#dotDiff}); the
- * row update keeps 4 + 4 vectors of an output row (16 columns of U and of V) in registers across all neighbours.
+ * row update keeps 8 vectors of an output row (32 columns of U, then of V) in registers across all neighbours.
  */
 final class McVectorKernels extends McKernels {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
@@ -42,65 +42,52 @@ final class McVectorKernels extends McKernels {
         return w;
     }
 
+    // U and V in separate passes of 32 columns (8 accumulators): fused (8 + 8 live vectors) C2 spills and a neighbour
+    // took ~3× longer; 8 independent fma chains also hide the fma latency that 4 would expose
     @Override
     void rowUpdate(double[] u, double[] v, double[] u2, double[] v2, int o, int from, int len, double decay,
             int[] nb, double[] cu, double[] cv, int p0, int p1) {
+        int c = pass(u, u2, o, from, len, decay, nb, cu, p0, p1);
+        pass(v, v2, o, from, len, decay, nb, cv, p0, p1);
+        rowUpdateScalar(u, v, u2, v2, o, c, len, decay, nb, cu, cv, p0, p1);
+    }
+
+    /** Columns from.. of one matrix's output row in vector blocks; returns the first column left to the scalar tail. */
+    private static int pass(double[] u, double[] u2, int o, int from, int len, double decay, int[] nb, double[] cu, int p0, int p1) {
         int c = from;
-        for (; c + 15 < len; c += 16) {
+        for (; c + 31 < len; c += 32) {
             int x = o + c;
             DoubleVector a0 = DoubleVector.fromArray(D, u, x).mul(decay), a1 = DoubleVector.fromArray(D, u, x + 4).mul(decay),
-                    a2 = DoubleVector.fromArray(D, u, x + 8).mul(decay), a3 = DoubleVector.fromArray(D, u, x + 12).mul(decay);
-            DoubleVector b0 = DoubleVector.fromArray(D, v, x).mul(decay), b1 = DoubleVector.fromArray(D, v, x + 4).mul(decay),
-                    b2 = DoubleVector.fromArray(D, v, x + 8).mul(decay), b3 = DoubleVector.fromArray(D, v, x + 12).mul(decay);
+                    a2 = DoubleVector.fromArray(D, u, x + 8).mul(decay), a3 = DoubleVector.fromArray(D, u, x + 12).mul(decay),
+                    a4 = DoubleVector.fromArray(D, u, x + 16).mul(decay), a5 = DoubleVector.fromArray(D, u, x + 20).mul(decay),
+                    a6 = DoubleVector.fromArray(D, u, x + 24).mul(decay), a7 = DoubleVector.fromArray(D, u, x + 28).mul(decay);
             for (int p = p0; p < p1; p++) {
                 int y = nb[p] + c;
-                DoubleVector tu = DoubleVector.broadcast(D, cu[p]), tv = DoubleVector.broadcast(D, cv[p]);
-                a0 = DoubleVector.fromArray(D, u, y).fma(tu, a0);
-                a1 = DoubleVector.fromArray(D, u, y + 4).fma(tu, a1);
-                a2 = DoubleVector.fromArray(D, u, y + 8).fma(tu, a2);
-                a3 = DoubleVector.fromArray(D, u, y + 12).fma(tu, a3);
-                b0 = DoubleVector.fromArray(D, v, y).fma(tv, b0);
-                b1 = DoubleVector.fromArray(D, v, y + 4).fma(tv, b1);
-                b2 = DoubleVector.fromArray(D, v, y + 8).fma(tv, b2);
-                b3 = DoubleVector.fromArray(D, v, y + 12).fma(tv, b3);
+                DoubleVector t = DoubleVector.broadcast(D, cu[p]);
+                a0 = DoubleVector.fromArray(D, u, y).fma(t, a0);
+                a1 = DoubleVector.fromArray(D, u, y + 4).fma(t, a1);
+                a2 = DoubleVector.fromArray(D, u, y + 8).fma(t, a2);
+                a3 = DoubleVector.fromArray(D, u, y + 12).fma(t, a3);
+                a4 = DoubleVector.fromArray(D, u, y + 16).fma(t, a4);
+                a5 = DoubleVector.fromArray(D, u, y + 20).fma(t, a5);
+                a6 = DoubleVector.fromArray(D, u, y + 24).fma(t, a6);
+                a7 = DoubleVector.fromArray(D, u, y + 28).fma(t, a7);
             }
             a0.intoArray(u2, x);
             a1.intoArray(u2, x + 4);
             a2.intoArray(u2, x + 8);
             a3.intoArray(u2, x + 12);
-            b0.intoArray(v2, x);
-            b1.intoArray(v2, x + 4);
-            b2.intoArray(v2, x + 8);
-            b3.intoArray(v2, x + 12);
-        }
-        for (; c + 7 < len; c += 8) {
-            int x = o + c;
-            DoubleVector a0 = DoubleVector.fromArray(D, u, x).mul(decay), a1 = DoubleVector.fromArray(D, u, x + 4).mul(decay);
-            DoubleVector b0 = DoubleVector.fromArray(D, v, x).mul(decay), b1 = DoubleVector.fromArray(D, v, x + 4).mul(decay);
-            for (int p = p0; p < p1; p++) {
-                int y = nb[p] + c;
-                DoubleVector tu = DoubleVector.broadcast(D, cu[p]), tv = DoubleVector.broadcast(D, cv[p]);
-                a0 = DoubleVector.fromArray(D, u, y).fma(tu, a0);
-                a1 = DoubleVector.fromArray(D, u, y + 4).fma(tu, a1);
-                b0 = DoubleVector.fromArray(D, v, y).fma(tv, b0);
-                b1 = DoubleVector.fromArray(D, v, y + 4).fma(tv, b1);
-            }
-            a0.intoArray(u2, x);
-            a1.intoArray(u2, x + 4);
-            b0.intoArray(v2, x);
-            b1.intoArray(v2, x + 4);
+            a4.intoArray(u2, x + 16);
+            a5.intoArray(u2, x + 20);
+            a6.intoArray(u2, x + 24);
+            a7.intoArray(u2, x + 28);
         }
         for (; c + 3 < len; c += 4) {
             int x = o + c;
-            DoubleVector a0 = DoubleVector.fromArray(D, u, x).mul(decay), b0 = DoubleVector.fromArray(D, v, x).mul(decay);
-            for (int p = p0; p < p1; p++) {
-                int y = nb[p] + c;
-                a0 = DoubleVector.fromArray(D, u, y).fma(DoubleVector.broadcast(D, cu[p]), a0);
-                b0 = DoubleVector.fromArray(D, v, y).fma(DoubleVector.broadcast(D, cv[p]), b0);
-            }
+            DoubleVector a0 = DoubleVector.fromArray(D, u, x).mul(decay);
+            for (int p = p0; p < p1; p++) a0 = DoubleVector.fromArray(D, u, nb[p] + c).fma(DoubleVector.broadcast(D, cu[p]), a0);
             a0.intoArray(u2, x);
-            b0.intoArray(v2, x);
         }
-        rowUpdateScalar(u, v, u2, v2, o, c, len, decay, nb, cu, cv, p0, p1);
+        return c;
     }
 }
