@@ -10,6 +10,11 @@ rounds="${1:-2}"
 bash "$here/python/setup.sh"
 "$root/lab" --version >/dev/null            # finds a JDK and builds the jar if needed
 java_bin="$("$root/lab" java-home)/bin/java"
+# ND4J (the modular-addition products' candidate backend) is not in the app's build: resolve its classpath here
+cp_file="$(mktemp)"
+JAVA_HOME="$("$root/lab" java-home)" mvn -q -B -ntp -f "$here/nd4j/pom.xml" dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+nd4j_cp="$(cat "$cp_file")"
+rm -f "$cp_file"
 out="$(mktemp)"
 checks="$(mktemp)"
 trap 'rm -f "$out" "$checks"' EXIT
@@ -34,12 +39,16 @@ for ((r = 1; r <= rounds; r++)); do
     fi | grep -E '^(impl=|check )' | tee -a "$checks" | grep '^impl=' | tee -a "$out"
   done
   # modular addition, Fig. 2 (p = 97, n = 3763 training pairs, float32) at h = 256 and 1024: PyTorch nn.Linear on
-  # one-hot inputs and a gather, against the Java step (d in the table is the width h)
+  # one-hot inputs and a gather, against the Java step with its Vector API products and with ND4J's (OpenBLAS)
+  # behind the same MatMul interface (d in the table is the width h)
   for h in 256 1024; do
     for t in 1 2; do
       /usr/bin/python3 "$here/python/modadd_step.py" --h "$h" --threads "$t" --omp-wait-policy passive | grep '^impl=' | tee -a "$out"
       "$java_bin" --add-modules jdk.incubator.vector -Dgroklab.threads="$t" -cp "$root/frontend/target/grokking-lab.jar" \
         "$here/java/ModaddStepBench.java" --h "$h" 2>/dev/null | grep '^impl=' | tee -a "$out"
+      OMP_NUM_THREADS=1 "$java_bin" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dgroklab.threads="$t" \
+        -cp "$root/frontend/target/grokking-lab.jar:$nd4j_cp" "$here/java/Nd4jModaddStepBench.java" --h "$h" 2>/dev/null \
+        | grep '^impl=java-nd4j' | tee -a "$out"
     done
   done
 done
@@ -61,6 +70,11 @@ for d, n in groups:
         for (i, dt, t), v in sorted(med.items()):
             extra = f"  speed-up vs fastest torch: {torch / v:5.1f}x" if i.startswith("java") else ""
             print(f"  {i:22s} threads={t}  {v:8.3f} ms{extra}")
+        backends = {i: min(v for (ii, dt, t), v in med.items() if ii == i) for i in ("java", "java-nd4j") if any(ii == i for ii, _, _ in med)}
+        if len(backends) == 2:                                  # modular addition: the MatMul backend this width should use
+            pick = min(backends, key=backends.get)
+            print(f"  matmul backend pick at width {d}: {'Vector API (java)' if pick == 'java' else 'ND4J'} "
+                  f"(java {backends['java']:.3f} ms, java-nd4j {backends['java-nd4j']:.3f} ms, fastest thread count each)")
         continue
     # matrix completion, Fig. 3 (n = observed entries)
     print(f"matrix completion d={d} n={n} observed")

@@ -18,7 +18,7 @@ public final class ModaddNet {
     final int pq;
     private final int[] xa, xb, y;
     final float[] e, b1, w2;
-    private final float[] w2t, ge, gb, gw2;
+    private final float[] w2t, ge, gb, gw2, gw2t;
     final float[] hid, z;
     private final float[] dh, dz;
     private final double[] lOthers, sp, lnSp;
@@ -45,6 +45,7 @@ public final class ModaddNet {
         ge = new float[e.length];
         gb = new float[h];
         gw2 = new float[w2.length];
+        gw2t = new float[w2t.length];
         hid = new float[n * h];
         dh = new float[n * h];
         z = new float[n * pq];
@@ -75,12 +76,16 @@ public final class ModaddNet {
             mm.gemm(from, to, h, p, dz, pq, 1, w2, h, dh, h, false);
             mm.reluMask(hid, dh, from * h, to * h);
         });
-        weightGrad = new Split(p, Workers.minChunk((long) n * h), (from, to) -> mm.gemm(from, to, h, n, dz, 1, pq, hid, h, gw2, h, false));
+        // ∇W₂ᵀ = Hᵀ·dz (h × pq): the packed operand is dz (n × pq), not H (n × h), and the split runs over h
+        weightGrad = new Split(h, Workers.minChunk((long) n * pq), (from, to) -> mm.gemm(from, to, pq, n, hid, 1, h, dz, pq, gw2t, pq, false));
         scatter = new Split(h, Workers.minChunk(3L * n), (from, to) -> mm.scatter(dh, n, h, xa, xb, 2 * p, ge, gb, from, to));
     }
 
     /** A net on cfg's training pairs with the default backend; public for bench/java/ModaddStepBench.java. */
-    public static ModaddNet create(ModaddConfig cfg) { return new ModaddNet(cfg, ModaddData.generate(cfg), MatMul.get()); }
+    public static ModaddNet create(ModaddConfig cfg) { return create(cfg, MatMul.get()); }
+
+    /** The same with another matrix-multiply backend (bench/java/Nd4jModaddStepBench.java's ND4J one). */
+    public static ModaddNet create(ModaddConfig cfg, MatMul mm) { return new ModaddNet(cfg, ModaddData.generate(cfg), mm); }
 
     /** The matrix-multiply backend's name. */
     public String backend() { return mm.name(); }
@@ -156,6 +161,7 @@ public final class ModaddNet {
         this.shift = shift;
         backwardRows.run(); // dz, then dH = dz·W₂ masked by ReLU'
         weightGrad.run();
+        for (int j = 0; j < p; j++) for (int k = 0; k < h; k++) gw2[j * h + k] = gw2t[k * pq + j];
         scatter.run();
     }
 
