@@ -181,7 +181,26 @@ final class VectorMatMul implements MatMul {
     public void scatter(float[] g, int n, int h, int[] a, int[] b, int rows, float[] ge, float[] gb, int from, int to) {
         for (int r = 0; r < rows; r++) java.util.Arrays.fill(ge, r * h + from, r * h + to, 0f);
         int k = from;
-        for (; k + 7 < to; k += 8) { // a column strip of ge (2p × 8) stays in L1 while the samples stream by
+        // strips of 32 columns: each sample's 128-byte piece of g is read once, and the strip of ge (rows × 32) stays in L1
+        for (; k + 31 < to; k += 32) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int i = 0; i < n; i++) {
+                int o = i * h + k, ra = a[i] * h + k, rb = b[i] * h + k;
+                FloatVector v0 = FloatVector.fromArray(S, g, o), v1 = FloatVector.fromArray(S, g, o + 8);
+                FloatVector v2 = FloatVector.fromArray(S, g, o + 16), v3 = FloatVector.fromArray(S, g, o + 24);
+                addInto(ge, ra, v0, v1, v2, v3);
+                addInto(ge, rb, v0, v1, v2, v3);
+                s0 = s0.add(v0);
+                s1 = s1.add(v1);
+                s2 = s2.add(v2);
+                s3 = s3.add(v3);
+            }
+            s0.intoArray(gb, k);
+            s1.intoArray(gb, k + 8);
+            s2.intoArray(gb, k + 16);
+            s3.intoArray(gb, k + 24);
+        }
+        for (; k + 7 < to; k += 8) {
             FloatVector sum = FloatVector.zero(S);
             for (int i = 0; i < n; i++) {
                 FloatVector v = FloatVector.fromArray(S, g, i * h + k);
@@ -193,6 +212,13 @@ final class VectorMatMul implements MatMul {
             sum.intoArray(gb, k);
         }
         if (k < to) MatMul.super.scatter(g, n, h, a, b, rows, ge, gb, k, to);
+    }
+
+    private static void addInto(float[] ge, int r, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        FloatVector.fromArray(S, ge, r).add(v0).intoArray(ge, r);
+        FloatVector.fromArray(S, ge, r + 8).add(v1).intoArray(ge, r + 8);
+        FloatVector.fromArray(S, ge, r + 16).add(v2).intoArray(ge, r + 16);
+        FloatVector.fromArray(S, ge, r + 24).add(v3).intoArray(ge, r + 24);
     }
 
     private static FloatVector narrow(DoubleVector d) { return (FloatVector) d.convertShape(VectorOperators.D2F, S4, 0); }
