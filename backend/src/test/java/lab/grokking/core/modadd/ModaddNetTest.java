@@ -79,12 +79,13 @@ class ModaddNetTest {
         assertEquals(5646, he.nTest());
     }
 
-    @Test
-    void forwardAndStepAllocateNothing() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
+    void forwardAndStepAllocateNothing(String backend) {
         var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         ModaddConfig cfg = config("\"p\":23,\"trainFraction\":0.5,\"width\":64,\"lr\":0.05,\"weightDecay\":0.001,\"steps\":1");
-        ModaddNet net = new ModaddNet(cfg, ModaddData.generate(cfg), MatMul.scalar());
-        for (int s = 0; s < 300; s++) { // warm up the JIT
+        ModaddNet net = new ModaddNet(cfg, ModaddData.generate(cfg), MatMul.named(backend));
+        for (int s = 0; s < 5000; s++) { // warm up the JIT (C2 must compile the Vector API code, or it boxes)
             net.forward();
             net.step();
         }
