@@ -46,6 +46,18 @@ class FuzzRegressionTest {
         assertTrue(r.json().get("problems").get(0).get("message").asText().startsWith("expected long"), r.body());
     }
 
+    /** Was a 404 "not found" for a path that exists: a wrong method is a 405 whose Allow header and message list the right ones. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"DELETE | /api/presets | GET", "PUT | /api/runs | GET, POST", "POST | /api/health | GET"})
+    void aKnownPathWithTheWrongMethodIsA405NamingTheRightOnes(String method, String path, String allowed) {
+        TestServer.Response r = s.send(HttpRequest.newBuilder(URI.create(s.url(path))).method(method, HttpRequest.BodyPublishers.noBody()));
+        assertEquals(405, r.status(), r.body());
+        assertEquals(java.util.Set.of(allowed.split(", ")), java.util.Set.of(r.headers().firstValue("Allow").orElse("").split(", ")), r.body());
+        for (String m : allowed.split(", ")) assertTrue(r.json().get("error").asText().contains(m), r.body());
+        assertNoInternals(r.body());
+        assertEquals(404, s.get("/api/no-such-endpoint").status(), "an unknown path stays a 404");
+    }
+
     /** Was a 500 (UnsupportedCharsetException from Javalin's ctx.body()): JSON is UTF-8 whatever the header says. */
     @ParameterizedTest
     @ValueSource(strings = {"nonsense", "\"utf-8\"", "utf-16", "latin1"})

@@ -27,6 +27,7 @@ public final class Api {
                         "more than %.0f requests per second (burst %.0f) from this client; retry after %.1f s", cfg.requestsPerSecond, cfg.requestBurst, wait));
             }
         });
+        j.http.prefer405over404 = true; // a known path with the wrong method says which methods it has
         HealthApi.register(j.routes, runs);
         PresetsApi.register(j.routes);
         RunsApi.register(j.routes, runs, cfg);
@@ -52,9 +53,22 @@ public final class Api {
             ctx.status(500).contentType("application/json").result(Json.write(ApiError.body(500, "internal error; the server log has the details", java.util.List.of())));
         });
         j.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> { // Javalin's own: unknown endpoint, body too large, ...
-            String hint = e.getStatus() == 404 ? "; see /api/openapi.json" : e.getStatus() == 413 ? " (limit http.maxRequestBytes = " + cfg.maxRequestBytes + ")" : "";
+            String allowed = e.getStatus() == 405 ? String.join(", ", allowedMethods(e)) : "";
+            if (!allowed.isEmpty()) ctx.header("Allow", allowed);
+            String hint = switch (e.getStatus()) {
+                case 404 -> "; see /api/openapi.json";
+                case 405 -> allowed.isEmpty() ? "" : ": " + ctx.path() + " answers " + allowed;
+                case 413 -> " (limit http.maxRequestBytes = " + cfg.maxRequestBytes + ")";
+                default -> "";
+            };
             ctx.status(e.getStatus()).contentType("application/json").result(Json.write(ApiError.body(e.getStatus(), e.getMessage() + hint, java.util.List.of())));
         });
+    }
+
+    /** The methods Javalin lists for a 405 (its details hold them as "availableMethods"). */
+    private static java.util.List<String> allowedMethods(io.javalin.http.HttpResponseException e) {
+        String m = e.getDetails().getOrDefault("availableMethods", "");
+        return java.util.Arrays.stream(m.replaceAll("[\\[\\]\\s]", "").split(",")).filter(x -> !x.isEmpty()).toList();
     }
 
     /**
