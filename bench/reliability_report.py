@@ -54,7 +54,8 @@ bodies, unknown presets, ids and labs, forged `X-Forwarded-For`, odd charsets.
 """ + "\n".join(rows) + f"""
 
 Requests malformed at the HTTP level (bad percent-encoding, `../` in the raw path, over-long URIs) are answered by
-Jetty itself with an empty or HTML 400/404/414, never a stack trace. Wrong methods get 404 (Javalin's default).
+Jetty itself, in the API's JSON shape naming `request`, `uri` or `headers` (an empty body where the method allows no
+page), never a stack trace. A known path with the wrong method gets 405 with `Allow`.
 
 ## Crash (`CrashRecoveryIT`, the app jar as a separate process)
 

@@ -29,6 +29,7 @@ public final class GrokLabServer implements AutoCloseable {
         labs = new LabService(store, runs);
         app = Javalin.create(j -> {
             Api.configure(j, runs, labs, cfg);
+            j.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             WebUi ui = cfg.webUi ? ServiceLoader.load(WebUi.class).findFirst().orElse(null) : null;
             if (ui != null) j.jetty.modifyServer(server -> server.setHandler(new ContextHandlerCollection(ui.handler(this))));
             dashboard = ui != null;

@@ -58,6 +58,29 @@ class FuzzRegressionTest {
         assertEquals(404, s.get("/api/no-such-endpoint").status(), "an unknown path stays a 404");
     }
 
+    /** Was Jetty's HTML error page: requests the HTTP layer refuses before any route answer in the API's JSON shape too. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "GET /api/health HTTP/1.1\\r\\nHost: localhost\\r\\nNo colon here\\r\\n\\r\\n | 400 | request",
+            "GET /api/health HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: x\\r\\n\\r\\n | 400 | request",
+            "GET /api/%LONG% HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n | 414 | uri"})
+    void aRequestRefusedByTheHttpLayerGetsAJsonError(String raw, int status, String field) throws Exception {
+        String request = raw.replace("\\r\\n", "\r\n").replace("%LONG%", "a".repeat(20_000));
+        try (var socket = new java.net.Socket("localhost", java.net.URI.create(s.url("/")).getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String head = response.substring(0, response.indexOf("\r\n\r\n")), body = response.substring(response.indexOf("\r\n\r\n") + 4);
+            assertTrue(head.startsWith("HTTP/1.1 " + status), head);
+            assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/json"), head);
+            JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            assertEquals(status, j.get("status").asInt(), body);
+            assertFalse(j.get("error").asText().isBlank(), body);
+            assertEquals(field, j.get("problems").get(0).get("field").asText(), body);
+            assertNoInternals(body);
+        }
+    }
+
     /** Was a 500 (UnsupportedCharsetException from Javalin's ctx.body()): JSON is UTF-8 whatever the header says. */
     @ParameterizedTest
     @ValueSource(strings = {"nonsense", "\"utf-8\"", "utf-16", "latin1"})

@@ -1,0 +1,48 @@
+package lab.grokking.server;
+
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import lab.grokking.server.runs.Json;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+
+/**
+ * Jetty's own errors — requests refused before any route (a malformed request line or header, a URI too long) —
+ * in the API's JSON shape, {"status", "error", "problems": []}, instead of Jetty's HTML page. A client that asks for
+ * HTML (Accept: text/html) still gets a page; nothing shows a stack or a cause.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+    JsonErrorHandler() {
+        setDefaultResponseMimeType("application/json");
+        setShowStacks(false);
+        setShowCauses(false);
+    }
+
+    static String body(int status, String message) {
+        String error = message == null || message.isBlank() ? org.eclipse.jetty.http.HttpStatus.getMessage(status) : message;
+        // what was wrong: the HTTP message itself (400), its URI (414), its headers (431)
+        String field = switch (status) {
+            case 400 -> "request";
+            case 414 -> "uri";
+            case 431 -> "headers";
+            default -> null;
+        };
+        var problems = field == null ? java.util.List.of() : java.util.List.of(Json.obj("field", field, "message", error));
+        return Json.write(Json.obj("status", status, "error", error, "problems", problems));
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/json"));
+        return ByteBuffer.wrap(body(status, reason).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    protected void writeErrorJson(Request request, PrintWriter writer, int code, String message, Throwable cause) {
+        writer.write(body(code, message));
+    }
+}
