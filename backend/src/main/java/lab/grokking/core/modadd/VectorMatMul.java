@@ -230,26 +230,23 @@ final class VectorMatMul implements MatMul {
     private static final double[] TAYLOR = {1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120,
             1.0 / 24, 1.0 / 6, 0.5, 1.0, 1.0};
 
-    // small enough for C2 to inline (≤ 325 bytecodes): a vector passed to a call that is not inlined is boxed
-    /** {@link CrossEntropy#exp} of the kept lanes, 0 in the others, with the same bits lane by lane. */
+    // small enough for C2 to inline (≤ 325 bytecodes): a vector passed to a call that is not inlined is boxed. No
+    // scalar fallback either: a branch into one that a run's profile made hot changed C2's inlining and boxed everything
+    /** {@link CrossEntropy#exp} of the kept lanes, 0 in the others, with the same bits lane by lane (every range). */
     private static DoubleVector expKept(DoubleVector x, VectorMask<Double> kept) {
         x = x.blend(0.0, kept.not());
-        VectorMask<Double> under = x.compare(VectorOperators.LT, -745.2);
-        if (!x.compare(VectorOperators.GE, -708.0).and(x.compare(VectorOperators.LE, 709.0)).or(under).allTrue()) return expLanes(x, kept);
         DoubleVector v = x.mul(CrossEntropy.INV_LN2).add(MAGIC);
         DoubleVector k = v.sub(MAGIC).neg();
         DoubleVector r = k.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_LO), k.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_HI), x));
         DoubleVector q = DoubleVector.broadcast(D, 1.0 / 479001600);
         for (double c : TAYLOR) q = q.fma(r, DoubleVector.broadcast(D, c));
-        DoubleVector scale = v.reinterpretAsLongs().sub(MAGIC_BITS - 1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        return q.mul(scale).blend(0.0, under.or(kept.not()));
-    }
-
-    /** NaN, overflow or a subnormal result in some lane: the scalar code, lane by lane (rare). */
-    private static DoubleVector expLanes(DoubleVector x, VectorMask<Double> kept) {
-        double[] t = x.toArray();
-        for (int l = 0; l < t.length; l++) t[l] = CrossEntropy.exp(t[l]);
-        return DoubleVector.zero(D).blend(DoubleVector.fromArray(D, t, 0), kept);
+        // q·2^k: one exact power-of-two factor while 2^k is normal (k ≥ −1022), else 2^(k+600)·2^−600 as the scalar code
+        jdk.incubator.vector.LongVector ki = v.reinterpretAsLongs().sub(MAGIC_BITS);
+        DoubleVector one = ki.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        DoubleVector two = ki.add(600 + 1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        DoubleVector e = q.mul(one).blend(q.mul(two).mul(0x1p-600), k.compare(VectorOperators.GT, 1022.0)); // k holds −ki
+        return e.blend(0.0, x.compare(VectorOperators.LT, -745.2).or(kept.not()))
+                .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 709.7));
     }
 
     private static FloatVector load(boolean acc, float[] c, int o) { return acc ? FloatVector.fromArray(S, c, o) : FloatVector.zero(S); }
