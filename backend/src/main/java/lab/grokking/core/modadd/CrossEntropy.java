@@ -50,8 +50,8 @@ final class CrossEntropy {
     /** ln softplus(L): exactly L (to 1e-13 relative) once e^L is below 1e-13, where ln(ln(1 + e^L)) would round. */
     static double logSoftplus(double l, double sp) { return l < -30 ? l : StrictMath.log(sp); }
 
-    /** L = ln Σ_{j≠y} e^{z_j − z_y} of logits row z[o..o+p) with label y; expFast picks the exponential. */
-    static double logOthers(float[] z, int o, int p, int y, boolean strict) {
+    /** L = ln Σ_{j≠y} e^{z_j − z_y} of logits row z[o..o+p) with label y, summed in order with StrictMath.exp (the metrics). */
+    static double logOthers(float[] z, int o, int p, int y) {
         double zy = z[o + y], m = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < p; j++) if (j != y) m = Math.max(m, z[o + j] - zy);
         if (m == Double.NEGATIVE_INFINITY) return m; // p = 1 cannot happen (p ≥ 2); kept for safety
@@ -59,7 +59,7 @@ final class CrossEntropy {
         for (int j = 0; j < p; j++) {
             if (j == y) continue;
             double t = (z[o + j] - zy) - m;
-            s += strict ? StrictMath.exp(t) : exp(t);
+            s += StrictMath.exp(t);
         }
         return m + StrictMath.log(s);
     }
@@ -123,7 +123,7 @@ final class CrossEntropy {
         int correct = 0;
         for (int i = 0; i < n; i++) {
             int o = i * ld, yi = y[i];
-            double l = logOthers(z, o, p, yi, true), sp = softplus(l);
+            double l = logOthers(z, o, p, yi), sp = softplus(l);
             sum += sp;
             scratch[i] = logSoftplus(l, sp);
             float best = z[o];

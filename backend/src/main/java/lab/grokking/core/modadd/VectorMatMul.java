@@ -21,7 +21,7 @@ final class VectorMatMul implements MatMul {
     /** 1.5·2⁵²: v + MAGIC − MAGIC rounds v to an integer half-to-even (= Math.rint), and bits(v + MAGIC) − bits(MAGIC) is that integer. */
     private static final double MAGIC = 0x1.8p52;
     private static final long MAGIC_BITS = Double.doubleToRawLongBits(MAGIC);
-    /** Rows and columns of C per register tile, and the k extent of one packed block (its B panels stay in L2). */
+    /** MR × NR: the register tile of C; MC: rows of A packed at a time (MC × 256 floats, 64 KB, stay in L2). */
     static final int MR = 4, NR = 16, MC = 64;
 
     /** k per packed block: ≤ 256, and the packed B block (k × n floats) ≤ 512 KB so that it and A's rows stay in L2. */
