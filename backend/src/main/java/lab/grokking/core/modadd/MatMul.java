@@ -2,7 +2,9 @@ package lab.grokking.core.modadd;
 
 /**
  * The dense float32 products of the MLP step behind one small interface, so a faster backend can be swapped
- * in. One primitive covers all three products (logits H·W₂ᵀ, hidden gradient dZ·W₂, weight gradient dZᵀ·H) because
+ * in (bench/java/Nd4jModaddStepBench.java puts ND4J behind it), with the step's row kernels (gather, cross-entropy,
+ * scatter) as defaults a backend may vectorise. One primitive covers all three products (logits H·W₂ᵀ, hidden
+ * gradient dZ·W₂, weight gradient Hᵀ·dZ) because
  * A is read through strides (a transpose is free) while B and C are row-major:
  * <pre>C[i][j] = (accumulate ? C[i][j] : 0) + Σ_k A(i, k)·B[k][j],  A(i, k) = a[i·aRow + k·aCol]</pre>
  * for rows i in [i0, i1), columns j in [0, n), k in [0, kDim). Every backend computes each C entry as the chain
