@@ -142,39 +142,63 @@ final class VectorMatMul implements MatMul {
 
     @Override
     public void logOthers(float[] z, int ld, int p, int[] y, int from, int to, double[] out) {
-        for (int i = from; i < to; i++) out[i] = logOthers(z, i * ld, p, y[i]);
-    }
-
-    // one exp of 4 lanes per loop iteration and a method per row: more and C2 stops inlining (NodeCountInliningCutoff)
-    // and boxes every vector
-    private static double logOthers(float[] z, int o, int p, int y) {
-        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < p; j += 8) {
-            VectorMask<Float> skip = IOTA.compare(VectorOperators.GE, (float) (p - j)).or(IOTA.compare(VectorOperators.EQ, (float) (y - j)));
-            mx = mx.max(FloatVector.fromArray(S, z, o + j).blend(Float.NEGATIVE_INFINITY, skip));
+        for (int i = from; i < to; i++) {
+            int o = i * ld, yi = y[i];
+            FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int j = 0; j < p; j += 8) {
+                VectorMask<Float> skip = IOTA.compare(VectorOperators.GE, (float) (p - j)).or(IOTA.compare(VectorOperators.EQ, (float) (yi - j)));
+                mx = mx.max(FloatVector.fromArray(S, z, o + j).blend(Float.NEGATIVE_INFINITY, skip));
+            }
+            float mxf = mx.reduceLanes(VectorOperators.MAX);
+            double m = mxf - (double) z[o + yi];
+            out[i] = mxf == Float.NEGATIVE_INFINITY ? mxf : m + StrictMath.log(expRow(z, o, p, yi, m, null));
         }
-        float mxf = mx.reduceLanes(VectorOperators.MAX);
-        if (mxf == Float.NEGATIVE_INFINITY) return mxf;
-        double zy = z[o + y], m = mxf - zy;
-        DoubleVector acc = DoubleVector.zero(D);
-        for (int j = 0; j < p; j += 4) acc = acc.add(expKept(wide(z, o + j).sub(zy).sub(m), kept(p - j, y - j)));
-        return m + StrictMath.log((acc.lane(0) + acc.lane(1)) + (acc.lane(2) + acc.lane(3)));
     }
 
     @Override
     public void softmaxGradient(float[] z, int ld, int p, int[] y, double[] lOthers, double[] sp, double shift, float[] dz, int from, int to) {
-        for (int i = from; i < to; i++) gradient(z, i * ld, p, y[i], lOthers[i], sp[i] + shift, dz);
+        for (int i = from; i < to; i++) {
+            int o = i * ld, yi = y[i];
+            double s = sp[i] + shift;
+            expRow(z, o, p, yi, s, dz);
+            dz[o + yi] = (float) -CrossEntropy.exp(lOthers[i] - s);
+        }
     }
 
-    private static void gradient(float[] z, int o, int p, int y, double l, double s, float[] dz) {
+    /** Taylor coefficients of CrossEntropy.exp after the leading 1/12!, highest degree first. */
+    private static final double[] TAYLOR = {1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120,
+            1.0 / 24, 1.0 / 6, 0.5, 1.0, 1.0};
+
+    /**
+     * e^{(z_j − z_y) − sub} of one row's classes j ≠ y, j < p, as {@link CrossEntropy#exp} gives it (same bits, every
+     * range): summed in 4 lanes (j mod 4) and combined as (s₀ + s₁) + (s₂ + s₃) when dz is null, else written to
+     * dz[o + j] as floats (0 at the label and past p). The exp is written out in this one loop on purpose: C2 boxes a
+     * vector that crosses a call it does not inline, and whether it inlined a helper varied from one JVM to the next
+     * (a step then ran 4× slower).
+     */
+    private static double expRow(float[] z, int o, int p, int y, double sub, float[] dz) {
         double zy = z[o + y];
-        for (int j = 0; j < p; j += 4) narrow(expKept(wide(z, o + j).sub(zy).sub(s), kept(p - j, y - j))).intoArray(dz, o + j);
-        dz[o + y] = (float) -CrossEntropy.exp(l - s);
-    }
-
-    /** Lanes of the 4-class block at j that are classes below p other than the label (lim = p − j, yj = y − j). */
-    private static VectorMask<Double> kept(int lim, int yj) {
-        return IOTA4.compare(VectorOperators.LT, (double) lim).and(IOTA4.compare(VectorOperators.NE, (double) yj));
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int j = 0; j < p; j += 4) {
+            VectorMask<Double> drop = IOTA4.compare(VectorOperators.GE, (double) (p - j)).or(IOTA4.compare(VectorOperators.EQ, (double) (y - j)));
+            DoubleVector x = wide(z, o + j).sub(zy).sub(sub).blend(0.0, drop);
+            DoubleVector v = x.mul(CrossEntropy.INV_LN2).add(MAGIC); // v − MAGIC = rint(x / ln 2) = k
+            DoubleVector nk = v.sub(MAGIC).neg();
+            DoubleVector r = nk.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_LO), nk.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_HI), x));
+            DoubleVector q = DoubleVector.broadcast(D, 1.0 / 479001600);
+            for (double c : TAYLOR) q = q.fma(r, DoubleVector.broadcast(D, c));
+            // q·2^k: one exact power-of-two factor while 2^k is normal (k ≥ −1022), else 2^(k+600)·2^−600, as the scalar code
+            VectorMask<Double> tiny = nk.compare(VectorOperators.GT, 1022.0);
+            jdk.incubator.vector.LongVector bits = v.reinterpretAsLongs().sub(MAGIC_BITS - 1023);
+            bits = bits.add(600, tiny.cast(jdk.incubator.vector.LongVector.SPECIES_256));
+            DoubleVector e = q.mul(bits.lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
+                    .mul(DoubleVector.broadcast(D, 1.0).blend(0x1p-600, tiny))
+                    .blend(0.0, x.compare(VectorOperators.LT, -745.2).or(drop))
+                    .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 709.7));
+            if (dz == null) acc = acc.add(e);
+            else ((FloatVector) e.convertShape(VectorOperators.D2F, S4, 0)).intoArray(dz, o + j);
+        }
+        return (acc.lane(0) + acc.lane(1)) + (acc.lane(2) + acc.lane(3));
     }
 
     @Override
@@ -221,33 +245,8 @@ final class VectorMatMul implements MatMul {
         FloatVector.fromArray(S, ge, r + 24).add(v3).intoArray(ge, r + 24);
     }
 
-    private static FloatVector narrow(DoubleVector d) { return (FloatVector) d.convertShape(VectorOperators.D2F, S4, 0); }
-
     /** Four floats from z[o..] widened to doubles (a 128-bit load: converting the upper half of a 256-bit vector is not intrinsified). */
     private static DoubleVector wide(float[] z, int o) { return (DoubleVector) FloatVector.fromArray(S4, z, o).convertShape(VectorOperators.F2D, D, 0); }
-
-    /** Taylor coefficients of CrossEntropy.exp after the leading 1/12!, highest degree first. */
-    private static final double[] TAYLOR = {1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120,
-            1.0 / 24, 1.0 / 6, 0.5, 1.0, 1.0};
-
-    // small enough for C2 to inline (≤ 325 bytecodes): a vector passed to a call that is not inlined is boxed. No
-    // scalar fallback either: a branch into one that a run's profile made hot changed C2's inlining and boxed everything
-    /** {@link CrossEntropy#exp} of the kept lanes, 0 in the others, with the same bits lane by lane (every range). */
-    private static DoubleVector expKept(DoubleVector x, VectorMask<Double> kept) {
-        x = x.blend(0.0, kept.not());
-        DoubleVector v = x.mul(CrossEntropy.INV_LN2).add(MAGIC);
-        DoubleVector k = v.sub(MAGIC).neg();
-        DoubleVector r = k.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_LO), k.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_HI), x));
-        DoubleVector q = DoubleVector.broadcast(D, 1.0 / 479001600);
-        for (double c : TAYLOR) q = q.fma(r, DoubleVector.broadcast(D, c));
-        // q·2^k: one exact power-of-two factor while 2^k is normal (k ≥ −1022), else 2^(k+600)·2^−600 as the scalar code
-        jdk.incubator.vector.LongVector ki = v.reinterpretAsLongs().sub(MAGIC_BITS);
-        DoubleVector one = ki.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        DoubleVector two = ki.add(600 + 1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        DoubleVector e = q.mul(one).blend(q.mul(two).mul(0x1p-600), k.compare(VectorOperators.GT, 1022.0)); // k holds −ki
-        return e.blend(0.0, x.compare(VectorOperators.LT, -745.2).or(kept.not()))
-                .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 709.7));
-    }
 
     private static FloatVector load(boolean acc, float[] c, int o) { return acc ? FloatVector.fromArray(S, c, o) : FloatVector.zero(S); }
 }
