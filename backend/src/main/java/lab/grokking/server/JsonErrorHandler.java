@@ -3,6 +3,9 @@ package lab.grokking.server;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import lab.grokking.core.config.ConfigException;
+import lab.grokking.server.api.ApiError;
 import lab.grokking.server.runs.Json;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -31,8 +34,8 @@ final class JsonErrorHandler extends ErrorHandler {
             case 431 -> "headers";
             default -> null;
         };
-        var problems = field == null ? java.util.List.of() : java.util.List.of(Json.obj("field", field, "message", error));
-        return Json.write(Json.obj("status", status, "error", error, "problems", problems));
+        var problems = field == null ? List.<ConfigException.Problem>of() : List.of(new ConfigException.Problem(field, error));
+        return Json.write(ApiError.body(status, error, problems));
     }
 
     @Override

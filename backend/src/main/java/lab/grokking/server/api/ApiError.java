@@ -20,7 +20,8 @@ public final class ApiError extends RuntimeException {
 
     public Map<String, Object> body() { return body(status, getMessage(), problems); }
 
-    static Map<String, Object> body(int status, String error, List<ConfigException.Problem> problems) {
+    /** The one shape of every error body: {"status", "error", "problems": [{"field", "message"}]}. */
+    public static Map<String, Object> body(int status, String error, List<ConfigException.Problem> problems) {
         return Json.obj("status", status, "error", error, "problems", problems.stream().map(p -> Json.obj("field", p.field(), "message", p.message())).toList());
     }
 
