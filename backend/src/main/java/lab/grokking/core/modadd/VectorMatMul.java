@@ -165,10 +165,6 @@ final class VectorMatMul implements MatMul {
         }
     }
 
-    /** Taylor coefficients of CrossEntropy.exp after the leading 1/12!, highest degree first. */
-    private static final double[] TAYLOR = {1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120,
-            1.0 / 24, 1.0 / 6, 0.5, 1.0, 1.0};
-
     /**
      * e^{(z_j − z_y) − sub} of one row's classes j ≠ y, j < p, as {@link CrossEntropy#exp} gives it (same bits, every
      * range): summed in 4 lanes (j mod 4) and combined as (s₀ + s₁) + (s₂ + s₃) when dz is null, else written to
@@ -185,8 +181,8 @@ final class VectorMatMul implements MatMul {
             DoubleVector v = x.mul(CrossEntropy.INV_LN2).add(MAGIC); // v − MAGIC = rint(x / ln 2) = k
             DoubleVector nk = v.sub(MAGIC).neg();
             DoubleVector r = nk.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_LO), nk.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_HI), x));
-            DoubleVector q = DoubleVector.broadcast(D, 1.0 / 479001600);
-            for (double c : TAYLOR) q = q.fma(r, DoubleVector.broadcast(D, c));
+            DoubleVector q = DoubleVector.broadcast(D, CrossEntropy.TAYLOR_TOP);
+            for (double c : CrossEntropy.TAYLOR) q = q.fma(r, DoubleVector.broadcast(D, c));
             // q·2^k: one exact power-of-two factor while 2^k is normal (k ≥ −1022), else 2^(k+600)·2^−600, as the scalar code
             VectorMask<Double> tiny = nk.compare(VectorOperators.GT, 1022.0);
             jdk.incubator.vector.LongVector bits = v.reinterpretAsLongs().sub(MAGIC_BITS - 1023);
