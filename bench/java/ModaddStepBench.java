@@ -7,19 +7,31 @@ import lab.grokking.core.modadd.ModaddConfig;
 import lab.grokking.core.modadd.ModaddNet;
 
 public class ModaddStepBench {
-    public static void main(String[] args) {
-        int h = 256, reps = 9;
-        double warmup = 3, blockSeconds = 0.25;
-        for (int i = 0; i < args.length; i += 2) {
-            switch (args[i]) {
-                case "--h" -> h = Integer.parseInt(args[i + 1]);
-                case "--reps" -> reps = Integer.parseInt(args[i + 1]);
-                case "--warmup" -> warmup = Double.parseDouble(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+    /** --h (width), --reps (timed blocks), --warmup (seconds); also read by Nd4jModaddStepBench.java. */
+    record Options(int h, int reps, double warmup, double blockSeconds) {
+        static Options parse(String[] args) {
+            int h = 256, reps = 9;
+            double warmup = 3;
+            for (int i = 0; i < args.length; i += 2) {
+                switch (args[i]) {
+                    case "--h" -> h = Integer.parseInt(args[i + 1]);
+                    case "--reps" -> reps = Integer.parseInt(args[i + 1]);
+                    case "--warmup" -> warmup = Double.parseDouble(args[i + 1]);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
             }
+            return new Options(h, reps, warmup, 0.25);
         }
-        // Fig. 2a at paper scale (p = 97, 40 % train, η = 0.002, λ = 10⁻⁴, He init ×1) at width h
-        ModaddConfig cfg = (ModaddConfig) Configs.parse("{\"task\":\"modadd\",\"width\":" + h + ",\"steps\":1}");
+
+        /** Fig. 2a at paper scale (p = 97, 40 % train, η = 0.002, λ = 10⁻⁴, He init ×1) at width h. */
+        ModaddConfig config() { return (ModaddConfig) Configs.parse("{\"task\":\"modadd\",\"width\":" + h + ",\"steps\":1}"); }
+    }
+
+    public static void main(String[] args) {
+        Options o = Options.parse(args);
+        int h = o.h(), reps = o.reps();
+        double warmup = o.warmup(), blockSeconds = o.blockSeconds();
+        ModaddConfig cfg = o.config();
         ModaddNet net = ModaddNet.create(cfg);
         net.forward();
         double loss0 = Math.exp(net.lnLoss());

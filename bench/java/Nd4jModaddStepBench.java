@@ -8,7 +8,6 @@
 // plus the copies a float[]-based interface needs. Java worker threads split the products by rows as for the
 // Java backend; OpenMP stays at one thread per call (2 OpenMP threads were slower on these machines, compute.md).
 import java.util.Arrays;
-import lab.grokking.core.config.Configs;
 import lab.grokking.core.linalg.Workers;
 import lab.grokking.core.modadd.MatMul;
 import lab.grokking.core.modadd.ModaddConfig;
@@ -61,17 +60,10 @@ public class Nd4jModaddStepBench {
     }
 
     public static void main(String[] args) {
-        int h = 256, reps = 9;
-        double warmup = 3, blockSeconds = 0.25;
-        for (int i = 0; i < args.length; i += 2) {
-            switch (args[i]) {
-                case "--h" -> h = Integer.parseInt(args[i + 1]);
-                case "--reps" -> reps = Integer.parseInt(args[i + 1]);
-                case "--warmup" -> warmup = Double.parseDouble(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        ModaddConfig cfg = (ModaddConfig) Configs.parse("{\"task\":\"modadd\",\"width\":" + h + ",\"steps\":1}");
+        ModaddStepBench.Options o = ModaddStepBench.Options.parse(args); // the launcher compiles ModaddStepBench.java beside this file
+        int h = o.h(), reps = o.reps();
+        double warmup = o.warmup(), blockSeconds = o.blockSeconds();
+        ModaddConfig cfg = o.config();
         ModaddNet nd = ModaddNet.create(cfg, new Nd4jMatMul()), java = ModaddNet.create(cfg);
         // same init and data: the two backends' losses after 10 steps agree to float32 rounding
         double[] loss10 = new double[2];
