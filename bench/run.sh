@@ -28,15 +28,13 @@ for ((r = 1; r <= rounds; r++)); do
         "$here/java/DiagStepBench.java" --data "$1" --n "$2" --d 100000 2>/dev/null | grep '^impl=' | tee -a "$out"
     done
   done
-  # matrix completion, Fig. 3 (d = 97, 470 observed entries): numpy dense / sparse-aware at 1 and 2 BLAS threads
-  # around the Java step (McTrainer is single-threaded, so it runs once per round)
-  for t in 1 java 2; do
-    if [ "$t" = java ]; then
-      "$java_bin" --add-modules jdk.incubator.vector -Dgroklab.threads=1 -cp "$root/frontend/target/grokking-lab.jar" \
-        "$here/java/McStepBench.java" 2>/dev/null
-    else
-      /usr/bin/python3 "$here/python/mc_step.py" --threads "$t" --variants numpy-dense-f64,numpy-sparse-f64
-    fi | grep -E '^(impl=|check )' | tee -a "$checks" | grep '^impl=' | tee -a "$out"
+  # matrix completion, Fig. 3 (d = 97, 470 observed entries): numpy dense / sparse-aware and the Java step, each on
+  # 1 and 2 threads (BLAS threads for numpy)
+  for t in 1 2; do
+    /usr/bin/python3 "$here/python/mc_step.py" --threads "$t" --variants numpy-dense-f64,numpy-sparse-f64 \
+      | grep -E '^(impl=|check )' | tee -a "$checks" | grep '^impl=' | tee -a "$out"
+    "$java_bin" --add-modules jdk.incubator.vector -Dgroklab.threads="$t" -cp "$root/frontend/target/grokking-lab.jar" \
+      "$here/java/McStepBench.java" 2>/dev/null | grep -E '^(impl=|check )' | tee -a "$checks" | grep '^impl=' | tee -a "$out"
   done
   # modular addition, Fig. 2 (p = 97, n = 3763 training pairs, float32) at h = 256 and 1024: PyTorch nn.Linear on
   # one-hot inputs and a gather, against the Java step with its Vector API products and with ND4J's (OpenBLAS)

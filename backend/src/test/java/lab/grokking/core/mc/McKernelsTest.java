@@ -6,14 +6,17 @@ import lab.grokking.core.config.Configs;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The SIMD and scalar kernels agree bit for bit at sizes that exercise every block width and tail of both kernels. */
+/**
+ * The SIMD and scalar kernels agree bit for bit at sizes that exercise every block width and tail of both kernels,
+ * and a step split over threads (uneven parts of pairs and rows) gives the bits of the unsplit step.
+ */
 class McKernelsTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 5, 8, 13, 16, 19, 31, 40, 97})
-    void vectorAndScalarTrainersGiveTheSameBits(int d) {
+    void vectorSplitAndScalarTrainersGiveTheSameBits(int d) {
         McConfig cfg = (McConfig) Configs.parse("{\"task\":\"mc\",\"d\":" + d + ",\"observed\":0.4,\"sigma\":0.1,\"steps\":10,\"seed\":7}");
         McData data = McData.generate(cfg);
-        McTrainer v = new McTrainer(cfg, data, McKernels.get()), s = new McTrainer(cfg, data, McKernels.scalar());
+        McTrainer v = new McTrainer(cfg, data, McKernels.get(), 3), s = new McTrainer(cfg, data, McKernels.scalar(), 1);
         for (int k = 0; k < 50; k++) {
             v.forward();
             s.forward();

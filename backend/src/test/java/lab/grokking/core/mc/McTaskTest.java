@@ -113,7 +113,7 @@ class McTaskTest {
     void vectorAndScalarKernelsGiveTheSameBits() {
         McConfig cfg = config("\"d\":23,\"observed\":0.3,\"sigma\":0.1,\"steps\":10,\"seed\":2");
         McData data = McData.generate(cfg);
-        McTrainer v = new McTrainer(cfg, data, McKernels.get()), s = new McTrainer(cfg, data, McKernels.scalar());
+        McTrainer v = new McTrainer(cfg, data, McKernels.get(), 1), s = new McTrainer(cfg, data, McKernels.scalar(), 1);
         for (int k = 0; k < 300; k++) {
             v.forward();
             s.forward();
