@@ -36,13 +36,17 @@ public final class Workers {
     public static int threads() { return THREADS; }
 
     /** Runs task(p) for p in [0, parts); returns when all are done. Thread j runs parts j, j + threads(), …. */
-    public static void run(int parts, IntConsumer task) {
+    public static void run(int parts, IntConsumer task) { run(parts, task, true); }
+
+    /** As {@link #run}; when the helpers are busy, on the pool if poolWhenBusy, else every part on the caller. */
+    private static void run(int parts, IntConsumer task, boolean poolWhenBusy) {
         if (parts <= 1 || THREADS == 1) {
             for (int p = 0; p < parts; p++) task.accept(p);
             return;
         }
         if (!BUSY.compareAndSet(false, true)) {
-            runOnPool(parts, task);
+            if (poolWhenBusy) runOnPool(parts, task);
+            else for (int p = 0; p < parts; p++) task.accept(p);
             return;
         }
         try {
@@ -103,8 +107,16 @@ public final class Workers {
     }
 
     /** Splits [0, n) into exactly parts contiguous ranges (as even as possible) and runs body on each. */
-    public static void forParts(int n, int parts, RangeBody body) {
-        run(parts, p -> body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
+    public static void forParts(int n, int parts, RangeBody body) { forParts(n, parts, body, true); }
+
+    /**
+     * As {@link #forParts}, but while the helpers are busy (another run's product) the caller runs the parts itself,
+     * in order: for steps of tens of microseconds, where a hand-off to the pool costs more than the split saves.
+     */
+    public static void forPartsOrInline(int n, int parts, RangeBody body) { forParts(n, parts, body, false); }
+
+    private static void forParts(int n, int parts, RangeBody body, boolean poolWhenBusy) {
+        run(parts, p -> body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)), poolWhenBusy);
     }
 
     @FunctionalInterface

@@ -11,8 +11,8 @@ import lab.grokking.core.linalg.Workers;
  * visits each distinct observed pair {i ≤ j} once, in row order; the update walks the rows of G + Gᵀ (CSR, built
  * once) and writes each output row in one pass: U'_i = (1 − ηλ)U_i − Σ_j t_ij U_j, V'_i = (1 − ηλ)V_i + Σ_j t_ij V_j.
  * Both go through {@link McKernels}, whose SIMD and scalar versions give the same bits (FMA in both). Large steps
- * run on {@link Workers}: the forward over contiguous ranges of pairs, the update over contiguous ranges of rows;
- * each part writes its own entries, so the thread count never changes a result.
+ * run on {@link Workers} (inline while another run holds them): the forward over contiguous ranges of pairs, the
+ * update over contiguous ranges of rows; each part writes its own entries, so the thread count never changes a result.
  */
 public final class McTrainer {
     private final int d, n;
@@ -120,7 +120,7 @@ public final class McTrainer {
 
     /** Residuals r_k = W_{a_k b_k} − y_k of the current parameters and the training MSE. */
     public void forward() {
-        Workers.forParts(wPair.length, parts, forwardPart);
+        Workers.forPartsOrInline(wPair.length, parts, forwardPart);
         final double[] w = wPair;
         double s = 0;
         for (int k = 0; k < n; k++) {
@@ -152,7 +152,7 @@ public final class McTrainer {
             cu[p] = -t;
             cv[p] = t;
         }
-        Workers.forParts(d, parts, updatePart);
+        Workers.forPartsOrInline(d, parts, updatePart);
         double[] u = this.u, v = this.v;
         this.u = u2;
         this.v = v2;
