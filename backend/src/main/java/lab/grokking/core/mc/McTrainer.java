@@ -39,9 +39,9 @@ public final class McTrainer {
     public McTrainer(McConfig cfg, McData data) { this(cfg, data, McKernels.get(), defaultParts(cfg.d(), data.nTrain())); }
 
     /**
-     * All threads from d·n ≥ 2¹⁵ (the half-steps have ≥ 2¹⁶ multiply-adds), else one: measured per step, 1 → 2
-     * threads took 0.058 → 0.042 ms at d = 97 (n = 470), about even at d = 64, and was slower at d ≤ 48, where the
-     * hand-off costs more than the half it saves.
+     * All threads from d·n ≥ 2¹⁵ (the half-steps have ≥ 2¹⁶ multiply-adds), else one: measured per step at d = 97
+     * (n = 470), 1 → 2 threads took the median from ~0.046 to 0.036–0.047 ms (noisier: two spinning threads on shared
+     * vCPUs), about even at d = 64, slower at d ≤ 48, where the hand-off costs more than the half it saves.
      */
     static int defaultParts(int d, int n) { return (long) d * n >= 1 << 15 ? Workers.threads() : 1; }
 
