@@ -1,7 +1,7 @@
 // Per-step time of the Java matrix-completion step, Fig. 3 (same output format as python/mc_step.py).
 // One step = McTrainer.forward() (residuals on the observed entries) + McTrainer.step() (the GD update).
 // Run by bench/run.sh:  java --add-modules jdk.incubator.vector -Dgroklab.threads=N -cp grokking-lab.jar McStepBench.java
-// McTrainer splits a step over groklab.threads threads from d·n ≥ 2¹⁵ (d = 97 at 5 %: yes); the impl line reports
+// McTrainer splits a step into one part per 2¹⁴ of d·n, up to groklab.threads (d = 97 at 5 %: 2); the impl line reports
 // the thread count the step actually uses.
 import lab.grokking.core.linalg.Workers;
 import lab.grokking.core.mc.McConfig;

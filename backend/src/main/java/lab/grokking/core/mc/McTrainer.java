@@ -39,11 +39,12 @@ public final class McTrainer {
     public McTrainer(McConfig cfg, McData data) { this(cfg, data, McKernels.get(), defaultParts(cfg.d(), data.nTrain())); }
 
     /**
-     * All threads from d·n ≥ 2¹⁵ (the half-steps have ≥ 2¹⁶ multiply-adds), else one: measured per step at d = 97
-     * (n = 470), 1 → 2 threads took the median from ~0.046 to 0.036–0.047 ms (noisier: two spinning threads on shared
-     * vCPUs), about even at d = 64, slower at d ≤ 48, where the hand-off costs more than the half it saves.
+     * One part per 2¹⁴ of d·n (a half-step has ~2·d·n multiply-adds), up to the thread count: measured per step at
+     * d = 97 (n = 470, 2 parts), 1 → 2 threads took the median from ~0.046 to 0.036–0.047 ms on a quiet machine, and
+     * to ~0.07 ms in launches where the two vCPUs contend; even at d = 64, slower at d ≤ 48 (1 part), where the hand-off
+     * costs more than the part it saves.
      */
-    static int defaultParts(int d, int n) { return (long) d * n >= 1 << 15 ? Workers.threads() : 1; }
+    static int defaultParts(int d, int n) { return (int) Math.max(1, Math.min(Workers.threads(), (long) d * n >> 14)); }
 
     McTrainer(McConfig cfg, McData data, McKernels kernels, int parts) {
         this.kernels = kernels;

@@ -3,6 +3,7 @@ package lab.grokking.core.mc;
 import static org.junit.jupiter.api.Assertions.*;
 
 import lab.grokking.core.config.Configs;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,6 +32,15 @@ class McKernelsTest {
         s.fullW(ws);
         assertArrayEquals(ws, wv, 0);
         for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) assertEquals(wv[i * d + j], wv[j * d + i], 0, "W symmetric");
+    }
+
+    @Test
+    void aStepSplitsIntoOnePartPer2To14OfDTimesNUpToTheThreadCount() {
+        int t = lab.grokking.core.linalg.Workers.threads();
+        assertEquals(1, McTrainer.defaultParts(24, 115), "classroom Fig. 3");
+        assertEquals(1, McTrainer.defaultParts(64, 205), "d = 64 at 5 %: measured no faster split");
+        assertEquals(Math.min(2, t), McTrainer.defaultParts(97, 470), "paper Fig. 3");
+        assertEquals(t, McTrainer.defaultParts(4096, 1 << 24), "large: every thread, no int overflow");
     }
 
     @ParameterizedTest
