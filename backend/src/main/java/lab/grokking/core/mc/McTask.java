@@ -78,7 +78,7 @@ public final class McTask implements lab.grokking.core.Task {
         }, listener, resume);
         o.summarise(summary, table);
         summary.put("snapshot_steps", snapshots.steps());
-        Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, "mc-" + tr.kernelName() + "-double", 1, Runtime.version().toString());
+        Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, "mc-" + tr.kernelName() + "-double", tr.threads(), Runtime.version().toString());
         return new RunResult(o.status(), o.message(), table, summary, prov);
     }
 

@@ -110,6 +110,14 @@ class McTaskTest {
     }
 
     @Test
+    void provenanceNamesTheThreadsAStepUses() {
+        McConfig small = config("\"d\":16,\"observed\":0.3,\"steps\":10,\"seed\":4");
+        assertEquals(1, new McTask(small).run(RunListener.NONE).provenance().threads());
+        McConfig paper = config("\"d\":97,\"observed\":0.05,\"steps\":10,\"seed\":1");
+        assertEquals(Math.min(2, lab.grokking.core.linalg.Workers.threads()), new McTask(paper).run(RunListener.NONE).provenance().threads());
+    }
+
+    @Test
     void vectorAndScalarKernelsGiveTheSameBits() {
         McConfig cfg = config("\"d\":23,\"observed\":0.3,\"sigma\":0.1,\"steps\":10,\"seed\":2");
         McData data = McData.generate(cfg);
