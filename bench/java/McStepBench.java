@@ -77,24 +77,8 @@ public class McStepBench {
         System.out.printf("%s ms_per_step=%.4f min=%.4f max=%.4f%n", tag, ms[reps / 2], ms[0], ms[reps - 1]);
         System.out.printf("check %s loss0=%.12e loss%d=%.12e%n", tag, l0, checkSteps, l10);
         System.out.printf("# %s steps_per_block=%d reps=%d groklab.threads=%d kernels=%s%n",
-                tag, block, reps, Workers.threads(), expectedKernels());
+                tag, block, reps, Workers.threads(), t.kernelName());
         System.out.printf("# %s cpu_ms_per_step=%.4f cpu_min=%.4f forward_ms=%.4f update_ms=%.4f (medians)%n",
                 tag, cpu[reps / 2], cpu[0], fwd[reps / 2], upd[reps / 2]);
-    }
-
-    /**
-     * The kernel set McKernels.pick() should choose. The real name is not public API (McKernels and
-     * McTrainer.kernelName() are package-private), so this repeats pick()'s rule; "(expected)" marks that.
-     */
-    static String expectedKernels() {
-        if (Boolean.getBoolean("groklab.scalarKernels") || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty())
-            return "scalar(expected)";
-        try {
-            Object species = Class.forName("jdk.incubator.vector.DoubleVector").getField("SPECIES_PREFERRED").get(null);
-            int bits = (int) Class.forName("jdk.incubator.vector.VectorSpecies").getMethod("vectorBitSize").invoke(species);
-            return (bits >= 256 ? "vector256" : "scalar") + "(expected)";
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return "unknown";
-        }
     }
 }

@@ -196,7 +196,8 @@ public final class McTrainer {
         }
     }
 
-    String kernelName() { return kernels.name(); }
+    /** The kernel set the step runs on (vector256 or scalar), for provenance and the benchmark. */
+    public String kernelName() { return kernels.name(); }
 
     /** ‖θ‖₂ = √(‖U‖_F² + ‖V‖_F²). */
     public double norm() {
