@@ -205,7 +205,7 @@ class LoadTest {
         long heap1 = usedHeapAfterGc(); // the run is over; every stalled viewer is still connected, its messages unread
         long grown = heap1 - heap0, unread = STALLED * streamBytes;
         int pausedMessages = paused.messages.size();
-        assertEquals(1, pausedMessages, "a viewer with no demand got what it asked for and no more");
+        assertEquals(1, pausedMessages, () -> "a viewer with no demand got what it asked for and no more; " + paused.connection());
         long[] queues = kernelQueues(s.server.port());
         long direct = directBytes();
 
