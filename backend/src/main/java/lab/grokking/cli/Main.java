@@ -9,8 +9,11 @@ import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.Limits;
 import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
+import lab.grokking.core.task.Durations;
+import lab.grokking.core.task.Estimates;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,7 +78,7 @@ public final class Main {
                 var cfg = p.config().deepCopy();
                 if (seed != null) cfg.put("seed", seed);
                 if (steps != null) cfg.put("steps", steps);
-                configs.add(Configs.parse(cfg));
+                configs.add(withinLimits(Configs.parse(cfg)));
             }
             if (series.size() == 1) {
                 RunConfig rc = configs.getFirst();
@@ -111,7 +114,7 @@ public final class Main {
             } catch (java.nio.charset.CharacterCodingException e) {
                 throw new ConfigException("--config", "not UTF-8 text: " + config);
             }
-            RunConfig rc = Configs.parse(text);
+            RunConfig rc = withinLimits(Configs.parse(text));
             return execute(rc, rc.task() + " run", out != null ? out : Path.of("out", "run-seed" + rc.seed()), spec);
         }
     }
@@ -124,6 +127,12 @@ public final class Main {
         }
     }
 
+    /** The CLI runs under the default limits (system properties groklab.maxMemoryMb, groklab.maxWork). */
+    private static RunConfig withinLimits(RunConfig rc) {
+        rc.validate(Limits.DEFAULT);
+        return rc;
+    }
+
     private static int execute(RunConfig rc, String title, Path dir, CommandLine.Model.CommandSpec spec) throws Exception {
         var err = spec.commandLine().getErr();
         try {
@@ -133,8 +142,7 @@ public final class Main {
         }
         if (!Files.isWritable(dir)) throw new ConfigException("--out", "output directory is not writable: " + dir);
         err.printf("%s: %s, seed %d, %d steps → %s%n", title, rc.task(), rc.seed(), rc.steps(), dir);
-        double eta = rc.estimatedSeconds();
-        if (Double.isFinite(eta)) err.printf("estimated time on this machine: %s%n", lab.grokking.core.modadd.ModaddConfig.human(eta));
+        err.printf("estimated time on this machine: %s%n", Durations.human(Estimates.inMemory().seconds(rc)));
         RunResult r;
         Map<String, Object> snapshots;
         try (LiveOutput live = new LiveOutput(dir, new ProgressBar(System.err))) {

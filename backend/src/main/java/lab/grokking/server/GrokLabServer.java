@@ -3,10 +3,12 @@ package lab.grokking.server;
 import io.javalin.Javalin;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
+import lab.grokking.core.task.Estimates;
 import lab.grokking.server.api.Api;
 import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.FairQueue;
 import lab.grokking.server.runs.RunService;
+import lab.grokking.server.store.FileThroughputLog;
 import lab.grokking.server.store.SqliteRunStore;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 
@@ -25,7 +27,8 @@ public final class GrokLabServer implements AutoCloseable {
     private GrokLabServer(ServerConfig cfg) {
         this.cfg = cfg;
         store = new SqliteRunStore(cfg.dataDir);
-        runs = new RunService(cfg, store, new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued));
+        runs = new RunService(cfg, store, new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued),
+                new Estimates(new FileThroughputLog(cfg.dataDir)));
         labs = new LabService(store, runs);
         app = Javalin.create(j -> {
             Api.configure(j, runs, labs, cfg);

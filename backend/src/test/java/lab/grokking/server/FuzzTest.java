@@ -35,7 +35,6 @@ import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Limits;
 import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
-import lab.grokking.core.config.Tasks;
 import lab.grokking.server.runs.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -565,7 +564,7 @@ class FuzzTest {
 
         /** An accepted lab run: editable fields within the rule's range, every other field at the preset's value. */
         void checkLabRules(Req q, Resp back, LabInfo lab, JsonNode config) {
-            ObjectNode full = Configs.merge(Tasks.defaults(preset(lab.preset()).get("task").asText()), preset(lab.preset()));
+            ObjectNode full = Configs.merge(Configs.defaults(preset(lab.preset()).get("task").asText()), preset(lab.preset()));
             JsonNode fields = lab.view().get("fields");
             for (var it = config.fields(); it.hasNext(); ) {
                 var e = it.next();

@@ -19,6 +19,9 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Collectors;
+import lab.grokking.core.task.TaskSpec;
+import lab.grokking.core.task.TaskSpecs;
+import lab.grokking.core.task.Validation;
 
 /**
  * Strict JSON for run configs: unknown fields, wrong types, NaN/Infinity, fractional integers and
@@ -51,9 +54,9 @@ public final class Configs {
 
     public static RunConfig parse(ObjectNode doc) {
         JsonNode task = doc.get("task");
-        if (task == null || !task.isTextual()) throw new ConfigException("task", "required, one of " + Tasks.names());
-        Class<? extends RunConfig> type = Tasks.configType(task.asText());
-        ObjectNode defaults = Tasks.defaults(task.asText());
+        if (task == null || !task.isTextual()) throw new ConfigException("task", "required, one of " + TaskSpecs.names());
+        TaskSpec<?> spec = TaskSpecs.get(task.asText());
+        ObjectNode defaults = toTree(spec.defaults());
         ObjectNode merged = merge(defaults, doc);
         // a tree carries no field name into Jackson's int- and long-overflow errors, Jackson's type errors name its own
         // classes and settings, and it takes the strings "NaN" and "Infinity" for doubles (a field the rules then skip kept
@@ -64,19 +67,19 @@ public final class Configs {
             if (d.isNumber() && !v.isNumber() || d.isBoolean() && !v.isBoolean() || d.isTextual() && !v.isTextual() && !v.isNull())
                 throw new ConfigException(f, "expected " + expected + ", got " + kind(v));
             if (d.isInt() && v.isIntegralNumber() && !v.canConvertToInt())
-                throw new ConfigException(f, "expected int, got " + Tasks.abbreviate(v.asText()) + " (beyond " + Integer.MAX_VALUE + ")");
+                throw new ConfigException(f, "expected int, got " + TaskSpecs.abbreviate(v.asText()) + " (beyond " + Integer.MAX_VALUE + ")");
             if (d.isIntegralNumber() && v.isIntegralNumber() && !v.canConvertToLong())
-                throw new ConfigException(f, "expected long, got " + Tasks.abbreviate(v.asText()) + " (beyond " + Long.MAX_VALUE + ")");
+                throw new ConfigException(f, "expected long, got " + TaskSpecs.abbreviate(v.asText()) + " (beyond " + Long.MAX_VALUE + ")");
         });
         RunConfig cfg;
         try {
-            cfg = JSON.treeToValue(merged, type);
+            cfg = JSON.treeToValue(merged, spec.configType());
         } catch (JsonProcessingException e) {
             throw translate(e);
         } catch (IllegalArgumentException e) {
             throw e.getCause() instanceof JsonProcessingException j ? translate(j) : new ConfigException("config", e.getMessage());
         }
-        cfg.validate(Limits.DEFAULT);
+        Validation.fields(cfg); // the limits are the caller's: the server's configured ones, or the CLI's defaults
         return cfg;
     }
 
@@ -102,6 +105,9 @@ public final class Configs {
     }
 
     public static ObjectNode toTree(RunConfig cfg) { return JSON.valueToTree(cfg); }
+
+    /** A task's documented defaults as a config document. */
+    public static ObjectNode defaults(String task) { return toTree(TaskSpecs.get(task).defaults()); }
 
     /** Canonical JSON (sorted keys, no whitespace): the identity of a config for hashing. */
     public static String canonical(RunConfig cfg) {

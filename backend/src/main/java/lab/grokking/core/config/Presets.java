@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import lab.grokking.core.task.TaskSpec;
+import lab.grokking.core.task.TaskSpecs;
 
 /** The experiment presets shipped in config/presets (one per paper figure and scale), read from the jar. */
 public final class Presets {
@@ -37,20 +40,26 @@ public final class Presets {
         List<Preset> out = new ArrayList<>();
         try (InputStream idx = Presets.class.getResourceAsStream("/config/presets/index.txt")) {
             if (idx == null) throw new IllegalStateException("config/presets/index.txt missing from the classpath");
-            for (String name : new String(idx.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\s+")) {
-                if (name.isBlank()) continue;
-                try (InputStream in = Presets.class.getResourceAsStream("/config/presets/" + name)) {
-                    if (in == null) throw new IllegalStateException("preset listed but missing: " + name);
-                    JsonNode n = Configs.JSON.readTree(in);
-                    Preset p = new Preset(n.get("id").asText(), n.get("figure").asText(), n.get("scale").asText(), n.get("title").asText(),
-                            n.get("description").asText(), (ObjectNode) n.get("config"));
-                    if (!p.config().has("task")) throw new IllegalStateException("preset " + name + " has no task");
-                    out.add(p);
-                }
+            for (String name : new String(idx.readAllBytes(), StandardCharsets.UTF_8).split("\\s+")) {
+                if (!name.isBlank()) out.add(read(Presets.class, "/config/presets/" + name));
             }
+            for (TaskSpec<?> spec : TaskSpecs.all()) // a plug-in task's presets live beside its classes
+                for (String name : spec.presets()) out.add(read(spec.getClass(), name));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read presets", e);
         }
+        if (out.stream().map(Preset::id).distinct().count() != out.size()) throw new IllegalStateException("two presets share an id");
         return List.copyOf(out);
+    }
+
+    private static Preset read(Class<?> owner, String name) throws IOException {
+        try (InputStream in = owner.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("preset listed but missing: " + name);
+            JsonNode n = Configs.JSON.readTree(in);
+            Preset p = new Preset(n.get("id").asText(), n.get("figure").asText(), n.get("scale").asText(), n.get("title").asText(),
+                    n.get("description").asText(), (ObjectNode) n.get("config"));
+            if (!p.config().has("task")) throw new IllegalStateException("preset " + name + " has no task");
+            return p;
+        }
     }
 }

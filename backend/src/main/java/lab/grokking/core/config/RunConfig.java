@@ -1,6 +1,16 @@
 package lab.grokking.core.config;
 
-/** A run's full configuration: task parameters, seed, steps and evaluation schedule. */
+import lab.grokking.core.Task;
+import lab.grokking.core.task.Cost;
+import lab.grokking.core.task.SpecTask;
+import lab.grokking.core.task.TaskSpecs;
+import lab.grokking.core.task.Validation;
+
+/**
+ * A run's full configuration: task parameters, seed, steps and evaluation schedule. Every task of the paper trains
+ * from an init scale α by GD with step η and weight decay λ, so the predicted transition ln(α)/(λη) is defined for
+ * all. What a task knows beyond its fields lives in its {@link lab.grokking.core.task.TaskSpec}.
+ */
 public interface RunConfig {
     /** Task name, the "task" field of the JSON document. */
     String task();
@@ -11,18 +21,24 @@ public interface RunConfig {
 
     int evalPerDecade();
 
+    double alpha();
+
+    double lr();
+
+    double weightDecay();
+
     /** Throws {@link ConfigException} naming every bad field and every exceeded limit. */
-    void validate(Limits limits);
+    default void validate(Limits limits) { Validation.withLimits(this, limits); }
+
+    /** The task's cost model for this config (valid fields assumed). */
+    default Cost cost() { return TaskSpecs.of(this).cost(this); }
 
     /** Estimated peak bytes of model, data and evaluation buffers. */
-    long memoryBytes();
+    default long memoryBytes() { return cost().memoryBytes(); }
 
     /** Estimated multiply-adds of the whole run (training and evaluation). */
-    double work();
+    default double work() { return cost().work(); }
 
-    /** Estimated wall time on the project's machine in seconds, NaN when the task has no estimate. */
-    default double estimatedSeconds() { return Double.NaN; }
-
-    /** The task that runs this config (validates it first). */
-    lab.grokking.core.Task newTask();
+    /** The task that runs this config (checks its fields first; limits are the caller's). */
+    default Task newTask() { return new SpecTask<>(this); }
 }

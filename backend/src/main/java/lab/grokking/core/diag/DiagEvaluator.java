@@ -1,6 +1,6 @@
 package lab.grokking.core.diag;
 
-/** Computes one metrics row (columns of {@link DiagTask#COLUMNS}) from the trainer's state, in double. */
+/** Computes one metrics row (columns of {@link DiagSpec#COLUMNS}) from the trainer's state, in double. */
 final class DiagEvaluator {
     private final DiagConfig cfg;
     private final DiagTrainer tr;
@@ -23,8 +23,8 @@ final class DiagEvaluator {
         this.w = new double[w2.length];
         this.testOut = new double[test.size()];
         this.trainOut = new double[y.length];
-        this.w2norm = DiagTask.norm2(w2);
-        this.w1norm = DiagTask.norm2(w1);
+        this.w2norm = DiagRun.norm2(w2);
+        this.w1norm = DiagRun.norm2(w1);
     }
 
     /** w = u^L − v^L as of the last evaluation. */
@@ -55,11 +55,11 @@ final class DiagEvaluator {
         for (int i = 0; i < y.length; i++) minMargin = Math.min(minMargin, y[i] * trainOut[i]);
         return new double[] {
             step, eta * step,
-            DiagTask.logisticLoss(y, trainOut), DiagTask.logisticLoss(yTest, testOut), DiagTask.accuracy(y, trainOut), DiagTask.accuracy(yTest, testOut),
+            DiagRun.logisticLoss(y, trainOut), DiagRun.logisticLoss(yTest, testOut), DiagRun.accuracy(y, trainOut), DiagRun.accuracy(yTest, testOut),
             Math.sqrt(normSq), cfg.alpha() * StrictMath.exp(-lam * eta * step), lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), eta, lam),
             l2 > 0 ? minMargin / l2 : Double.NaN, l1 > 0 ? minMargin / l1 : Double.NaN,
             l2 > 0 ? dot2 / (l2 * w2norm) : Double.NaN, l2 > 0 ? dot1 / (l2 * w1norm) : Double.NaN,
-            DiagTask.agreement(testOut, outEarly), DiagTask.agreement(testOut, outLate),
+            DiagRun.agreement(testOut, outEarly), DiagRun.agreement(testOut, outLate),
             l2 > 0 ? l1 / l2 : Double.NaN, support > 0 && l1 > 0 ? onSupport / l1 : Double.NaN,
             Math.sqrt(disp)
         };

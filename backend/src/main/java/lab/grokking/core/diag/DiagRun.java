@@ -1,20 +1,17 @@
 package lab.grokking.core.diag;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import lab.grokking.core.MetricTable;
-import lab.grokking.core.Provenance;
 import lab.grokking.core.RunListener;
-import lab.grokking.core.RunResult;
-import lab.grokking.core.TrainingLoop;
-import lab.grokking.core.config.Configs;
+import lab.grokking.core.Snapshot;
 import lab.grokking.core.linalg.Design;
 import lab.grokking.core.linalg.Kernels;
 import lab.grokking.core.linalg.Workers;
 import lab.grokking.core.solve.MaxL1Margin;
 import lab.grokking.core.solve.MaxL2Margin;
 import lab.grokking.core.solve.Solution;
+import lab.grokking.core.task.PredictorView;
+import lab.grokking.core.task.TaskRun;
 
 /**
  * Trains the diagonal linear net f(x) = ⟨u^L − v^L, x⟩ by full-batch GD with coupled weight decay on the
@@ -22,29 +19,20 @@ import lab.grokking.core.solve.Solution;
  * margin, the kernel predictor) and the late predictor w₁* (max L1 margin). Products run in float32 like
  * the reference code; parameters, losses and metrics are double.
  */
-public final class DiagTask implements lab.grokking.core.Task {
-    public static final List<String> COLUMNS = List.of("step", "time", "train_loss", "test_loss", "train_acc", "test_acc", "norm",
-            "kernel_norm", "transition_step", "margin_l2", "margin_l1", "cos_early", "cos_late", "agree_early", "agree_late",
-            "l1_over_l2", "support_share", "displacement");
-    /** Target number of w snapshots (log-spaced over the evaluation steps) for the dashboard's predictor panel. */
-    public static final int SNAPSHOTS = 30;
+final class DiagRun implements TaskRun {
     /** Test rows regenerated per chunk. */
     static final int TEST_CHUNK = 512;
 
     private final DiagConfig cfg;
+    private final Map<String, Object> summary = new LinkedHashMap<>();
+    private final DiagTrainer tr;
+    private final DiagEvaluator ev;
 
-    public DiagTask(DiagConfig cfg) {
-        cfg.validate(lab.grokking.core.config.Limits.DEFAULT);
+    /** Generates the data, solves both predictors (reported as the snapshots "early" and "late") and builds the trainer. */
+    DiagRun(DiagConfig cfg, RunListener listener) {
         this.cfg = cfg;
-    }
-
-    @Override
-    public RunResult run(RunListener listener, lab.grokking.core.Checkpoint resume) {
-        long started = System.nanoTime();
-        Map<String, Object> summary = new LinkedHashMap<>();
         DiagData data = DiagData.generate(cfg);
         Design x = data.train();
-
         Solution early = MaxL2Margin.solve(x, data.y());
         Solution late = MaxL1Margin.solve(x, data.y());
         double[] w2 = early.w(), w1 = late.w();
@@ -55,38 +43,32 @@ public final class DiagTask implements lab.grokking.core.Task {
         test.outputs(w1, out1);
         summary.put("early_predictor", predictorSummary("max-L2-margin (kernel) classifier w2*", early, yTest, out2));
         summary.put("late_predictor", predictorSummary("max-L1-margin classifier w1*", late, yTest, out1));
-        summary.put("transition_step", TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay()));
-        summary.put("setup_seconds", (System.nanoTime() - started) / 1e9);
-        listener.onSnapshot(lab.grokking.core.Snapshot.of("early", -1, 1, w2.length, w2));
-        listener.onSnapshot(lab.grokking.core.Snapshot.of("late", -1, 1, w1.length, w1));
-
-        MetricTable table = new MetricTable(COLUMNS);
-        DiagTrainer tr = new DiagTrainer(cfg, x, data.y());
-        DiagEvaluator ev = new DiagEvaluator(cfg, tr, test, data.y(), out2, out1, w2, w1, data.support());
-        lab.grokking.core.SnapshotSteps snapshots = new lab.grokking.core.SnapshotSteps(new lab.grokking.core.LogSchedule(cfg.steps(), cfg.evalPerDecade()), SNAPSHOTS);
-        TrainingLoop.Outcome o = TrainingLoop.run(cfg.steps(), cfg.evalPerDecade(), table, new TrainingLoop.Model() {
-            @Override public String forward(long step) {
-                tr.forward();
-                return tr.finite() ? null : String.format("the outputs overflowed (lr = %g is too large for this data; try a smaller lr)", cfg.lr());
-            }
-
-            @Override public double[] evaluate(long step) {
-                double[] row = ev.evaluate(step);
-                if (snapshots.due(step)) listener.onSnapshot(lab.grokking.core.Snapshot.of("w", step, 1, ev.lastW().length, ev.lastW()));
-                return row;
-            }
-
-            @Override public void step() { tr.step(); }
-
-            @Override public double[][] state() { return tr.state(); }
-
-            @Override public void restore(double[][] state) { tr.restore(state); }
-        }, listener, resume);
-        o.summarise(summary, table);
-        Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, Kernels.get().name(), Workers.threads(),
-                Runtime.version().toString());
-        return new RunResult(o.status(), o.message(), table, summary, prov);
+        listener.onSnapshot(Snapshot.of(PredictorView.EARLY, -1, 1, w2.length, w2));
+        listener.onSnapshot(Snapshot.of(PredictorView.LATE, -1, 1, w1.length, w1));
+        tr = new DiagTrainer(cfg, x, data.y());
+        ev = new DiagEvaluator(cfg, tr, test, data.y(), out2, out1, w2, w1, data.support());
     }
+
+    @Override public String forward(long step) {
+        tr.forward();
+        return tr.finite() ? null : String.format("the outputs overflowed (lr = %g is too large for this data; try a smaller lr)", cfg.lr());
+    }
+
+    @Override public double[] evaluate(long step) { return ev.evaluate(step); }
+
+    @Override public Snapshot snapshot(long step) { return Snapshot.of(DiagSpec.NET, step, 1, ev.lastW().length, ev.lastW()); }
+
+    @Override public void step() { tr.step(); }
+
+    @Override public double[][] state() { return tr.state(); }
+
+    @Override public void restore(double[][] state) { tr.restore(state); }
+
+    @Override public Map<String, Object> summary() { return summary; }
+
+    @Override public String kernels() { return Kernels.get().name() + "-float32"; }
+
+    @Override public int threads() { return Workers.threads(); }
 
     private static Map<String, Object> predictorSummary(String name, Solution s, double[] yTest, double[] out) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -57,7 +57,7 @@ public final class DiagTrainer {
     /** One GD step from the outputs of the last {@link #forward()}. */
     public void step() {
         int n = y.length;
-        for (int i = 0; i < n; i++) c[i] = (float) (-y[i] * DiagTask.sigmoidNeg(y[i] * z[i]) / n); // ∂𝓛/∂f_i
+        for (int i = 0; i < n; i++) c[i] = (float) (-y[i] * DiagRun.sigmoidNeg(y[i] * z[i]) / n); // ∂𝓛/∂f_i
         x.multiplyTransposed(c, g, update); // ∇_w 𝓛, each slice of it applied by the thread that computed it
     }
 

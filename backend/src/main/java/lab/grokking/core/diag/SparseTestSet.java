@@ -33,7 +33,7 @@ final class SparseTestSet implements TestSet {
     public void outputs(double[] w, double[] out) {
         float[] wf = new float[words * 64];
         for (int k = 0; k < w.length; k++) wf[k] = (float) w[k];
-        int chunk = DiagTask.TEST_CHUNK;
+        int chunk = DiagRun.TEST_CHUNK;
         long[] bits = new long[Math.min(chunk, labels.length) * words];
         float[] z = new float[chunk];
         for (int start = 0; start < labels.length; start += chunk) {

@@ -1,8 +1,5 @@
 package lab.grokking.core.mc;
 
-import lab.grokking.core.LogSchedule;
-import lab.grokking.core.config.Checks;
-import lab.grokking.core.config.Limits;
 import lab.grokking.core.config.RunConfig;
 
 /**
@@ -28,56 +25,12 @@ import lab.grokking.core.config.RunConfig;
  */
 public record McConfig(String task, String target, int d, int rank, double observed, double alpha, double sigma,
                        double lr, double weightDecay, long steps, int evalPerDecade, long seed) implements RunConfig {
-    public static final String TASK = "mc";
     /** Largest matrix size: the late predictor's solver costs ~7d³ per iteration for a few hundred iterations. */
     public static final int MAX_D = 256;
-    public static final McConfig DEFAULTS = new McConfig(TASK, "table", 97, 1, 0.05, 10, 0, 0.1, 1e-4, 1_500_000, 40, 1);
+    public static final McConfig DEFAULTS = new McConfig(McSpec.NAME, "table", 97, 1, 0.05, 10, 0, 0.1, 1e-4, 1_500_000, 40, 1);
 
     public boolean table() { return "table".equals(target); }
 
     /** Number of observed (training) entries: round(observed·d²). */
     public int nTrain() { return (int) Math.round(observed * d * (double) d); }
-
-    @Override
-    public void validate(Limits limits) {
-        Checks c = new Checks();
-        if (!TASK.equals(task)) c.fail("task", "must be '" + TASK + "'");
-        if (!"table".equals(target) && !"lowrank".equals(target)) c.fail("target", "must be 'table' or 'lowrank', got '" + target + "'");
-        c.range("d", d, 2, MAX_D).range("observed", observed, 0, true, 1).range("alpha", alpha, 0, true, 1e4)
-                .range("sigma", sigma, 0, false, 1e4).range("lr", lr, 0, true, 100).range("weightDecay", weightDecay, 0, false, 10)
-                .range("steps", steps, 1, 1_000_000_000).range("evalPerDecade", evalPerDecade, 1, 1000).range("seed", seed, 0, (1L << 53) - 1);
-        if (d >= 2 && d <= MAX_D) c.range("rank", rank, 1, d);
-        if (c.problems().isEmpty() && nTrain() < 1)
-            c.fail("observed", "observes no entry: round(" + observed + "·" + d + "²) = 0; use at least " + 1.0 / ((double) d * d));
-        if (c.problems().isEmpty()) {
-            long mem = memoryBytes();
-            if (mem > limits.maxMemoryBytes())
-                c.fail("d", "needs ~" + (mem >> 20) + " MiB, above the memory limit of " + (limits.maxMemoryBytes() >> 20) + " MiB");
-            if (work() > limits.maxWork())
-                c.fail("steps", String.format("the run needs ~%.2g multiply-adds (steps × 6nd plus evaluations and solver), above the work limit of %.2g",
-                        work(), limits.maxWork()));
-        }
-        c.throwIfAny();
-    }
-
-    @Override
-    public McTask newTask() { return new McTask(this); }
-
-    @Override
-    public long memoryBytes() {
-        long dd = (long) d * d;
-        long params = 4 * dd * 8;                 // U, V and their next-step buffers
-        long matrices = 12 * dd * 8;              // target, W, early/late predictors, eigen and solver work space
-        long masks = 2 * dd;
-        long snapshots = (long) McTask.SNAPSHOTS * dd * 4;
-        long perEntry = (long) nTrain() * 48;     // indices, labels, residuals, sparse rows
-        return params + matrices + masks + snapshots + perEntry;
-    }
-
-    @Override
-    public double work() {
-        double dd = (double) d * d, ddd = dd * d;
-        double evals = new LogSchedule(steps, evalPerDecade).size();
-        return steps * (6.0 * nTrain() * d + 4 * dd) + evals * 3 * ddd + NuclearCompletion.MAX_ITERATIONS * 8 * ddd;
-    }
 }

@@ -1,6 +1,6 @@
 package lab.grokking.core.mc;
 
-/** Computes one metrics row (columns of {@link McTask#COLUMNS}) from the trainer's state, in double. */
+/** Computes one metrics row (columns of {@link McSpec#COLUMNS}) from the trainer's state, in double. */
 final class McEvaluator {
     private final McConfig cfg;
     private final McData data;

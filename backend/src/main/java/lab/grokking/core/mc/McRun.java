@@ -1,17 +1,12 @@
 package lab.grokking.core.mc;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import lab.grokking.core.LogSchedule;
-import lab.grokking.core.MetricTable;
-import lab.grokking.core.Provenance;
 import lab.grokking.core.RunListener;
-import lab.grokking.core.RunResult;
-import lab.grokking.core.SnapshotSteps;
-import lab.grokking.core.TrainingLoop;
-import lab.grokking.core.config.Configs;
+import lab.grokking.core.Snapshot;
 import lab.grokking.core.solve.Certificate;
+import lab.grokking.core.task.PredictorView;
+import lab.grokking.core.task.TaskRun;
 
 /**
  * Trains W = UUᵀ − VVᵀ by full-batch GD with coupled weight decay on the mean squared error over the observed
@@ -19,23 +14,15 @@ import lab.grokking.core.solve.Certificate;
  * predictor of Cor. 3.11) and the late predictor (minimum-nuclear-norm symmetric completion). Single-threaded
  * double arithmetic in a fixed order: the same config and seed give bit-identical metrics.
  */
-public final class McTask implements lab.grokking.core.Task {
-    public static final List<String> COLUMNS = List.of("step", "time", "train_mse", "test_mse", "norm", "kernel_norm", "transition_step",
-            "nuclear_norm", "sv1", "sv2", "sv3", "effective_rank", "dist_early", "dist_late");
-    /** Target number of W snapshots (log-spaced over the evaluation steps). */
-    public static final int SNAPSHOTS = 30;
-
+final class McRun implements TaskRun {
     private final McConfig cfg;
+    private final Map<String, Object> summary = new LinkedHashMap<>();
+    private final McTrainer tr;
+    private final McEvaluator ev;
 
-    public McTask(McConfig cfg) {
-        cfg.validate(lab.grokking.core.config.Limits.DEFAULT);
+    /** Generates the target and observed set, solves both predictors (snapshots "early" and "late") and builds the trainer. */
+    McRun(McConfig cfg, RunListener listener) {
         this.cfg = cfg;
-    }
-
-    @Override
-    public RunResult run(RunListener listener, lab.grokking.core.Checkpoint resume) {
-        long started = System.nanoTime();
-        Map<String, Object> summary = new LinkedHashMap<>();
         McData data = McData.generate(cfg);
         int d = cfg.d();
         double[] early = data.zeroFill();
@@ -45,42 +32,35 @@ public final class McTask implements lab.grokking.core.Task {
         summary.put("target", targetSummary(data));
         summary.put("early_predictor", predictorSummary("symmetric zero-fill (kernel predictor, Cor. 3.11)", early, data, null));
         summary.put("late_predictor", predictorSummary("minimum-nuclear-norm symmetric completion", late.w(), data, late));
-        summary.put("transition_step", TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay()));
-        summary.put("setup_seconds", (System.nanoTime() - started) / 1e9);
-
-        McTrainer tr = new McTrainer(cfg, data);
+        tr = new McTrainer(cfg, data);
         double initNorm = tr.norm();
         summary.put("init_norm", initNorm);
-        McEvaluator ev = new McEvaluator(cfg, data, tr, early, late.w(), initNorm);
-        MetricTable table = new MetricTable(COLUMNS);
-        LogSchedule schedule = new LogSchedule(cfg.steps(), cfg.evalPerDecade());
-        SnapshotSteps snapshots = new SnapshotSteps(schedule, SNAPSHOTS);
-        listener.onSnapshot(lab.grokking.core.Snapshot.of("early", -1, d, d, early));
-        listener.onSnapshot(lab.grokking.core.Snapshot.of("late", -1, d, d, late.w()));
-        TrainingLoop.Outcome o = TrainingLoop.run(cfg.steps(), cfg.evalPerDecade(), table, new TrainingLoop.Model() {
-            @Override public String forward(long step) {
-                tr.forward();
-                return Double.isFinite(tr.loss()) ? null
-                        : String.format("train MSE %s (lr = %g is too large for α = %g; try a smaller lr)", tr.loss(), cfg.lr(), cfg.alpha());
-            }
-
-            @Override public double[] evaluate(long step) {
-                double[] row = ev.evaluate(step);
-                if (snapshots.due(step)) listener.onSnapshot(lab.grokking.core.Snapshot.of("W", step, d, d, ev.lastW()));
-                return row;
-            }
-
-            @Override public void step() { tr.step(); }
-
-            @Override public double[][] state() { return tr.state(); }
-
-            @Override public void restore(double[][] state) { tr.restore(state); }
-        }, listener, resume);
-        o.summarise(summary, table);
-        summary.put("snapshot_steps", snapshots.steps());
-        Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, "mc-" + tr.kernelName() + "-double", tr.threads(), Runtime.version().toString());
-        return new RunResult(o.status(), o.message(), table, summary, prov);
+        ev = new McEvaluator(cfg, data, tr, early, late.w(), initNorm);
+        listener.onSnapshot(Snapshot.of(PredictorView.EARLY, -1, d, d, early));
+        listener.onSnapshot(Snapshot.of(PredictorView.LATE, -1, d, d, late.w()));
     }
+
+    @Override public String forward(long step) {
+        tr.forward();
+        return Double.isFinite(tr.loss()) ? null
+                : String.format("train MSE %s (lr = %g is too large for α = %g; try a smaller lr)", tr.loss(), cfg.lr(), cfg.alpha());
+    }
+
+    @Override public double[] evaluate(long step) { return ev.evaluate(step); }
+
+    @Override public Snapshot snapshot(long step) { return Snapshot.of(McSpec.NET, step, cfg.d(), cfg.d(), ev.lastW()); }
+
+    @Override public void step() { tr.step(); }
+
+    @Override public double[][] state() { return tr.state(); }
+
+    @Override public void restore(double[][] state) { tr.restore(state); }
+
+    @Override public Map<String, Object> summary() { return summary; }
+
+    @Override public String kernels() { return tr.kernelName() + "-double"; }
+
+    @Override public int threads() { return tr.threads(); }
 
     private Map<String, Object> targetSummary(McData data) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -1,8 +1,5 @@
 package lab.grokking.core.modadd;
 
-import lab.grokking.core.LogSchedule;
-import lab.grokking.core.config.Checks;
-import lab.grokking.core.config.Limits;
 import lab.grokking.core.config.RunConfig;
 
 /**
@@ -30,73 +27,12 @@ import lab.grokking.core.config.RunConfig;
 public record ModaddConfig(String task, int p, double trainFraction, int width, double alpha, boolean zeroLastLayer, double lr,
                            double weightDecay, boolean lossNormalised, double lrFactor, double logLossSwitch, long steps,
                            int evalPerDecade, long seed) implements RunConfig {
-    public static final String TASK = "modadd";
     public static final int MAX_P = 1024, MAX_WIDTH = 16384;
-    public static final ModaddConfig DEFAULTS = new ModaddConfig(TASK, 97, 0.4, 1024, 1, false, 0.002, 1e-4, false, 10, -5,
+    public static final ModaddConfig DEFAULTS = new ModaddConfig(ModaddSpec.NAME, 97, 0.4, 1024, 1, false, 0.002, 1e-4, false, 10, -5,
             100_000_000, 40, 1);
-    /** Multiply-adds per second of a training step, measured on the 2-core project machine (docs/benchmarks.md). */
-    static final double MACS_PER_SECOND = 2.0e10;
 
     /** Training pairs: floor(trainFraction·p²), as the reference code's n_train = 3763 for p = 97. */
     public int nTrain() { return (int) Math.floor(trainFraction * p * (double) p + 1e-9); }
 
     public int nTest() { return p * p - nTrain(); }
-
-    @Override
-    public void validate(Limits limits) {
-        Checks c = new Checks();
-        if (!TASK.equals(task)) c.fail("task", "must be '" + TASK + "'");
-        c.range("p", p, 2, MAX_P).range("trainFraction", trainFraction, 0, true, 1).range("width", width, 1, MAX_WIDTH)
-                .range("alpha", alpha, 0, true, 1e6).range("lr", lr, 0, true, 100).range("weightDecay", weightDecay, 0, false, 10)
-                .range("lrFactor", lrFactor, 0, true, 1e6).range("logLossSwitch", logLossSwitch, -1e4, false, 0)
-                .range("steps", steps, 1, 10_000_000_000L).range("evalPerDecade", evalPerDecade, 1, 1000).range("seed", seed, 0, (1L << 53) - 1);
-        if (lossNormalised && weightDecay != 0) c.fail("weightDecay", "must be 0 with lossNormalised (Fig. 4 has no weight decay), got " + weightDecay);
-        if (c.problems().isEmpty() && (nTrain() < 1 || nTest() < 1))
-            c.fail("trainFraction", "leaves no " + (nTrain() < 1 ? "training" : "test") + " pair: floor(" + trainFraction + "·" + p + "²) = " + nTrain());
-        if (c.problems().isEmpty()) {
-            long mem = memoryBytes();
-            if (mem > limits.maxMemoryBytes())
-                c.fail("p, width", "need ~" + (mem >> 20) + " MiB, above the memory limit of " + (limits.maxMemoryBytes() >> 20) + " MiB");
-            if (work() > limits.maxWork())
-                c.fail("steps", String.format("the run needs ~%.2g multiply-adds (steps × 3·n·h·p plus evaluations; ~%s on this machine), above the work limit of %.2g",
-                        work(), human(estimatedSeconds()), limits.maxWork()));
-        }
-        c.throwIfAny();
-    }
-
-    @Override
-    public ModaddTask newTask() { return new ModaddTask(this); }
-
-    @Override
-    public long memoryBytes() {
-        long n = nTrain(), nt = nTest(), h = width, pp = p;
-        long params = 2 * (3 * pp * h + h) * 4 + pp * h * 4;      // E = W₁ᵀ, b₁, W₂ and their gradients, W₂ᵀ
-        long train = 2 * n * h * 4 + 2 * n * pp * 4;              // H, dH, Z, dZ
-        long test = nt * h * 4 + nt * pp * 4;                     // hidden and logits of the test pairs
-        long m = Math.min(n, h);
-        long early = (m * m + 3 * Math.max(n, nt) * pp + 2 * h * pp) * 8 + (n + nt) * h * 4; // Gram, targets, scores, features
-        return params + train + test + early + (n + nt) * 16;
-    }
-
-    /** Multiply-adds of one training step: the three dense products plus the gather, scatter and update. */
-    double stepWork() { return 3.0 * nTrain() * width * p + 6.0 * nTrain() * width; }
-
-    @Override
-    public double work() {
-        double evals = new LogSchedule(steps, evalPerDecade).size();
-        double n = nTrain(), h = width, m = Math.min(n, h);
-        double early = (n + nTest()) * h * p + Math.max(n, h) * m * m / 2 + m * m * m / 3;
-        return steps * stepWork() + evals * (nTest() * h * p + 4.0 * (nTrain() + nTest()) * p) + early;
-    }
-
-    /** Wall-time estimate on this machine from {@link #MACS_PER_SECOND}. */
-    @Override
-    public double estimatedSeconds() { return work() / MACS_PER_SECOND; }
-
-    public static String human(double s) {
-        if (s < 120) return String.format("%.0f s", s);
-        if (s < 7200) return String.format("%.0f min", s / 60);
-        if (s < 2 * 86400) return String.format("%.1f h", s / 3600);
-        return String.format("%.0f days", s / 86400);
-    }
 }

@@ -1,15 +1,11 @@
 package lab.grokking.core.modadd;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import lab.grokking.core.MetricTable;
-import lab.grokking.core.Provenance;
-import lab.grokking.core.RunListener;
-import lab.grokking.core.RunResult;
 import lab.grokking.core.TrainingLoop;
-import lab.grokking.core.config.Configs;
 import lab.grokking.core.linalg.Workers;
+import lab.grokking.core.task.TaskRun;
 
 /**
  * Trains the two-layer ReLU net on (a + b) mod p by full-batch GD with coupled weight decay (Fig. 2), or by the
@@ -19,38 +15,31 @@ import lab.grokking.core.linalg.Workers;
  * one), the normalised margin margin/‖θ‖² (f is 2-homogeneous in θ), per-layer and total ‖θ‖₂, continuous time,
  * and the random-features (kernel) predictor's test accuracy as a reference line.
  */
-public final class ModaddTask implements lab.grokking.core.Task {
-    public static final List<String> COLUMNS = List.of("step", "time", "log10_time", "train_loss", "test_loss", "train_log_loss",
-            "test_log_loss", "train_acc", "test_acc", "train_margin", "test_margin", "normalized_margin", "norm", "norm_w1", "norm_b1",
-            "norm_w2", "kernel_norm", "transition_step", "kernel_test_acc");
-
+final class ModaddRun implements TaskRun {
     private final ModaddConfig cfg;
-    private final MatMul mm;
+    private final ModaddData data;
+    private final ModaddNet net;
+    private final Map<String, Object> summary = new LinkedHashMap<>();
+    private final float[] hTest, zTest;
+    private final double[] scratch, rf;
+    private final double initNorm, transition, ln10 = StrictMath.log(10);
 
-    public ModaddTask(ModaddConfig cfg) { this(cfg, MatMul.get()); }
-
-    ModaddTask(ModaddConfig cfg, MatMul mm) {
-        cfg.validate(lab.grokking.core.config.Limits.DEFAULT);
+    /** Generates the split and the init, and measures the early (random-features) predictor on the features at init. */
+    ModaddRun(ModaddConfig cfg, MatMul mm) {
         this.cfg = cfg;
-        this.mm = mm;
-    }
-
-    @Override
-    public RunResult run(RunListener listener, lab.grokking.core.Checkpoint resume) {
-        long started = System.nanoTime();
-        Map<String, Object> summary = new LinkedHashMap<>();
-        ModaddData data = ModaddData.generate(cfg);
-        ModaddNet net = new ModaddNet(cfg, data, mm);
+        data = ModaddData.generate(cfg);
+        net = new ModaddNet(cfg, data, mm);
         int p = cfg.p(), h = cfg.width(), nt = data.nTest();
-        float[] hTest = new float[nt * h], zTest = new float[nt * ((p + 7) & ~7)];
-        double[] scratch = new double[Math.max(data.nTrain(), nt)];
-        double initNorm = norm(net.squaredNorms());
-        double transition = TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
+        hTest = new float[nt * h];
+        zTest = new float[nt * ((p + 7) & ~7)];
+        scratch = new double[Math.max(data.nTrain(), nt)];
+        initNorm = norm(net.squaredNorms());
+        transition = TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
 
         // the early predictor from the features at init (a resumed run rebuilds the init from the seed first)
         net.hidden(data.trainA(), data.trainB(), 0, data.nTrain(), net.hid);
         net.predict(data.testA(), data.testB(), nt, hTest, zTest);
-        double[] rf = RandomFeatures.accuracies(net.hid, data.nTrain(), data.trainY(), hTest, nt, data.testY(), h, p);
+        rf = RandomFeatures.accuracies(net.hid, data.nTrain(), data.trainY(), hTest, nt, data.testY(), h, p);
         Map<String, Object> early = new LinkedHashMap<>();
         early.put("name", cfg.zeroLastLayer() ? "random-features predictor on ReLU(W₁x + b₁) at init (the kernel predictor, W₂ = 0)"
                 : "random-features predictor on ReLU(W₁x + b₁) at init (W₂ ≠ 0 at init: a reference, not the full kernel predictor)");
@@ -60,45 +49,42 @@ public final class ModaddTask implements lab.grokking.core.Task {
         summary.put("n_test", nt);
         summary.put("init_norm", initNorm);
         summary.put("early_predictor", early);
-        summary.put("transition_step", transition);
-        summary.put("estimated_seconds", cfg.estimatedSeconds());
-        summary.put("setup_seconds", (System.nanoTime() - started) / 1e9);
-
-        MetricTable table = new MetricTable(COLUMNS);
-        double ln10 = StrictMath.log(10);
-        TrainingLoop.Outcome o = TrainingLoop.run(cfg.steps(), cfg.evalPerDecade(), table, new TrainingLoop.Model() {
-            @Override public String forward(long step) {
-                net.forward();
-                return Double.isFinite(net.lnLoss()) ? null
-                        : String.format("training loss %s (lr = %g is too large for α = %g; try a smaller lr)", StrictMath.exp(net.lnLoss()), cfg.lr(), cfg.alpha());
-            }
-
-            @Override public double[] evaluate(long step) {
-                double[] tr = CrossEntropy.metrics(net.z, net.pq, data.nTrain(), p, data.trainY(), scratch);
-                net.predict(data.testA(), data.testB(), nt, hTest, zTest);
-                double[] te = CrossEntropy.metrics(zTest, net.pq, nt, p, data.testY(), scratch);
-                double[] sq = net.squaredNorms();
-                double norm2 = sq[0] + sq[1] + sq[2];
-                double lnT = cfg.lossNormalised() ? net.lnTime() : step == 0 ? Double.NEGATIVE_INFINITY : StrictMath.log(cfg.lr()) + StrictMath.log(step);
-                double time = cfg.lossNormalised() ? StrictMath.exp(lnT) : cfg.lr() * step;
-                double log10Time = lnT > 40 ? lnT / ln10 : StrictMath.log1p(StrictMath.exp(lnT)) / ln10; // log₁₀(1 + t) past double range
-                double kernelNorm = initNorm * StrictMath.exp(-cfg.lr() * cfg.weightDecay() * step);
-                return new double[] {step, time, log10Time, tr[0], te[0], tr[1], te[1], tr[2], te[2], tr[3], te[3], tr[3] / norm2,
-                        Math.sqrt(norm2), Math.sqrt(sq[0]), Math.sqrt(sq[1]), Math.sqrt(sq[2]), kernelNorm, transition, rf[1]};
-            }
-
-            @Override public void step() { net.step(); }
-
-            @Override public double[][] state() { return net.state(); }
-
-            @Override public void restore(double[][] state) { net.restore(state); }
-        }, listener, resume);
-        o.summarise(summary, table);
-        summary.put("milestones", milestones(table));
-        Provenance prov = new Provenance(Configs.canonical(cfg), cfg.seed(), Provenance.CODE_VERSION, "modadd-" + net.matmulName() + "-float32",
-                Workers.threads(), Runtime.version().toString());
-        return new RunResult(o.status(), o.message(), table, summary, prov);
     }
+
+    @Override public String forward(long step) {
+        net.forward();
+        return Double.isFinite(net.lnLoss()) ? null
+                : String.format("training loss %s (lr = %g is too large for α = %g; try a smaller lr)", StrictMath.exp(net.lnLoss()), cfg.lr(), cfg.alpha());
+    }
+
+    @Override public double[] evaluate(long step) {
+        int p = cfg.p(), nt = data.nTest();
+        double[] tr = CrossEntropy.metrics(net.z, net.pq, data.nTrain(), p, data.trainY(), scratch);
+        net.predict(data.testA(), data.testB(), nt, hTest, zTest);
+        double[] te = CrossEntropy.metrics(zTest, net.pq, nt, p, data.testY(), scratch);
+        double[] sq = net.squaredNorms();
+        double norm2 = sq[0] + sq[1] + sq[2];
+        double lnT = cfg.lossNormalised() ? net.lnTime() : step == 0 ? Double.NEGATIVE_INFINITY : StrictMath.log(cfg.lr()) + StrictMath.log(step);
+        double time = cfg.lossNormalised() ? StrictMath.exp(lnT) : cfg.lr() * step;
+        double log10Time = lnT > 40 ? lnT / ln10 : StrictMath.log1p(StrictMath.exp(lnT)) / ln10; // log₁₀(1 + t) past double range
+        double kernelNorm = initNorm * StrictMath.exp(-cfg.lr() * cfg.weightDecay() * step);
+        return new double[] {step, time, log10Time, tr[0], te[0], tr[1], te[1], tr[2], te[2], tr[3], te[3], tr[3] / norm2,
+                Math.sqrt(norm2), Math.sqrt(sq[0]), Math.sqrt(sq[1]), Math.sqrt(sq[2]), kernelNorm, transition, rf[1]};
+    }
+
+    @Override public void step() { net.step(); }
+
+    @Override public double[][] state() { return net.state(); }
+
+    @Override public void restore(double[][] state) { net.restore(state); }
+
+    @Override public Map<String, Object> summary() { return summary; }
+
+    @Override public String kernels() { return net.matmulName() + "-float32"; }
+
+    @Override public int threads() { return Workers.threads(); }
+
+    @Override public void finish(MetricTable table) { summary.put("milestones", milestones(table)); }
 
     static double norm(double[] sq) { return Math.sqrt(sq[0] + sq[1] + sq[2]); }
 

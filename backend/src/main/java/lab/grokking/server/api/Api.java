@@ -29,7 +29,7 @@ public final class Api {
         });
         j.http.prefer405over404 = true; // a known path with the wrong method says which methods it has
         HealthApi.register(j.routes, runs);
-        PresetsApi.register(j.routes);
+        PresetsApi.register(j.routes, runs);
         RunsApi.register(j.routes, runs, cfg);
         LabsApi.register(j.routes, labs, runs, cfg);
         StreamSocket.register(j.routes, runs);

@@ -5,27 +5,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
-import lab.grokking.core.config.Tasks;
 import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
 import lab.grokking.server.runs.Json;
+import lab.grokking.server.runs.RunService;
 
-/** GET /api/presets: each preset with its full config (the task's defaults filled in) and its cost estimate. */
+/** GET /api/presets: each preset with its full config (the task's defaults filled in) and its cost and time estimates. */
 final class PresetsApi {
     private PresetsApi() {}
 
-    static void register(RoutesConfig routes) {
-        String body = Json.write(Presets.all().stream().map(PresetsApi::describe).toList()); // fixed for the process
-        routes.get("/presets", ctx -> ctx.contentType("application/json").result(body));
+    static void register(RoutesConfig routes, RunService runs) {
+        // per request: an estimate falls to 0 once the preset's run is computed, and follows the host's measured speed
+        routes.get("/presets", ctx -> ctx.contentType("application/json").result(Json.write(Presets.all().stream().map(p -> describe(p, runs)).toList())));
         routes.get("/presets/{id}", ctx -> {
             String id = ctx.pathParam("id");
             Presets.Preset p = Presets.all().stream().filter(x -> x.id().equals(id)).findFirst()
                     .orElseThrow(() -> new ApiError(404, "id", "no such preset; see GET /api/presets"));
-            ctx.contentType("application/json").result(Json.write(describe(p)));
+            ctx.contentType("application/json").result(Json.write(describe(p, runs)));
         });
     }
 
-    static Map<String, Object> describe(Presets.Preset p) {
+    static Map<String, Object> describe(Presets.Preset p, RunService runs) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", p.id());
         m.put("figure", p.figure());
@@ -33,11 +33,11 @@ final class PresetsApi {
         m.put("title", p.title());
         m.put("description", p.description());
         try {
-            RunConfig rc = Configs.parse(p.config());
+            RunConfig rc = runs.parse(Configs.JSON.createObjectNode().put("preset", p.id())); // with this server's limits
             m.put("config", Configs.toTree(rc));
-            m.put("estimate", Json.obj("memory_bytes", rc.memoryBytes(), "work", rc.work()));
+            m.put("estimate", Json.obj("memory_bytes", rc.memoryBytes(), "work", rc.work(), "seconds", runs.estimatedSeconds(rc)));
         } catch (ConfigException e) { // a paper-scale preset beyond this server's limits: listed, with why it cannot run here
-            m.put("config", Configs.merge(Tasks.defaults(p.config().get("task").asText()), p.config()));
+            m.put("config", Configs.merge(Configs.defaults(p.config().get("task").asText()), p.config()));
             m.put("over_limits", e.problems().stream().map(x -> Json.obj("field", x.field(), "message", x.message())).toList());
         }
         return m;

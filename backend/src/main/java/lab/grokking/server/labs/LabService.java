@@ -12,7 +12,6 @@ import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
-import lab.grokking.core.config.Tasks;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.RunStore;
 
@@ -47,7 +46,7 @@ public final class LabService {
         String instructions = in == null || in.isNull() ? "" : in.isTextual() ? in.asText() : null;
         if (instructions == null) c.fail("instructions", "must be text");
         else if (instructions.length() > MAX_INSTRUCTIONS) c.fail("instructions", "at most " + MAX_INSTRUCTIONS + " characters, got " + instructions.length());
-        ObjectNode values = Configs.merge(Tasks.defaults(preset.config().get("task").asText()), preset.config());
+        ObjectNode values = Configs.merge(Configs.defaults(preset.config().get("task").asText()), preset.config());
         Map<String, Lab.Rule> rules = new LinkedHashMap<>();
         JsonNode fields = req.get("fields");
         if (fields != null && !fields.isNull() && !fields.isObject()) c.fail("fields", "must be an object of field name → {mode, min, max}");
@@ -133,7 +132,7 @@ public final class LabService {
     /** What students see: instructions and every field that is not hidden, with its value and rule. */
     public Map<String, Object> studentView(Lab lab) {
         Presets.Preset p = Presets.all().stream().filter(x -> x.id().equals(lab.preset())).findFirst().orElseThrow();
-        ObjectNode values = Configs.merge(Tasks.defaults(p.config().get("task").asText()), p.config());
+        ObjectNode values = Configs.merge(Configs.defaults(p.config().get("task").asText()), p.config());
         Map<String, Object> fields = new LinkedHashMap<>();
         for (var it = values.fields(); it.hasNext(); ) {
             var e = it.next();

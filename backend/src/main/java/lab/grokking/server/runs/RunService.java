@@ -20,6 +20,7 @@ import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
+import lab.grokking.core.task.Estimates;
 import lab.grokking.server.ServerConfig;
 import lab.grokking.server.queue.Job;
 import lab.grokking.server.queue.RunQueue;
@@ -48,12 +49,13 @@ public final class RunService implements AutoCloseable {
     private final Cache<String, StoredRun> meta;
     private final Cache<String, String> byKey;
     private final Cache<String, Snapshot> snapshots;
-    private final Throughput throughput = new Throughput();
+    private final Estimates estimates;
     private final Object submitLock = new Object();
     private volatile boolean closing;
 
-    public RunService(ServerConfig cfg, RunStore store, RunQueue queue) {
+    public RunService(ServerConfig cfg, RunStore store, RunQueue queue, Estimates estimates) {
         this.cfg = cfg;
+        this.estimates = estimates;
         this.store = store;
         this.queue = queue;
         finished = Caffeine.newBuilder().maximumWeight(cfg.cacheMaxBytes / 2).weigher((String k, LiveRun v) -> v.weight()).build();
@@ -168,10 +170,8 @@ public final class RunService implements AutoCloseable {
         long t0 = System.nanoTime();
         try {
             ex.execute();
-            if (live.status() == StoredRun.Status.FINISHED && !ex.resumed()) {
-                RunConfig rc = Configs.parse(r.get().config());
-                throughput.observe(rc.task(), rc.work(), (System.nanoTime() - t0) / 1e9);
-            }
+            if (live.status() == StoredRun.Status.FINISHED && !ex.resumed())
+                estimates.observe(Configs.parse(r.get().config()), (System.nanoTime() - t0) / 1e9);
         } finally {
             executing.remove(id);
             meta.invalidate(id);
@@ -183,7 +183,7 @@ public final class RunService implements AutoCloseable {
     /** Seconds this config would train here; 0 when an identical run has finished (it opens at once). */
     public double estimatedSeconds(RunConfig rc) {
         Optional<StoredRun> done = finishedRun(rc);
-        return done.isPresent() ? 0 : throughput.seconds(rc.task(), rc.work());
+        return done.isPresent() ? 0 : estimates.seconds(rc);
     }
 
     /** The finished run of exactly this config and code version, if any. */

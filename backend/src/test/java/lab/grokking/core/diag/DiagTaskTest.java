@@ -13,6 +13,7 @@ import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.task.SpecTask;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +41,7 @@ class DiagTaskTest {
     @Test
     void sparseDataGroks() {
         DiagConfig cfg = config("sparse", 5000, 100, 30_000);
-        RunResult r = new DiagTask(cfg).run(RunListener.NONE);
+        RunResult r = cfg.newTask().run(RunListener.NONE);
         assertEquals(RunStatus.FINISHED, r.status(), r.message());
         MetricTable t = r.metrics();
         double early = predictorAcc(r, "early_predictor"), late = predictorAcc(r, "late_predictor");
@@ -69,7 +70,7 @@ class DiagTaskTest {
     @Test
     void largeMarginDataMisgroks() {
         DiagConfig cfg = config("gaussian", 20_000, 32, 30_000);
-        RunResult r = new DiagTask(cfg).run(RunListener.NONE);
+        RunResult r = cfg.newTask().run(RunListener.NONE);
         assertEquals(RunStatus.FINISHED, r.status(), r.message());
         MetricTable t = r.metrics();
         double early = predictorAcc(r, "early_predictor"), late = predictorAcc(r, "late_predictor");
@@ -88,11 +89,11 @@ class DiagTaskTest {
     @Test
     void sameConfigAndSeedGiveBitIdenticalMetrics() {
         DiagConfig cfg = config("sparse", 700, 40, 300);
-        MetricTable a = new DiagTask(cfg).run(RunListener.NONE).metrics(), b = new DiagTask(cfg).run(RunListener.NONE).metrics();
+        MetricTable a = cfg.newTask().run(RunListener.NONE).metrics(), b = cfg.newTask().run(RunListener.NONE).metrics();
         assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) assertArrayEquals(a.rows().get(i), b.rows().get(i), 0.0, "row " + i);
         DiagConfig other = (DiagConfig) Configs.parse(Configs.canonical(cfg).replace("\"seed\":7", "\"seed\":8"));
-        MetricTable c = new DiagTask(other).run(RunListener.NONE).metrics();
+        MetricTable c = other.newTask().run(RunListener.NONE).metrics();
         assertNotEquals(a.at("test_loss", 300), c.at("test_loss", 300), "another seed is another data set");
     }
 
@@ -101,16 +102,16 @@ class DiagTaskTest {
         for (String data : new String[] {"sparse", "gaussian"}) {
             DiagConfig cfg = config(data, 700, 40, 5000);
             Recorder full = new Recorder(true);
-            new DiagTask(cfg).run(full);
+            cfg.newTask().run(full);
             assertEquals(List.of("early", "late"), full.snapshots.stream().limit(2).map(Snapshot::name).toList());
             assertEquals(700, full.snapshots.getFirst().values().length, "w2* as a d-vector");
             List<Snapshot> ws = full.snapshots.stream().filter(s -> s.name().equals("w")).toList();
-            assertTrue(ws.size() >= 20 && ws.size() <= DiagTask.SNAPSHOTS, "about 30 log-spaced w snapshots: " + ws.size());
+            assertTrue(ws.size() >= 20 && ws.size() <= SpecTask.SNAPSHOTS, "about 30 log-spaced w snapshots: " + ws.size());
             assertEquals(0, ws.getFirst().step());
             assertEquals(5000, ws.getLast().step());
             Checkpoint mid = full.checkpoints.get(full.checkpoints.size() / 2);
             Recorder resumed = new Recorder(false);
-            RunResult r = new DiagTask(cfg).run(resumed, mid);
+            RunResult r = cfg.newTask().run(resumed, mid);
             assertEquals(RunStatus.FINISHED, r.status());
             List<double[]> expected = full.rowsAfter(mid.step());
             assertFalse(expected.isEmpty());
@@ -127,7 +128,7 @@ class DiagTaskTest {
     void aLearningRateThatDivergesStopsTheRunAndSaysSo() {
         DiagConfig cfg = (DiagConfig) Configs.parse(
                 "{\"task\":\"diag\",\"d\":500,\"n\":20,\"nTest\":50,\"lr\":10,\"weightDecay\":0.5,\"steps\":1000}");
-        RunResult r = new DiagTask(cfg).run(RunListener.NONE);
+        RunResult r = cfg.newTask().run(RunListener.NONE);
         assertEquals(RunStatus.DIVERGED, r.status());
         assertTrue(r.message().contains("diverged at step") && r.message().contains("lr"), r.message());
     }
@@ -135,7 +136,7 @@ class DiagTaskTest {
     @Test
     void cancellationStopsBetweenSteps() {
         DiagConfig cfg = config("sparse", 500, 20, 100_000);
-        RunResult r = new DiagTask(cfg).run(new RunListener() {
+        RunResult r = cfg.newTask().run(new RunListener() {
             int evals;
             @Override public void onEvaluation(double[] row) { evals++; }
             @Override public boolean cancelled() { return evals >= 12; }
@@ -147,25 +148,25 @@ class DiagTaskTest {
     @Test
     void invalidConfigIsRejectedBeforeAnyWork() {
         DiagConfig bad = new DiagConfig("diag", "sparse", 100, 10, 10, 2, 25, 2, 128, 0.01, 1e-3, 10, 40, 1);
-        ConfigException e = assertThrows(ConfigException.class, () -> new DiagTask(bad));
+        ConfigException e = assertThrows(ConfigException.class, () -> bad.newTask());
         assertEquals("k", e.problems().getFirst().field());
     }
 
     @Test
     void tiesCountOneHalf() {
         double[] y = {1, -1, 1, -1};
-        assertEquals((1 + 0.5 + 0 + 1) / 4, DiagTask.accuracy(y, new double[] {2, 0, -1, -3}));
-        assertEquals((1 + 0.5 + 0.5 + 0) / 4, DiagTask.agreement(new double[] {1, 0, 2, -1}, new double[] {3, 5, 0, 1}));
-        assertEquals(1.0, DiagTask.agreement(new double[] {0, -2}, new double[] {0, -1}));
+        assertEquals((1 + 0.5 + 0 + 1) / 4, DiagRun.accuracy(y, new double[] {2, 0, -1, -3}));
+        assertEquals((1 + 0.5 + 0.5 + 0) / 4, DiagRun.agreement(new double[] {1, 0, 2, -1}, new double[] {3, 5, 0, 1}));
+        assertEquals(1.0, DiagRun.agreement(new double[] {0, -2}, new double[] {0, -1}));
     }
 
     @Test
     void lossesStayAccurateFarIntoTheTail() {
         // softplus(−m) ≈ e^{−m}: no underflow to 0 and no cancellation at margins of 27.6 (loss 1e-12) or 700
-        assertEquals(1e-12, DiagTask.softplus(-Math.log(1e12)), 1e-24);
-        assertEquals(Math.exp(-700), DiagTask.softplus(-700), 1e-310);
-        assertEquals(800, DiagTask.softplus(800), 1e-9);
-        assertEquals(Math.exp(-700), DiagTask.sigmoidNeg(700), 1e-310);
-        assertEquals(1.0, DiagTask.sigmoidNeg(-800));
+        assertEquals(1e-12, DiagRun.softplus(-Math.log(1e12)), 1e-24);
+        assertEquals(Math.exp(-700), DiagRun.softplus(-700), 1e-310);
+        assertEquals(800, DiagRun.softplus(800), 1e-9);
+        assertEquals(Math.exp(-700), DiagRun.sigmoidNeg(700), 1e-310);
+        assertEquals(1.0, DiagRun.sigmoidNeg(-800));
     }
 }

@@ -14,7 +14,7 @@ class DiagTrainerTest {
         for (int i = 0; i < y.length; i++) {
             double f = 0;
             for (int k = 0; k < u.length; k++) f += (Math.pow(u[k], L) - Math.pow(v[k], L)) * x[i][k];
-            loss += DiagTask.softplus(-y[i] * f);
+            loss += DiagRun.softplus(-y[i] * f);
         }
         for (int k = 0; k < u.length; k++) reg += u[k] * u[k] + v[k] * v[k];
         return loss / y.length + lambda / 2 * reg;

@@ -17,6 +17,7 @@ import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.task.SpecTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -55,7 +56,7 @@ class McTaskTest {
     @Test
     void tableCompletionGroksFromZeroFillToMinimumNuclearNorm() {
         McConfig cfg = SMALL;
-        RunResult r = new McTask(cfg).run(RunListener.NONE);
+        RunResult r = cfg.newTask().run(RunListener.NONE);
         assertEquals(RunStatus.FINISHED, r.status(), r.message());
         MetricTable t = r.metrics();
         McData data = McData.generate(cfg);
@@ -99,22 +100,22 @@ class McTaskTest {
     void sameConfigAndSeedGiveBitIdenticalMetricsAndSnapshots() {
         McConfig cfg = config("\"d\":16,\"observed\":0.3,\"sigma\":0.01,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":3000,\"seed\":4");
         Recorder ra = new Recorder(false), rb = new Recorder(false);
-        MetricTable a = new McTask(cfg).run(ra).metrics(), b = new McTask(cfg).run(rb).metrics();
+        MetricTable a = cfg.newTask().run(ra).metrics(), b = cfg.newTask().run(rb).metrics();
         assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) assertArrayEquals(a.rows().get(i), b.rows().get(i), 0.0, "row " + i);
         assertEquals(ra.snapshots.size(), rb.snapshots.size());
         for (int i = 0; i < ra.snapshots.size(); i++) assertArrayEquals(ra.snapshots.get(i).values(), rb.snapshots.get(i).values(), 0f);
         McConfig other = (McConfig) Configs.parse(Configs.canonical(cfg).replace("\"seed\":4", "\"seed\":5"));
-        MetricTable c = new McTask(other).run(RunListener.NONE).metrics();
+        MetricTable c = other.newTask().run(RunListener.NONE).metrics();
         assertNotEquals(a.at("test_mse", 3000), c.at("test_mse", 3000), "another seed is another observed set");
     }
 
     @Test
     void provenanceNamesTheThreadsAStepUses() {
         McConfig small = config("\"d\":16,\"observed\":0.3,\"steps\":10,\"seed\":4");
-        assertEquals(1, new McTask(small).run(RunListener.NONE).provenance().threads());
+        assertEquals(1, small.newTask().run(RunListener.NONE).provenance().threads());
         McConfig paper = config("\"d\":97,\"observed\":0.05,\"steps\":10,\"seed\":1");
-        assertEquals(Math.min(2, lab.grokking.core.linalg.Workers.threads()), new McTask(paper).run(RunListener.NONE).provenance().threads());
+        assertEquals(Math.min(2, lab.grokking.core.linalg.Workers.threads()), paper.newTask().run(RunListener.NONE).provenance().threads());
     }
 
     @Test
@@ -176,9 +177,9 @@ class McTaskTest {
     void snapshotsAreLogSpacedFloatCopiesOfW() {
         McConfig cfg = config("\"d\":12,\"observed\":0.4,\"lr\":0.1,\"weightDecay\":0.01,\"steps\":20000,\"seed\":1");
         Recorder rec = new Recorder(false);
-        RunResult r = new McTask(cfg).run(rec);
+        RunResult r = cfg.newTask().run(rec);
         List<Snapshot> list = rec.snapshots("W");
-        assertTrue(list.size() >= 20 && list.size() <= McTask.SNAPSHOTS, "about 30 snapshots: " + list.size());
+        assertTrue(list.size() >= 20 && list.size() <= SpecTask.SNAPSHOTS, "about 30 snapshots: " + list.size());
         assertEquals(0, list.getFirst().step());
         assertEquals(cfg.steps(), list.getLast().step());
         for (int i = 1; i < list.size(); i++) assertTrue(list.get(i).step() > list.get(i - 1).step());
@@ -202,11 +203,11 @@ class McTaskTest {
     void resumingFromACheckpointReproducesTheRestOfTheRunBitForBit() {
         McConfig cfg = config("\"d\":16,\"observed\":0.3,\"sigma\":0.01,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":20000,\"seed\":4");
         Recorder full = new Recorder(true);
-        new McTask(cfg).run(full);
+        cfg.newTask().run(full);
         Checkpoint mid = full.checkpoints.get(full.checkpoints.size() / 2);
         assertTrue(mid.step() > 0 && mid.step() < cfg.steps());
         Recorder resumed = new Recorder(false);
-        RunResult r = new McTask(cfg).run(resumed, mid);
+        RunResult r = cfg.newTask().run(resumed, mid);
         assertEquals(RunStatus.FINISHED, r.status());
         List<double[]> expected = full.rowsAfter(mid.step());
         assertEquals(expected.size(), resumed.rows.size(), "every row after the checkpoint, none before");
@@ -218,7 +219,7 @@ class McTaskTest {
 
     @Test
     void aLearningRateThatDivergesStopsTheRunAndSaysSo() {
-        RunResult r = new McTask(config("\"d\":16,\"observed\":0.3,\"lr\":20,\"steps\":1000")).run(RunListener.NONE);
+        RunResult r = config("\"d\":16,\"observed\":0.3,\"lr\":20,\"steps\":1000").newTask().run(RunListener.NONE);
         assertEquals(RunStatus.DIVERGED, r.status());
         assertTrue(r.message().contains("diverged at step") && r.message().contains("lr"), r.message());
     }
@@ -226,7 +227,7 @@ class McTaskTest {
     @Test
     void cancellationStopsBetweenStepsAndTheListenerSeesColumnsFirst() {
         List<String> events = new java.util.ArrayList<>();
-        RunResult r = new McTask(config("\"d\":16,\"observed\":0.3,\"steps\":100000")).run(new RunListener() {
+        RunResult r = config("\"d\":16,\"observed\":0.3,\"steps\":100000").newTask().run(new RunListener() {
             int evals;
             @Override public void onStart(List<String> columns) { events.add("start " + columns); }
             @Override public void onEvaluation(double[] row) { evals++; events.add("row"); }
@@ -235,8 +236,8 @@ class McTaskTest {
         assertEquals(RunStatus.CANCELLED, r.status());
         assertEquals(12, r.metrics().size());
         assertEquals(13, events.size());
-        assertEquals("start " + McTask.COLUMNS, events.getFirst());
-        assertEquals(List.of("step", "time", "train_mse", "test_mse", "norm"), McTask.COLUMNS.subList(0, 5));
+        assertEquals("start " + McSpec.COLUMNS, events.getFirst());
+        assertEquals(List.of("step", "time", "train_mse", "test_mse", "norm"), McSpec.COLUMNS.subList(0, 5));
     }
 
     @ParameterizedTest
@@ -264,7 +265,7 @@ class McTaskTest {
     @Test
     void nanIsRejectedByNameAndBeforeAnyWork() {
         McConfig bad = new McConfig("mc", "table", 10, 1, 0.5, Double.NaN, 0, 0.1, 1e-3, 10, 10, 1);
-        ConfigException e = assertThrows(ConfigException.class, () -> new McTask(bad));
+        ConfigException e = assertThrows(ConfigException.class, () -> bad.newTask());
         assertEquals("alpha", e.problems().getFirst().field());
         assertTrue(e.getMessage().contains("finite"), e.getMessage());
     }
@@ -307,7 +308,7 @@ class McTaskTest {
     @Test
     void perturbedInitStartsNearTheIdentityAndTheKernelNormUsesIt() {
         McConfig cfg = config("\"d\":16,\"observed\":0.3,\"sigma\":0.5,\"steps\":100");
-        RunResult r = new McTask(cfg).run(RunListener.NONE);
+        RunResult r = cfg.newTask().run(RunListener.NONE);
         double n0 = r.metrics().at("norm", 0), exact = cfg.alpha() * Math.sqrt(2.0 * cfg.d());
         assertNotEquals(exact, n0);
         assertEquals(exact, n0, 0.05 * exact);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * scale is doubled (η = 2 is still stable here), and runs stop once test accuracy reaches their target.
  */
 class ModaddGrokkingTest {
-    private static final List<String> COLS = ModaddTask.COLUMNS;
+    private static final List<String> COLS = ModaddSpec.COLUMNS;
     private static final int STEP = COLS.indexOf("step"), TRAIN = COLS.indexOf("train_acc"), TEST = COLS.indexOf("test_acc");
     /** Runs shared between the tests (same config, same rows). */
     private static final Map<String, List<double[]>> RUNS = new HashMap<>();
@@ -27,7 +27,7 @@ class ModaddGrokkingTest {
                     "{\"task\":\"modadd\",\"p\":31,\"trainFraction\":0.7,\"width\":256,\"lr\":%s,\"weightDecay\":%s,\"alpha\":%s,"
                             + "\"zeroLastLayer\":true,\"steps\":%d,\"evalPerDecade\":40,\"seed\":1}", lr, wd, alpha, maxSteps));
             List<double[]> rows = new java.util.ArrayList<>();
-            new ModaddTask(cfg).run(new RunListener() {
+            cfg.newTask().run(new RunListener() {
                 @Override public void onEvaluation(double[] row) { rows.add(row.clone()); }
 
                 @Override public boolean cancelled() { return !rows.isEmpty() && rows.getLast()[TEST] >= target; }

@@ -73,8 +73,8 @@ class ModaddNetTest {
     void initialNormsAreThePapers() {
         // paper §4: √(2h + p) = 46.3 with a random W₂ at α = 1, √(2h)·α = 45.25·α with W₂ = 0 (h = 1024, p = 97)
         ModaddConfig he = config("\"steps\":1"), zero = config("\"steps\":1,\"zeroLastLayer\":true,\"alpha\":10");
-        assertEquals(46.3, ModaddTask.norm(new ModaddNet(he, ModaddData.generate(he), MatMul.get()).squaredNorms()), 0.5);
-        assertEquals(452.5, ModaddTask.norm(new ModaddNet(zero, ModaddData.generate(zero), MatMul.get()).squaredNorms()), 5);
+        assertEquals(46.3, ModaddRun.norm(new ModaddNet(he, ModaddData.generate(he), MatMul.get()).squaredNorms()), 0.5);
+        assertEquals(452.5, ModaddRun.norm(new ModaddNet(zero, ModaddData.generate(zero), MatMul.get()).squaredNorms()), 5);
         assertEquals(3763, he.nTrain());
         assertEquals(5646, he.nTest());
     }

@@ -13,6 +13,7 @@ import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.task.Estimates;
 import lab.grokking.core.config.Presets;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +25,11 @@ class ModaddTaskTest {
     void resumingFromACheckpointReproducesTheRestOfTheRunBitForBit() {
         ModaddConfig cfg = config("\"p\":13,\"trainFraction\":0.5,\"width\":32,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":5000,\"evalPerDecade\":20,\"seed\":4");
         Recorder full = new Recorder(true);
-        new ModaddTask(cfg).run(full);
+        cfg.newTask().run(full);
         Checkpoint mid = full.checkpoints.get(full.checkpoints.size() / 2);
         assertTrue(mid.step() > 0 && mid.step() < cfg.steps());
         Recorder resumed = new Recorder(false);
-        RunResult r = new ModaddTask(cfg).run(resumed, mid);
+        RunResult r = cfg.newTask().run(resumed, mid);
         assertEquals(RunStatus.FINISHED, r.status());
         List<double[]> expected = full.rowsAfter(mid.step());
         assertEquals(expected.size(), resumed.rows.size(), "every row after the checkpoint, none before");
@@ -39,7 +40,7 @@ class ModaddTaskTest {
     void lossNormalisedRunResumesBitForBitAndItsTimeOutgrowsTheSteps() {
         ModaddConfig cfg = config("\"p\":11,\"trainFraction\":0.6,\"width\":32,\"lr\":0.05,\"weightDecay\":0,\"lossNormalised\":true,\"steps\":3000,\"evalPerDecade\":20,\"seed\":2");
         Recorder full = new Recorder(true);
-        RunResult r = new ModaddTask(cfg).run(full);
+        RunResult r = cfg.newTask().run(full);
         MetricTable t = r.metrics();
         assertEquals(1.0, t.lastRow().get("train_acc"));
         // plain phase: t = 10η per step; then η/𝓛 per step, so log₁₀(1 + t) races ahead of the step count
@@ -50,7 +51,7 @@ class ModaddTaskTest {
         assertFalse(Double.isFinite((double) r.summary().get("transition_step")), "no weight decay: no predicted transition");
         Checkpoint mid = full.checkpoints.get(full.checkpoints.size() / 2);
         Recorder resumed = new Recorder(false);
-        new ModaddTask(cfg).run(resumed, mid);
+        cfg.newTask().run(resumed, mid);
         List<double[]> expected = full.rowsAfter(mid.step());
         assertEquals(expected.size(), resumed.rows.size());
         for (int i = 0; i < expected.size(); i++) assertArrayEquals(expected.get(i), resumed.rows.get(i), 0.0, "row " + i);
@@ -75,11 +76,11 @@ class ModaddTaskTest {
     @Test
     void defaultsAreThePaperFig2aAndEveryPresetParses() throws Exception {
         ObjectNode paper = preset("fig2a-paper.json");
-        assertEquals(ModaddConfig.DEFAULTS, Configs.JSON.treeToValue(Configs.merge(lab.grokking.core.config.Tasks.defaults("modadd"), (ObjectNode) paper.get("config")), ModaddConfig.class));
+        assertEquals(ModaddConfig.DEFAULTS, Configs.JSON.treeToValue(Configs.merge(Configs.defaults(ModaddSpec.NAME), (ObjectNode) paper.get("config")), ModaddConfig.class));
         for (String fig : List.of("fig2a", "fig2b", "fig2c", "fig4")) {
             for (var p : Presets.series(fig, "classroom")) {
                 ModaddConfig c = (ModaddConfig) Configs.parse(p.config());
-                assertTrue(c.estimatedSeconds() < 90, p.id() + " is a classroom run: " + c.estimatedSeconds() + " s");
+                assertTrue(Estimates.inMemory().seconds(c) < 90, p.id() + " is a classroom run: " + Estimates.inMemory().seconds(c) + " s");
             }
             assertFalse(Presets.series(fig, "paper").isEmpty());
         }
@@ -96,7 +97,7 @@ class ModaddTaskTest {
 
     @Test
     void theEarlyPredictorMemorisesButDoesNotGeneralise() {
-        RunResult r = new ModaddTask(config("\"p\":23,\"trainFraction\":0.4,\"width\":256,\"zeroLastLayer\":true,\"alpha\":10,\"steps\":1"))
+        RunResult r = config("\"p\":23,\"trainFraction\":0.4,\"width\":256,\"zeroLastLayer\":true,\"alpha\":10,\"steps\":1").newTask()
                 .run(RunListener.NONE);
         var early = (java.util.Map<?, ?>) r.summary().get("early_predictor");
         assertTrue(((Number) early.get("train_acc")).doubleValue() > 0.99, early.toString());

@@ -22,10 +22,11 @@ import java.util.Map;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Presets;
-import lab.grokking.core.config.Tasks;
+import lab.grokking.core.task.FieldSpec;
+import lab.grokking.core.task.TaskSpec;
+import lab.grokking.core.task.TaskSpecs;
 import lab.grokking.server.labs.Lab;
 import lab.grokking.web.Services;
-import lab.grokking.web.configure.Fields;
 import lab.grokking.web.shared.Submit;
 
 /** A teacher builds a lab link: which fields students may change (and within which range), which are locked or hidden, and instructions. */
@@ -69,10 +70,12 @@ public class LabBuilderView extends VerticalLayout {
         rows.removeAll();
         rules.clear();
         if (p == null) return;
-        JsonNode values = Configs.merge(Tasks.defaults(p.config().get("task").asText()), p.config());
-        for (Fields.Field f : Fields.of(values.get("task").asText())) {
+        TaskSpec<?> spec = TaskSpecs.get(p.config().get("task").asText());
+        JsonNode values = Configs.merge(Configs.defaults(spec.name()), p.config());
+        for (FieldSpec f : spec.fields()) {
+            if (!f.applies(values)) continue; // e.g. γ of a sparse-data preset: the run does not use it
             Select<Lab.Mode> mode = new Select<>();
-            mode.setLabel(f.label() + " = " + values.get(f.name()).asText());
+            mode.setLabel(f.label() + " = " + values.get(f.key()).asText());
             mode.setItems(Lab.Mode.values());
             mode.setItemLabelGenerator(m -> switch (m) {
                 case EDITABLE -> "Students may change";
@@ -80,22 +83,22 @@ public class LabBuilderView extends VerticalLayout {
                 case HIDDEN -> "Hidden";
             });
             mode.setValue(Lab.Mode.LOCKED);
-            mode.setId("mode-" + f.name());
+            mode.setId("mode-" + f.key());
             HorizontalLayout row = new HorizontalLayout(mode);
             row.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
             TextField min = null, max = null;
-            if (f.kind() == Fields.Kind.INTEGER || f.kind() == Fields.Kind.NUMBER) {
+            if (f.numeric()) {
                 min = new TextField("Min (" + f.label() + ")");
                 max = new TextField("Max (" + f.label() + ")");
-                min.setId("min-" + f.name());
-                max.setId("max-" + f.name());
+                min.setId("min-" + f.key());
+                max.setId("max-" + f.key());
                 TextField mn = min, mx = max;
                 mn.setVisible(false);
                 mx.setVisible(false);
                 mode.addValueChangeListener(e -> { mn.setVisible(e.getValue() == Lab.Mode.EDITABLE); mx.setVisible(e.getValue() == Lab.Mode.EDITABLE); });
                 row.add(min, max);
             }
-            rules.put(f.name(), new Row(mode, min, max));
+            rules.put(f.key(), new Row(mode, min, max));
             rows.add(row);
         }
     }

@@ -19,14 +19,20 @@ import java.util.Map;
 import java.util.Optional;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.Presets;
+import lab.grokking.core.task.FieldSpec;
+import lab.grokking.core.task.TaskSpec;
+import lab.grokking.core.task.TaskSpecs;
 import lab.grokking.server.labs.Lab;
 import lab.grokking.server.labs.LabService;
 import lab.grokking.web.Services;
 import lab.grokking.web.configure.ConfigureView;
-import lab.grokking.web.configure.Fields;
 import lab.grokking.web.shared.Submit;
 
-/** A student's page of a lab: the instructions, the fields they may change, the locked ones read-only; hidden ones are absent. */
+/**
+ * A student's page of a lab: the instructions, the fields they may change, the locked ones read-only; hidden ones are
+ * absent, and so are fields that do not apply to the current values.
+ */
 @Route("lab/:id")
 @PageTitle("Lab · Grokking Lab")
 public class LabView extends VerticalLayout implements BeforeEnterObserver {
@@ -49,18 +55,26 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         instructions.setId("instructions");
         add(instructions);
         FormLayout form = new FormLayout();
-        String task = doc.get("task").asText();
-        for (Fields.Field f : Fields.of(task)) {
-            JsonNode field = doc.get("fields").get(f.name());
+        TaskSpec<?> spec = TaskSpecs.get(doc.get("task").asText());
+        // what the fields depend on (e.g. data → k or γ) may be hidden from students: the preset's values stand in
+        ObjectNode preset = Presets.all().stream().filter(p -> p.id().equals(lab.get().preset())).findFirst().map(Presets.Preset::config)
+                .orElse(Configs.JSON.createObjectNode());
+        ObjectNode base = Configs.merge(Configs.defaults(spec.name()), preset);
+        Map<String, Component> shown = new LinkedHashMap<>();
+        for (FieldSpec f : spec.fields()) {
+            JsonNode field = doc.get("fields").get(f.key());
             if (field == null) continue; // hidden
-            Component c = ConfigureView.input(task, f, field.get("value"));
+            Component c = ConfigureView.input(f, field.get("value"));
             if (field.get("mode").asText().equals("editable")) {
-                editable.put(f.name(), c);
+                editable.put(f.key(), c);
                 if ((field.has("min") || field.has("max")) && c instanceof com.vaadin.flow.component.HasHelper h)
-                    h.setHelperText(f.help() + " · this lab allows [" + bound(field.get("min")) + ", " + bound(field.get("max")) + "]");
+                    h.setHelperText(f.meaning() + " · this lab allows [" + bound(field.get("min")) + ", " + bound(field.get("max")) + "]");
+                if (c instanceof HasValue<?, ?> hv) hv.addValueChangeListener(ev -> ConfigureView.showApplicable(spec, base, shown));
             } else if (c instanceof HasValue<?, ?> hv) hv.setReadOnly(true);
+            shown.put(f.key(), c);
             form.add(c);
         }
+        ConfigureView.showApplicable(spec, base, shown);
         Paragraph problems = new Paragraph();
         problems.setId("form-problems");
         problems.addClassName("over-limits");

@@ -3,6 +3,7 @@ package lab.grokking.web.configure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasHelper;
 import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -25,13 +26,17 @@ import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
+import lab.grokking.core.task.Durations;
+import lab.grokking.core.task.FieldSpec;
+import lab.grokking.core.task.TaskSpec;
+import lab.grokking.core.task.TaskSpecs;
 import lab.grokking.web.Services;
-import lab.grokking.web.shared.Durations;
 import lab.grokking.web.shared.Submit;
 
 /**
- * Every parameter of a preset's task, with unit and meaning; the server's validation runs on each change and
- * its messages appear at the field, with the cost estimate and ETA before starting.
+ * Every parameter of a preset's task that applies to the current values, with unit, meaning and range from the
+ * task's spec; the server's validation runs on each change and its messages appear at the field, with the cost
+ * estimate and ETA before starting.
  */
 @Route("configure")
 @PageTitle("Configure · Grokking Lab")
@@ -40,6 +45,8 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
     private final Span estimate = new Span();
     private final Paragraph problems = new Paragraph();
     private Presets.Preset preset;
+    private TaskSpec<?> spec;
+    private ObjectNode values;
 
     @Override
     public void beforeEnter(BeforeEnterEvent e) {
@@ -52,13 +59,14 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
             return;
         }
         add(new Anchor("", "← All experiments"), new H2("Configure: " + preset.title()), new Paragraph(preset.description()));
-        JsonNode values = Configs.merge(lab.grokking.core.config.Tasks.defaults(preset.config().get("task").asText()), preset.config());
+        spec = TaskSpecs.get(preset.config().get("task").asText());
+        values = Configs.merge(Configs.defaults(spec.name()), preset.config());
         FormLayout form = new FormLayout();
         form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("40em", 2), new FormLayout.ResponsiveStep("70em", 3));
-        for (Fields.Field f : Fields.of(values.get("task").asText())) {
-            Component c = input(values.get("task").asText(), f, values.get(f.name()));
-            inputs.put(f.name(), c);
-            // the server's validation on every change: its messages appear at the field
+        for (FieldSpec f : spec.fields()) {
+            Component c = input(f, values.get(f.key()));
+            inputs.put(f.key(), c);
+            // the server's validation on every change: its messages appear at the field; a choice may show or hide others
             if (c instanceof com.vaadin.flow.component.HasValue<?, ?> hv) hv.addValueChangeListener(ev -> check());
             form.add(c);
         }
@@ -74,9 +82,10 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
         check();
     }
 
-    public static Component input(String task, Fields.Field f, JsonNode value) {
+    /** The input of one field, with its label, unit, meaning and valid range as the task's spec states them. */
+    public static Component input(FieldSpec f, JsonNode value) {
         String label = f.label() + (f.unit().isEmpty() ? "" : " (" + f.unit() + ")");
-        Component c = switch (f.kind()) {
+        Component c = switch (f.type()) {
             case BOOLEAN -> new Checkbox(label, value != null && value.asBoolean());
             case CHOICE -> {
                 Select<String> s = new Select<>();
@@ -85,26 +94,40 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
                 s.setValue(value == null ? f.choices().get(0) : value.asText());
                 yield s;
             }
-            default -> {
+            case INTEGER, NUMBER -> {
                 TextField t = new TextField(label);
                 t.setValue(value == null || value.isNull() ? "" : value.asText());
                 t.setAllowedCharPattern("[0-9eE.+\\-]");
                 yield t;
             }
         };
-        c.setId("field-" + f.name());
-        String range = task == null ? null : Ranges.of(task).get(f.name());
-        if (c instanceof com.vaadin.flow.component.HasHelper h) h.setHelperText(f.help() + (range == null ? "" : " · range " + range));
+        c.setId("field-" + f.key());
+        if (c instanceof HasHelper h) h.setHelperText(f.meaning() + (f.range() == null ? "" : " · range " + f.range()));
         return c;
     }
 
-    ObjectNode document() { return document(preset.config().get("task").asText(), inputs); }
+    /**
+     * Shows the inputs of the fields that apply to {@code base} overlaid by the inputs' values (k for sparse data, γ
+     * for Gaussian) and hides the others; hidden inputs are left out of {@link #document}.
+     */
+    public static void showApplicable(TaskSpec<?> spec, ObjectNode base, Map<String, Component> inputs) {
+        ObjectNode values = Configs.merge(base, document(null, inputs, true));
+        for (FieldSpec f : spec.fields()) if (inputs.get(f.key()) instanceof Component c) c.setVisible(f.applies(values));
+    }
 
-    /** Inputs as a config document; numbers that do not parse are sent as text so the server names the field. */
-    public static ObjectNode document(String task, Map<String, Component> inputs) {
+    ObjectNode document() { return document(spec.name(), inputs); }
+
+    /**
+     * The shown inputs as a config document (a hidden field does not apply: the server neither needs nor checks it);
+     * numbers that do not parse are sent as text so the server names the field.
+     */
+    public static ObjectNode document(String task, Map<String, Component> inputs) { return document(task, inputs, false); }
+
+    private static ObjectNode document(String task, Map<String, Component> inputs, boolean hiddenToo) {
         ObjectNode doc = Configs.JSON.createObjectNode();
         if (task != null) doc.put("task", task);
         for (var e : inputs.entrySet()) {
+            if (!hiddenToo && !e.getValue().isVisible()) continue;
             switch (e.getValue()) {
                 case Checkbox b -> doc.put(e.getKey(), b.getValue());
                 case Select<?> s -> doc.put(e.getKey(), String.valueOf(s.getValue()));
@@ -116,6 +139,7 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
     }
 
     private RunConfig check() {
+        showApplicable(spec, values, inputs);
         inputs.values().forEach(c -> { if (c instanceof HasValidation v) v.setInvalid(false); });
         problems.setText("");
         try {

@@ -5,49 +5,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.grokking.core.task.Chart;
+import lab.grokking.core.task.TaskSpecs;
 
 /**
- * Which charts each task shows and where the theory puts the transition: the document the grok-charts element
- * is configured with. Plain data, so the chart choice is tested without a browser.
+ * Which charts a task shows (its spec's) and where the theory puts the transition: the document the grok-charts
+ * element is configured with. Plain data, so the chart choice is tested without a browser.
  */
 public final class ChartSpecs {
     private ChartSpecs() {}
 
-    /** dash: drawn dashed (a reference curve, e.g. the kernel-regime norm). */
-    public record Series(String column, String label, boolean dash) {}
-
-    public record Chart(String key, String title, boolean ylog, String ylabel, List<Series> series) {}
-
     public record Run(String id, String label) {}
 
-    /** The charts of a task, metrics first, then the predictor curves. */
-    public static List<Chart> charts(String task) {
-        return switch (task) {
-            case "diag" -> List.of(
-                    new Chart("acc", "Accuracy", false, "accuracy", List.of(s("train_acc", "train"), s("test_acc", "test"))),
-                    new Chart("loss", "Logistic loss", true, "loss", List.of(s("train_loss", "train"), s("test_loss", "test"))),
-                    new Chart("norm", "‖θ‖₂ and the kernel regime α·e^(−ληk)", true, "norm", List.of(s("norm", "‖θ‖₂"), s("kernel_norm", "α·e^(−ληk)"))),
-                    new Chart("cos", "Cosine of w with the early (w₂*) and late (w₁*) predictors", false, "cosine",
-                            List.of(s("cos_early", "cos(w, w₂*) early"), s("cos_late", "cos(w, w₁*) late"))),
-                    new Chart("agree", "Test-prediction agreement with each predictor", false, "agreement",
-                            List.of(s("agree_early", "with w₂* (early)"), s("agree_late", "with w₁* (late)"))));
-            case "mc" -> List.of(
-                    new Chart("mse", "Mean squared error", true, "MSE", List.of(s("train_mse", "train (observed)"), s("test_mse", "test (unobserved)"))),
-                    new Chart("norm", "‖θ‖₂ and the kernel regime α·e^(−ληk)", true, "norm", List.of(s("norm", "‖θ‖₂"), s("kernel_norm", "α·e^(−ληk)"))),
-                    new Chart("dist", "Relative distance of W to the early (zero-fill) and late (min-nuclear-norm) predictors", true, "‖W − W*‖/‖W*‖",
-                            List.of(s("dist_early", "to zero-fill (early)"), s("dist_late", "to min nuclear norm (late)"))),
-                    new Chart("sv", "Leading singular values of W", true, "σ", List.of(s("sv1", "σ₁"), s("sv2", "σ₂"), s("sv3", "σ₃"))));
-            case "modadd" -> List.of(
-                    new Chart("acc", "Accuracy (with the kernel predictor's test accuracy)", false, "accuracy",
-                            List.of(s("train_acc", "train"), s("test_acc", "test"), s("kernel_test_acc", "kernel predictor (test)"))),
-                    new Chart("loss", "Cross-entropy loss", true, "loss", List.of(s("train_loss", "train"), s("test_loss", "test"))),
-                    new Chart("norm", "‖θ‖₂ and the kernel regime α·e^(−ληk)", true, "norm", List.of(s("norm", "‖θ‖₂"), s("kernel_norm", "α·e^(−ληk)"))),
-                    new Chart("margin", "Margin (correct logit minus best wrong logit, min over samples)", false, "margin",
-                            List.of(s("train_margin", "train"), s("test_margin", "test"))),
-                    new Chart("nmargin", "Normalised margin margin/‖θ‖²", false, "margin/‖θ‖²", List.of(s("normalized_margin", "train"))));
-            default -> throw new IllegalArgumentException("unknown task " + task);
-        };
-    }
+    /** The charts of a task, metrics first, then the predictor curves: the task's spec declares them. */
+    public static List<Chart> charts(String task) { return TaskSpecs.get(task).charts(); }
 
     /**
      * The theorem's transition ln(α)/(λη) as a step and as continuous time ln(α)/λ; none without weight decay or
@@ -82,6 +53,4 @@ public final class ChartSpecs {
         d.put("base", "/api");
         return d;
     }
-
-    private static Series s(String column, String label) { return new Series(column, label, column.startsWith("kernel_")); }
 }

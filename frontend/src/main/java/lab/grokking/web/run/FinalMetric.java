@@ -1,20 +1,33 @@
 package lab.grokking.web.run;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import lab.grokking.core.task.OutcomeMetric;
+import lab.grokking.core.task.TaskSpec;
 
-/** The headline result of a run: its last row's test accuracy (classification) or test MSE (regression), beside train. */
+/** The headline result of a run: its last row's train and test values of the task's outcome metric (accuracy, MSE, …). */
 public final class FinalMetric {
     private FinalMetric() {}
 
-    public static String describe(List<String> columns, List<double[]> rows) {
+    public static String describe(TaskSpec<?> spec, List<String> columns, List<double[]> rows) {
         if (columns == null || rows.isEmpty()) return "";
         double[] last = rows.get(rows.size() - 1);
         int step = columns.indexOf("step");
-        String at = "final (step " + (long) last[step] + "): ";
-        int testAcc = columns.indexOf("test_acc");
-        if (testAcc >= 0)
-            return at + String.format(Locale.ROOT, "train accuracy %.1f %%, test accuracy %.1f %%", 100 * last[columns.indexOf("train_acc")], 100 * last[testAcc]);
-        return at + String.format(Locale.ROOT, "train MSE %.3g, test MSE %.3g", last[columns.indexOf("train_mse")], last[columns.indexOf("test_mse")]);
+        String at = step < 0 ? "final: " : "final (step " + (long) last[step] + "): ";
+        OutcomeMetric o = spec.outcome();
+        List<String> parts = new ArrayList<>();
+        for (String column : List.of(o.trainColumn(), o.testColumn())) {
+            int i = columns.indexOf(column);
+            if (i >= 0) parts.add(value(column, last[i]));
+        }
+        return parts.isEmpty() ? "" : at + String.join(", ", parts);
+    }
+
+    /** "train_acc" → "train accuracy 97.5 %", "test_mse" → "test MSE 0.102", any other column by its name. */
+    static String value(String column, double v) {
+        if (column.endsWith("_acc")) return String.format(Locale.ROOT, "%s accuracy %.1f %%", column.substring(0, column.length() - 4).replace('_', ' '), 100 * v);
+        if (column.endsWith("_mse")) return String.format(Locale.ROOT, "%s MSE %.3g", column.substring(0, column.length() - 4).replace('_', ' '), v);
+        return String.format(Locale.ROOT, "%s %.3g", column.replace('_', ' '), v);
     }
 }

@@ -25,11 +25,14 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.Optional;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.task.Chart;
+import lab.grokking.core.task.Durations;
+import lab.grokking.core.task.TaskSpec;
+import lab.grokking.core.task.TaskSpecs;
 import lab.grokking.server.runs.LiveRun;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.StoredRun;
 import lab.grokking.web.Services;
-import lab.grokking.web.shared.Durations;
 import lab.grokking.web.shared.GrokCharts;
 
 /**
@@ -40,6 +43,7 @@ import lab.grokking.web.shared.GrokCharts;
 public class RunView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
     private final RunService runs = Services.current().runs();
     private String id, title = "Run";
+    private TaskSpec<?> spec;
     private ViewState state = ViewState.DEFAULT;
     private final Span status = new Span(), eta = new Span(), finalMetric = new Span();
     private final ProgressBar progress = new ProgressBar();
@@ -64,6 +68,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
 
     private void build(StoredRun r) {
         JsonNode config = readConfig(r.config());
+        spec = TaskSpecs.get(r.task());
         title = RunTitles.of(r.task(), config);
         add(new Anchor("", "← All experiments"), new H2(title));
         Paragraph prov = new Paragraph("run " + r.id() + " · config " + r.configKey().substring(0, 12) + " · seed " + r.seed() + " · code " + r.codeVersion());
@@ -113,7 +118,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         CheckboxGroup<String> panels = new CheckboxGroup<>("Panels");
         panels.setId("panels");
         Map<String, String> titles = new LinkedHashMap<>();
-        for (ChartSpecs.Chart c : ChartSpecs.charts(r.task())) titles.put(c.key(), c.title().replaceAll(" \\([^()]*\\)$", "")); // a trailing aside only
+        for (Chart c : ChartSpecs.charts(r.task())) titles.put(c.key(), c.title().replaceAll(" \\([^()]*\\)$", "")); // a trailing aside only
         titles.put(ViewState.PREDICTORS, "Early and late predictors");
         panels.setItems(titles.keySet());
         panels.setItemLabelGenerator(titles::get);
@@ -158,7 +163,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         status.setText(st);
         LiveRun live = runs.live(id).orElse(null);
         if (live != null && live.status().isFinal()) {
-            finalMetric.setText(FinalMetric.describe(live.columns(), live.rows()));
+            finalMetric.setText(FinalMetric.describe(spec, live.columns(), live.rows()));
             progress.setValue(live.status() == StoredRun.Status.FINISHED ? 1 : progress.getValue());
             eta.setText("");
         }

@@ -7,6 +7,7 @@ import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
+import lab.grokking.core.task.Durations;
 import lab.grokking.server.runs.RunService;
 
 /** The home page's cards: presets grouped classroom first, each with its expected time here or why it cannot run. */
