@@ -27,6 +27,7 @@ import lab.grokking.core.config.Configs;
  * batched per checkpoint), and hot reads come from the cache.
  */
 public final class SqliteRunStore implements RunStore {
+    private static final System.Logger LOG = System.getLogger(SqliteRunStore.class.getName());
     private final Connection c;
 
     public SqliteRunStore(Path dataDir) {
@@ -153,7 +154,7 @@ public final class SqliteRunStore implements RunStore {
     public synchronized void saveCheckpoint(String id, Checkpoint cp, List<double[]> rows, List<Snapshot> snapshots) {
         transaction("checkpoint " + id, () -> {
             append(id, rows, snapshots);
-            byte[] state = encode(cp.state());
+            byte[] state = CheckpointCodec.encode(cp);
             try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO checkpoints (run_id, step, state, crc) VALUES (?, ?, ?, ?)")) {
                 p.setString(1, id);
                 p.setLong(2, cp.step());
@@ -227,7 +228,18 @@ public final class SqliteRunStore implements RunStore {
                 if (!r.next()) return Optional.empty();
                 byte[] state = r.getBytes(2);
                 if (crc(state) != r.getLong(3)) return Optional.empty(); // torn or corrupted: start over rather than resume wrongly
-                return Optional.of(new Checkpoint(r.getLong(1), decodeState(state)));
+                Checkpoint cp;
+                try {
+                    cp = CheckpointCodec.decode(state, r.getLong(1));
+                } catch (CheckpointCodec.CorruptCheckpointException e) {
+                    LOG.log(System.Logger.Level.WARNING, "run " + id + ": " + e.getMessage() + "; the run starts over");
+                    return Optional.empty(); // as above; a format from a newer build is not corrupt, so that one propagates
+                }
+                if (cp.step() != r.getLong(1)) {
+                    LOG.log(System.Logger.Level.WARNING, "run " + id + ": checkpoint holds step " + cp.step() + " but is filed at step " + r.getLong(1) + "; the run starts over");
+                    return Optional.empty();
+                }
+                return Optional.of(cp);
             }
         } catch (SQLException e) {
             throw failed("read checkpoint of " + id, e);
@@ -339,7 +351,16 @@ public final class SqliteRunStore implements RunStore {
                 while (r.next()) problems.add("dangling reference in " + r.getString(1));
             }
             try (ResultSet r = s.executeQuery("SELECT run_id, step, state, crc FROM checkpoints")) {
-                while (r.next()) if (crc(r.getBytes(3)) != r.getLong(4)) problems.add("checkpoint of " + r.getString(1) + " fails its checksum");
+                while (r.next()) {
+                    if (crc(r.getBytes(3)) != r.getLong(4)) problems.add("checkpoint of " + r.getString(1) + " fails its checksum");
+                    else {
+                        try {
+                            CheckpointCodec.decode(r.getBytes(3), r.getLong(2));
+                        } catch (CheckpointCodec.CheckpointFormatException e) {
+                            problems.add("checkpoint of " + r.getString(1) + ": " + e.getMessage());
+                        }
+                    }
+                }
             }
             try (ResultSet r = s.executeQuery("SELECT id FROM runs WHERE status = 'FINISHED' AND removed = 0 AND NOT EXISTS "
                     + "(SELECT 1 FROM metrics m WHERE m.run_id = runs.id AND m.step = runs.steps)")) {
@@ -464,28 +485,5 @@ public final class SqliteRunStore implements RunStore {
         float[] a = new float[bytes.length / 4];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
         return a;
-    }
-
-    /** Arrays as (count, then per array: length, float64 values), little-endian. */
-    static byte[] encode(double[][] state) {
-        int bytes = 4;
-        for (double[] a : state) bytes += 4 + 8 * a.length;
-        ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(state.length);
-        for (double[] a : state) {
-            b.putInt(a.length);
-            for (double v : a) b.putDouble(v);
-        }
-        return b.array();
-    }
-
-    static double[][] decodeState(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        double[][] s = new double[b.getInt()][];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = new double[b.getInt()];
-            for (int k = 0; k < s[i].length; k++) s[i][k] = b.getDouble();
-        }
-        return s;
     }
 }
