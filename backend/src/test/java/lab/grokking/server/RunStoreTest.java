@@ -70,6 +70,71 @@ class RunStoreTest {
     }
 
     @Test
+    void aCheckpointInTheFormatOfEarlierBuildsStillResumes() throws Exception {
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            s.insert(run("r1"));
+        }
+        // what earlier builds wrote: count, then length and values per array, little-endian; crc32 of it in its own column
+        var b = java.nio.ByteBuffer.allocate(4 + 4 + 16 + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(2).putInt(2).putDouble(-0.0).putDouble(Double.NaN).putInt(0);
+        var crc = new java.util.zip.CRC32();
+        crc.update(b.array());
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
+                var p = c.prepareStatement("INSERT INTO checkpoints (run_id, step, state, crc) VALUES ('r1', 7, ?, ?)")) {
+            p.setBytes(1, b.array());
+            p.setLong(2, crc.getValue());
+            p.executeUpdate();
+        }
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            Checkpoint cp = s.checkpoint("r1").orElseThrow();
+            assertEquals(7, cp.step());
+            assertEquals(2, cp.state().length);
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(cp.state()[0][0]));
+            assertTrue(Double.isNaN(cp.state()[0][1]));
+            assertEquals(0, cp.state()[1].length);
+            assertEquals("ok", s.integrityCheck());
+            s.saveCheckpoint("r1", new Checkpoint(8, cp.state()), List.of(), List.of());
+            assertEquals(8, s.checkpoint("r1").orElseThrow().step(), "rewritten in the current format");
+        }
+    }
+
+    @Test
+    void aCheckpointFromANewerFormatFailsLoudlyAndOneThatIsCorruptBehindAGoodColumnChecksumIsNotResumed() throws Exception {
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            s.insert(run("r1"));
+            s.insert(run("r2"));
+            s.saveCheckpoint("r1", new Checkpoint(5, new double[][] {{1, 2, 3}}), List.of(), List.of());
+            s.saveCheckpoint("r2", new Checkpoint(5, new double[][] {{1, 2, 3}}), List.of(), List.of());
+        }
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db")); var st = c.createStatement()) {
+            for (String id : List.of("r1", "r2")) {
+                byte[] state;
+                try (var r = st.executeQuery("SELECT state FROM checkpoints WHERE run_id = '" + id + "'")) {
+                    assertTrue(r.next());
+                    state = r.getBytes(1);
+                }
+                if (id.equals("r1")) state[4] = 9; // format version 9
+                else state[30] ^= 1; // a value bit: the blob's own CRC32 catches it
+                var crc = new java.util.zip.CRC32();
+                crc.update(state);
+                try (var p = c.prepareStatement("UPDATE checkpoints SET state = ?, crc = ? WHERE run_id = ?")) {
+                    p.setBytes(1, state);
+                    p.setLong(2, crc.getValue());
+                    p.setString(3, id);
+                    p.executeUpdate();
+                }
+            }
+        }
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> s.checkpoint("r1"));
+            assertTrue(e.getMessage().contains("format version 9"), e.getMessage());
+            assertTrue(s.checkpoint("r2").isEmpty(), "corrupt: the run starts over");
+            String check = s.integrityCheck();
+            assertTrue(check.contains("checkpoint of r1") && check.contains("format version 9") && check.contains("checkpoint of r2") && check.contains("CRC32"), check);
+        }
+    }
+
+    @Test
     void reopeningAppliesNoMigrationTwiceAndKeepsEverything() throws Exception {
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
             s.insert(run("r1"));

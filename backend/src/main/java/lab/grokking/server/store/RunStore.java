@@ -9,6 +9,7 @@ import lab.grokking.core.Snapshot;
  * Durable home of runs, their metric rows, snapshots and checkpoints: the truth behind every cache. Each
  * method is atomic; rows and snapshots written with a checkpoint or a final status land together with it,
  * so after a crash the rows on disk are exactly those up to the last checkpoint (or all of a finished run).
+ * {@link RepositoryRunStore} implements it over per-table repositories that a dialect supplies (SQLite: {@link SqliteRunStore}).
  */
 public interface RunStore extends AutoCloseable {
     void insert(StoredRun run);

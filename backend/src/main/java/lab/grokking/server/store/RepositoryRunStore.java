@@ -1,0 +1,115 @@
+package lab.grokking.server.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import lab.grokking.core.Checkpoint;
+import lab.grokking.core.Snapshot;
+
+/**
+ * The {@link RunStore} of any dialect: it composes the repositories and makes the multi-table writes (a
+ * checkpoint with its rows and snapshots, a final status with the last ones, a removal) one unit of work each.
+ * A dialect supplies the repositories and its database ({@link SqliteRunStore} for SQLite).
+ */
+public class RepositoryRunStore implements RunStore {
+    /** One dialect's repositories, all on the same database so that they can share its transactions. */
+    public record Repositories(StoreDatabase db, RunRepository runs, MetricRepository metrics, SnapshotRepository snapshots, CheckpointRepository checkpoints,
+            LabRepository labs) {}
+
+    private final StoreDatabase db;
+    private final RunRepository runs;
+    private final MetricRepository metrics;
+    private final SnapshotRepository snapshots;
+    private final CheckpointRepository checkpoints;
+    private final LabRepository labs;
+
+    public RepositoryRunStore(Repositories r) {
+        db = r.db();
+        runs = r.runs();
+        metrics = r.metrics();
+        snapshots = r.snapshots();
+        checkpoints = r.checkpoints();
+        labs = r.labs();
+    }
+
+    @Override public void insert(StoredRun run) { runs.insert(run); }
+
+    @Override public Optional<StoredRun> get(String id) { return runs.get(id); }
+
+    @Override public Optional<StoredRun> findByKey(String configKey) { return runs.findByKey(configKey); }
+
+    @Override public List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit) { return runs.list(client, task, status, offset, limit); }
+
+    @Override public int count(String client, String task, StoredRun.Status status) { return runs.count(client, task, status); }
+
+    @Override public List<StoredRun> unfinished() { return runs.unfinished(); }
+
+    @Override public void setStatus(String id, StoredRun.Status status, String message, List<String> columns) { runs.setStatus(id, status, message, columns); }
+
+    @Override
+    public void saveCheckpoint(String id, Checkpoint cp, List<double[]> rows, List<Snapshot> snapshotList) {
+        db.inTransaction("checkpoint " + id, () -> {
+            metrics.append(id, rows);
+            snapshots.append(id, snapshotList);
+            checkpoints.save(id, cp);
+            runs.setProgress(id, cp.step());
+            Faults.inCheckpointTransaction();
+        });
+    }
+
+    @Override
+    public void finish(String id, StoredRun.Status status, String message, String summary, String provenance, List<double[]> rows,
+            List<Snapshot> snapshotList, boolean keepCheckpoint) {
+        db.inTransaction("finish " + id, () -> {
+            metrics.append(id, rows);
+            snapshots.append(id, snapshotList);
+            runs.finish(id, status, message, summary, provenance, metrics.lastStep(id));
+            if (!keepCheckpoint) checkpoints.delete(id);
+        });
+    }
+
+    @Override public Optional<Checkpoint> checkpoint(String id) { return checkpoints.find(id); }
+
+    @Override
+    public void truncateAfter(String id, long step) {
+        db.inTransaction("truncate " + id, () -> {
+            metrics.deleteAfter(id, step);
+            snapshots.deleteAfter(id, step);
+        });
+    }
+
+    @Override public List<double[]> metrics(String id) { return metrics.all(id); }
+
+    @Override public List<SnapshotInfo> snapshots(String id) { return snapshots.list(id); }
+
+    @Override public Optional<Snapshot> snapshot(String id, String name, long step) { return snapshots.get(id, name, step); }
+
+    @Override
+    public void remove(String id) {
+        db.inTransaction("remove " + id, () -> {
+            metrics.deleteAll(id);
+            snapshots.deleteAll(id);
+            checkpoints.delete(id);
+            runs.markRemoved(id);
+        });
+    }
+
+    @Override
+    public String integrityCheck() {
+        List<String> problems = new ArrayList<>();
+        try {
+            problems.addAll(db.integrityProblems());
+            problems.addAll(checkpoints.problems());
+            for (String id : runs.finishedWithoutLastRow()) problems.add("finished run " + id + " lacks its last row");
+        } catch (IllegalStateException e) {
+            problems.add(e.getMessage()); // the check itself failed: that is the answer
+        }
+        return problems.isEmpty() ? "ok" : String.join("; ", problems);
+    }
+
+    @Override public void insertLab(String id, String doc, String client) { labs.insert(id, doc, client); }
+
+    @Override public Optional<String> lab(String id) { return labs.get(id); }
+
+    @Override public void close() { db.close(); }
+}

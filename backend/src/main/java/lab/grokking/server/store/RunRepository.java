@@ -1,0 +1,38 @@
+package lab.grokking.server.store;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** The runs table: one row per run, hidden (not deleted) when removed. Each call is atomic; a caller's transaction is joined. */
+public interface RunRepository {
+    void insert(StoredRun run);
+
+    /** A run that was not removed. */
+    Optional<StoredRun> get(String id);
+
+    /** The newest run of this config key that was not removed. */
+    Optional<StoredRun> findByKey(String configKey);
+
+    /** Runs newest first, filtered by client, task and status (null: any). */
+    List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit);
+
+    int count(String client, String task, StoredRun.Status status);
+
+    /** QUEUED and RUNNING runs, oldest first. */
+    List<StoredRun> unfinished();
+
+    /** Sets the status (and message); RUNNING also records the start time and the metric columns, a final status the end time. */
+    void setStatus(String id, StoredRun.Status status, String message, List<String> columns);
+
+    void setProgress(String id, long step);
+
+    /** Sets the final status, summary, provenance and end time, and the progress to {@code lastStep} if present. */
+    void finish(String id, StoredRun.Status status, String message, String summary, String provenance, OptionalLong lastStep);
+
+    /** Hides the run from every query. */
+    void markRemoved(String id);
+
+    /** Ids of FINISHED runs (not removed) without a metric row at their last step: a broken invariant. */
+    List<String> finishedWithoutLastRow();
+}

@@ -1,0 +1,132 @@
+package lab.grokking.server.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One SQLite file (runs.db) in the data directory, WAL journal, shared by the SQLite repositories. A committed
+ * transaction survives a killed process (WAL with synchronous=NORMAL loses at most the last transactions on power
+ * loss, never on a crash of the JVM). One connection, serialised on this object: writes are small and rare (rows
+ * are batched per checkpoint), and hot reads come from the cache. A transaction holds the lock to its end, so no
+ * other thread's statement lands inside it.
+ */
+final class SqliteDatabase implements StoreDatabase {
+    private final Connection c;
+    private int depth; // open inTransaction calls; > 0: the connection is in a transaction that nested calls join
+
+    SqliteDatabase(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("runs.db").toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("PRAGMA foreign_keys=ON");
+                s.execute("PRAGMA busy_timeout=5000");
+            }
+            Migrations.apply(c);
+        } catch (java.io.IOException | SQLException e) {
+            throw new IllegalStateException("cannot open the run store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    interface Sql<T> { T apply(Connection c) throws SQLException; }
+
+    interface SqlBody { void run(Connection c) throws SQLException; }
+
+    /** Runs statements on the connection: in the open transaction if there is one, else each on its own. */
+    synchronized <T> T call(String what, Sql<T> sql) {
+        try {
+            return sql.apply(c);
+        } catch (SQLException e) {
+            throw failed(what, e);
+        }
+    }
+
+    synchronized void run(String what, SqlBody sql) {
+        call(what, c -> {
+            sql.run(c);
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized void inTransaction(String what, Runnable body) {
+        if (depth > 0) { // join: the outermost call commits or rolls back
+            body.run();
+            return;
+        }
+        try {
+            c.setAutoCommit(false);
+            depth++;
+            try {
+                body.run();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                depth--;
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failed(what, e);
+        }
+    }
+
+    @Override
+    public synchronized List<String> integrityProblems() {
+        return call("check integrity", c -> {
+            List<String> problems = new ArrayList<>();
+            try (Statement s = c.createStatement()) {
+                try (ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
+                    while (r.next()) if (!"ok".equals(r.getString(1))) problems.add(r.getString(1));
+                }
+                try (ResultSet r = s.executeQuery("PRAGMA foreign_key_check")) {
+                    while (r.next()) problems.add("dangling reference in " + r.getString(1));
+                }
+            }
+            return problems;
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            throw failed("close the store", e);
+        }
+    }
+
+    static IllegalStateException failed(String what, SQLException e) {
+        return new IllegalStateException("run store: cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    /** Runs {@code sql} with the id as its one parameter. */
+    static void update(Connection c, String sql, String id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, id);
+            p.executeUpdate();
+        }
+    }
+
+    static Long nullableLong(ResultSet r, int i) throws SQLException {
+        long v = r.getLong(i);
+        return r.wasNull() ? null : v;
+    }
+
+    static void setLong(PreparedStatement p, int i, Long v) throws SQLException {
+        if (v == null) p.setNull(i, Types.INTEGER);
+        else p.setLong(i, v);
+    }
+}

@@ -1,0 +1,207 @@
+package lab.grokking.server.store;
+
+import static lab.grokking.server.store.SqliteDatabase.nullableLong;
+import static lab.grokking.server.store.SqliteDatabase.setLong;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import lab.grokking.core.config.Configs;
+
+/** {@link RunRepository} on SQLite's runs table. */
+final class SqliteRunRepository implements RunRepository {
+    private static final String COLS = "id, config_key, task, config, seed, code_version, client, priority, steps, status, message, columns, summary, "
+            + "provenance, progress_step, created_at, started_at, finished_at";
+    private final SqliteDatabase db;
+
+    SqliteRunRepository(SqliteDatabase db) { this.db = db; }
+
+    @Override
+    public void insert(StoredRun r) {
+        db.run("insert run " + r.id(), c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO runs (" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                p.setString(1, r.id());
+                p.setString(2, r.configKey());
+                p.setString(3, r.task());
+                p.setString(4, r.config());
+                p.setLong(5, r.seed());
+                p.setString(6, r.codeVersion());
+                p.setString(7, r.client());
+                p.setInt(8, r.priority());
+                p.setLong(9, r.steps());
+                p.setString(10, r.status().name());
+                p.setString(11, r.message());
+                p.setString(12, r.columns() == null ? null : json(r.columns()));
+                p.setString(13, r.summary());
+                p.setString(14, r.provenance());
+                p.setLong(15, r.progressStep());
+                p.setLong(16, r.createdAt());
+                setLong(p, 17, r.startedAt());
+                setLong(p, 18, r.finishedAt());
+                p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<StoredRun> get(String id) {
+        return one("SELECT " + COLS + " FROM runs WHERE id = ? AND removed = 0", id);
+    }
+
+    @Override
+    public Optional<StoredRun> findByKey(String key) {
+        return one("SELECT " + COLS + " FROM runs WHERE config_key = ? AND removed = 0 ORDER BY created_at DESC, rowid DESC LIMIT 1", key);
+    }
+
+    @Override
+    public List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit) {
+        String sql = "SELECT " + COLS + " FROM runs WHERE removed = 0 AND " + FILTER + " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?";
+        return db.call("list runs", c -> {
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                filter(p, client, task, status);
+                p.setInt(7, limit);
+                p.setInt(8, offset);
+                return runs(p);
+            }
+        });
+    }
+
+    @Override
+    public int count(String client, String task, StoredRun.Status status) {
+        return db.call("count runs", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM runs WHERE removed = 0 AND " + FILTER)) {
+                filter(p, client, task, status);
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next() ? r.getInt(1) : 0;
+                }
+            }
+        });
+    }
+
+    /** Optional filters (null: any) on client, task and status, bound by {@link #filter}. */
+    private static final String FILTER = "(? IS NULL OR client = ?) AND (? IS NULL OR task = ?) AND (? IS NULL OR status = ?)";
+
+    private static void filter(PreparedStatement p, String client, String task, StoredRun.Status status) throws SQLException {
+        p.setString(1, client);
+        p.setString(2, client);
+        p.setString(3, task);
+        p.setString(4, task);
+        p.setString(5, status == null ? null : status.name());
+        p.setString(6, status == null ? null : status.name());
+    }
+
+    @Override
+    public List<StoredRun> unfinished() {
+        return db.call("list unfinished runs", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT " + COLS + " FROM runs WHERE removed = 0 AND status IN ('QUEUED', 'RUNNING') ORDER BY created_at, rowid")) {
+                return runs(p);
+            }
+        });
+    }
+
+    @Override
+    public void setStatus(String id, StoredRun.Status status, String message, List<String> columns) {
+        String sql = status == StoredRun.Status.RUNNING
+                ? "UPDATE runs SET status = ?, message = ?, columns = COALESCE(?, columns), started_at = COALESCE(started_at, ?) WHERE id = ?"
+                : "UPDATE runs SET status = ?, message = ?, columns = COALESCE(?, columns), finished_at = ? WHERE id = ?";
+        db.run("set status of " + id, c -> {
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                p.setString(1, status.name());
+                p.setString(2, message);
+                p.setString(3, columns == null ? null : json(columns));
+                if (status == StoredRun.Status.RUNNING || status.isFinal()) p.setLong(4, System.currentTimeMillis());
+                else p.setNull(4, Types.INTEGER);
+                p.setString(5, id);
+                p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void setProgress(String id, long step) {
+        db.run("set progress of " + id, c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE runs SET progress_step = ? WHERE id = ?")) {
+                p.setLong(1, step);
+                p.setString(2, id);
+                p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void finish(String id, StoredRun.Status status, String message, String summary, String provenance, OptionalLong lastStep) {
+        db.run("finish " + id, c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE runs SET status = ?, message = ?, summary = ?, provenance = ?, finished_at = ?, progress_step = COALESCE(?, progress_step) WHERE id = ?")) {
+                p.setString(1, status.name());
+                p.setString(2, message);
+                p.setString(3, summary);
+                p.setString(4, provenance);
+                p.setLong(5, System.currentTimeMillis());
+                setLong(p, 6, lastStep.isPresent() ? lastStep.getAsLong() : null);
+                p.setString(7, id);
+                p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void markRemoved(String id) {
+        db.run("remove " + id, c -> SqliteDatabase.update(c, "UPDATE runs SET removed = 1 WHERE id = ?", id));
+    }
+
+    @Override
+    public List<String> finishedWithoutLastRow() {
+        return db.call("check finished runs", c -> {
+            List<String> out = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM runs WHERE status = 'FINISHED' AND removed = 0 AND NOT EXISTS "
+                    + "(SELECT 1 FROM metrics m WHERE m.run_id = runs.id AND m.step = runs.steps)")) {
+                while (r.next()) out.add(r.getString(1));
+            }
+            return out;
+        });
+    }
+
+    private Optional<StoredRun> one(String sql, String arg) {
+        return db.call("read run", c -> {
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                p.setString(1, arg);
+                List<StoredRun> r = runs(p);
+                return r.isEmpty() ? Optional.empty() : Optional.of(r.getFirst());
+            }
+        });
+    }
+
+    private static List<StoredRun> runs(PreparedStatement p) throws SQLException {
+        List<StoredRun> out = new ArrayList<>();
+        try (ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+                String cols = r.getString(12);
+                out.add(new StoredRun(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5), r.getString(6), r.getString(7),
+                        r.getInt(8), r.getLong(9), StoredRun.Status.valueOf(r.getString(10)), r.getString(11),
+                        cols == null ? null : Configs.JSON.readValue(cols, STRINGS), r.getString(13), r.getString(14), r.getLong(15), r.getLong(16),
+                        nullableLong(r, 17), nullableLong(r, 18)));
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("corrupt columns in the run store", e);
+        }
+        return out;
+    }
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+    private static String json(Object o) {
+        try {
+            return Configs.JSON.writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
