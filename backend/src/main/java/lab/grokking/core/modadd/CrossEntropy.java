@@ -24,7 +24,7 @@ final class CrossEntropy {
     static double exp(double x) {
         if (x < -745.2) return 0;
         if (x > 709.7) return Double.POSITIVE_INFINITY;
-        if (x != x) return x;
+        if (Double.isNaN(x)) return x;
         double k = Math.rint(x * INV_LN2);
         double r = Math.fma(-k, LN2_LO, Math.fma(-k, LN2_HI, x));
         double q = TAYLOR_TOP;
