@@ -32,6 +32,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.diag.DiagSpec;
+import lab.grokking.core.mc.McSpec;
+import lab.grokking.core.modadd.ModaddSpec;
+import lab.grokking.core.task.CommonFields;
+import lab.grokking.core.task.FieldSpec;
+import lab.grokking.core.task.TaskSpec;
+import lab.grokking.core.task.TaskSpecs;
 import lab.grokking.core.config.Limits;
 import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
@@ -91,7 +98,8 @@ class FuzzTest {
             Map<String, Integer> byStatus = f.counts.getOrDefault(ep, Map.of());
             int n = byStatus.values().stream().mapToInt(Integer::intValue).sum();
             assertTrue(n >= 30, ep + " was fuzzed only " + n + " times: " + byStatus);
-            if (!ep.endsWith("/stream") && !ep.equals("GET /api/openapi.json") && !ep.equals("GET /api/presets") && !ep.equals("GET /api/health"))
+            if (!ep.endsWith("/stream") && !ep.equals("GET /api/openapi.json") && !ep.equals("GET /api/presets") && !ep.equals("GET /api/tasks")
+                    && !ep.equals("GET /api/health"))
                 assertTrue(byStatus.keySet().stream().anyMatch(k -> k.startsWith("4")), ep + " never answered 4xx: " + byStatus);
             assertTrue(byStatus.keySet().stream().anyMatch(k -> k.startsWith("2") || k.startsWith("ws 1000")), ep + " never succeeded: " + byStatus);
         }
@@ -305,20 +313,18 @@ class FuzzTest {
         static Field s(String n, String... choices) { return new Field(n, 's', 0, false, 0, List.of(choices)); }
     }
 
-    static final double SEED_MAX = (1L << 53) - 1;
-    static final Map<String, List<Field>> FIELDS = Map.of(
-            "diag", List.of(Field.s("data", "sparse", "gaussian"), Field.i("d", 1, 10_000_000), Field.i("n", 1, 2048), Field.i("nTest", 1, 1_000_000),
-                    Field.i("k", 1, 10_001), Field.d("gamma", 0, false, 1e6), Field.i("depth", 1, 8), Field.d("alpha", 0, true, 1e6),
-                    Field.d("lr", 0, true, 100), Field.d("weightDecay", 0, false, 10), Field.l("steps", 1, 1e9), Field.i("evalPerDecade", 1, 1000),
-                    Field.l("seed", 0, SEED_MAX)),
-            "mc", List.of(Field.s("target", "table", "lowrank"), Field.i("d", 2, 256), Field.i("rank", 1, 256), Field.d("observed", 0, true, 1),
-                    Field.d("alpha", 0, true, 1e4), Field.d("sigma", 0, false, 1e4), Field.d("lr", 0, true, 100), Field.d("weightDecay", 0, false, 10),
-                    Field.l("steps", 1, 1e9), Field.i("evalPerDecade", 1, 1000), Field.l("seed", 0, SEED_MAX)),
-            "modadd", List.of(Field.i("p", 2, 1024), Field.d("trainFraction", 0, true, 1), Field.i("width", 1, 16384), Field.d("alpha", 0, true, 1e6),
-                    Field.b("zeroLastLayer"), Field.d("lr", 0, true, 100), Field.d("weightDecay", 0, false, 10), Field.b("lossNormalised"),
-                    Field.d("lrFactor", 0, true, 1e6), Field.d("logLossSwitch", -1e4, false, 0), Field.l("steps", 1, 1e10),
-                    Field.i("evalPerDecade", 1, 1000), Field.l("seed", 0, SEED_MAX)));
-    static final List<String> TASKS = List.of("diag", "mc", "modadd");
+    static final double SEED_MAX = CommonFields.MAX_SEED;
+    /** Every registered task's fields as its spec declares them; the JSON type of the default tells int from long. */
+    static final Map<String, List<Field>> FIELDS = TaskSpecs.all().stream().collect(java.util.stream.Collectors.toMap(TaskSpec::name, t -> {
+        ObjectNode defaults = Configs.defaults(t.name());
+        return t.fields().stream().map(f -> switch (f.type()) {
+            case INTEGER -> defaults.get(f.key()).isInt() ? Field.i(f.key(), f.min(), f.max()) : Field.l(f.key(), f.min(), f.max());
+            case NUMBER -> Field.d(f.key(), f.min(), f.minExclusive(), f.max());
+            case BOOLEAN -> Field.b(f.key());
+            case CHOICE -> Field.s(f.key(), f.choices().toArray(String[]::new));
+        }).toList();
+    }));
+    static final List<String> TASKS = TaskSpecs.all().stream().map(TaskSpec::name).toList();
 
     // ---------------------------------------------------------------------------------------------------------------
 
@@ -398,6 +404,7 @@ class FuzzTest {
             add(gens, 2, this::getLab);
             add(gens, 10, this::postLabRun);
             add(gens, 2, this::presets);
+            add(gens, 1, this::tasks);
             add(gens, 1, this::health);
             add(gens, 1, () -> get("GET /api/openapi.json", "/api/openapi.json" + (rnd.nextInt(4) == 0 ? "?" + query() : "")));
             add(gens, 4, this::unknownPath);
@@ -628,7 +635,7 @@ class FuzzTest {
             Map<String, String> c = new LinkedHashMap<>();
             c.put("task", str(task));
             switch (task) {
-                case "diag" -> {
+                case DiagSpec.NAME -> {
                     boolean sparse = rnd.nextBoolean();
                     int d = 1 + rnd.nextInt(rnd.nextBoolean() ? 50 : 3000);
                     c.put("data", str(sparse ? "sparse" : "gaussian"));
@@ -643,7 +650,7 @@ class FuzzTest {
                     c.put("weightDecay", dbl(rnd.nextBoolean() ? 0 : rnd.nextDouble() * 0.01));
                     c.put("steps", num(1 + rnd.nextInt(rnd.nextBoolean() ? 100 : 20_000)));
                 }
-                case "mc" -> {
+                case McSpec.NAME -> {
                     int d = 2 + rnd.nextInt(rnd.nextBoolean() ? 20 : 80);
                     c.put("target", str(rnd.nextBoolean() ? "table" : "lowrank"));
                     c.put("d", num(d));
@@ -655,7 +662,7 @@ class FuzzTest {
                     c.put("weightDecay", dbl(rnd.nextDouble() * 0.01));
                     c.put("steps", num(1 + rnd.nextInt(rnd.nextBoolean() ? 100 : 50_000)));
                 }
-                default -> {
+                case ModaddSpec.NAME -> {
                     int p = 2 + rnd.nextInt(30);
                     boolean ln = rnd.nextInt(4) == 0;
                     c.put("p", num(p));
@@ -669,6 +676,10 @@ class FuzzTest {
                     c.put("lrFactor", dbl(0.1 + rnd.nextDouble() * 20));
                     c.put("logLossSwitch", dbl(-rnd.nextDouble() * 10));
                     c.put("steps", num(1 + rnd.nextInt(rnd.nextBoolean() ? 100 : 5_000)));
+                }
+                default -> { // a plug-in task: its defaults (small by convention), fewer steps
+                    Configs.defaults(task).fields().forEachRemaining(e -> { if (!e.getKey().equals("task")) c.put(e.getKey(), e.getValue().toString()); });
+                    c.put("steps", num(1 + rnd.nextInt(100)));
                 }
             }
             c.put("evalPerDecade", num(1 + rnd.nextInt(rnd.nextBoolean() ? 40 : 1000)));
@@ -688,10 +699,11 @@ class FuzzTest {
             Map<String, String> c = smallConfig(task);
             Field f = pick(FIELDS.get(task));
             if (f.kind() == 'b' || f.kind() == 's') return wrongType(task);
-            if (task.equals("diag") && f.name().equals("k")) c.put("data", str("sparse"));
-            if (task.equals("diag") && f.name().equals("gamma")) c.put("data", str("gaussian"));
-            if (task.equals("mc") && f.name().equals("rank")) c.put("d", num(256));
-            if (task.equals("modadd") && f.name().equals("weightDecay")) c.put("lossNormalised", "false");
+            FieldSpec spec = TaskSpecs.get(task).fields().stream().filter(x -> x.key().equals(f.name())).findFirst().orElseThrow();
+            spec.appliesWhen().forEach((other, values) -> c.put(other, values.getFirst().equals("true") || values.getFirst().equals("false")
+                    ? values.getFirst() : str(values.getFirst()))); // the field is used, so its range is checked
+            if (task.equals(McSpec.NAME) && f.name().equals("rank")) c.put("d", num(256)); // rank ≤ d
+            if (task.equals(ModaddSpec.NAME) && f.name().equals("weightDecay")) c.put("lossNormalised", "false"); // λ = 0 when loss-normalised
             boolean integral = f.kind() != 'd';
             double lo = f.lo(), hi = f.hi();
             String v = switch (rnd.nextInt(12)) {
@@ -768,8 +780,8 @@ class FuzzTest {
                 c.remove("task");
                 if (rnd.nextInt(3) > 0) {
                     ov.put("steps", 1 + rnd.nextInt(200));
-                    if (task.equals("diag")) ov.put("d", 1 + rnd.nextInt(500));
-                    if (task.equals("modadd")) ov.put("width", 1 + rnd.nextInt(32));
+                    if (task.equals(DiagSpec.NAME)) ov.put("d", 1 + rnd.nextInt(500));
+                    if (task.equals(ModaddSpec.NAME)) ov.put("width", 1 + rnd.nextInt(32));
                 } else {
                     for (var e : c.entrySet()) if (rnd.nextInt(3) == 0) ov.set(e.getKey(), Configs.readObject("{\"v\":" + e.getValue() + "}", "v").get("v"));
                 }
@@ -965,7 +977,7 @@ class FuzzTest {
             for (String p : List.of("task", "status", "offset", "limit")) {
                 if (rnd.nextInt(3) > 0) continue;
                 String v = switch (p) {
-                    case "task" -> pick(List.of("mc", "diag", "modadd", "", "MC", enc(randomString(6)), "%27%3B--", "%00"));
+                    case "task" -> rnd.nextBoolean() ? pick(TASKS) : pick(List.of("", "MC", enc(randomString(6)), "%27%3B--", "%00"));
                     case "status" -> pick(List.of("queued", "running", "finished", "cancelled", "failed", "diverged", "FINISHED", "sleeping", "", "%00", enc(randomString(4))));
                     default -> pick(List.of("0", "1", "-1", "500", "501", "2147483647", "2147483648", "99999999999999999999", "1.5", "1e3", "", "abc", "0x10", "%2B1", "+1", " 1"));
                 };
@@ -1038,7 +1050,7 @@ class FuzzTest {
             if (rnd.nextInt(10) == 0) body.put(pick(List.of("extra", "id", "rules")), "x");
             if (rnd.nextInt(4) > 0) {
                 ObjectNode fields = body.putObject("fields");
-                String task = presetIds.contains(preset) ? preset(preset).get("task").asText() : "mc";
+                String task = presetIds.contains(preset) ? preset(preset).get("task").asText() : McSpec.NAME;
                 List<Field> fs = FIELDS.get(task);
                 int n = 1 + rnd.nextInt(4);
                 for (int i = 0; i < n; i++) {
@@ -1083,9 +1095,9 @@ class FuzzTest {
             String id = labId();
             String target = "/api/labs/" + id + "/runs";
             int k = rnd.nextInt(20);
-            if (k == 0) return post("POST /api/labs/{id}/runs", target, malformed("mc"));
+            if (k == 0) return post("POST /api/labs/{id}/runs", target, malformed(McSpec.NAME));
             if (k == 1) {
-                Req h = hugeBody("POST /api/labs/{id}/runs", target, "mc");
+                Req h = hugeBody("POST /api/labs/{id}/runs", target, McSpec.NAME);
                 byte[] ov = ("{\"overrides\":{\"steps\":" + (100 + rnd.nextInt(5000)) + ",\"seed\":" + rnd.nextInt(1000) + "}}").getBytes(StandardCharsets.UTF_8);
                 return new Req(h.label(), h.method(), h.target(), h.headers(), pad(ov, h.body().length), h.chunked(), h.odd(), null, h.note());
             }
@@ -1098,7 +1110,7 @@ class FuzzTest {
                 return post("POST /api/labs/{id}/runs", target, body.toString().getBytes(StandardCharsets.UTF_8));
             }
             ObjectNode ov = body.putObject("overrides");
-            String task = lab == null ? "mc" : preset(lab.preset()).get("task").asText();
+            String task = lab == null ? McSpec.NAME : preset(lab.preset()).get("task").asText();
             JsonNode fields = lab == null ? Configs.JSON.createObjectNode() : lab.view().get("fields");
             // a student: editable fields within their range; a tamperer: also outside it, locked or hidden ones, wrong types
             boolean tamper = rnd.nextInt(5) < 2;
@@ -1120,11 +1132,17 @@ class FuzzTest {
                     ov.set(f.name(), Configs.readObject("{\"v\":" + pick(List.of("\"5\"", "null", "[]", "{}", "1e400", "true", "123456789012345678901234567890")) + "}", "v").get("v"));
                 }
             }
-            if (rnd.nextInt(10) == 0) ov.put(pick(List.of("task", "colour", "preset")), "diag");
+            if (rnd.nextInt(10) == 0) ov.put(pick(List.of("task", "colour", "preset")), DiagSpec.NAME);
             return post("POST /api/labs/{id}/runs", target, body.toString().getBytes(StandardCharsets.UTF_8));
         }
 
         // ---- generators: presets, health, unknown paths, wrong methods
+
+        Req tasks() {
+            if (rnd.nextInt(3) == 0) return get("GET /api/tasks", "/api/tasks" + (rnd.nextBoolean() ? "" : "?" + query()));
+            return get("GET /api/tasks/{name}", "/api/tasks/" + (rnd.nextBoolean() ? pick(TASKS) : rnd.nextBoolean() ? hostile()[0]
+                    : pick(List.of("MC", "nope", "..%2Fpresets", "diag%00"))));
+        }
 
         Req presets() {
             if (rnd.nextInt(3) == 0) return get("GET /api/presets", "/api/presets" + (rnd.nextBoolean() ? "" : "?" + query()));
@@ -1155,7 +1173,7 @@ class FuzzTest {
             String m;
             do m = pick(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "FOO", "CONNECT", "HEAD"));
             while (e[1].contains(m) || m.equals("HEAD") && e[1].contains("GET"));
-            byte[] body = m.equals("PUT") || m.equals("PATCH") ? json(smallConfig("mc")) : null;
+            byte[] body = m.equals("PUT") || m.equals("PATCH") ? json(smallConfig(McSpec.NAME)) : null;
             // Javalin answers an unrouted method like an unknown path: 404 (405 would be as clear)
             return new Req("wrong method", m, e[0], body == null ? List.of() : List.<String[]>of(new String[] {"Content-Type", "application/json"}), body, false,
                     m.equals("CONNECT") || m.equals("TRACE"), null, m + " " + e[0]);

@@ -60,7 +60,7 @@ class RunsApiTest {
         assertEquals(1.0, run.get("progress").get("fraction").asDouble());
         assertEquals(3, run.get("provenance").get("seed").asLong());
         assertEquals(run.get("code_version").asText(), run.get("provenance").get("code_version").asText());
-        assertTrue(run.get("summary").get("late_predictor").get("test_mse").asDouble() < 1e-6, run.get("summary").toString());
+        assertTrue(run.get("summary").get("task").get("late_predictor").get("test_mse").asDouble() < 1e-6, run.get("summary").toString());
 
         JsonNode m = s.get("/api/runs/" + id + "/metrics").json();
         assertEquals("step", m.get("columns").get(0).asText());

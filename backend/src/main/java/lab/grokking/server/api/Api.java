@@ -1,7 +1,11 @@
 package lab.grokking.server.api;
 
 import io.javalin.config.JavalinConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
+import lab.grokking.core.config.Configs;
 import java.io.InputStream;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.server.ServerConfig;
@@ -30,10 +34,11 @@ public final class Api {
         j.http.prefer405over404 = true; // a known path with the wrong method says which methods it has
         HealthApi.register(j.routes, runs);
         PresetsApi.register(j.routes, runs);
+        TasksApi.register(j.routes);
         RunsApi.register(j.routes, runs, cfg);
         LabsApi.register(j.routes, labs, runs, cfg);
         StreamSocket.register(j.routes, runs);
-        String openapi = resource("/openapi.json");
+        String openapi = openApi(resource("/openapi.json"));
         j.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
 
         j.routes.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).contentType("application/json").result(Json.write(e.body())));
@@ -80,6 +85,18 @@ public final class Api {
     /** The request's client identity, the unit of per-client limits (see {@link Clients}). */
     static String client(io.javalin.http.Context ctx, ServerConfig cfg) {
         return lab.grokking.server.Clients.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"), cfg.trustedProxy);
+    }
+
+    /** The API document with the registered tasks as the config's "task" enum (a plug-in task appears without editing it). */
+    static String openApi(String doc) {
+        try {
+            ObjectNode root = (ObjectNode) Configs.JSON.readTree(doc);
+            ObjectNode task = (ObjectNode) root.at("/components/schemas/Config/properties/task");
+            task.putArray("enum").addAll(TasksApi.names().stream().map(n -> (JsonNode) TextNode.valueOf(n)).toList());
+            return Configs.JSON.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new IllegalStateException("openapi.json is not JSON", e);
+        }
     }
 
     private static String resource(String name) {

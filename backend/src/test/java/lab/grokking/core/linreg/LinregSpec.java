@@ -44,7 +44,9 @@ public final class LinregSpec implements TaskSpec<LinregConfig> {
 
     @Override
     public void validate(LinregConfig cfg, Checks c) {
-        if (c.problems().isEmpty() && cfg.k() > cfg.d()) c.fail("k", "must be at most d = " + cfg.d() + ", got " + cfg.k());
+        if (!c.problems().isEmpty()) return;
+        if (cfg.k() > cfg.d()) c.fail("k", "must be at most d = " + cfg.d() + ", got " + cfg.k());
+        if (cfg.n() > cfg.d()) c.fail("n", "must be at most d = " + cfg.d() + " (n Gaussian samples in d dimensions are independent only up to d), got " + cfg.n());
     }
 
     @Override public List<String> columns() { return COLUMNS; }
