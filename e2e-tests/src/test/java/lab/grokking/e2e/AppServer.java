@@ -19,7 +19,10 @@ record AppServer(Process process, int port) {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** {@code jvmArgs}: extra JVM options, e.g. a fault-injection property. */
-    static AppServer start(Path data, Path log, String... jvmArgs) throws Exception {
+    static AppServer start(Path data, Path log, String... jvmArgs) throws Exception { return start(data, log, null, jvmArgs); }
+
+    /** The app with {@code plugins} (a class folder, e.g. a task registered by ServiceLoader) on its class path beside the jar. */
+    static AppServer start(Path data, Path log, Path plugins, String... jvmArgs) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -27,7 +30,8 @@ record AppServer(Process process, int port) {
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(System.getProperty("groklab.java"), "-Dgroklab.checkpointSeconds=0.3",
                 "--add-modules", "jdk.incubator.vector"));
         cmd.addAll(java.util.List.of(jvmArgs));
-        cmd.addAll(java.util.List.of("-jar", System.getProperty("groklab.jar"), "serve"));
+        if (plugins == null) cmd.addAll(java.util.List.of("-jar", System.getProperty("groklab.jar"), "serve"));
+        else cmd.addAll(java.util.List.of("-cp", System.getProperty("groklab.jar") + java.io.File.pathSeparator + plugins, "lab.grokking.cli.Main", "serve"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("GROKLAB_PORT", String.valueOf(port));
         pb.environment().put("GROKLAB_DATA_DIR", data.toString());

@@ -44,9 +44,14 @@ class DashboardIT {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("groklab-e2e");
+        app = AppServer.start(dir.resolve("data"), dir.resolve("server.log"));
+        openBrowser();
+    }
+
+    /** Debian's chromium through Playwright (which downloads nothing here); screenshots go to {@link #shots}. */
+    static void openBrowser() throws Exception {
         shots = Paths.get(System.getProperty("groklab.screenshots", "target/e2e-screenshots"));
         Files.createDirectories(shots);
-        app = AppServer.start(dir.resolve("data"), dir.resolve("server.log"));
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                 .setExecutablePath(Paths.get(System.getProperty("groklab.chromium", "/usr/bin/chromium"))).setHeadless(true)
