@@ -18,97 +18,213 @@ import lab.grokking.core.task.TaskSpec;
 /** Modular addition with a two-layer ReLU net (Fig. 2, and Fig. 4 without weight decay). */
 public final class ModaddSpec implements TaskSpec<ModaddConfig> {
     public static final String NAME = "modadd";
-    public static final List<String> COLUMNS = List.of("step", "time", "log10_time", "train_loss", "test_loss", "train_log_loss",
-            "test_log_loss", "train_acc", "test_acc", "train_margin", "test_margin", "normalized_margin", "norm", "norm_w1", "norm_b1",
-            "norm_w2", "kernel_norm", "transition_step", "kernel_test_acc");
+    public static final List<String> COLUMNS = List.of(
+            "step",
+            "time",
+            "log10_time",
+            "train_loss",
+            "test_loss",
+            "train_log_loss",
+            "test_log_loss",
+            "train_acc",
+            "test_acc",
+            "train_margin",
+            "test_margin",
+            "normalized_margin",
+            "norm",
+            "norm_w1",
+            "norm_b1",
+            "norm_w2",
+            "kernel_norm",
+            "transition_step",
+            "kernel_test_acc");
 
     private static final List<FieldSpec> FIELDS = declaredFields();
 
     private static List<FieldSpec> declaredFields() {
         List<FieldSpec> f = new ArrayList<>(List.of(
-                FieldSpec.integer("p", "Modulus p", "", "labels (a + b) mod p over all p² pairs", 2, ModaddConfig.MAX_P),
-                FieldSpec.number("trainFraction", "Training fraction", "of p²", "share of pairs in the training set", 0, true, 1),
+                FieldSpec.integer(
+                        "p", "Modulus p", "", "labels (a + b) mod p over all p² pairs", 2, ModaddConfig.MAX_P),
+                FieldSpec.number(
+                        "trainFraction",
+                        "Training fraction",
+                        "of p²",
+                        "share of pairs in the training set",
+                        0,
+                        true,
+                        1),
                 FieldSpec.integer("width", "Width h", "units", "hidden ReLU units", 1, ModaddConfig.MAX_WIDTH),
                 FieldSpec.bool("zeroLastLayer", "W₂ = 0 at init", "the kernel predictor is then random features"),
-                FieldSpec.bool("lossNormalised", "Loss-normalised steps (λ = 0)", "Fig. 4: steps of size η/L once ln L < switch"),
-                FieldSpec.number("lrFactor", "Plain-step factor", "× η", "step size before the switch (loss-normalised runs)", 0, true, 1e6)
+                FieldSpec.bool(
+                        "lossNormalised",
+                        "Loss-normalised steps (λ = 0)",
+                        "Fig. 4: steps of size η/L once ln L < switch"),
+                FieldSpec.number(
+                                "lrFactor",
+                                "Plain-step factor",
+                                "× η",
+                                "step size before the switch (loss-normalised runs)",
+                                0,
+                                true,
+                                1e6)
                         .when("lossNormalised", "true"),
-                FieldSpec.number("logLossSwitch", "Switch at ln L", "", "loss-normalised steps start below this log-loss", -1e4, false, 0)
+                FieldSpec.number(
+                                "logLossSwitch",
+                                "Switch at ln L",
+                                "",
+                                "loss-normalised steps start below this log-loss",
+                                -1e4,
+                                false,
+                                0)
                         .when("lossNormalised", "true")));
         f.addAll(CommonFields.training(1e6, 10_000_000_000L));
         return List.copyOf(f);
     }
 
-    @Override public String name() { return NAME; }
+    @Override
+    public String name() {
+        return NAME;
+    }
 
-    @Override public String title() { return "Modular addition"; }
+    @Override
+    public String title() {
+        return "Modular addition";
+    }
 
-    @Override public Class<ModaddConfig> configType() { return ModaddConfig.class; }
+    @Override
+    public Class<ModaddConfig> configType() {
+        return ModaddConfig.class;
+    }
 
-    @Override public ModaddConfig defaults() { return ModaddConfig.DEFAULTS; }
+    @Override
+    public ModaddConfig defaults() {
+        return ModaddConfig.DEFAULTS;
+    }
 
-    @Override public List<FieldSpec> fields() { return FIELDS; }
+    @Override
+    public List<FieldSpec> fields() {
+        return FIELDS;
+    }
 
     @Override
     public void validate(ModaddConfig cfg, Checks c) {
         if (cfg.lossNormalised() && cfg.weightDecay() != 0)
-            c.fail("weightDecay", "must be 0 with lossNormalised (Fig. 4 has no weight decay), got " + cfg.weightDecay());
+            c.fail(
+                    "weightDecay",
+                    "must be 0 with lossNormalised (Fig. 4 has no weight decay), got " + cfg.weightDecay());
         if (c.problems().isEmpty() && (cfg.nTrain() < 1 || cfg.nTest() < 1))
-            c.fail("trainFraction", "leaves no " + (cfg.nTrain() < 1 ? "training" : "test") + " pair: floor(" + cfg.trainFraction() + "·" + cfg.p()
-                    + "²) = " + cfg.nTrain());
+            c.fail(
+                    "trainFraction",
+                    "leaves no " + (cfg.nTrain() < 1 ? "training" : "test") + " pair: floor(" + cfg.trainFraction()
+                            + "·" + cfg.p() + "²) = " + cfg.nTrain());
     }
 
-    @Override public List<String> columns() { return COLUMNS; }
+    @Override
+    public List<String> columns() {
+        return COLUMNS;
+    }
 
     @Override
     public List<Chart> charts() {
         return List.of(
-                new Chart("acc", "Accuracy (with the kernel predictor's test accuracy)", false, "accuracy",
-                        List.of(Chart.s("train_acc", "train"), Chart.s("test_acc", "test"), Chart.s("kernel_test_acc", "kernel predictor (test)"))),
-                new Chart("loss", "Cross-entropy loss", true, "loss", List.of(Chart.s("train_loss", "train"), Chart.s("test_loss", "test"))),
-                new Chart("norm", "‖θ‖₂ and the kernel regime α·e^(−ληk)", true, "norm", List.of(Chart.s("norm", "‖θ‖₂"), Chart.s("kernel_norm", "α·e^(−ληk)"))),
-                new Chart("margin", "Margin (correct logit minus best wrong logit, min over samples)", false, "margin",
+                new Chart(
+                        "acc",
+                        "Accuracy (with the kernel predictor's test accuracy)",
+                        false,
+                        "accuracy",
+                        List.of(
+                                Chart.s("train_acc", "train"),
+                                Chart.s("test_acc", "test"),
+                                Chart.s("kernel_test_acc", "kernel predictor (test)"))),
+                new Chart(
+                        "loss",
+                        "Cross-entropy loss",
+                        true,
+                        "loss",
+                        List.of(Chart.s("train_loss", "train"), Chart.s("test_loss", "test"))),
+                new Chart(
+                        "norm",
+                        "‖θ‖₂ and the kernel regime α·e^(−ληk)",
+                        true,
+                        "norm",
+                        List.of(Chart.s("norm", "‖θ‖₂"), Chart.s("kernel_norm", "α·e^(−ληk)"))),
+                new Chart(
+                        "margin",
+                        "Margin (correct logit minus best wrong logit, min over samples)",
+                        false,
+                        "margin",
                         List.of(Chart.s("train_margin", "train"), Chart.s("test_margin", "test"))),
-                new Chart("nmargin", "Normalised margin margin/‖θ‖²", false, "margin/‖θ‖²", List.of(Chart.s("normalized_margin", "train"))));
+                new Chart(
+                        "nmargin",
+                        "Normalised margin margin/‖θ‖²",
+                        false,
+                        "margin/‖θ‖²",
+                        List.of(Chart.s("normalized_margin", "train"))));
     }
 
-    @Override public String headlineMetric() { return "test_acc"; }
+    @Override
+    public String headlineMetric() {
+        return "test_acc";
+    }
 
-    @Override public OutcomeMetric outcome() { return OutcomeMetric.atLeast("train_acc", "test_acc", 0.95); }
+    @Override
+    public OutcomeMetric outcome() {
+        return OutcomeMetric.atLeast("train_acc", "test_acc", 0.95);
+    }
 
     @Override
     public PredictorView predictorView() {
-        return new PredictorView(PredictorView.Kind.CURVE, null, "kernel predictor (test)", "the net",
+        return new PredictorView(
+                PredictorView.Kind.CURVE,
+                null,
+                "kernel predictor (test)",
+                "the net",
                 "The kernel predictor (random features at the initial direction) reaches the test accuracy drawn as “kernel predictor (test)” "
                         + "in the accuracy chart; the net overtakes it when its normalised margin grows.");
     }
 
     @Override
-    public String runTitle(ModaddConfig c) { return String.format(Locale.ROOT, "Modular addition (p = %d, width %d)", c.p(), c.width()); }
+    public String runTitle(ModaddConfig c) {
+        return String.format(Locale.ROOT, "Modular addition (p = %d, width %d)", c.p(), c.width());
+    }
 
     // Rates on the project's 2-core machine (docs/benchmarks.md, "Estimates"): float multiply-adds per second of a
     // training step (three dense products), of the evaluations and of the random-features solve at set-up.
-    static final double STEP_RATE = 2.4e10, STEP_OVERHEAD_S = 2e-5, EVAL_RATE = 1.5e10, SETUP_RATE = 5e9;
+    static final double STEP_RATE = 2.6e10, STEP_OVERHEAD_S = 1.15e-3, EVAL_RATE = 1.5e10, SETUP_RATE = 5e9;
 
     @Override
     public Cost cost(ModaddConfig c) {
         long n = c.nTrain(), nt = c.nTest(), h = c.width(), pp = c.p();
-        long params = 2 * (3 * pp * h + h) * 4 + pp * h * 4;      // E = W₁ᵀ, b₁, W₂ and their gradients, W₂ᵀ
-        long train = 2 * n * h * 4 + 2 * n * pp * 4;              // H, dH, Z, dZ
-        long test = nt * h * 4 + nt * pp * 4;                     // hidden and logits of the test pairs
+        long params = 2 * (3 * pp * h + h) * 4 + pp * h * 4; // E = W₁ᵀ, b₁, W₂ and their gradients, W₂ᵀ
+        long train = 2 * n * h * 4 + 2 * n * pp * 4; // H, dH, Z, dZ
+        long test = nt * h * 4 + nt * pp * 4; // hidden and logits of the test pairs
         long m = Math.min(n, h);
-        long early = (m * m + 3 * Math.max(n, nt) * pp + 2 * h * pp) * 8 + (n + nt) * h * 4; // Gram, targets, scores, features
+        long early = (m * m + 3 * Math.max(n, nt) * pp + 2 * h * pp) * 8
+                + (n + nt) * h * 4; // Gram, targets, scores, features
         long memory = params + train + test + early + (n + nt) * 16;
 
         double evals = new LogSchedule(c.steps(), c.evalPerDecade()).size();
-        double stepWork = 3.0 * n * h * pp + 6.0 * n * h; // the three dense products plus the gather, scatter and update
+        double stepWork =
+                3.0 * n * h * pp + 6.0 * n * h; // the three dense products plus the gather, scatter and update
         double evalWork = (double) nt * h * pp + 4.0 * (n + nt) * pp;
         double setupWork = (double) (n + nt) * h * pp + Math.max(n, h) * (double) m * m / 2 + (double) m * m * m / 3;
         double work = c.steps() * stepWork + evals * evalWork + setupWork;
-        double seconds = c.steps() * (STEP_OVERHEAD_S + stepWork / STEP_RATE) + evals * evalWork / EVAL_RATE + setupWork / SETUP_RATE;
-        return new Cost(work, memory, seconds, MatMul.get().name(), Cost.sizeClass(stepWork), "p, width", "p·width = " + pp * h + " weights per layer",
+        double seconds = c.steps() * (STEP_OVERHEAD_S + stepWork / STEP_RATE)
+                + evals * evalWork / EVAL_RATE
+                + setupWork / SETUP_RATE;
+        return new Cost(
+                work,
+                memory,
+                seconds,
+                MatMul.get().name(),
+                Cost.sizeClass(stepWork),
+                "p, width",
+                "p·width = " + pp * h + " weights per layer",
                 "steps × 3·n·h·p plus evaluations");
     }
 
-    @Override public TaskRun start(ModaddConfig cfg, RunListener listener) { return new ModaddRun(cfg, MatMul.get()); }
+    @Override
+    public TaskRun start(ModaddConfig cfg, RunListener listener) {
+        return new ModaddRun(cfg, MatMul.get());
+    }
 }
