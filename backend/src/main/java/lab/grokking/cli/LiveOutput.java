@@ -61,8 +61,10 @@ final class LiveOutput implements RunListener, AutoCloseable {
     public void onSnapshot(Snapshot s) {
         if (!s.name().equals("W")) return; // the fixed predictors are summarised in run.json
         try {
-            if (snapshots == null) snapshots = new BufferedOutputStream(Files.newOutputStream(dir.resolve("snapshots.f32")));
-            ByteBuffer buf = ByteBuffer.allocate(s.values().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            if (snapshots == null)
+                snapshots = new BufferedOutputStream(Files.newOutputStream(dir.resolve("snapshots.f32")));
+            ByteBuffer buf =
+                    ByteBuffer.allocate(s.values().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (float v : s.values()) buf.putFloat(v);
             snapshots.write(buf.array());
             snapshots.flush();
@@ -78,16 +80,25 @@ final class LiveOutput implements RunListener, AutoCloseable {
     Map<String, Object> snapshotsDescription() {
         if (snapshotSteps.isEmpty()) return null;
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("format", "W = UUᵀ − VVᵀ, " + snapshotRows + "×" + snapshotCols + " row-major little-endian float32, one per step");
+        m.put(
+                "format",
+                "W = UUᵀ − VVᵀ, " + snapshotRows + "×" + snapshotCols
+                        + " row-major little-endian float32, one per step");
         m.put("file", "snapshots.f32");
         m.put("d", snapshotRows);
         m.put("steps", List.copyOf(snapshotSteps));
         return m;
     }
 
-    @Override public void onProgress(long step, long totalSteps) { delegate.onProgress(step, totalSteps); }
+    @Override
+    public void onProgress(long step, long totalSteps) {
+        delegate.onProgress(step, totalSteps);
+    }
 
-    @Override public boolean cancelled() { return delegate.cancelled(); }
+    @Override
+    public boolean cancelled() {
+        return delegate.cancelled();
+    }
 
     @Override
     public void close() throws IOException {

@@ -20,8 +20,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The runnable jar: the server ({@code serve}) and the headless CLI. */
-@Command(name = "grokking-lab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Reproduce the experiments of Lyu et al. (ICLR 2024), 'Dichotomy of Early and Late Phase Implicit Biases Can Provably Induce Grokking'.",
+@Command(
+        name = "grokking-lab",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description =
+                "Reproduce the experiments of Lyu et al. (ICLR 2024), 'Dichotomy of Early and Late Phase Implicit Biases Can Provably Induce Grokking'.",
         subcommands = {Main.Serve.class, Main.Reproduce.class, Main.Run.class, Main.ListPresets.class})
 public final class Main {
     public static void main(String[] args) {
@@ -35,8 +39,11 @@ public final class Main {
                 cmd.getErr().println("invalid config: " + c.getMessage());
                 return 2;
             }
-            // expected failures (I/O, a predictor solver that cannot certify, a bad system property): one line, no trace
-            if (e instanceof IOException || e instanceof java.io.UncheckedIOException || e instanceof IllegalArgumentException
+            // expected failures (I/O, a predictor solver that cannot certify, a bad system property): one line, no
+            // trace
+            if (e instanceof IOException
+                    || e instanceof java.io.UncheckedIOException
+                    || e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return 1;
@@ -45,33 +52,65 @@ public final class Main {
         });
     }
 
-    @Command(name = "serve", description = "Start the server: the dashboard, the API and live streams on one port (settings: config/app.properties, GROKLAB_PORT, GROKLAB_DATA_DIR).")
+    @Command(
+            name = "serve",
+            description =
+                    "Start the server: the dashboard, the API and live streams on one port (settings: config/app.properties, GROKLAB_PORT, GROKLAB_DATA_DIR).")
     static final class Serve implements Callable<Integer> {
-        @Override public Integer call() throws Exception {
+        @Override
+        public Integer call() throws Exception {
             lab.grokking.server.GrokLabServer server = lab.grokking.server.GrokLabServer.start(cfg -> {});
             var cfg = server.config();
-            System.err.printf("Grokking Lab %s: %sAPI http://localhost:%d/api (data: %s, %d workers)%n", lab.grokking.core.Provenance.CODE_VERSION,
-                    server.dashboard() ? "dashboard http://localhost:" + server.port() + "/, " : "", server.port(), cfg.dataDir.toAbsolutePath(), cfg.workers);
+            System.err.printf(
+                    "Grokking Lab %s: %sAPI http://localhost:%d/api (data: %s, %d workers)%n",
+                    lab.grokking.core.Provenance.CODE_VERSION,
+                    server.dashboard() ? "dashboard http://localhost:" + server.port() + "/, " : "",
+                    server.port(),
+                    cfg.dataDir.toAbsolutePath(),
+                    cfg.workers);
             java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> { // SIGTERM/SIGINT: checkpoint running runs, then exit
-                server.close();
-                stopped.countDown();
-            }, "groklab-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> { // SIGTERM/SIGINT: checkpoint running runs, then exit
+                                server.close();
+                                stopped.countDown();
+                            },
+                            "groklab-shutdown"));
             stopped.await();
             return 0;
         }
     }
 
-    @Command(name = "reproduce", description = "Run the preset of a paper figure and write metrics.csv, run.json and figure.png.")
+    @Command(
+            name = "reproduce",
+            description = "Run the preset of a paper figure and write metrics.csv, run.json and figure.png.")
     static final class Reproduce implements Callable<Integer> {
-        @Parameters(paramLabel = "FIGURE", description = "a paper figure with a preset: fig1a (grokking), fig1b (misgrokking), fig2a (modular addition), fig2b (… over the init scale α), fig2c (… over the weight decay λ), fig3 (grokking in matrix completion), fig4 (modular addition without weight decay); see the presets command") String figure;
-        @Option(names = "--scale", defaultValue = "classroom", description = "paper or classroom (default: ${DEFAULT-VALUE})") String scale;
-        @Option(names = "--seed", description = "overrides the preset's seed") Long seed;
-        @Option(names = "--steps", description = "overrides the preset's number of steps") Long steps;
-        @Option(names = "--out", description = "output directory (default: out/FIGURE-SCALE-seedN)") Path out;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Parameters(
+                paramLabel = "FIGURE",
+                description =
+                        "a paper figure with a preset: fig1a (grokking), fig1b (misgrokking), fig2a (modular addition), fig2b (… over the init scale α), fig2c (… over the weight decay λ), fig3 (grokking in matrix completion), fig4 (modular addition without weight decay); see the presets command")
+        String figure;
 
-        @Override public Integer call() throws Exception {
+        @Option(
+                names = "--scale",
+                defaultValue = "classroom",
+                description = "paper or classroom (default: ${DEFAULT-VALUE})")
+        String scale;
+
+        @Option(names = "--seed", description = "overrides the preset's seed")
+        Long seed;
+
+        @Option(names = "--steps", description = "overrides the preset's number of steps")
+        Long steps;
+
+        @Option(names = "--out", description = "output directory (default: out/FIGURE-SCALE-seedN)")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
             java.util.List<Presets.Preset> series = Presets.series(figure, scale);
             java.util.List<RunConfig> configs = new java.util.ArrayList<>();
             for (Presets.Preset p : series) { // validate every member before the first one starts
@@ -82,10 +121,18 @@ public final class Main {
             }
             if (series.size() == 1) {
                 RunConfig rc = configs.getFirst();
-                return execute(rc, series.getFirst().title(), out != null ? out : Path.of("out", series.getFirst().id() + "-seed" + rc.seed()), spec);
+                return execute(
+                        rc,
+                        series.getFirst().title(),
+                        out != null ? out : Path.of("out", series.getFirst().id() + "-seed" + rc.seed()),
+                        spec);
             }
             // a series figure (Fig. 2b over α, Fig. 2c over λ): each member in its own folder, then one overlay figure
-            Path dir = out != null ? out : Path.of("out", figure + "-" + scale + "-seed" + configs.getFirst().seed());
+            Path dir = out != null
+                    ? out
+                    : Path.of(
+                            "out",
+                            figure + "-" + scale + "-seed" + configs.getFirst().seed());
             java.util.List<String> labels = SeriesOutput.labels(configs);
             java.util.List<lab.grokking.core.MetricTable> tables = new java.util.ArrayList<>();
             int worst = 0;
@@ -95,18 +142,29 @@ public final class Main {
                 worst = Math.max(worst, rc);
                 tables.add(SeriesOutput.read(member));
             }
-            SeriesOutput.write(dir, series.getFirst().title().replaceAll(":.*", "") + " — " + scale, labels, tables, spec.commandLine().getErr());
+            SeriesOutput.write(
+                    dir,
+                    series.getFirst().title().replaceAll(":.*", "") + " — " + scale,
+                    labels,
+                    tables,
+                    spec.commandLine().getErr());
             return worst;
         }
     }
 
     @Command(name = "run", description = "Run a config file (JSON; fields missing from it take the task's defaults).")
     static final class Run implements Callable<Integer> {
-        @Option(names = "--config", required = true, description = "config JSON file") Path config;
-        @Option(names = "--out", description = "output directory (default: out/run-seedN)") Path out;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Option(names = "--config", required = true, description = "config JSON file")
+        Path config;
 
-        @Override public Integer call() throws Exception {
+        @Option(names = "--out", description = "output directory (default: out/run-seedN)")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
             if (!Files.isRegularFile(config)) throw new ConfigException("--config", "no such file: " + config);
             String text;
             try {
@@ -121,8 +179,10 @@ public final class Main {
 
     @Command(name = "presets", description = "List the presets.")
     static final class ListPresets implements Callable<Integer> {
-        @Override public Integer call() {
-            for (Presets.Preset p : Presets.all()) System.out.printf("%-16s %-6s %-10s %s%n", p.id(), p.figure(), p.scale(), p.title());
+        @Override
+        public Integer call() {
+            for (Presets.Preset p : Presets.all())
+                System.out.printf("%-16s %-6s %-10s %s%n", p.id(), p.figure(), p.scale(), p.title());
             return 0;
         }
     }
@@ -133,7 +193,8 @@ public final class Main {
         return rc;
     }
 
-    private static int execute(RunConfig rc, String title, Path dir, CommandLine.Model.CommandSpec spec) throws Exception {
+    private static int execute(RunConfig rc, String title, Path dir, CommandLine.Model.CommandSpec spec)
+            throws Exception {
         var err = spec.commandLine().getErr();
         try {
             Files.createDirectories(dir);
@@ -142,7 +203,9 @@ public final class Main {
         }
         if (!Files.isWritable(dir)) throw new ConfigException("--out", "output directory is not writable: " + dir);
         err.printf("%s: %s, seed %d, %d steps → %s%n", title, rc.task(), rc.seed(), rc.steps(), dir);
-        err.printf("estimated time on this machine: %s%n", Durations.human(Estimates.inMemory().seconds(rc)));
+        err.printf(
+                "estimated time on this machine: %s%n",
+                Durations.human(Estimates.inMemory().seconds(rc)));
         RunResult r;
         Map<String, Object> snapshots;
         try (LiveOutput live = new LiveOutput(dir, new ProgressBar(System.err))) {
@@ -155,6 +218,9 @@ public final class Main {
     }
 
     static final class Version implements CommandLine.IVersionProvider {
-        @Override public String[] getVersion() { return new String[] {"grokking-lab " + lab.grokking.core.Provenance.CODE_VERSION}; }
+        @Override
+        public String[] getVersion() {
+            return new String[] {"grokking-lab " + lab.grokking.core.Provenance.CODE_VERSION};
+        }
     }
 }

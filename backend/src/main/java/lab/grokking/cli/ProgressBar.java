@@ -21,13 +21,22 @@ final class ProgressBar implements RunListener {
         long now = System.nanoTime();
         double f = total == 0 ? 1 : (double) step / total;
         int decile = (int) (f * 10);
-        if (console ? now - lastDraw < 200_000_000L && step < total : decile == lastDecile && now - lastDraw < 30_000_000_000L) return;
+        if (console
+                ? now - lastDraw < 200_000_000L && step < total
+                : decile == lastDecile && now - lastDraw < 30_000_000_000L) return;
         lastDraw = now;
         lastDecile = decile;
         double elapsed = (now - start) / 1e9, eta = f > 0 ? elapsed * (1 - f) / f : Double.NaN;
         int width = 30, filled = (int) Math.round(f * width);
-        String line = String.format("[%s%s] %5.1f%% step %d/%d  elapsed %s  ETA %s", "#".repeat(filled), ".".repeat(width - filled), 100 * f, step, total,
-                duration(elapsed), Double.isNaN(eta) ? "?" : duration(eta));
+        String line = String.format(
+                "[%s%s] %5.1f%% step %d/%d  elapsed %s  ETA %s",
+                "#".repeat(filled),
+                ".".repeat(width - filled),
+                100 * f,
+                step,
+                total,
+                duration(elapsed),
+                Double.isNaN(eta) ? "?" : duration(eta));
         if (console) out.print("\r" + line + (step >= total ? "\n" : ""));
         else out.println(line);
         out.flush();
@@ -35,6 +44,8 @@ final class ProgressBar implements RunListener {
 
     static String duration(double s) {
         long t = Math.round(s);
-        return t >= 3600 ? String.format("%dh%02dm", t / 3600, t / 60 % 60) : t >= 60 ? String.format("%dm%02ds", t / 60, t % 60) : t + "s";
+        return t >= 3600
+                ? String.format("%dh%02dm", t / 3600, t / 60 % 60)
+                : t >= 60 ? String.format("%dm%02ds", t / 60, t % 60) : t + "s";
     }
 }

@@ -29,7 +29,11 @@ public final class RunWriter {
         doc.put("rows", r.metrics().rows().stream().map(RunWriter::jsonRow).toList());
         Configs.JSON.writeValue(dir.resolve("run.json").toFile(), doc);
         Object transition = r.summary().get("transition_step");
-        FigurePlot.writePng(r.metrics(), title, transition instanceof Number t ? t.doubleValue() : Double.NaN, dir.resolve("figure.png"));
+        FigurePlot.writePng(
+                r.metrics(),
+                title,
+                transition instanceof Number t ? t.doubleValue() : Double.NaN,
+                dir.resolve("figure.png"));
     }
 
     private static Object[] jsonRow(double[] row) {

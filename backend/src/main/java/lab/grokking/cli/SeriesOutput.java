@@ -19,7 +19,8 @@ final class SeriesOutput {
 
     /** Each member named by the config fields that differ across the series, e.g. "alpha=10". */
     static List<String> labels(List<RunConfig> configs) {
-        List<com.fasterxml.jackson.databind.node.ObjectNode> trees = configs.stream().map(Configs::toTree).toList();
+        List<com.fasterxml.jackson.databind.node.ObjectNode> trees =
+                configs.stream().map(Configs::toTree).toList();
         List<String> differ = new ArrayList<>();
         trees.getFirst().fieldNames().forEachRemaining(f -> {
             if (trees.stream().anyMatch(t -> !t.get(f).equals(trees.getFirst().get(f)))) differ.add(f);
@@ -49,18 +50,29 @@ final class SeriesOutput {
         for (String line : lines.subList(1, lines.size())) {
             String[] cells = line.split(",", -1);
             double[] row = new double[cells.length];
-            for (int i = 0; i < cells.length; i++) row[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
+            for (int i = 0; i < cells.length; i++)
+                row[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
             t.add(row);
         }
         return t;
     }
 
-    static void write(Path dir, String title, List<String> labels, List<MetricTable> tables, PrintWriter err) throws IOException {
-        StringBuilder csv = new StringBuilder("member,memorised_step,test_acc_50_step,test_acc_95_step,final_train_acc,final_test_acc,final_norm\n");
+    static void write(Path dir, String title, List<String> labels, List<MetricTable> tables, PrintWriter err)
+            throws IOException {
+        StringBuilder csv = new StringBuilder(
+                "member,memorised_step,test_acc_50_step,test_acc_95_step,final_train_acc,final_test_acc,final_norm\n");
         for (int i = 0; i < tables.size(); i++) {
             MetricTable t = tables.get(i);
-            String row = String.format(Locale.ROOT, "\"%s\",%s,%s,%s,%s,%s,%s", labels.get(i), first(t, "train_acc", 1.0), first(t, "test_acc", 0.5),
-                    first(t, "test_acc", 0.95), last(t, "train_acc"), last(t, "test_acc"), last(t, "norm"));
+            String row = String.format(
+                    Locale.ROOT,
+                    "\"%s\",%s,%s,%s,%s,%s,%s",
+                    labels.get(i),
+                    first(t, "train_acc", 1.0),
+                    first(t, "test_acc", 0.5),
+                    first(t, "test_acc", 0.95),
+                    last(t, "train_acc"),
+                    last(t, "test_acc"),
+                    last(t, "norm"));
             csv.append(row).append('\n');
             err.println("  " + row);
         }

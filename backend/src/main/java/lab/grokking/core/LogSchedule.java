@@ -16,16 +16,23 @@ public final class LogSchedule {
         TreeSet<Long> s = new TreeSet<>();
         for (long k = 0; k <= Math.min(10, lastStep); k++) s.add(k);
         double top = StrictMath.log10(lastStep);
-        for (int j = perDecade; j / (double) perDecade < top; j++) s.add(Math.round(StrictMath.pow(10, j / (double) perDecade)));
+        for (int j = perDecade; j / (double) perDecade < top; j++)
+            s.add(Math.round(StrictMath.pow(10, j / (double) perDecade)));
         s.add(lastStep);
         steps = s.stream().filter(k -> k <= lastStep).mapToLong(Long::longValue).toArray();
     }
 
-    public long[] steps() { return steps.clone(); }
+    public long[] steps() {
+        return steps.clone();
+    }
 
-    public int size() { return steps.length; }
+    public int size() {
+        return steps.length;
+    }
 
-    public long get(int i) { return steps[i]; }
+    public long get(int i) {
+        return steps[i];
+    }
 
     /** Index of the first scheduled step ≥ step (size() when none). */
     public int indexFrom(long step) {
@@ -41,7 +48,9 @@ public final class LogSchedule {
         int idx = 0;
         for (int j = 0; j < count; j++) {
             double target = top * j / (count - 1);
-            while (idx + 1 < s.length && Math.abs(StrictMath.log1p(s[idx + 1]) - target) <= Math.abs(StrictMath.log1p(s[idx]) - target)) idx++;
+            while (idx + 1 < s.length
+                    && Math.abs(StrictMath.log1p(s[idx + 1]) - target) <= Math.abs(StrictMath.log1p(s[idx]) - target))
+                idx++;
             out.add(s[idx]);
         }
         return out.stream().mapToLong(Long::longValue).toArray();

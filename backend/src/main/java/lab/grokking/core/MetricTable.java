@@ -30,12 +30,16 @@ public final class MetricTable {
     private final List<double[]> rows = new ArrayList<>();
 
     public MetricTable(List<String> columns) {
-        if (columns.isEmpty() || !columns.get(0).equals("step")) throw new IllegalArgumentException("first column must be 'step'");
-        if (columns.stream().distinct().count() != columns.size()) throw new IllegalArgumentException("duplicate column names: " + columns);
+        if (columns.isEmpty() || !columns.get(0).equals("step"))
+            throw new IllegalArgumentException("first column must be 'step'");
+        if (columns.stream().distinct().count() != columns.size())
+            throw new IllegalArgumentException("duplicate column names: " + columns);
         this.columns = List.copyOf(columns);
     }
 
-    public List<String> columns() { return columns; }
+    public List<String> columns() {
+        return columns;
+    }
 
     public int columnIndex(String name) {
         int i = columns.indexOf(name);
@@ -44,14 +48,20 @@ public final class MetricTable {
     }
 
     public synchronized void add(double[] row) {
-        if (row.length != columns.size()) throw new IllegalArgumentException("row has " + row.length + " values, expected " + columns.size());
-        if (!rows.isEmpty() && row[0] <= rows.get(rows.size() - 1)[0]) throw new IllegalArgumentException("steps must increase: " + row[0]);
+        if (row.length != columns.size())
+            throw new IllegalArgumentException("row has " + row.length + " values, expected " + columns.size());
+        if (!rows.isEmpty() && row[0] <= rows.get(rows.size() - 1)[0])
+            throw new IllegalArgumentException("steps must increase: " + row[0]);
         rows.add(row.clone());
     }
 
-    public synchronized List<double[]> rows() { return Collections.unmodifiableList(new ArrayList<>(rows)); }
+    public synchronized List<double[]> rows() {
+        return Collections.unmodifiableList(new ArrayList<>(rows));
+    }
 
-    public synchronized int size() { return rows.size(); }
+    public synchronized int size() {
+        return rows.size();
+    }
 
     /** A copy of one column. */
     public synchronized double[] column(String name) {

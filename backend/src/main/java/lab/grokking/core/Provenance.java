@@ -15,7 +15,15 @@ import lab.grokking.core.config.Configs;
  * numbers — and, recorded but never changing a result, the kernels and threads the steps ran on, the Java
  * version, the host and the start time.
  */
-public record Provenance(String config, long seed, String codeVersion, String kernels, int threads, String java, String host, Instant started) {
+public record Provenance(
+        String config,
+        long seed,
+        String codeVersion,
+        String kernels,
+        int threads,
+        String java,
+        String host,
+        Instant started) {
     /** Project version + git commit, e.g. "0.1.0-SNAPSHOT+3f2a9c1e7b0d" ("-dirty" when built with uncommitted changes). */
     public static final String CODE_VERSION = readVersion();
 
@@ -23,7 +31,15 @@ public record Provenance(String config, long seed, String codeVersion, String ke
 
     /** The provenance of a run of this config started now on this host with this code. */
     public static Provenance of(String canonicalConfig, long seed, String kernels, int threads, Instant started) {
-        return new Provenance(canonicalConfig, seed, CODE_VERSION, kernels, threads, Runtime.version().toString(), HOST, started);
+        return new Provenance(
+                canonicalConfig,
+                seed,
+                CODE_VERSION,
+                kernels,
+                threads,
+                Runtime.version().toString(),
+                HOST,
+                started);
     }
 
     /** As a JSON-ready map in a fixed key order, the config as a JSON tree. */

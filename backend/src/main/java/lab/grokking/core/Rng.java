@@ -8,7 +8,9 @@ package lab.grokking.core;
 public final class Rng {
     private long state;
 
-    public Rng(long seed) { this.state = seed; }
+    public Rng(long seed) {
+        this.state = seed;
+    }
 
     /** An independent stream for (seed, purpose, index). */
     public static Rng stream(long seed, String purpose, long index) {
@@ -23,12 +25,18 @@ public final class Rng {
         return z ^ (z >>> 31);
     }
 
-    public long nextLong() { return mix(state += 0x9E3779B97F4A7C15L); }
+    public long nextLong() {
+        return mix(state += 0x9E3779B97F4A7C15L);
+    }
 
     /** Uniform in [0, 1) with 53 random bits. */
-    public double nextDouble() { return (nextLong() >>> 11) * 0x1.0p-53; }
+    public double nextDouble() {
+        return (nextLong() >>> 11) * 0x1.0p-53;
+    }
 
-    public boolean nextBoolean() { return nextLong() < 0; }
+    public boolean nextBoolean() {
+        return nextLong() < 0;
+    }
 
     /** Uniform in [0, bound). */
     public int nextInt(int bound) {

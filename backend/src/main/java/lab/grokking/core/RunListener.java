@@ -15,10 +15,14 @@ public interface RunListener {
     default void onProgress(long step, long totalSteps) {}
 
     /** Polled between steps; true stops the run with status CANCELLED. */
-    default boolean cancelled() { return false; }
+    default boolean cancelled() {
+        return false;
+    }
 
     /** Polled every {@link TrainingLoop#CHECK_EVERY} steps; true makes the loop call {@link #onCheckpoint}. */
-    default boolean checkpointDue() { return false; }
+    default boolean checkpointDue() {
+        return false;
+    }
 
     /** The state after {@code c.step()} steps; every row up to that step has been reported. */
     default void onCheckpoint(Checkpoint c) {}

@@ -1,4 +1,8 @@
 package lab.grokking.core;
 
 /** How a run ended. */
-public enum RunStatus { FINISHED, DIVERGED, CANCELLED }
+public enum RunStatus {
+    FINISHED,
+    DIVERGED,
+    CANCELLED
+}

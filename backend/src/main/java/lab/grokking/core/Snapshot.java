@@ -6,7 +6,8 @@ package lab.grokking.core;
  */
 public record Snapshot(String name, long step, int rows, int cols, float[] values) {
     public Snapshot {
-        if ((long) rows * cols != values.length) throw new IllegalArgumentException(name + ": " + rows + "×" + cols + " ≠ " + values.length + " values");
+        if ((long) rows * cols != values.length)
+            throw new IllegalArgumentException(name + ": " + rows + "×" + cols + " ≠ " + values.length + " values");
     }
 
     /** Rounds a double array to float32 (views need no more digits; it halves the stored bytes). */

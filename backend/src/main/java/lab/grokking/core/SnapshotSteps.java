@@ -8,7 +8,9 @@ public final class SnapshotSteps {
     private final long[] steps;
     private int next;
 
-    public SnapshotSteps(LogSchedule schedule, int count) { steps = schedule.spread(count); }
+    public SnapshotSteps(LogSchedule schedule, int count) {
+        steps = schedule.spread(count);
+    }
 
     /** Whether the evaluation at {@code step} takes a snapshot; call once per evaluation, in step order. */
     public boolean due(long step) {
@@ -20,5 +22,7 @@ public final class SnapshotSteps {
         return false;
     }
 
-    public long[] steps() { return steps.clone(); }
+    public long[] steps() {
+        return steps.clone();
+    }
 }

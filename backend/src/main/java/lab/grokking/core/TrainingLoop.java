@@ -31,9 +31,12 @@ public final class TrainingLoop {
     public static final int CHECK_EVERY = 1024;
 
     /** How the loop ended; seconds split into training (steps) and evaluation. */
-    public record Outcome(RunStatus status, String message, long stepsTrained, double trainSeconds, double evalSeconds) {
+    public record Outcome(
+            RunStatus status, String message, long stepsTrained, double trainSeconds, double evalSeconds) {
         /** Wall time per GD step without evaluations (null before the first step). */
-        public Double microsecondsPerStep() { return stepsTrained == 0 ? null : trainSeconds * 1e6 / stepsTrained; }
+        public Double microsecondsPerStep() {
+            return stepsTrained == 0 ? null : trainSeconds * 1e6 / stepsTrained;
+        }
 
         /** Adds the timings and the table's last row to a run summary. */
         public void summarise(java.util.Map<String, Object> summary, MetricTable table) {
@@ -50,7 +53,8 @@ public final class TrainingLoop {
     }
 
     /** Runs from step 0, or from {@code resume} (its step's row is not evaluated again). */
-    public static Outcome run(long steps, int evalPerDecade, MetricTable table, Model model, RunListener listener, Checkpoint resume) {
+    public static Outcome run(
+            long steps, int evalPerDecade, MetricTable table, Model model, RunListener listener, Checkpoint resume) {
         listener.onStart(List.copyOf(table.columns()));
         LogSchedule schedule = new LogSchedule(steps, evalPerDecade);
         RunStatus status = RunStatus.FINISHED;
@@ -58,7 +62,9 @@ public final class TrainingLoop {
         int next = 0;
         long first = 0;
         if (resume != null) {
-            if (resume.step() > steps) throw new IllegalArgumentException("checkpoint at step " + resume.step() + " is past the run's " + steps + " steps");
+            if (resume.step() > steps)
+                throw new IllegalArgumentException(
+                        "checkpoint at step " + resume.step() + " is past the run's " + steps + " steps");
             model.restore(resume.state());
             first = resume.step();
             while (next < schedule.size() && schedule.get(next) <= first) next++;
@@ -81,19 +87,25 @@ public final class TrainingLoop {
             }
             if (step == steps) break;
             if (listener.cancelled()) {
-                if (step > first) listener.onCheckpoint(new Checkpoint(step, model.state())); // a cancelled run can be resumed
+                if (step > first)
+                    listener.onCheckpoint(new Checkpoint(step, model.state())); // a cancelled run can be resumed
                 status = RunStatus.CANCELLED;
                 message = "cancelled at step " + step;
                 break;
             }
             if (step % CHECK_EVERY == 0) {
-                if (step > first && listener.checkpointDue()) listener.onCheckpoint(new Checkpoint(step, model.state()));
+                if (step > first && listener.checkpointDue())
+                    listener.onCheckpoint(new Checkpoint(step, model.state()));
                 listener.onProgress(step, steps);
             }
             model.step();
             trained++;
         }
-        listener.onProgress(status == RunStatus.FINISHED ? steps : table.size() == 0 ? first : (long) table.rows().getLast()[0], steps);
+        listener.onProgress(
+                status == RunStatus.FINISHED
+                        ? steps
+                        : table.size() == 0 ? first : (long) table.rows().getLast()[0],
+                steps);
         double total = (System.nanoTime() - start) / 1e9;
         return new Outcome(status, message, trained, total - evalNanos / 1e9, evalNanos / 1e9);
     }

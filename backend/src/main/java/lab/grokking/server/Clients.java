@@ -9,7 +9,10 @@ public final class Clients {
     private Clients() {}
 
     public static String of(String remoteAddr, String forwardedFor, String trustedProxy) {
-        if (trustedProxy != null && trustedProxy.equals(remoteAddr) && forwardedFor != null && !forwardedFor.isBlank()) {
+        if (trustedProxy != null
+                && trustedProxy.equals(remoteAddr)
+                && forwardedFor != null
+                && !forwardedFor.isBlank()) {
             String[] hops = forwardedFor.split(",");
             return hops[hops.length - 1].strip(); // the hop the trusted proxy itself saw
         }

@@ -27,14 +27,18 @@ public final class GrokLabServer implements AutoCloseable {
     private GrokLabServer(ServerConfig cfg) {
         this.cfg = cfg;
         store = new SqliteRunStore(cfg.dataDir);
-        runs = new RunService(cfg, store, new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued),
+        runs = new RunService(
+                cfg,
+                store,
+                new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued),
                 new Estimates(new FileThroughputLog(cfg.dataDir)));
         labs = new LabService(store, runs);
         app = Javalin.create(j -> {
             Api.configure(j, runs, labs, cfg);
             j.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             WebUi ui = cfg.webUi ? ServiceLoader.load(WebUi.class).findFirst().orElse(null) : null;
-            if (ui != null) j.jetty.modifyServer(server -> server.setHandler(new ContextHandlerCollection(ui.handler(this))));
+            if (ui != null)
+                j.jetty.modifyServer(server -> server.setHandler(new ContextHandlerCollection(ui.handler(this))));
             dashboard = ui != null;
         });
     }
@@ -49,18 +53,30 @@ public final class GrokLabServer implements AutoCloseable {
         return s;
     }
 
-    public int port() { return app.port(); }
+    public int port() {
+        return app.port();
+    }
 
     /** Whether the dashboard is served at "/" (its jar is on the class path and {@code webUi} is on). */
-    public boolean dashboard() { return dashboard; }
+    public boolean dashboard() {
+        return dashboard;
+    }
 
-    public ServerConfig config() { return cfg; }
+    public ServerConfig config() {
+        return cfg;
+    }
 
-    public RunService runs() { return runs; }
+    public RunService runs() {
+        return runs;
+    }
 
-    public LabService labs() { return labs; }
+    public LabService labs() {
+        return labs;
+    }
 
-    public Javalin javalin() { return app; }
+    public Javalin javalin() {
+        return app;
+    }
 
     /** Graceful: stops taking runs, checkpoints running ones (they resume on the next start), then stops. */
     @Override

@@ -26,7 +26,8 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     static String body(int status, String message) {
-        String error = message == null || message.isBlank() ? org.eclipse.jetty.http.HttpStatus.getMessage(status) : message;
+        String error =
+                message == null || message.isBlank() ? org.eclipse.jetty.http.HttpStatus.getMessage(status) : message;
         // what was wrong: the HTTP message itself (400), its URI (414), its headers (431)
         String field = switch (status) {
             case 400 -> "request";
@@ -34,7 +35,8 @@ final class JsonErrorHandler extends ErrorHandler {
             case 431 -> "headers";
             default -> null;
         };
-        var problems = field == null ? List.<ConfigException.Problem>of() : List.of(new ConfigException.Problem(field, error));
+        var problems =
+                field == null ? List.<ConfigException.Problem>of() : List.of(new ConfigException.Problem(field, error));
         return Json.write(ApiError.body(status, error, problems));
     }
 

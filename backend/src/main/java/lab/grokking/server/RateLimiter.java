@@ -14,15 +14,21 @@ public final class RateLimiter {
     private final LongSupplier nanos;
     private final Cache<String, double[]> buckets; // {tokens, last refill nanos}
 
-    public RateLimiter(double perSecond, double burst) { this(perSecond, burst, System::nanoTime); }
+    public RateLimiter(double perSecond, double burst) {
+        this(perSecond, burst, System::nanoTime);
+    }
 
     RateLimiter(double perSecond, double burst, LongSupplier nanos) {
-        if (!(perSecond > 0)) throw new IllegalArgumentException("http.requestsPerSecond must be > 0, got " + perSecond);
+        if (!(perSecond > 0))
+            throw new IllegalArgumentException("http.requestsPerSecond must be > 0, got " + perSecond);
         if (!(burst >= 1)) throw new IllegalArgumentException("http.requestBurst must be >= 1, got " + burst);
         this.perSecond = perSecond;
         this.burst = burst;
         this.nanos = nanos;
-        buckets = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000).build();
+        buckets = Caffeine.newBuilder()
+                .expireAfterAccess(Duration.ofMinutes(10))
+                .maximumSize(100_000)
+                .build();
     }
 
     /** 0 if the request may proceed (and is counted), else the seconds until it would. */

@@ -20,6 +20,7 @@ public final class ServerConfig {
     public Path dataDir = Path.of("data");
     /** Runs trained at once (default: CPU cores). */
     public int workers = Runtime.getRuntime().availableProcessors();
+
     public int perClientRunning = 2;
     public int perClientQueued = 8;
     public int maxQueued = 1000;
@@ -29,6 +30,7 @@ public final class ServerConfig {
     public double checkpointSeconds = 10;
     /** Weight bound of the result cache. */
     public long cacheMaxBytes = 256L << 20;
+
     public long maxRequestBytes = 1 << 20;
     /** API requests per second per client (sustained), and the burst allowed above it. */
     public double requestsPerSecond = 50, requestBurst = 200;
@@ -49,14 +51,17 @@ public final class ServerConfig {
             throw new IllegalStateException("cannot read config/app.properties", e);
         }
         for (String k : System.getProperties().stringPropertyNames())
-            if (k.startsWith("groklab.") && p.containsKey(k.substring(8))) p.setProperty(k.substring(8), System.getProperty(k));
+            if (k.startsWith("groklab.") && p.containsKey(k.substring(8)))
+                p.setProperty(k.substring(8), System.getProperty(k));
         c.port = intValue(p, "port", env.getOrDefault("GROKLAB_PORT", p.getProperty("port")), c.port, 0, 65535);
         String dir = env.getOrDefault("GROKLAB_DATA_DIR", p.getProperty("dataDir"));
         if (dir != null && !dir.isBlank()) c.dataDir = Path.of(dir.trim());
         int w = intValue(p, "queue.workers", p.getProperty("queue.workers"), 0, 0, 1024);
         if (w > 0) c.workers = w;
-        c.perClientRunning = intValue(p, "queue.perClientRunning", p.getProperty("queue.perClientRunning"), c.perClientRunning, 1, 1024);
-        c.perClientQueued = intValue(p, "queue.perClientQueued", p.getProperty("queue.perClientQueued"), c.perClientQueued, 0, 100_000);
+        c.perClientRunning = intValue(
+                p, "queue.perClientRunning", p.getProperty("queue.perClientRunning"), c.perClientRunning, 1, 1024);
+        c.perClientQueued = intValue(
+                p, "queue.perClientQueued", p.getProperty("queue.perClientQueued"), c.perClientQueued, 0, 100_000);
         c.maxQueued = intValue(p, "queue.maxQueued", p.getProperty("queue.maxQueued"), c.maxQueued, 1, 1_000_000);
         c.smallRunWork = number(p, "queue.smallRunWork", c.smallRunWork);
         c.checkpointSeconds = number(p, "checkpointSeconds", c.checkpointSeconds);
@@ -77,7 +82,8 @@ public final class ServerConfig {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException(key + " must be an integer in [" + min + ", " + max + "], got '" + value + "'");
+        throw new IllegalArgumentException(
+                key + " must be an integer in [" + min + ", " + max + "], got '" + value + "'");
     }
 
     private static double number(Properties p, String key, double fallback) {

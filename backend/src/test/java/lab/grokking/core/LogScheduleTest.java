@@ -16,7 +16,8 @@ class LogScheduleTest {
         // about 40 points in every full decade after the first
         for (int e = 2; e <= 5; e++) {
             long lo = (long) Math.pow(10, e), hi = lo * 10;
-            long count = java.util.Arrays.stream(s).filter(k -> k >= lo && k < hi).count();
+            long count =
+                    java.util.Arrays.stream(s).filter(k -> k >= lo && k < hi).count();
             assertTrue(count >= 38 && count <= 41, "decade 1e" + e + " has " + count);
         }
     }

@@ -25,7 +25,9 @@ class PresetGoldenTest {
     private static final boolean RECORD = Boolean.getBoolean("golden.record");
     private static final boolean FULL = Boolean.getBoolean("golden.full");
 
-    static Stream<Presets.Preset> presets() { return Presets.all().stream(); }
+    static Stream<Presets.Preset> presets() {
+        return Presets.all().stream();
+    }
 
     /** Steps compared: see the class comment. */
     static long prefix(Presets.Preset p) {

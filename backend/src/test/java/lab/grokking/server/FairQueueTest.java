@@ -35,7 +35,12 @@ class FairQueueTest {
             while (q.running("admin") == 0) Thread.onSpinWait();
         }
 
-        void add(String id, String client, int priority) { q.submit(new Job(id, client, priority, () -> { order.add(id); done.countDown(); })); }
+        void add(String id, String client, int priority) {
+            q.submit(new Job(id, client, priority, () -> {
+                order.add(id);
+                done.countDown();
+            }));
+        }
 
         List<String> drain() throws InterruptedException {
             gate.countDown();
@@ -43,7 +48,10 @@ class FairQueueTest {
             return order;
         }
 
-        @Override public void close() { q.close(1000); }
+        @Override
+        public void close() {
+            q.close(1000);
+        }
     }
 
     @Test
@@ -95,18 +103,20 @@ class FairQueueTest {
         FairQueue q = new FairQueue(3, 1, 10, 100);
         try {
             CountDownLatch release = new CountDownLatch(1);
-            java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger(), now = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger(),
+                    now = new java.util.concurrent.atomic.AtomicInteger();
             CountDownLatch done = new CountDownLatch(3);
-            for (int i = 0; i < 3; i++) q.submit(new Job("a" + i, "alice", 1, () -> {
-                peak.accumulateAndGet(now.incrementAndGet(), Math::max);
-                try {
-                    release.await(50, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                now.decrementAndGet();
-                done.countDown();
-            }));
+            for (int i = 0; i < 3; i++)
+                q.submit(new Job("a" + i, "alice", 1, () -> {
+                    peak.accumulateAndGet(now.incrementAndGet(), Math::max);
+                    try {
+                        release.await(50, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    now.decrementAndGet();
+                    done.countDown();
+                }));
             assertTrue(done.await(10, TimeUnit.SECONDS));
             assertEquals(1, peak.get(), "three free workers, yet one run of alice's at a time");
         } finally {
@@ -119,7 +129,8 @@ class FairQueueTest {
     void badSettingsAreRejectedNamingTheSetting(String setting, int value) {
         int[] a = {1, 1, 1, 1};
         a[List.of("workers", "perClientRunning", "perClientQueued", "maxQueued").indexOf(setting)] = value;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FairQueue(a[0], a[1], a[2], a[3]));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new FairQueue(a[0], a[1], a[2], a[3]));
         assertTrue(e.getMessage().contains("queue." + setting), e.getMessage());
     }
 }

@@ -16,12 +16,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The failures {@link FuzzTest} and {@link LoadTest} found, each kept as the request that showed it. */
 class FuzzRegressionTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     TestServer s;
 
-    @BeforeEach void start() { s = new TestServer(dir, cfg -> cfg.limits = new lab.grokking.core.config.Limits(64L << 20, 5e9)); }
+    @BeforeEach
+    void start() {
+        s = new TestServer(dir, cfg -> cfg.limits = new lab.grokking.core.config.Limits(64L << 20, 5e9));
+    }
 
-    @AfterEach void stop() { s.close(); }
+    @AfterEach
+    void stop() {
+        s.close();
+    }
 
     static void assertNamed(TestServer.Response r, int status, String field) {
         assertEquals(status, r.status(), r.body());
@@ -35,11 +43,14 @@ class FuzzRegressionTest {
 
     /** Was a 400 on the field "json" ("Numeric value … out of range of long"): well-formed JSON, a field out of range. */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"task\":\"mc\",\"steps\":123456789012345678901234567890}                 | steps",
-            "{\"task\":\"diag\",\"seed\":9223372036854775808}                           | seed",
-            "{\"task\":\"modadd\",\"steps\":-9223372036854775809}                       | steps",
-            "{\"preset\":\"fig3-classroom\",\"overrides\":{\"seed\":99999999999999999999}} | seed"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"task\":\"mc\",\"steps\":123456789012345678901234567890}                 | steps",
+                "{\"task\":\"diag\",\"seed\":9223372036854775808}                           | seed",
+                "{\"task\":\"modadd\",\"steps\":-9223372036854775809}                       | steps",
+                "{\"preset\":\"fig3-classroom\",\"overrides\":{\"seed\":99999999999999999999}} | seed"
+            })
     void aNumberBeyondLongIsA422NamingItsField(String body, String field) {
         TestServer.Response r = s.post("/api/runs", body);
         assertNamed(r, 422, field);
@@ -48,29 +59,42 @@ class FuzzRegressionTest {
 
     /** Was a 404 "not found" for a path that exists: a wrong method is a 405 whose Allow header and message list the right ones. */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"DELETE | /api/presets | GET", "PUT | /api/runs | GET, POST", "POST | /api/health | GET"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"DELETE | /api/presets | GET", "PUT | /api/runs | GET, POST", "POST | /api/health | GET"})
     void aKnownPathWithTheWrongMethodIsA405NamingTheRightOnes(String method, String path, String allowed) {
-        TestServer.Response r = s.send(HttpRequest.newBuilder(URI.create(s.url(path))).method(method, HttpRequest.BodyPublishers.noBody()));
+        TestServer.Response r = s.send(
+                HttpRequest.newBuilder(URI.create(s.url(path))).method(method, HttpRequest.BodyPublishers.noBody()));
         assertEquals(405, r.status(), r.body());
-        assertEquals(java.util.Set.of(allowed.split(", ")), java.util.Set.of(r.headers().firstValue("Allow").orElse("").split(", ")), r.body());
-        for (String m : allowed.split(", ")) assertTrue(r.json().get("error").asText().contains(m), r.body());
+        assertEquals(
+                java.util.Set.of(allowed.split(", ")),
+                java.util.Set.of(r.headers().firstValue("Allow").orElse("").split(", ")),
+                r.body());
+        for (String m : allowed.split(", "))
+            assertTrue(r.json().get("error").asText().contains(m), r.body());
         assertNoInternals(r.body());
         assertEquals(404, s.get("/api/no-such-endpoint").status(), "an unknown path stays a 404");
     }
 
     /** Was Jetty's HTML error page: requests the HTTP layer refuses before any route answer in the API's JSON shape too. */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "GET /api/health HTTP/1.1\\r\\nHost: localhost\\r\\nNo colon here\\r\\n\\r\\n | 400 | request",
-            "GET /api/health HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: x\\r\\n\\r\\n | 400 | request",
-            "GET /api/%LONG% HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n | 414 | uri"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "GET /api/health HTTP/1.1\\r\\nHost: localhost\\r\\nNo colon here\\r\\n\\r\\n | 400 | request",
+                "GET /api/health HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: x\\r\\n\\r\\n | 400 | request",
+                "GET /api/%LONG% HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n | 414 | uri"
+            })
     void aRequestRefusedByTheHttpLayerGetsAJsonError(String raw, int status, String field) throws Exception {
         String request = raw.replace("\\r\\n", "\r\n").replace("%LONG%", "a".repeat(20_000));
-        try (var socket = new java.net.Socket("localhost", java.net.URI.create(s.url("/")).getPort())) {
+        try (var socket =
+                new java.net.Socket("localhost", java.net.URI.create(s.url("/")).getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            String head = response.substring(0, response.indexOf("\r\n\r\n")), body = response.substring(response.indexOf("\r\n\r\n") + 4);
+            String response =
+                    new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String head = response.substring(0, response.indexOf("\r\n\r\n")),
+                    body = response.substring(response.indexOf("\r\n\r\n") + 4);
             assertTrue(head.startsWith("HTTP/1.1 " + status), head);
             assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/json"), head);
             JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
@@ -86,9 +110,15 @@ class FuzzRegressionTest {
     @ValueSource(strings = {"nonsense", "\"utf-8\"", "utf-16", "latin1"})
     void aDeclaredCharsetIsIgnoredNotA500(String charset) {
         for (String path : new String[] {"/api/runs", "/api/labs"}) {
-            TestServer.Response r = s.send(HttpRequest.newBuilder(URI.create(s.url(path))).header("Content-Type", "application/json; charset=" + charset)
-                    .POST(HttpRequest.BodyPublishers.ofString(path.equals("/api/runs") ? TestServer.mcConfig(100, 77) : "{\"preset\":\"fig3-classroom\"}")));
-            assertTrue(r.status() == 201 || r.status() == 200, path + " with charset=" + charset + ": " + r.status() + " " + r.body());
+            TestServer.Response r = s.send(HttpRequest.newBuilder(URI.create(s.url(path)))
+                    .header("Content-Type", "application/json; charset=" + charset)
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            path.equals("/api/runs")
+                                    ? TestServer.mcConfig(100, 77)
+                                    : "{\"preset\":\"fig3-classroom\"}")));
+            assertTrue(
+                    r.status() == 201 || r.status() == 200,
+                    path + " with charset=" + charset + ": " + r.status() + " " + r.body());
         }
     }
 
@@ -99,17 +129,20 @@ class FuzzRegressionTest {
      * "(from `StreamReadConstraints.getMaxNumberLength()`)".
      */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"task\":\"mc\",\"sigma\":null}            | 422 | sigma         | expected double, got null",
-            "{\"task\":\"mc\",\"lr\":true}               | 422 | lr            | expected double, got a boolean",
-            "{\"task\":\"mc\",\"d\":{\"value\":1}}       | 422 | d             | expected int, got an object",
-            "{\"task\":\"mc\",\"d\":[12]}                | 422 | d             | expected int, got an array",
-            "{\"task\":\"mc\",\"seed\":\"12\"}           | 422 | seed          | expected long, got a string",
-            "{\"task\":\"modadd\",\"zeroLastLayer\":\"yes\"} | 422 | zeroLastLayer | expected boolean, got a string",
-            "{\"task\":\"mc\",\"target\":7}              | 422 | target        | expected string, got a number",
-            "{\"task\":\"mc\",\"d\":12                   | 400 | json          | Unexpected end-of-input",
-            "{\"task\":\"mc\"}{}                         | 400 | json          | Trailing token",
-            "{\"task\":\"mc\",\"alpha\":NaN}             | 400 | json          | NaN and Infinity are not numbers in JSON"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"task\":\"mc\",\"sigma\":null}            | 422 | sigma         | expected double, got null",
+                "{\"task\":\"mc\",\"lr\":true}               | 422 | lr            | expected double, got a boolean",
+                "{\"task\":\"mc\",\"d\":{\"value\":1}}       | 422 | d             | expected int, got an object",
+                "{\"task\":\"mc\",\"d\":[12]}                | 422 | d             | expected int, got an array",
+                "{\"task\":\"mc\",\"seed\":\"12\"}           | 422 | seed          | expected long, got a string",
+                "{\"task\":\"modadd\",\"zeroLastLayer\":\"yes\"} | 422 | zeroLastLayer | expected boolean, got a string",
+                "{\"task\":\"mc\",\"target\":7}              | 422 | target        | expected string, got a number",
+                "{\"task\":\"mc\",\"d\":12                   | 400 | json          | Unexpected end-of-input",
+                "{\"task\":\"mc\"}{}                         | 400 | json          | Trailing token",
+                "{\"task\":\"mc\",\"alpha\":NaN}             | 400 | json          | NaN and Infinity are not numbers in JSON"
+            })
     void errorsNameTheFieldWithoutJacksonInternals(String body, int status, String field, String message) {
         TestServer.Response r = s.post("/api/runs", body);
         assertNamed(r, status, field);
@@ -118,10 +151,16 @@ class FuzzRegressionTest {
 
     @Test
     void parserLimitsAreNamedWithoutJacksonInternals() {
-        String[] bodies = {"[".repeat(10_000) + "]".repeat(10_000), "{\"task\":\"mc\",\"steps\":" + "9".repeat(5000) + "}",
-                "{\"task\":\"" + "x".repeat(100_001) + "\"}"};
-        String[] says = {"nesting depth (33) exceeds the maximum allowed (32)", "Number value length (5000) exceeds the maximum allowed (1000)",
-                "String value length (100001) exceeds the maximum allowed (100000)"};
+        String[] bodies = {
+            "[".repeat(10_000) + "]".repeat(10_000),
+            "{\"task\":\"mc\",\"steps\":" + "9".repeat(5000) + "}",
+            "{\"task\":\"" + "x".repeat(100_001) + "\"}"
+        };
+        String[] says = {
+            "nesting depth (33) exceeds the maximum allowed (32)",
+            "Number value length (5000) exceeds the maximum allowed (1000)",
+            "String value length (100001) exceeds the maximum allowed (100000)"
+        };
         for (int i = 0; i < bodies.length; i++) {
             TestServer.Response r = s.post("/api/runs", bodies[i]);
             assertNamed(r, 400, "json");
@@ -140,7 +179,9 @@ class FuzzRegressionTest {
         long t0 = System.nanoTime();
         java.util.List<JsonNode> msgs = v.untilStatus(120);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        long progress = msgs.stream().filter(m -> m.get("type").asText().equals("progress")).count();
+        long progress = msgs.stream()
+                .filter(m -> m.get("type").asText().equals("progress"))
+                .count();
         assertEquals("FINISHED", msgs.getLast().get("status").asText());
         assertTrue(progress >= 1 && progress <= seconds * 10 + 2, progress + " progress messages in " + seconds + " s");
     }
@@ -148,9 +189,18 @@ class FuzzRegressionTest {
     /** Was a 201 storing "gamma": "NaN": Jackson takes the strings "NaN"/"Infinity" as doubles, and sparse data skips gamma's rule. */
     @Test
     void theStringsNaNAndInfinityAreNotNumbers() {
-        assertNamed(s.post("/api/runs", "{\"task\":\"diag\",\"data\":\"sparse\",\"d\":31,\"n\":8,\"nTest\":20,\"steps\":10,\"gamma\":\"NaN\"}"), 422, "gamma");
-        assertNamed(s.post("/api/runs", "{\"task\":\"mc\",\"d\":12,\"steps\":10,\"alpha\":\"Infinity\"}"), 422, "alpha");
-        assertNamed(s.post("/api/runs", "{\"preset\":\"fig3-classroom\",\"overrides\":{\"sigma\":\"-Infinity\"}}"), 422, "sigma");
+        assertNamed(
+                s.post(
+                        "/api/runs",
+                        "{\"task\":\"diag\",\"data\":\"sparse\",\"d\":31,\"n\":8,\"nTest\":20,\"steps\":10,\"gamma\":\"NaN\"}"),
+                422,
+                "gamma");
+        assertNamed(
+                s.post("/api/runs", "{\"task\":\"mc\",\"d\":12,\"steps\":10,\"alpha\":\"Infinity\"}"), 422, "alpha");
+        assertNamed(
+                s.post("/api/runs", "{\"preset\":\"fig3-classroom\",\"overrides\":{\"sigma\":\"-Infinity\"}}"),
+                422,
+                "sigma");
         JsonNode runs = s.get("/api/runs").json();
         assertEquals(0, runs.get("total").asInt(), "nothing was stored: " + runs);
     }

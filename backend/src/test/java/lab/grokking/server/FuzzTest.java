@@ -32,6 +32,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.Limits;
+import lab.grokking.core.config.Presets;
+import lab.grokking.core.config.RunConfig;
 import lab.grokking.core.diag.DiagSpec;
 import lab.grokking.core.mc.McSpec;
 import lab.grokking.core.modadd.ModaddSpec;
@@ -39,9 +42,6 @@ import lab.grokking.core.task.CommonFields;
 import lab.grokking.core.task.FieldSpec;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.core.task.TaskSpecs;
-import lab.grokking.core.config.Limits;
-import lab.grokking.core.config.Presets;
-import lab.grokking.core.config.RunConfig;
 import lab.grokking.server.runs.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,15 +63,18 @@ class FuzzTest {
     static final long SEED = Long.getLong("groklab.fuzzSeed", 20_240_507L);
     /** Small limits: every accepted run is tiny (≤ ~5 s of one core even if it were never cancelled). */
     static final Limits LIMITS = new Limits(64L << 20, 5e9);
+
     static final int MAX_BODY = 1 << 20;
 
     /** A stack trace, an exception, a Java package or class, or a library's configuration name in a response. */
-    static final Pattern LEAK = Pattern.compile("Exception|Caused by|\\tat |\\bat lab\\.|java\\.|javax\\.|jakarta\\.|com\\.fasterxml|[Jj]ackson|org\\.eclipse|"
-            + "io\\.javalin|lab\\.grokking|Deserializ|StreamRead|JsonRead|JsonToken|CoercionConfig|MapperFeature|REDACTED|`|\\b[a-z]+(?:\\.[a-z]+)+\\.[A-Z]\\w+");
+    static final Pattern LEAK = Pattern.compile(
+            "Exception|Caused by|\\tat |\\bat lab\\.|java\\.|javax\\.|jakarta\\.|com\\.fasterxml|[Jj]ackson|org\\.eclipse|"
+                    + "io\\.javalin|lab\\.grokking|Deserializ|StreamRead|JsonRead|JsonToken|CoercionConfig|MapperFeature|REDACTED|`|\\b[a-z]+(?:\\.[a-z]+)+\\.[A-Z]\\w+");
     /** Jetty's own error page: what requests malformed at the HTTP level (before any route) get. */
     static final Pattern JETTY_PAGE = Pattern.compile("(?s)^<html>.*<h2>HTTP ERROR (\\d{3})[^<]*</h2>.*</html>\\s*$");
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void everyEndpointSurvivesGeneratedRequests() throws Exception {
@@ -98,24 +101,42 @@ class FuzzTest {
             Map<String, Integer> byStatus = f.counts.getOrDefault(ep, Map.of());
             int n = byStatus.values().stream().mapToInt(Integer::intValue).sum();
             assertTrue(n >= 30, ep + " was fuzzed only " + n + " times: " + byStatus);
-            if (!ep.endsWith("/stream") && !ep.equals("GET /api/openapi.json") && !ep.equals("GET /api/presets") && !ep.equals("GET /api/tasks")
+            if (!ep.endsWith("/stream")
+                    && !ep.equals("GET /api/openapi.json")
+                    && !ep.equals("GET /api/presets")
+                    && !ep.equals("GET /api/tasks")
                     && !ep.equals("GET /api/health"))
-                assertTrue(byStatus.keySet().stream().anyMatch(k -> k.startsWith("4")), ep + " never answered 4xx: " + byStatus);
-            assertTrue(byStatus.keySet().stream().anyMatch(k -> k.startsWith("2") || k.startsWith("ws 1000")), ep + " never succeeded: " + byStatus);
+                assertTrue(
+                        byStatus.keySet().stream().anyMatch(k -> k.startsWith("4")),
+                        ep + " never answered 4xx: " + byStatus);
+            assertTrue(
+                    byStatus.keySet().stream().anyMatch(k -> k.startsWith("2") || k.startsWith("ws 1000")),
+                    ep + " never succeeded: " + byStatus);
         }
-        assertTrue(f.accepted.get("POST /api/runs") >= 100, "the generator must produce acceptable configs too: " + f.accepted);
+        assertTrue(
+                f.accepted.get("POST /api/runs") >= 100,
+                "the generator must produce acceptable configs too: " + f.accepted);
         assertTrue(f.accepted.get("POST /api/labs/{id}/runs") >= 20, "and acceptable lab runs: " + f.accepted);
         assertTrue(f.accepted.get("POST /api/labs") >= 20, "and acceptable labs: " + f.accepted);
-        assertTrue(f.namedChecks >= REQUESTS / 20, "single-field mutations checked for naming their field: " + f.namedChecks);
+        assertTrue(
+                f.namedChecks >= REQUESTS / 20,
+                "single-field mutations checked for naming their field: " + f.namedChecks);
         assertTrue(f.total >= REQUESTS, f.total + " requests");
-        assertTrue(f.violations.isEmpty(), f.violationCount + " responses broke an invariant " + f.violationKinds + ", e.g.:\n" + String.join("\n\n", f.violations));
+        assertTrue(
+                f.violations.isEmpty(),
+                f.violationCount + " responses broke an invariant " + f.violationKinds + ", e.g.:\n"
+                        + String.join("\n\n", f.violations));
     }
 
     static Set<String> documentedEndpoints() throws IOException {
         try (InputStream in = FuzzTest.class.getResourceAsStream("/openapi.json")) {
             JsonNode doc = Configs.JSON.readTree(in);
             Set<String> out = new TreeSet<>();
-            doc.get("paths").fields().forEachRemaining(e -> e.getValue().fieldNames().forEachRemaining(m -> out.add(m.toUpperCase(Locale.ROOT) + " " + e.getKey())));
+            doc.get("paths")
+                    .fields()
+                    .forEachRemaining(e -> e.getValue()
+                            .fieldNames()
+                            .forEachRemaining(m -> out.add(m.toUpperCase(Locale.ROOT) + " " + e.getKey())));
             return out;
         }
     }
@@ -128,14 +149,29 @@ class FuzzTest {
      * marks a target or bytes the HTTP layer may refuse before routing (Jetty's own error page is then acceptable);
      * {@code expectField}: a field that must be named in the 4xx this request has to get.
      */
-    record Req(String label, String method, String target, List<String[]> headers, byte[] body, boolean chunked, boolean odd, String expectField, String note) {
-        Req withExpect(String field) { return new Req(label, method, target, headers, body, chunked, odd, field, note); }
+    record Req(
+            String label,
+            String method,
+            String target,
+            List<String[]> headers,
+            byte[] body,
+            boolean chunked,
+            boolean odd,
+            String expectField,
+            String note) {
+        Req withExpect(String field) {
+            return new Req(label, method, target, headers, body, chunked, odd, field, note);
+        }
     }
 
     record Resp(int status, Map<String, String> headers, byte[] body) {
-        String text() { return new String(body, StandardCharsets.UTF_8); }
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
 
-        String type() { return headers.getOrDefault("content-type", ""); }
+        String type() {
+            return headers.getOrDefault("content-type", "");
+        }
 
         JsonNode json() {
             try {
@@ -152,7 +188,9 @@ class FuzzTest {
         private InputStream in;
         private OutputStream out;
 
-        RawHttp(int port) { this.port = port; }
+        RawHttp(int port) {
+            this.port = port;
+        }
 
         Resp send(Req q) throws IOException {
             for (int attempt = 0; ; attempt++) {
@@ -179,10 +217,15 @@ class FuzzTest {
 
         private Resp exchange(Req q) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
-            head.writeBytes((q.method() + " " + q.target() + " HTTP/1.1\r\nHost: localhost:" + port + "\r\n").getBytes(StandardCharsets.UTF_8));
-            for (String[] h : q.headers()) head.writeBytes((h[0] + ": " + h[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
+            head.writeBytes((q.method() + " " + q.target() + " HTTP/1.1\r\nHost: localhost:" + port + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            for (String[] h : q.headers())
+                head.writeBytes((h[0] + ": " + h[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
             byte[] body = q.body();
-            if (body != null) head.writeBytes((q.chunked() ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (body != null)
+                head.writeBytes(
+                        (q.chunked() ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
             head.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] payload = body == null ? new byte[0] : q.chunked() ? chunk(body) : body;
             try {
@@ -193,7 +236,8 @@ class FuzzTest {
                 throw new StaleConnection();
             }
             if (payload.length <= 1 << 16) return response(q);
-            // the server may answer (413, 404) and close before taking it all: write on another thread, read meanwhile, and
+            // the server may answer (413, 404) and close before taking it all: write on another thread, read meanwhile,
+            // and
             // never reuse the connection (nor let this writer outlive it: it writes to this connection's stream only)
             OutputStream o = out;
             Thread writer = Thread.ofVirtual().start(() -> {
@@ -223,19 +267,24 @@ class FuzzTest {
                 String status = line(true);
                 if (status == null) throw new StaleConnection();
                 String[] parts = status.split(" ", 3);
-                if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) throw new IOException("bad status line: " + status);
+                if (parts.length < 2 || !parts[0].startsWith("HTTP/1."))
+                    throw new IOException("bad status line: " + status);
                 code = Integer.parseInt(parts[1]);
                 headers.clear();
                 for (String l; !(l = line(false)).isEmpty(); ) {
                     int c = l.indexOf(':');
-                    if (c > 0) headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
+                    if (c > 0)
+                        headers.put(
+                                l.substring(0, c).trim().toLowerCase(Locale.ROOT),
+                                l.substring(c + 1).trim());
                 }
             } while (code / 100 == 1);
             byte[] respBody;
             boolean close = "close".equalsIgnoreCase(headers.get("connection"));
             if (q.method().equals("HEAD") || code == 204 || code == 304) respBody = new byte[0];
             else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) respBody = dechunk();
-            else if (headers.containsKey("content-length")) respBody = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+            else if (headers.containsKey("content-length"))
+                respBody = in.readNBytes(Integer.parseInt(headers.get("content-length")));
             else {
                 respBody = in.readAllBytes();
                 close = true;
@@ -251,7 +300,9 @@ class FuzzTest {
                 int semi = size.indexOf(';');
                 int n = Integer.parseInt((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
                 if (n == 0) {
-                    while (!line(false).isEmpty()) { /* trailers */ }
+                    while (!line(false).isEmpty()) {
+                        /* trailers */
+                    }
                     return b.toByteArray();
                 }
                 b.writeBytes(in.readNBytes(n));
@@ -302,29 +353,47 @@ class FuzzTest {
 
     /** kind: i int, l long, d double, b boolean, s string; lo/hi the range (loOpen: lo excluded); choices for strings. */
     record Field(String name, char kind, double lo, boolean loOpen, double hi, List<String> choices) {
-        static Field i(String n, double lo, double hi) { return new Field(n, 'i', lo, false, hi, null); }
+        static Field i(String n, double lo, double hi) {
+            return new Field(n, 'i', lo, false, hi, null);
+        }
 
-        static Field l(String n, double lo, double hi) { return new Field(n, 'l', lo, false, hi, null); }
+        static Field l(String n, double lo, double hi) {
+            return new Field(n, 'l', lo, false, hi, null);
+        }
 
-        static Field d(String n, double lo, boolean open, double hi) { return new Field(n, 'd', lo, open, hi, null); }
+        static Field d(String n, double lo, boolean open, double hi) {
+            return new Field(n, 'd', lo, open, hi, null);
+        }
 
-        static Field b(String n) { return new Field(n, 'b', 0, false, 0, null); }
+        static Field b(String n) {
+            return new Field(n, 'b', 0, false, 0, null);
+        }
 
-        static Field s(String n, String... choices) { return new Field(n, 's', 0, false, 0, List.of(choices)); }
+        static Field s(String n, String... choices) {
+            return new Field(n, 's', 0, false, 0, List.of(choices));
+        }
     }
 
     static final double SEED_MAX = CommonFields.MAX_SEED;
     /** Every registered task's fields as its spec declares them; the JSON type of the default tells int from long. */
-    static final Map<String, List<Field>> FIELDS = TaskSpecs.all().stream().collect(java.util.stream.Collectors.toMap(TaskSpec::name, t -> {
-        ObjectNode defaults = Configs.defaults(t.name());
-        return t.fields().stream().map(f -> switch (f.type()) {
-            case INTEGER -> defaults.get(f.key()).isInt() ? Field.i(f.key(), f.min(), f.max()) : Field.l(f.key(), f.min(), f.max());
-            case NUMBER -> Field.d(f.key(), f.min(), f.minExclusive(), f.max());
-            case BOOLEAN -> Field.b(f.key());
-            case CHOICE -> Field.s(f.key(), f.choices().toArray(String[]::new));
-        }).toList();
-    }));
-    static final List<String> TASKS = TaskSpecs.all().stream().map(TaskSpec::name).toList();
+    static final Map<String, List<Field>> FIELDS = TaskSpecs.all().stream()
+            .collect(java.util.stream.Collectors.toMap(TaskSpec::name, t -> {
+                ObjectNode defaults = Configs.defaults(t.name());
+                return t.fields().stream()
+                        .map(f -> switch (f.type()) {
+                            case INTEGER ->
+                                defaults.get(f.key()).isInt()
+                                        ? Field.i(f.key(), f.min(), f.max())
+                                        : Field.l(f.key(), f.min(), f.max());
+                            case NUMBER -> Field.d(f.key(), f.min(), f.minExclusive(), f.max());
+                            case BOOLEAN -> Field.b(f.key());
+                            case CHOICE -> Field.s(f.key(), f.choices().toArray(String[]::new));
+                        })
+                        .toList();
+            }));
+
+    static final List<String> TASKS =
+            TaskSpecs.all().stream().map(TaskSpec::name).toList();
 
     // ---------------------------------------------------------------------------------------------------------------
 
@@ -333,15 +402,18 @@ class FuzzTest {
         final Random rnd;
         final RawHttp http;
         final Map<String, Map<String, Integer>> counts = new TreeMap<>();
-        final Map<String, Integer> accepted = new TreeMap<>(Map.of("POST /api/runs", 0, "POST /api/labs/{id}/runs", 0, "POST /api/labs", 0));
+        final Map<String, Integer> accepted =
+                new TreeMap<>(Map.of("POST /api/runs", 0, "POST /api/labs/{id}/runs", 0, "POST /api/labs", 0));
         final List<String> violations = new ArrayList<>();
         /** Violations by kind (the invariant broken), and the first requests of each endpoint × status, for the report. */
         final Map<String, Integer> violationKinds = new TreeMap<>();
+
         final Map<String, List<String>> examples = new TreeMap<>();
         int violationCount, total, namedChecks, retried;
         final List<String> runIds = new ArrayList<>(), removedIds = new ArrayList<>(), labIds = new ArrayList<>();
         final Map<String, LabInfo> labs = new LinkedHashMap<>();
-        final List<String> presetIds = Presets.all().stream().map(Presets.Preset::id).toList();
+        final List<String> presetIds =
+                Presets.all().stream().map(Presets.Preset::id).toList();
         String finished, victim;
         final List<String[]> snapshots = new ArrayList<>();
 
@@ -353,7 +425,9 @@ class FuzzTest {
             http = new RawHttp(s.server.port());
         }
 
-        void close() { http.close(); }
+        void close() {
+            http.close();
+        }
 
         // ---- setup: a finished run with snapshots, a run to remove later, two labs
 
@@ -364,8 +438,10 @@ class FuzzTest {
             s.awaitEnd(victim, 60);
             runIds.add(finished);
             runIds.add(victim);
-            for (JsonNode sn : s.get("/api/runs/" + finished + "/snapshots").json().get("snapshots"))
-                snapshots.add(new String[] {sn.get("name").asText(), sn.get("step").asText()});
+            for (JsonNode sn :
+                    s.get("/api/runs/" + finished + "/snapshots").json().get("snapshots"))
+                snapshots.add(
+                        new String[] {sn.get("name").asText(), sn.get("step").asText()});
             assertFalse(snapshots.isEmpty());
             createLab("""
                     {"preset": "fig3-classroom", "instructions": "Vary steps and seed.",
@@ -382,7 +458,11 @@ class FuzzTest {
             assertEquals(201, r.status(), r.body());
             String id = r.json().get("id").asText();
             labIds.add(id);
-            labs.put(id, new LabInfo(Configs.readObject(body, "lab").get("preset").asText(), r.json().get("lab")));
+            labs.put(
+                    id,
+                    new LabInfo(
+                            Configs.readObject(body, "lab").get("preset").asText(),
+                            r.json().get("lab")));
         }
 
         // ---- the main loop
@@ -406,7 +486,11 @@ class FuzzTest {
             add(gens, 2, this::presets);
             add(gens, 1, this::tasks);
             add(gens, 1, this::health);
-            add(gens, 1, () -> get("GET /api/openapi.json", "/api/openapi.json" + (rnd.nextInt(4) == 0 ? "?" + query() : "")));
+            add(
+                    gens,
+                    1,
+                    () -> get(
+                            "GET /api/openapi.json", "/api/openapi.json" + (rnd.nextInt(4) == 0 ? "?" + query() : "")));
             add(gens, 4, this::unknownPath);
             add(gens, 3, this::wrongMethod);
             while (total < requests) {
@@ -416,7 +500,9 @@ class FuzzTest {
             }
         }
 
-        private static void add(List<Supplier<Req>> gens, int weight, Supplier<Req> g) { for (int i = 0; i < weight; i++) gens.add(g); }
+        private static void add(List<Supplier<Req>> gens, int weight, Supplier<Req> g) {
+            for (int i = 0; i < weight; i++) gens.add(g);
+        }
 
         Resp send(Req q) {
             total++;
@@ -430,22 +516,40 @@ class FuzzTest {
             }
             count(q.label(), String.valueOf(r.status()));
             List<String> ex = examples.computeIfAbsent(q.label() + " " + r.status(), k -> new ArrayList<>());
-            if (ex.size() < 3) ex.add(q.method() + " " + abbreviate(q.target(), 100) + (q.note() == null ? "" : " [" + q.note() + "]")
-                    + (q.body() == null ? "" : " " + abbreviate(new String(q.body(), 0, Math.min(q.body().length, 200), StandardCharsets.UTF_8), 120)) + " -> " + abbreviate(r.text(), 240));
+            if (ex.size() < 3)
+                ex.add(q.method() + " " + abbreviate(q.target(), 100) + (q.note() == null ? "" : " [" + q.note() + "]")
+                        + (q.body() == null
+                                ? ""
+                                : " "
+                                        + abbreviate(
+                                                new String(
+                                                        q.body(),
+                                                        0,
+                                                        Math.min(q.body().length, 200),
+                                                        StandardCharsets.UTF_8),
+                                                120))
+                        + " -> " + abbreviate(r.text(), 240));
             check(q, r);
             return r;
         }
 
-        void count(String label, String status) { counts.computeIfAbsent(label, k -> new TreeMap<>()).merge(status, 1, Integer::sum); }
+        void count(String label, String status) {
+            counts.computeIfAbsent(label, k -> new TreeMap<>()).merge(status, 1, Integer::sum);
+        }
 
         void violation(Req q, Resp r, String what) {
             violationCount++;
             String kind = q.label() + ": " + what.replaceAll("(?s):.*", "");
             int seen = violationKinds.merge(kind, 1, Integer::sum);
             if (seen <= 2 && violations.size() < 40) {
-                String body = q.body() == null ? "" : new String(q.body(), 0, Math.min(q.body().length, 300), StandardCharsets.UTF_8);
-                violations.add(what + "\n  request: " + q.method() + " " + abbreviate(q.target(), 200) + (q.note() == null ? "" : " [" + q.note() + "]")
-                        + (body.isEmpty() ? "" : "\n  body: " + body) + (r == null ? "" : "\n  response: " + r.status() + " " + r.type() + " " + abbreviate(r.text(), 600)));
+                String body = q.body() == null
+                        ? ""
+                        : new String(q.body(), 0, Math.min(q.body().length, 300), StandardCharsets.UTF_8);
+                violations.add(what + "\n  request: " + q.method() + " " + abbreviate(q.target(), 200)
+                        + (q.note() == null ? "" : " [" + q.note() + "]") + (body.isEmpty() ? "" : "\n  body: " + body)
+                        + (r == null
+                                ? ""
+                                : "\n  response: " + r.status() + " " + r.type() + " " + abbreviate(r.text(), 600)));
             }
         }
 
@@ -453,11 +557,16 @@ class FuzzTest {
         void check(Req q, Resp r) {
             String text = r.type().startsWith("application/octet-stream") ? "" : r.text();
             if (r.status() >= 500) violation(q, r, "5xx");
-            if (LEAK.matcher(text).find()) violation(q, r, "a stack trace, exception or Java/library class name in the body: '" + matched(text) + "'");
+            if (LEAK.matcher(text).find())
+                violation(
+                        q,
+                        r,
+                        "a stack trace, exception or Java/library class name in the body: '" + matched(text) + "'");
             if (q.method().equals("HEAD")) return; // a status line and headers only
             if (r.status() >= 400 && r.status() < 500) {
                 var page = JETTY_PAGE.matcher(text);
-                if (text.isEmpty() && q.odd()) return; // refused by the HTTP layer, which writes no page for DELETE and the like
+                if (text.isEmpty() && q.odd())
+                    return; // refused by the HTTP layer, which writes no page for DELETE and the like
                 if (page.matches()) { // the HTTP layer answers in JSON too (JsonErrorHandler)
                     violation(q, r, "the HTTP layer's HTML error page");
                     return;
@@ -467,7 +576,8 @@ class FuzzTest {
                     violation(q, r, "a 4xx whose body is not a JSON object");
                     return;
                 }
-                if (!r.type().startsWith("application/json")) violation(q, r, "a JSON error without Content-Type application/json");
+                if (!r.type().startsWith("application/json"))
+                    violation(q, r, "a JSON error without Content-Type application/json");
                 if (j.path("status").asInt() != r.status()) violation(q, r, "body status differs from the HTTP status");
                 if (j.path("error").asText("").isBlank()) violation(q, r, "no error message");
                 JsonNode problems = j.get("problems");
@@ -475,16 +585,22 @@ class FuzzTest {
                 else if (r.status() != 404 && r.status() != 405 && r.status() != 413) {
                     if (problems.isEmpty()) violation(q, r, "a " + r.status() + " that names no field or limit");
                     for (JsonNode p : problems)
-                        if (p.path("field").asText("").isBlank() || p.path("message").asText("").isBlank()) violation(q, r, "a problem without field or message");
+                        if (p.path("field").asText("").isBlank()
+                                || p.path("message").asText("").isBlank())
+                            violation(q, r, "a problem without field or message");
                 }
-                if (r.status() == 413 && !j.path("error").asText().contains("http.maxRequestBytes")) violation(q, r, "a 413 that does not name the limit");
+                if (r.status() == 413 && !j.path("error").asText().contains("http.maxRequestBytes"))
+                    violation(q, r, "a 413 that does not name the limit");
                 if (q.expectField() != null && problems != null) {
                     namedChecks++;
-                    if (!hasField(problems, q.expectField())) violation(q, r, "the rejection does not name the field " + q.expectField());
+                    if (!hasField(problems, q.expectField()))
+                        violation(q, r, "the rejection does not name the field " + q.expectField());
                 }
             } else if (r.status() / 100 == 2 || r.status() / 100 == 3) {
-                if (q.expectField() != null && q.method().equals("POST")) violation(q, r, "accepted a value outside the documented range of " + q.expectField());
-                if (r.type().startsWith("application/json") && !q.method().equals("HEAD") && r.json() == null) violation(q, r, "a success whose JSON does not parse");
+                if (q.expectField() != null && q.method().equals("POST"))
+                    violation(q, r, "accepted a value outside the documented range of " + q.expectField());
+                if (r.type().startsWith("application/json") && !q.method().equals("HEAD") && r.json() == null)
+                    violation(q, r, "a success whose JSON does not parse");
             } else {
                 violation(q, r, "unexpected status class");
             }
@@ -517,7 +633,7 @@ class FuzzTest {
             switch (q.label()) {
                 case "POST /api/runs", "POST /api/labs/{id}/runs" -> acceptedRun(q, r);
                 case "POST /api/labs" -> acceptedLab(q, r);
-                default -> { }
+                default -> {}
             }
         }
 
@@ -529,7 +645,8 @@ class FuzzTest {
                 violation(q, r, "an accepted run without an id");
                 return;
             }
-            Resp back = send(new Req("GET /api/runs/{id}", "GET", "/api/runs/" + id, List.of(), null, false, false, null, "read back"));
+            Resp back = send(new Req(
+                    "GET /api/runs/{id}", "GET", "/api/runs/" + id, List.of(), null, false, false, null, "read back"));
             if (back == null || back.status() != 200 || back.json() == null) {
                 violation(q, back, "an accepted run cannot be read back");
                 return;
@@ -544,14 +661,19 @@ class FuzzTest {
                 return;
             }
             if (rc.memoryBytes() > LIMITS.maxMemoryBytes() || rc.work() > LIMITS.maxWork())
-                violation(q, back, "accepted a run over the limits: " + rc.memoryBytes() + " B, " + rc.work() + " multiply-adds");
+                violation(
+                        q,
+                        back,
+                        "accepted a run over the limits: " + rc.memoryBytes() + " B, " + rc.work() + " multiply-adds");
             if (q.label().equals("POST /api/runs")) {
                 // the server runs exactly what was asked (a config, or a preset with its overrides)
                 try {
                     ObjectNode body = Configs.readObject(new String(q.body(), StandardCharsets.UTF_8), "body");
-                    ObjectNode doc = body.has("preset") ? preset(body.get("preset").asText()) : body;
+                    ObjectNode doc =
+                            body.has("preset") ? preset(body.get("preset").asText()) : body;
                     if (body.has("overrides")) doc = Configs.merge(doc, (ObjectNode) body.get("overrides"));
-                    if (!Configs.canonical(Configs.parse(doc)).equals(Configs.canonical(rc))) violation(q, back, "the stored config differs from the request");
+                    if (!Configs.canonical(Configs.parse(doc)).equals(Configs.canonical(rc)))
+                        violation(q, back, "the stored config differs from the request");
                 } catch (RuntimeException e) {
                     violation(q, back, "accepted a body this test cannot parse: " + e.getMessage());
                 }
@@ -562,8 +684,18 @@ class FuzzTest {
             }
             String status = back.json().path("status").asText();
             if (!status.equals("FINISHED") && !status.equals("DIVERGED")) {
-                Resp c = send(new Req("POST /api/runs/{id}/cancel", "POST", "/api/runs/" + id + "/cancel", List.of(), null, false, false, null, "cancel accepted"));
-                if (c != null && c.status() != 200 && c.status() != 202) violation(q, c, "cannot cancel an accepted run");
+                Resp c = send(new Req(
+                        "POST /api/runs/{id}/cancel",
+                        "POST",
+                        "/api/runs/" + id + "/cancel",
+                        List.of(),
+                        null,
+                        false,
+                        false,
+                        null,
+                        "cancel accepted"));
+                if (c != null && c.status() != 200 && c.status() != 202)
+                    violation(q, c, "cannot cancel an accepted run");
             }
             if (!runIds.contains(id)) runIds.add(id);
             if (runIds.size() > 200) runIds.remove(2 + rnd.nextInt(runIds.size() - 2)); // keep the fixtures
@@ -571,18 +703,27 @@ class FuzzTest {
 
         /** An accepted lab run: editable fields within the rule's range, every other field at the preset's value. */
         void checkLabRules(Req q, Resp back, LabInfo lab, JsonNode config) {
-            ObjectNode full = Configs.merge(Configs.defaults(preset(lab.preset()).get("task").asText()), preset(lab.preset()));
+            ObjectNode full = Configs.merge(
+                    Configs.defaults(preset(lab.preset()).get("task").asText()), preset(lab.preset()));
             JsonNode fields = lab.view().get("fields");
             for (var it = config.fields(); it.hasNext(); ) {
                 var e = it.next();
                 JsonNode rule = fields.get(e.getKey());
                 if (rule != null && rule.path("mode").asText().equals("editable")) {
                     double v = e.getValue().asDouble();
-                    if (rule.has("min") && v < rule.get("min").asDouble() || rule.has("max") && v > rule.get("max").asDouble())
+                    if (rule.has("min") && v < rule.get("min").asDouble()
+                            || rule.has("max") && v > rule.get("max").asDouble())
                         violation(q, back, "a lab run outside the lab's range of " + e.getKey() + ": " + e.getValue());
-                } else if (!e.getValue().equals(full.get(e.getKey())) && !(e.getValue().isNumber() && full.get(e.getKey()).isNumber()
-                        && e.getValue().asDouble() == full.get(e.getKey()).asDouble())) {
-                    violation(q, back, "a lab run changed the locked field " + e.getKey() + ": " + e.getValue() + " instead of " + full.get(e.getKey()));
+                } else if (!e.getValue().equals(full.get(e.getKey()))
+                        && !(e.getValue().isNumber()
+                                && full.get(e.getKey()).isNumber()
+                                && e.getValue().asDouble()
+                                        == full.get(e.getKey()).asDouble())) {
+                    violation(
+                            q,
+                            back,
+                            "a lab run changed the locked field " + e.getKey() + ": " + e.getValue() + " instead of "
+                                    + full.get(e.getKey()));
                 }
             }
         }
@@ -599,7 +740,8 @@ class FuzzTest {
             JsonNode fields = body.get("fields");
             if (fields != null && fields.isObject())
                 fields.fields().forEachRemaining(e -> {
-                    if (e.getValue().path("mode").asText().equalsIgnoreCase("hidden") && j.get("lab").get("fields").has(e.getKey()))
+                    if (e.getValue().path("mode").asText().equalsIgnoreCase("hidden")
+                            && j.get("lab").get("fields").has(e.getKey()))
                         violation(q, r, "a hidden field is shown to students: " + e.getKey());
                 });
             labs.put(id, new LabInfo(body.get("preset").asText(), j.get("lab")));
@@ -608,7 +750,12 @@ class FuzzTest {
         }
 
         static ObjectNode preset(String id) {
-            return Presets.all().stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow().config().deepCopy();
+            return Presets.all().stream()
+                    .filter(p -> p.id().equals(id))
+                    .findFirst()
+                    .orElseThrow()
+                    .config()
+                    .deepCopy();
         }
 
         // ---- generators: POST /api/runs
@@ -617,13 +764,15 @@ class FuzzTest {
             int k = rnd.nextInt(100);
             String task = pick(TASKS);
             Req q;
-            if (k < 22) q = post("POST /api/runs", "/api/runs", json(smallConfig(task)));                    // valid and small: mostly accepted
-            else if (k < 40) q = boundary(task);                                                                // one field at or beyond its range
+            if (k < 22)
+                q = post("POST /api/runs", "/api/runs", json(smallConfig(task))); // valid and small: mostly accepted
+            else if (k < 40) q = boundary(task); // one field at or beyond its range
             else if (k < 50) q = wrongType(task);
             else if (k < 55) q = unknownField(task);
             else if (k < 65) q = presetRun();
             else if (k < 80) q = post("POST /api/runs", "/api/runs", malformed(task));
-            else if (k < 88) q = post("POST /api/runs", "/api/runs", randomJson(0).getBytes(StandardCharsets.UTF_8));
+            else if (k < 88)
+                q = post("POST /api/runs", "/api/runs", randomJson(0).getBytes(StandardCharsets.UTF_8));
             else if (k < 92) q = hugeBody("POST /api/runs", "/api/runs", task);
             else if (k < 96) q = randomConfig(task);
             else q = oddHeaders(post("POST /api/runs", "/api/runs", json(smallConfig(task))));
@@ -666,7 +815,9 @@ class FuzzTest {
                     int p = 2 + rnd.nextInt(30);
                     boolean ln = rnd.nextInt(4) == 0;
                     c.put("p", num(p));
-                    c.put("trainFraction", dbl(Math.min(1 - 1.0 / (p * p), Math.max(1.0 / (p * p) + 1e-9, rnd.nextDouble()))));
+                    c.put(
+                            "trainFraction",
+                            dbl(Math.min(1 - 1.0 / (p * p), Math.max(1.0 / (p * p) + 1e-9, rnd.nextDouble()))));
                     c.put("width", num(1 + rnd.nextInt(rnd.nextBoolean() ? 16 : 256)));
                     c.put("alpha", dbl(0.01 + rnd.nextDouble() * 10));
                     c.put("zeroLastLayer", String.valueOf(rnd.nextBoolean()));
@@ -678,7 +829,10 @@ class FuzzTest {
                     c.put("steps", num(1 + rnd.nextInt(rnd.nextBoolean() ? 100 : 5_000)));
                 }
                 default -> { // a plug-in task: its defaults (small by convention), fewer steps
-                    Configs.defaults(task).fields().forEachRemaining(e -> { if (!e.getKey().equals("task")) c.put(e.getKey(), e.getValue().toString()); });
+                    Configs.defaults(task).fields().forEachRemaining(e -> {
+                        if (!e.getKey().equals("task"))
+                            c.put(e.getKey(), e.getValue().toString());
+                    });
                     c.put("steps", num(1 + rnd.nextInt(100)));
                 }
             }
@@ -699,11 +853,20 @@ class FuzzTest {
             Map<String, String> c = smallConfig(task);
             Field f = pick(FIELDS.get(task));
             if (f.kind() == 'b' || f.kind() == 's') return wrongType(task);
-            FieldSpec spec = TaskSpecs.get(task).fields().stream().filter(x -> x.key().equals(f.name())).findFirst().orElseThrow();
-            spec.appliesWhen().forEach((other, values) -> c.put(other, values.getFirst().equals("true") || values.getFirst().equals("false")
-                    ? values.getFirst() : str(values.getFirst()))); // the field is used, so its range is checked
+            FieldSpec spec = TaskSpecs.get(task).fields().stream()
+                    .filter(x -> x.key().equals(f.name()))
+                    .findFirst()
+                    .orElseThrow();
+            spec.appliesWhen()
+                    .forEach((other, values) -> c.put(
+                            other,
+                            values.getFirst().equals("true")
+                                            || values.getFirst().equals("false")
+                                    ? values.getFirst()
+                                    : str(values.getFirst()))); // the field is used, so its range is checked
             if (task.equals(McSpec.NAME) && f.name().equals("rank")) c.put("d", num(256)); // rank ≤ d
-            if (task.equals(ModaddSpec.NAME) && f.name().equals("weightDecay")) c.put("lossNormalised", "false"); // λ = 0 when loss-normalised
+            if (task.equals(ModaddSpec.NAME) && f.name().equals("weightDecay"))
+                c.put("lossNormalised", "false"); // λ = 0 when loss-normalised
             boolean integral = f.kind() != 'd';
             double lo = f.lo(), hi = f.hi();
             String v = switch (rnd.nextInt(12)) {
@@ -711,10 +874,19 @@ class FuzzTest {
                 case 1 -> integral ? num((long) hi) : dbl(hi);
                 case 2 -> integral ? num((long) lo - 1) : dbl(f.loOpen() ? lo : Math.nextDown(lo));
                 case 3 -> integral ? num((long) hi + 1) : dbl(Math.nextUp(hi));
-                case 4 -> integral ? pick(List.of("-1", "-2147483648", "-9223372036854775808")) : pick(List.of("-1", "-1e308", "-4.9e-324", "-0.0"));
+                case 4 ->
+                    integral
+                            ? pick(List.of("-1", "-2147483648", "-9223372036854775808"))
+                            : pick(List.of("-1", "-1e308", "-4.9e-324", "-0.0"));
                 case 5 -> pick(List.of("1e400", "-1e400", "1e308", "1.7976931348623157e308"));
-                case 6 -> pick(List.of("2147483648", "9223372036854775807", "9223372036854775808", "-9223372036854775809", "123456789012345678901234567890",
-                        "1" + "0".repeat(400)));
+                case 6 ->
+                    pick(List.of(
+                            "2147483648",
+                            "9223372036854775807",
+                            "9223372036854775808",
+                            "-9223372036854775809",
+                            "123456789012345678901234567890",
+                            "1" + "0".repeat(400)));
                 case 7 -> "0";
                 case 8 -> integral ? "1.5" : "4.9e-324";
                 case 9 -> integral ? "1.0" : "-0";
@@ -723,16 +895,29 @@ class FuzzTest {
             };
             c.put(f.name(), v);
             Req q = post("POST /api/runs", "/api/runs", json(c));
-            q = new Req(q.label(), q.method(), q.target(), q.headers(), q.body(), false, false, null, "boundary " + f.name() + "=" + abbreviate(v, 30));
-            return outside(f, v) && v.length() <= 1000 ? q.withExpect(f.name()) : q; // longer numbers are refused by the parser, for the whole body
+            q = new Req(
+                    q.label(),
+                    q.method(),
+                    q.target(),
+                    q.headers(),
+                    q.body(),
+                    false,
+                    false,
+                    null,
+                    "boundary " + f.name() + "=" + abbreviate(v, 30));
+            return outside(f, v) && v.length() <= 1000
+                    ? q.withExpect(f.name())
+                    : q; // longer numbers are refused by the parser, for the whole body
         }
 
         /** Whether a JSON number literal is outside the field's documented range (or not an integer for an integer field). */
         static boolean outside(Field f, String literal) {
             java.math.BigDecimal v = new java.math.BigDecimal(literal);
             if (f.kind() != 'd') {
-                if (literal.contains(".") || literal.contains("e") || literal.contains("E")) return true; // a float for an integer field
-                return v.compareTo(java.math.BigDecimal.valueOf(f.lo())) < 0 || v.compareTo(new java.math.BigDecimal(f.hi())) > 0;
+                if (literal.contains(".") || literal.contains("e") || literal.contains("E"))
+                    return true; // a float for an integer field
+                return v.compareTo(java.math.BigDecimal.valueOf(f.lo())) < 0
+                        || v.compareTo(new java.math.BigDecimal(f.hi())) > 0;
             }
             double d = v.doubleValue(); // as the parser reads it: 1e400 is Infinity, 0.000…1 may underflow to 0
             if (!Double.isFinite(d)) return true;
@@ -743,37 +928,92 @@ class FuzzTest {
             Map<String, String> c = smallConfig(task);
             Field f = pick(FIELDS.get(task));
             String v = switch (f.kind()) {
-                case 's' -> pick(List.of("1", "true", "[]", "{}", "[\"table\"]", str(""), str(randomString(12)), str(f.choices().getFirst().toUpperCase(Locale.ROOT)),
-                        str(" " + f.choices().getFirst())));
+                case 's' ->
+                    pick(List.of(
+                            "1",
+                            "true",
+                            "[]",
+                            "{}",
+                            "[\"table\"]",
+                            str(""),
+                            str(randomString(12)),
+                            str(f.choices().getFirst().toUpperCase(Locale.ROOT)),
+                            str(" " + f.choices().getFirst())));
                 case 'b' -> pick(List.of("1", "0", str("true"), "null", "[]", "{}", str("yes")));
-                default -> pick(List.of(str("12"), str(randomString(6)), "true", "false", "null", "[]", "[1]", "{}", "{\"value\":1}", str("NaN"), str("1e3")));
+                default ->
+                    pick(List.of(
+                            str("12"),
+                            str(randomString(6)),
+                            "true",
+                            "false",
+                            "null",
+                            "[]",
+                            "[1]",
+                            "{}",
+                            "{\"value\":1}",
+                            str("NaN"),
+                            str("1e3")));
             };
             if (f.kind() == 's' && v.equals(str(""))) v = str("x");
             c.put(f.name(), v);
             Req q = post("POST /api/runs", "/api/runs", json(c));
-            // null for a string field is reported by the rules, for a number or boolean by the parser: the field is named either way
-            return new Req(q.label(), q.method(), q.target(), q.headers(), q.body(), false, false, f.name(), "wrong type " + f.name() + "=" + v);
+            // null for a string field is reported by the rules, for a number or boolean by the parser: the field is
+            // named either way
+            return new Req(
+                    q.label(),
+                    q.method(),
+                    q.target(),
+                    q.headers(),
+                    q.body(),
+                    false,
+                    false,
+                    f.name(),
+                    "wrong type " + f.name() + "=" + v);
         }
 
         Req unknownField(String task) {
             Map<String, String> c = smallConfig(task);
-            String name = pick(List.of("colour", "D", "Steps", "lr ", "seed\u0000", "überfeld", "字段", "\uD83D\uDE00", "__proto__", "constructor", "a.b",
-                    "x".repeat(300), randomString(1 + rnd.nextInt(20))));
+            String name = pick(List.of(
+                    "colour",
+                    "D",
+                    "Steps",
+                    "lr ",
+                    "seed\u0000",
+                    "überfeld",
+                    "字段",
+                    "\uD83D\uDE00",
+                    "__proto__",
+                    "constructor",
+                    "a.b",
+                    "x".repeat(300),
+                    randomString(1 + rnd.nextInt(20))));
             c.put(name, pick(List.of("1", "null", str("v"), "[]", "{}")));
             Req q = post("POST /api/runs", "/api/runs", json(c));
-            return new Req(q.label(), q.method(), q.target(), q.headers(), q.body(), false, false, name, "unknown field");
+            return new Req(
+                    q.label(), q.method(), q.target(), q.headers(), q.body(), false, false, name, "unknown field");
         }
 
         Req presetRun() {
             ObjectNode body = Configs.JSON.createObjectNode();
             int k = rnd.nextInt(10);
-            String id = k < 7 ? pick(presetIds) : pick(List.of("fig99", "", "../fig3-classroom", "fig3-classroom ", "FIG3-CLASSROOM", "fig3-classroom\u0000", randomString(10)));
+            String id = k < 7
+                    ? pick(presetIds)
+                    : pick(List.of(
+                            "fig99",
+                            "",
+                            "../fig3-classroom",
+                            "fig3-classroom ",
+                            "FIG3-CLASSROOM",
+                            "fig3-classroom\u0000",
+                            randomString(10)));
             if (k == 9) body.put("preset", 3);
             else body.put("preset", id);
             String task = k < 7 ? preset(id).get("task").asText() : pick(TASKS);
             int o = rnd.nextInt(6);
-            if (o == 0) { /* no overrides */ }
-            else if (o == 1) body.set("overrides", Configs.JSON.getNodeFactory().textNode("steps=10"));
+            if (o == 0) {
+                /* no overrides */
+            } else if (o == 1)
+                body.set("overrides", Configs.JSON.getNodeFactory().textNode("steps=10"));
             else {
                 ObjectNode ov = body.putObject("overrides");
                 Map<String, String> c = smallConfig(task);
@@ -783,7 +1023,12 @@ class FuzzTest {
                     if (task.equals(DiagSpec.NAME)) ov.put("d", 1 + rnd.nextInt(500));
                     if (task.equals(ModaddSpec.NAME)) ov.put("width", 1 + rnd.nextInt(32));
                 } else {
-                    for (var e : c.entrySet()) if (rnd.nextInt(3) == 0) ov.set(e.getKey(), Configs.readObject("{\"v\":" + e.getValue() + "}", "v").get("v"));
+                    for (var e : c.entrySet())
+                        if (rnd.nextInt(3) == 0)
+                            ov.set(
+                                    e.getKey(),
+                                    Configs.readObject("{\"v\":" + e.getValue() + "}", "v")
+                                            .get("v"));
                 }
                 if (rnd.nextInt(8) == 0) ov.put(pick(List.of("task", "colour", "preset")), pick(TASKS));
                 if (rnd.nextInt(8) == 0) body.put("extra", 1);
@@ -797,12 +1042,14 @@ class FuzzTest {
             c.put("task", str(task));
             for (Field f : FIELDS.get(task)) {
                 if (rnd.nextInt(3) == 0) continue;
-                c.put(f.name(), switch (f.kind()) {
-                    case 's' -> str(rnd.nextInt(5) == 0 ? randomString(5) : pick(f.choices()));
-                    case 'b' -> String.valueOf(rnd.nextBoolean());
-                    case 'd' -> dbl(randomDouble(f.hi()));
-                    default -> num((long) Math.floor(randomDouble(f.hi())));
-                });
+                c.put(
+                        f.name(),
+                        switch (f.kind()) {
+                            case 's' -> str(rnd.nextInt(5) == 0 ? randomString(5) : pick(f.choices()));
+                            case 'b' -> String.valueOf(rnd.nextBoolean());
+                            case 'd' -> dbl(randomDouble(f.hi()));
+                            default -> num((long) Math.floor(randomDouble(f.hi())));
+                        });
             }
             return post("POST /api/runs", "/api/runs", json(c));
         }
@@ -823,32 +1070,50 @@ class FuzzTest {
             String good = new String(json(smallConfig(task)), StandardCharsets.UTF_8);
             int k = rnd.nextInt(26);
             String s = switch (k) {
-                case 0 -> good.substring(0, rnd.nextInt(good.length()));                       // truncated
-                case 1 -> good + pick(List.of("}", "]", "x", ",", " {}", "\u0000", "null"));    // trailing garbage
+                case 0 -> good.substring(0, rnd.nextInt(good.length())); // truncated
+                case 1 -> good + pick(List.of("}", "]", "x", ",", " {}", "\u0000", "null")); // trailing garbage
                 case 2 -> good.replace('"', '\'');
-                case 3 -> "{\"task\":" + str(task) + ",\"alpha\":" + pick(List.of("NaN", "Infinity", "-Infinity", "+1", ".5", "5.", "0x10", "1e", "--1", "01", "1_000")) + "}";
+                case 3 ->
+                    "{\"task\":" + str(task) + ",\"alpha\":"
+                            + pick(List.of(
+                                    "NaN",
+                                    "Infinity",
+                                    "-Infinity",
+                                    "+1",
+                                    ".5",
+                                    "5.",
+                                    "0x10",
+                                    "1e",
+                                    "--1",
+                                    "01",
+                                    "1_000"))
+                            + "}";
                 case 4 -> "[".repeat(10_000) + "]".repeat(10_000);
                 case 5 -> "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
                 case 6 -> "{\"task\":" + str(task) + ",\"d\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
                 case 7 -> "";
                 case 8 -> pick(List.of("null", "true", "42", "\"mc\"", "[]", "[{\"task\":\"mc\"}]", " ", "\n\n"));
-                case 9 -> "{\"task\":\"" + task + "\u0001\u0002\"}";                         // raw control characters in a string
-                case 10 -> "{\"task\":\"\\uD800\",\"x\":\"\\uDFFF\\u0000\"}";                  // lone surrogates, NUL escaped
-                case 11 -> "\uFEFF" + good;                                                      // a byte-order mark
+                case 9 -> "{\"task\":\"" + task + "\u0001\u0002\"}"; // raw control characters in a string
+                case 10 -> "{\"task\":\"\\uD800\",\"x\":\"\\uDFFF\\u0000\"}"; // lone surrogates, NUL escaped
+                case 11 -> "\uFEFF" + good; // a byte-order mark
                 case 12 -> good.replace(":", "=");
                 case 13 -> "/* comment */" + good;
                 case 14 -> good.replaceFirst("\\{", "{,");
-                case 15 -> "{\"task\":" + str(task) + ",\"steps\":" + "9".repeat(1001 + rnd.nextInt(4000)) + "}";    // a number too long to parse
-                case 16 -> "{\"task\":\"" + "x".repeat(100_001) + "\"}";                        // a string over the parser's limit
+                case 15 ->
+                    "{\"task\":" + str(task) + ",\"steps\":" + "9".repeat(1001 + rnd.nextInt(4000))
+                            + "}"; // a number too long to parse
+                case 16 -> "{\"task\":\"" + "x".repeat(100_001) + "\"}"; // a string over the parser's limit
                 case 17 -> "{\"" + "k".repeat(60_000) + "\":1}";
                 case 18 -> randomString(1 + rnd.nextInt(200));
                 case 19 -> good.replace("\"task\"", "task");
-                case 20 -> "{\"task\":" + str(task) + ",\"seed\":1,\"seed\":2,\"steps\":" + rnd.nextInt(100) + "}";  // duplicate keys
+                case 20 ->
+                    "{\"task\":" + str(task) + ",\"seed\":1,\"seed\":2,\"steps\":" + rnd.nextInt(100)
+                            + "}"; // duplicate keys
                 case 21 -> good.replace(",", ",,");
                 case 22 -> "{\"task\":" + str(task) + ",\"alpha\":1e99999}";
                 case 23 -> "{\"task\":" + str(task) + ",\"lr\":-}";
                 case 24 -> good.substring(0, good.length() - 1) + ",}";
-                default -> "{\"task\":\"" + task + "\"" + ",\"x\":\"\\q\"}";                  // a bad escape
+                default -> "{\"task\":\"" + task + "\"" + ",\"x\":\"\\q\"}"; // a bad escape
             };
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             if (rnd.nextInt(12) == 0 && b.length > 3) { // invalid UTF-8 somewhere
@@ -867,7 +1132,19 @@ class FuzzTest {
                     int n = rnd.nextInt(6);
                     for (int i = 0; i < n; i++) {
                         if (i > 0) b.append(',');
-                        String key = rnd.nextInt(3) == 0 ? randomString(5) : pick(List.of("task", "preset", "overrides", "d", "steps", "seed", "p", "width", "data", "target"));
+                        String key = rnd.nextInt(3) == 0
+                                ? randomString(5)
+                                : pick(List.of(
+                                        "task",
+                                        "preset",
+                                        "overrides",
+                                        "d",
+                                        "steps",
+                                        "seed",
+                                        "p",
+                                        "width",
+                                        "data",
+                                        "target"));
                         b.append(str(key)).append(':').append(depth < 4 ? randomJson(depth + 1) : "1");
                     }
                     yield b.append('}').toString();
@@ -878,7 +1155,14 @@ class FuzzTest {
                 case 5 -> num(rnd.nextLong());
                 case 6 -> String.valueOf(rnd.nextBoolean());
                 case 7 -> "null";
-                default -> pick(List.of("1e400", "-0", "0.0", "123456789012345678901234567890", "\"\\u0000\"", "\"\\uD83D\\uDE00\""));
+                default ->
+                    pick(List.of(
+                            "1e400",
+                            "-0",
+                            "0.0",
+                            "123456789012345678901234567890",
+                            "\"\\u0000\"",
+                            "\"\\uD83D\\uDE00\""));
             };
         }
 
@@ -888,11 +1172,19 @@ class FuzzTest {
             byte[] body;
             if (k == 0) body = pad(json(smallConfig(task)), 10 << 20);
             else if (k == 1) body = pad(json(smallConfig(task)), MAX_BODY + 1);
-            else if (k == 2) body = pad(json(smallConfig(task)), MAX_BODY);      // exactly at the limit: allowed
+            else if (k == 2) body = pad(json(smallConfig(task)), MAX_BODY); // exactly at the limit: allowed
             else if (k == 3) body = pad(json(smallConfig(task)), MAX_BODY - 100);
             else body = pad(json(smallConfig(task)), 2 * MAX_BODY);
             boolean chunked = rnd.nextBoolean();
-            return new Req(label, "POST", path, List.<String[]>of(new String[] {"Content-Type", "application/json"}), body, chunked, oddTarget(path), null,
+            return new Req(
+                    label,
+                    "POST",
+                    path,
+                    List.<String[]>of(new String[] {"Content-Type", "application/json"}),
+                    body,
+                    chunked,
+                    oddTarget(path),
+                    null,
                     body.length + " B" + (chunked ? " chunked" : ""));
         }
 
@@ -906,17 +1198,53 @@ class FuzzTest {
         Req oddHeaders(Req q) {
             List<String[]> h = new ArrayList<>();
             switch (rnd.nextInt(8)) {
-                case 0 -> h.add(new String[] {"Content-Type", "application/json; charset=" + pick(List.of("utf-16", "latin1", "nonsense", "utf-8", "UTF-32", "\"utf-8\""))});
-                case 1 -> h.add(new String[] {"Content-Type", pick(List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "*/*", "", "application/xml"))});
-                case 2 -> h.add(new String[] {"X-Forwarded-For", pick(List.of("1.2.3.4", "::1, 10.0.0.1", "evil\u0001", "' OR 1=1", randomString(10).replaceAll("[\\r\\n]", "")))});
-                case 3 -> h.add(new String[] {"Accept", pick(List.of("text/html", "application/xml", "*/*", "application/json;q=0"))});
+                case 0 ->
+                    h.add(new String[] {
+                        "Content-Type",
+                        "application/json; charset="
+                                + pick(List.of("utf-16", "latin1", "nonsense", "utf-8", "UTF-32", "\"utf-8\""))
+                    });
+                case 1 ->
+                    h.add(new String[] {
+                        "Content-Type",
+                        pick(List.of(
+                                "text/plain",
+                                "application/x-www-form-urlencoded",
+                                "multipart/form-data; boundary=x",
+                                "*/*",
+                                "",
+                                "application/xml"))
+                    });
+                case 2 ->
+                    h.add(new String[] {
+                        "X-Forwarded-For",
+                        pick(List.of(
+                                "1.2.3.4",
+                                "::1, 10.0.0.1",
+                                "evil\u0001",
+                                "' OR 1=1",
+                                randomString(10).replaceAll("[\\r\\n]", "")))
+                    });
+                case 3 ->
+                    h.add(new String[] {
+                        "Accept", pick(List.of("text/html", "application/xml", "*/*", "application/json;q=0"))
+                    });
                 case 4 -> h.add(new String[] {"Content-Encoding", pick(List.of("gzip", "br", "deflate"))});
                 case 5 -> h.add(new String[] {"Expect", "100-continue"});
                 case 6 -> h.add(new String[] {"Cookie", "a=" + "b".repeat(1000)});
                 default -> h.add(new String[] {"Origin", "http://evil.example"});
             }
             boolean odd = h.getFirst()[1].chars().anyMatch(c -> c < 32 || c > 126);
-            return new Req(q.label(), q.method(), q.target(), h, q.body(), q.chunked(), odd, null, "headers " + h.getFirst()[0] + ": " + abbreviate(h.getFirst()[1], 40));
+            return new Req(
+                    q.label(),
+                    q.method(),
+                    q.target(),
+                    h,
+                    q.body(),
+                    q.chunked(),
+                    odd,
+                    null,
+                    "headers " + h.getFirst()[0] + ": " + abbreviate(h.getFirst()[1], 40));
         }
 
         // ---- generators: run subresources
@@ -934,11 +1262,58 @@ class FuzzTest {
 
         /** {text, "odd"?}: traversal, encoded slashes, unicode, control characters, huge. */
         String[] hostile() {
-            List<String> plain = List.of("..", "...", "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "%2e%2e%2f%2e%2e%2fetc", "..%5c..%5cwindows", "%252e%252e%252f", "%C3%A9%C3%A9",
-                    "%E2%80%AE", "%F0%9F%98%80", "null", "undefined", "-1", "0", "%27%20OR%201%3D1", "*", "%2A", "AAAAAAAAAAAAAAAAAAAAA%3D", "runs.db",
-                    "AAAAAAAAAAAAAAAAAAAAAA.json", "a%2Fb", "%2F", "%5C", "%3B", "x;y=z", "A".repeat(22 * 50), "%20", "~root", "%7E");
-            List<String> odd = List.of("../../etc/passwd", "../..", "./.", "%00", "a%00b", "%zz", "%", "é", "字", "\uD83D\uDE00", "a b", "a\tb", "\u0001", "%C0%AE%C0%AE",
-                    "a%c0%80", "//", "a\\b", "A".repeat(10_000), "?", "#frag", "a\u007fb");
+            List<String> plain = List.of(
+                    "..",
+                    "...",
+                    "..%2F..%2Fetc%2Fpasswd",
+                    "%2e%2e",
+                    "%2e%2e%2f%2e%2e%2fetc",
+                    "..%5c..%5cwindows",
+                    "%252e%252e%252f",
+                    "%C3%A9%C3%A9",
+                    "%E2%80%AE",
+                    "%F0%9F%98%80",
+                    "null",
+                    "undefined",
+                    "-1",
+                    "0",
+                    "%27%20OR%201%3D1",
+                    "*",
+                    "%2A",
+                    "AAAAAAAAAAAAAAAAAAAAA%3D",
+                    "runs.db",
+                    "AAAAAAAAAAAAAAAAAAAAAA.json",
+                    "a%2Fb",
+                    "%2F",
+                    "%5C",
+                    "%3B",
+                    "x;y=z",
+                    "A".repeat(22 * 50),
+                    "%20",
+                    "~root",
+                    "%7E");
+            List<String> odd = List.of(
+                    "../../etc/passwd",
+                    "../..",
+                    "./.",
+                    "%00",
+                    "a%00b",
+                    "%zz",
+                    "%",
+                    "é",
+                    "字",
+                    "\uD83D\uDE00",
+                    "a b",
+                    "a\tb",
+                    "\u0001",
+                    "%C0%AE%C0%AE",
+                    "a%c0%80",
+                    "//",
+                    "a\\b",
+                    "A".repeat(10_000),
+                    "?",
+                    "#frag",
+                    "a\u007fb");
             if (rnd.nextInt(3) == 0) return new String[] {pick(odd), "odd"};
             return new String[] {pick(plain), ""};
         }
@@ -951,35 +1326,93 @@ class FuzzTest {
             return b.toString();
         }
 
-        Req get(String label, String target) { return new Req(label, "GET", target, List.of(), null, false, oddTarget(target), null, null); }
+        Req get(String label, String target) {
+            return new Req(label, "GET", target, List.of(), null, false, oddTarget(target), null, null);
+        }
 
         Req post(String label, String target, byte[] body) {
-            return new Req(label, "POST", target, List.<String[]>of(new String[] {"Content-Type", "application/json"}), body, false, oddTarget(target), null, null);
+            return new Req(
+                    label,
+                    "POST",
+                    target,
+                    List.<String[]>of(new String[] {"Content-Type", "application/json"}),
+                    body,
+                    false,
+                    oddTarget(target),
+                    null,
+                    null);
         }
 
         static boolean oddTarget(String t) {
-            return t.length() > 4000 || t.chars().anyMatch(c -> c <= 32 || c >= 127 || c == '\\') || t.contains("..") || t.contains("./") || t.contains("//")
-                    || t.toLowerCase(Locale.ROOT).matches(".*%(00|zz|c0|2e|$|[0-9a-f]?[^0-9a-f]).*") || t.contains("#");
+            return t.length() > 4000
+                    || t.chars().anyMatch(c -> c <= 32 || c >= 127 || c == '\\')
+                    || t.contains("..")
+                    || t.contains("./")
+                    || t.contains("//")
+                    || t.toLowerCase(Locale.ROOT).matches(".*%(00|zz|c0|2e|$|[0-9a-f]?[^0-9a-f]).*")
+                    || t.contains("#");
         }
 
         Req runPath(String label, String suffix, String method, byte[] body) {
             String[] id = id();
             String target = "/api/runs/" + id[0] + suffix;
-            Req q = new Req(label, method, target, body == null ? List.of() : List.<String[]>of(new String[] {"Content-Type", "application/json"}), body, false,
-                    !id[1].isEmpty() || oddTarget(target), null, null);
+            Req q = new Req(
+                    label,
+                    method,
+                    target,
+                    body == null ? List.of() : List.<String[]>of(new String[] {"Content-Type", "application/json"}),
+                    body,
+                    false,
+                    !id[1].isEmpty() || oddTarget(target),
+                    null,
+                    null);
             return q;
         }
 
-        Req getRun() { return runPath("GET /api/runs/{id}", rnd.nextInt(5) == 0 ? "?" + query() : "", "GET", null); }
+        Req getRun() {
+            return runPath("GET /api/runs/{id}", rnd.nextInt(5) == 0 ? "?" + query() : "", "GET", null);
+        }
 
         Req listRuns() {
             StringBuilder q = new StringBuilder();
             for (String p : List.of("task", "status", "offset", "limit")) {
                 if (rnd.nextInt(3) > 0) continue;
                 String v = switch (p) {
-                    case "task" -> rnd.nextBoolean() ? pick(TASKS) : pick(List.of("", "MC", enc(randomString(6)), "%27%3B--", "%00"));
-                    case "status" -> pick(List.of("queued", "running", "finished", "cancelled", "failed", "diverged", "FINISHED", "sleeping", "", "%00", enc(randomString(4))));
-                    default -> pick(List.of("0", "1", "-1", "500", "501", "2147483647", "2147483648", "99999999999999999999", "1.5", "1e3", "", "abc", "0x10", "%2B1", "+1", " 1"));
+                    case "task" ->
+                        rnd.nextBoolean()
+                                ? pick(TASKS)
+                                : pick(List.of("", "MC", enc(randomString(6)), "%27%3B--", "%00"));
+                    case "status" ->
+                        pick(List.of(
+                                "queued",
+                                "running",
+                                "finished",
+                                "cancelled",
+                                "failed",
+                                "diverged",
+                                "FINISHED",
+                                "sleeping",
+                                "",
+                                "%00",
+                                enc(randomString(4))));
+                    default ->
+                        pick(List.of(
+                                "0",
+                                "1",
+                                "-1",
+                                "500",
+                                "501",
+                                "2147483647",
+                                "2147483648",
+                                "99999999999999999999",
+                                "1.5",
+                                "1e3",
+                                "",
+                                "abc",
+                                "0x10",
+                                "%2B1",
+                                "+1",
+                                " 1"));
                 };
                 q.append(q.isEmpty() ? "?" : "&").append(p).append('=').append(v);
             }
@@ -989,13 +1422,19 @@ class FuzzTest {
         }
 
         Req metrics() {
-            String f = rnd.nextInt(3) > 0 ? pick(List.of("?format=json", "?format=csv", "")) : "?format=" + pick(List.of("xml", "", "JSON", "csv%00", enc(randomString(5)), "json&format=csv"));
+            String f = rnd.nextInt(3) > 0
+                    ? pick(List.of("?format=json", "?format=csv", ""))
+                    : "?format=" + pick(List.of("xml", "", "JSON", "csv%00", enc(randomString(5)), "json&format=csv"));
             return runPath("GET /api/runs/{id}/metrics", "/metrics" + f, "GET", null);
         }
 
-        Req runConfig() { return runPath("GET /api/runs/{id}/config", "/config", "GET", null); }
+        Req runConfig() {
+            return runPath("GET /api/runs/{id}/config", "/config", "GET", null);
+        }
 
-        Req snapshotList() { return runPath("GET /api/runs/{id}/snapshots", "/snapshots", "GET", null); }
+        Req snapshotList() {
+            return runPath("GET /api/runs/{id}/snapshots", "/snapshots", "GET", null);
+        }
 
         Req snapshot() {
             String name, step;
@@ -1004,32 +1443,105 @@ class FuzzTest {
                 name = sn[0];
                 step = sn[1];
             } else {
-                name = pick(List.of("W", "early", "late", "w", "..", "%2e%2e", "..%2F..%2Fetc", "W%00", enc(randomString(5)), "x".repeat(300), "U", "%2F"));
-                step = pick(List.of("-1", "0", "1", "9223372036854775807", "9223372036854775808", "-9223372036854775809", "1e3", "NaN", "1.0", "%201", "0x1F", "%2B1",
-                        "99999999999999999999999", "-0", "abc", "%00"));
+                name = pick(List.of(
+                        "W",
+                        "early",
+                        "late",
+                        "w",
+                        "..",
+                        "%2e%2e",
+                        "..%2F..%2Fetc",
+                        "W%00",
+                        enc(randomString(5)),
+                        "x".repeat(300),
+                        "U",
+                        "%2F"));
+                step = pick(List.of(
+                        "-1",
+                        "0",
+                        "1",
+                        "9223372036854775807",
+                        "9223372036854775808",
+                        "-9223372036854775809",
+                        "1e3",
+                        "NaN",
+                        "1.0",
+                        "%201",
+                        "0x1F",
+                        "%2B1",
+                        "99999999999999999999999",
+                        "-0",
+                        "abc",
+                        "%00"));
             }
-            String format = rnd.nextInt(4) > 0 ? pick(List.of("", "?format=json", "?format=f32")) : "?format=" + pick(List.of("f64", "png", "", "F32", enc(randomString(4))));
+            String format = rnd.nextInt(4) > 0
+                    ? pick(List.of("", "?format=json", "?format=f32"))
+                    : "?format=" + pick(List.of("f64", "png", "", "F32", enc(randomString(4))));
             String[] id = rnd.nextInt(3) > 0 ? new String[] {finished, ""} : id();
             String target = "/api/runs/" + id[0] + "/snapshots/" + name + "/" + step + format;
-            return new Req("GET /api/runs/{id}/snapshots/{name}/{step}", "GET", target, List.of(), null, false, !id[1].isEmpty() || oddTarget(target), null, null);
+            return new Req(
+                    "GET /api/runs/{id}/snapshots/{name}/{step}",
+                    "GET",
+                    target,
+                    List.of(),
+                    null,
+                    false,
+                    !id[1].isEmpty() || oddTarget(target),
+                    null,
+                    null);
         }
 
-        Req cancel() { return runPath("POST /api/runs/{id}/cancel", "/cancel", "POST", rnd.nextBoolean() ? null : randomJson(0).getBytes(StandardCharsets.UTF_8)); }
+        Req cancel() {
+            return runPath(
+                    "POST /api/runs/{id}/cancel",
+                    "/cancel",
+                    "POST",
+                    rnd.nextBoolean() ? null : randomJson(0).getBytes(StandardCharsets.UTF_8));
+        }
 
         Req delete() {
             if (victim != null && total > REQUESTS / 3 && !removedIds.contains(victim)) {
                 String v = victim;
                 victim = null; // a finished run, removed once: afterwards its id answers like one that never was
-                return new Req("DELETE /api/runs/{id}", "DELETE", "/api/runs/" + v, List.of(), null, false, false, null, "remove the victim");
+                return new Req(
+                        "DELETE /api/runs/{id}",
+                        "DELETE",
+                        "/api/runs/" + v,
+                        List.of(),
+                        null,
+                        false,
+                        false,
+                        null,
+                        "remove the victim");
             }
             List<String> deletable = runIds.subList(2, runIds.size()); // never the finished fixture
             if (!deletable.isEmpty() && rnd.nextBoolean())
-                return new Req("DELETE /api/runs/{id}", "DELETE", "/api/runs/" + pick(deletable), List.of(), null, false, false, null, null);
+                return new Req(
+                        "DELETE /api/runs/{id}",
+                        "DELETE",
+                        "/api/runs/" + pick(deletable),
+                        List.of(),
+                        null,
+                        false,
+                        false,
+                        null,
+                        null);
             Req q = runPath("DELETE /api/runs/{id}", "", "DELETE", null);
-            return q.target().endsWith("/" + finished) ? new Req(q.label(), "DELETE", "/api/runs/" + randomId(), List.of(), null, false, false, null, null) : q;
+            return q.target().endsWith("/" + finished)
+                    ? new Req(q.label(), "DELETE", "/api/runs/" + randomId(), List.of(), null, false, false, null, null)
+                    : q;
         }
 
-        Req streamAsHttp() { return runPath("GET /api/runs/{id}/stream", "/stream" + (rnd.nextBoolean() ? "" : "?from=" + pick(List.of("0", "-1", "x", "99999999999999999999"))), "GET", null); }
+        Req streamAsHttp() {
+            return runPath(
+                    "GET /api/runs/{id}/stream",
+                    "/stream"
+                            + (rnd.nextBoolean()
+                                    ? ""
+                                    : "?from=" + pick(List.of("0", "-1", "x", "99999999999999999999"))),
+                    "GET",
+                    null);
+        }
 
         // ---- generators: labs
 
@@ -1039,7 +1551,9 @@ class FuzzTest {
             if (k == 0) return post("POST /api/labs", "/api/labs", malformed(pick(TASKS)));
             if (k == 1) return hugeBody("POST /api/labs", "/api/labs", pick(TASKS));
             if (k == 2) return post("POST /api/labs", "/api/labs", randomJson(0).getBytes(StandardCharsets.UTF_8));
-            String preset = rnd.nextInt(8) > 0 ? pick(List.of("fig3-classroom", "fig3-classroom", "fig3-classroom", pick(presetIds))) : pick(List.of("nope", "", "../fig3-classroom"));
+            String preset = rnd.nextInt(8) > 0
+                    ? pick(List.of("fig3-classroom", "fig3-classroom", "fig3-classroom", pick(presetIds)))
+                    : pick(List.of("nope", "", "../fig3-classroom"));
             if (rnd.nextInt(15) == 0) body.put("preset", rnd.nextInt(100));
             else if (rnd.nextInt(15) > 0) body.put("preset", preset);
             if (rnd.nextInt(3) == 0) {
@@ -1050,15 +1564,24 @@ class FuzzTest {
             if (rnd.nextInt(10) == 0) body.put(pick(List.of("extra", "id", "rules")), "x");
             if (rnd.nextInt(4) > 0) {
                 ObjectNode fields = body.putObject("fields");
-                String task = presetIds.contains(preset) ? preset(preset).get("task").asText() : McSpec.NAME;
+                String task =
+                        presetIds.contains(preset) ? preset(preset).get("task").asText() : McSpec.NAME;
                 List<Field> fs = FIELDS.get(task);
                 int n = 1 + rnd.nextInt(4);
                 for (int i = 0; i < n; i++) {
-                    String name = rnd.nextInt(10) == 0 ? pick(List.of("task", "nope", randomString(4), "")) : pick(fs).name();
+                    String name =
+                            rnd.nextInt(10) == 0 ? pick(List.of("task", "nope", randomString(4), "")) : pick(fs).name();
                     ObjectNode rule = fields.putObject(name);
-                    rule.put("mode", rnd.nextInt(8) == 0 ? pick(List.of("open", "", "EDITABLE", "Hidden", "1")) : pick(List.of("editable", "locked", "hidden")));
+                    rule.put(
+                            "mode",
+                            rnd.nextInt(8) == 0
+                                    ? pick(List.of("open", "", "EDITABLE", "Hidden", "1"))
+                                    : pick(List.of("editable", "locked", "hidden")));
                     if (rnd.nextBoolean()) {
-                        Field f = fs.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+                        Field f = fs.stream()
+                                .filter(x -> x.name().equals(name))
+                                .findFirst()
+                                .orElse(null);
                         double lo = f == null ? 0 : f.lo(), hi = f == null ? 1 : Math.min(f.hi(), 1e6);
                         for (String bound : List.of("min", "max")) {
                             if (rnd.nextBoolean()) continue;
@@ -1067,7 +1590,12 @@ class FuzzTest {
                                 case 1 -> rule.putNull(bound);
                                 case 2 -> rule.put(bound, new java.math.BigDecimal("1e400"));
                                 case 3 -> rule.put(bound, bound.equals("min") ? hi : lo);
-                                default -> rule.put(bound, bound.equals("min") ? lo + rnd.nextDouble() * (hi - lo) / 4 : hi - rnd.nextDouble() * (hi - lo) / 4);
+                                default ->
+                                    rule.put(
+                                            bound,
+                                            bound.equals("min")
+                                                    ? lo + rnd.nextDouble() * (hi - lo) / 4
+                                                    : hi - rnd.nextDouble() * (hi - lo) / 4);
                             }
                         }
                     }
@@ -1098,10 +1626,22 @@ class FuzzTest {
             if (k == 0) return post("POST /api/labs/{id}/runs", target, malformed(McSpec.NAME));
             if (k == 1) {
                 Req h = hugeBody("POST /api/labs/{id}/runs", target, McSpec.NAME);
-                byte[] ov = ("{\"overrides\":{\"steps\":" + (100 + rnd.nextInt(5000)) + ",\"seed\":" + rnd.nextInt(1000) + "}}").getBytes(StandardCharsets.UTF_8);
-                return new Req(h.label(), h.method(), h.target(), h.headers(), pad(ov, h.body().length), h.chunked(), h.odd(), null, h.note());
+                byte[] ov = ("{\"overrides\":{\"steps\":" + (100 + rnd.nextInt(5000)) + ",\"seed\":" + rnd.nextInt(1000)
+                                + "}}")
+                        .getBytes(StandardCharsets.UTF_8);
+                return new Req(
+                        h.label(),
+                        h.method(),
+                        h.target(),
+                        h.headers(),
+                        pad(ov, h.body().length),
+                        h.chunked(),
+                        h.odd(),
+                        null,
+                        h.note());
             }
-            if (k == 2) return post("POST /api/labs/{id}/runs", target, randomJson(0).getBytes(StandardCharsets.UTF_8));
+            if (k == 2)
+                return post("POST /api/labs/{id}/runs", target, randomJson(0).getBytes(StandardCharsets.UTF_8));
             LabInfo lab = labs.get(id);
             ObjectNode body = Configs.JSON.createObjectNode();
             if (rnd.nextInt(12) == 0) body.put(pick(List.of("preset", "task", "config")), "fig1a-paper");
@@ -1110,16 +1650,20 @@ class FuzzTest {
                 return post("POST /api/labs/{id}/runs", target, body.toString().getBytes(StandardCharsets.UTF_8));
             }
             ObjectNode ov = body.putObject("overrides");
-            String task = lab == null ? McSpec.NAME : preset(lab.preset()).get("task").asText();
-            JsonNode fields = lab == null ? Configs.JSON.createObjectNode() : lab.view().get("fields");
-            // a student: editable fields within their range; a tamperer: also outside it, locked or hidden ones, wrong types
+            String task =
+                    lab == null ? McSpec.NAME : preset(lab.preset()).get("task").asText();
+            JsonNode fields =
+                    lab == null ? Configs.JSON.createObjectNode() : lab.view().get("fields");
+            // a student: editable fields within their range; a tamperer: also outside it, locked or hidden ones, wrong
+            // types
             boolean tamper = rnd.nextInt(5) < 2;
             for (Field f : FIELDS.get(task)) {
                 JsonNode rule = fields.get(f.name());
                 boolean editable = rule != null && rule.path("mode").asText().equals("editable");
                 int c = tamper ? rnd.nextInt(10) : rnd.nextInt(6);
                 if (editable && c < 6) {
-                    double lo = rule.has("min") ? rule.get("min").asDouble() : Math.max(f.lo(), 0), hi = rule.has("max") ? rule.get("max").asDouble() : Math.min(f.hi(), 1000);
+                    double lo = rule.has("min") ? rule.get("min").asDouble() : Math.max(f.lo(), 0),
+                            hi = rule.has("max") ? rule.get("max").asDouble() : Math.min(f.hi(), 1000);
                     double v = lo + rnd.nextDouble() * Math.max(0, Math.min(hi, lo + 5000) - lo);
                     if (f.name().equals("steps")) v = Math.min(v, 20_000);
                     if (f.kind() == 'd') ov.put(f.name(), v);
@@ -1129,7 +1673,21 @@ class FuzzTest {
                 } else if (c == 6) {
                     ov.put(f.name(), pick(List.of(-1, 0, 1_000_000_000, Integer.MAX_VALUE)));
                 } else if (c == 7 && rnd.nextInt(3) == 0) {
-                    ov.set(f.name(), Configs.readObject("{\"v\":" + pick(List.of("\"5\"", "null", "[]", "{}", "1e400", "true", "123456789012345678901234567890")) + "}", "v").get("v"));
+                    ov.set(
+                            f.name(),
+                            Configs.readObject(
+                                            "{\"v\":"
+                                                    + pick(List.of(
+                                                            "\"5\"",
+                                                            "null",
+                                                            "[]",
+                                                            "{}",
+                                                            "1e400",
+                                                            "true",
+                                                            "123456789012345678901234567890"))
+                                                    + "}",
+                                            "v")
+                                    .get("v"));
                 }
             }
             if (rnd.nextInt(10) == 0) ov.put(pick(List.of("task", "colour", "preset")), DiagSpec.NAME);
@@ -1139,50 +1697,125 @@ class FuzzTest {
         // ---- generators: presets, health, unknown paths, wrong methods
 
         Req tasks() {
-            if (rnd.nextInt(3) == 0) return get("GET /api/tasks", "/api/tasks" + (rnd.nextBoolean() ? "" : "?" + query()));
-            return get("GET /api/tasks/{name}", "/api/tasks/" + (rnd.nextBoolean() ? pick(TASKS) : rnd.nextBoolean() ? hostile()[0]
-                    : pick(List.of("MC", "nope", "..%2Fpresets", "diag%00"))));
+            if (rnd.nextInt(3) == 0)
+                return get("GET /api/tasks", "/api/tasks" + (rnd.nextBoolean() ? "" : "?" + query()));
+            return get(
+                    "GET /api/tasks/{name}",
+                    "/api/tasks/"
+                            + (rnd.nextBoolean()
+                                    ? pick(TASKS)
+                                    : rnd.nextBoolean()
+                                            ? hostile()[0]
+                                            : pick(List.of("MC", "nope", "..%2Fpresets", "diag%00"))));
         }
 
         Req presets() {
-            if (rnd.nextInt(3) == 0) return get("GET /api/presets", "/api/presets" + (rnd.nextBoolean() ? "" : "?" + query()));
-            String id = rnd.nextInt(3) > 0 ? pick(presetIds) : rnd.nextBoolean() ? hostile()[0] : pick(List.of("fig99-paper", "FIG3-CLASSROOM", "fig3-classroom.json", "index.txt",
-                    "..%2Findex.txt", "fig3-classroom%00"));
+            if (rnd.nextInt(3) == 0)
+                return get("GET /api/presets", "/api/presets" + (rnd.nextBoolean() ? "" : "?" + query()));
+            String id = rnd.nextInt(3) > 0
+                    ? pick(presetIds)
+                    : rnd.nextBoolean()
+                            ? hostile()[0]
+                            : pick(List.of(
+                                    "fig99-paper",
+                                    "FIG3-CLASSROOM",
+                                    "fig3-classroom.json",
+                                    "index.txt",
+                                    "..%2Findex.txt",
+                                    "fig3-classroom%00"));
             return get("GET /api/presets/{id}", "/api/presets/" + id);
         }
 
         Req health() {
-            String q = pick(List.of("", "?check=store", "?check=", "?check=all", "?check=" + enc(randomString(5)), "?check=store&check=store"));
+            String q = pick(List.of(
+                    "",
+                    "?check=store",
+                    "?check=",
+                    "?check=all",
+                    "?check=" + enc(randomString(5)),
+                    "?check=store&check=store"));
             return get("GET /api/health", "/api/health" + q);
         }
 
         Req unknownPath() {
-            String p = pick(List.of("/api/nope", "/api/", "/api/runs/x/y/z/w/v", "/api/labs", "/api/labs/x/runs/y", "/api/runs/" + finished + "/metrics/extra", "/api/run",
-                    "/api/RUNS", "/api/runs/" + finished + "/snapshots/W", "/api/presets/fig3-classroom/run", "/api/openapi.yaml", "/api/health/", "/api/runs/",
-                    "/api/..%2Fapi%2Fruns", "/api/%2e%2e/%2e%2e/etc/passwd", "/api/runs/..;/..;/", "/api/runs;jsessionid=1", "/api/runs%2F" + finished,
-                    "/api/" + enc(randomString(8)), "/api/" + "x/".repeat(200), "/api/runs/" + finished + "/config/..", "/api/.git/config", "/api/WEB-INF/web.xml",
-                    "/api/data/runs.db", "/api/config/app.properties", "/api/runs/%2e%2e/labs"));
-            return new Req("unknown path", pick(List.of("GET", "GET", "POST", "DELETE")), p, List.of(), null, false, oddTarget(p) || p.contains(";"), null, null);
+            String p = pick(List.of(
+                    "/api/nope",
+                    "/api/",
+                    "/api/runs/x/y/z/w/v",
+                    "/api/labs",
+                    "/api/labs/x/runs/y",
+                    "/api/runs/" + finished + "/metrics/extra",
+                    "/api/run",
+                    "/api/RUNS",
+                    "/api/runs/" + finished + "/snapshots/W",
+                    "/api/presets/fig3-classroom/run",
+                    "/api/openapi.yaml",
+                    "/api/health/",
+                    "/api/runs/",
+                    "/api/..%2Fapi%2Fruns",
+                    "/api/%2e%2e/%2e%2e/etc/passwd",
+                    "/api/runs/..;/..;/",
+                    "/api/runs;jsessionid=1",
+                    "/api/runs%2F" + finished,
+                    "/api/" + enc(randomString(8)),
+                    "/api/" + "x/".repeat(200),
+                    "/api/runs/" + finished + "/config/..",
+                    "/api/.git/config",
+                    "/api/WEB-INF/web.xml",
+                    "/api/data/runs.db",
+                    "/api/config/app.properties",
+                    "/api/runs/%2e%2e/labs"));
+            return new Req(
+                    "unknown path",
+                    pick(List.of("GET", "GET", "POST", "DELETE")),
+                    p,
+                    List.of(),
+                    null,
+                    false,
+                    oddTarget(p) || p.contains(";"),
+                    null,
+                    null);
         }
 
         Req wrongMethod() {
-            String[][] endpoints = {{"/api/runs", "GET POST"}, {"/api/runs/" + finished, "GET DELETE"}, {"/api/runs/" + finished + "/cancel", "POST"},
-                    {"/api/runs/" + finished + "/metrics", "GET"}, {"/api/presets", "GET"}, {"/api/labs", "POST"}, {"/api/labs/" + labIds.getFirst(), "GET"},
-                    {"/api/labs/" + labIds.getFirst() + "/runs", "POST"}, {"/api/health", "GET"}, {"/api/openapi.json", "GET"}};
+            String[][] endpoints = {
+                {"/api/runs", "GET POST"},
+                {"/api/runs/" + finished, "GET DELETE"},
+                {"/api/runs/" + finished + "/cancel", "POST"},
+                {"/api/runs/" + finished + "/metrics", "GET"},
+                {"/api/presets", "GET"},
+                {"/api/labs", "POST"},
+                {"/api/labs/" + labIds.getFirst(), "GET"},
+                {"/api/labs/" + labIds.getFirst() + "/runs", "POST"},
+                {"/api/health", "GET"},
+                {"/api/openapi.json", "GET"}
+            };
             String[] e = pick(List.of(endpoints));
             String m;
             do m = pick(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "FOO", "CONNECT", "HEAD"));
             while (e[1].contains(m) || m.equals("HEAD") && e[1].contains("GET"));
             byte[] body = m.equals("PUT") || m.equals("PATCH") ? json(smallConfig(McSpec.NAME)) : null;
             // Javalin answers an unrouted method like an unknown path: 404 (405 would be as clear)
-            return new Req("wrong method", m, e[0], body == null ? List.of() : List.<String[]>of(new String[] {"Content-Type", "application/json"}), body, false,
-                    m.equals("CONNECT") || m.equals("TRACE"), null, m + " " + e[0]);
+            return new Req(
+                    "wrong method",
+                    m,
+                    e[0],
+                    body == null ? List.of() : List.<String[]>of(new String[] {"Content-Type", "application/json"}),
+                    body,
+                    false,
+                    m.equals("CONNECT") || m.equals("TRACE"),
+                    null,
+                    m + " " + e[0]);
         }
 
         String query() {
             StringBuilder b = new StringBuilder();
             int n = 1 + rnd.nextInt(3);
-            for (int i = 0; i < n; i++) b.append(i > 0 ? "&" : "").append(enc(randomString(1 + rnd.nextInt(6)))).append('=').append(enc(randomString(rnd.nextInt(10))));
+            for (int i = 0; i < n; i++)
+                b.append(i > 0 ? "&" : "")
+                        .append(enc(randomString(1 + rnd.nextInt(6))))
+                        .append('=')
+                        .append(enc(randomString(rnd.nextInt(10))));
             return b.toString();
         }
 
@@ -1197,8 +1830,20 @@ class FuzzTest {
                 if (k < 2) id = pick(runIds);
                 else if (k < 3) id = finished;
                 else if (k < 4) id = randomId();
-                else id = pick(List.of("..%2F..%2Fetc", "%2e%2e", "%C3%A9", "AAAAAAAAAAAAAAAAAAAAA%3D", "x".repeat(300), pick(labIds)));
-                String from = pick(List.of("", "?from=-1", "?from=0", "?from=100", "?from=9223372036854775807", "?from=x", "?from=99999999999999999999", "?from=1.5", "?from=%00"));
+                else
+                    id = pick(List.of(
+                            "..%2F..%2Fetc",
+                            "%2e%2e", "%C3%A9", "AAAAAAAAAAAAAAAAAAAAA%3D", "x".repeat(300), pick(labIds)));
+                String from = pick(List.of(
+                        "",
+                        "?from=-1",
+                        "?from=0",
+                        "?from=100",
+                        "?from=9223372036854775807",
+                        "?from=x",
+                        "?from=99999999999999999999",
+                        "?from=1.5",
+                        "?from=%00"));
                 URI uri = URI.create("ws://localhost:" + s.server.port() + "/api/runs/" + id + "/stream" + from);
                 Collector c = new Collector();
                 Req wq = new Req(label, "WS", uri.toString(), List.of(), null, false, false, null, null);
@@ -1207,10 +1852,14 @@ class FuzzTest {
                 try {
                     int code;
                     for (int attempt = 0; ; attempt++) {
-                        WebSocket ws = client.newWebSocketBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).buildAsync(uri, c).get(10, TimeUnit.SECONDS);
+                        WebSocket ws = client.newWebSocketBuilder()
+                                .connectTimeout(java.time.Duration.ofSeconds(10))
+                                .buildAsync(uri, c)
+                                .get(10, TimeUnit.SECONDS);
                         code = c.closed.get(20, TimeUnit.SECONDS);
                         ws.abort();
-                        // the known, unexplained abnormal close on loopback (JDK client; see TestServer.Viewer): reconnect once,
+                        // the known, unexplained abnormal close on loopback (JDK client; see TestServer.Viewer):
+                        // reconnect once,
                         // as the dashboard's client does; a second one in a row is a violation
                         if (code != 1006 || attempt == 1) break;
                         retried++;
@@ -1224,8 +1873,13 @@ class FuzzTest {
                     if (code == 4404 && known) violation(wq, null, "a known run answered 4404");
                     if (code != 1000 && code != 4404 && code != 4400) {
                         JsonNode run = known ? s.get("/api/runs/" + id).json() : null;
-                        violation(wq, null, "unexpected close " + code + " " + c.reason + " after " + c.texts.size() + " messages, the last "
-                                + (c.texts.isEmpty() ? "none" : abbreviate(c.texts.getLast(), 300)) + "; run " + (run == null ? "unknown" : abbreviate(run.toString(), 600)));
+                        violation(
+                                wq,
+                                null,
+                                "unexpected close " + code + " " + c.reason + " after " + c.texts.size()
+                                        + " messages, the last "
+                                        + (c.texts.isEmpty() ? "none" : abbreviate(c.texts.getLast(), 300)) + "; run "
+                                        + (run == null ? "unknown" : abbreviate(run.toString(), 600)));
                     }
                     if (code == 4400 && !(from.startsWith("?from=") && !from.matches("\\?from=-?\\d{1,18}")))
                         violation(wq, null, "4400 for a good ?from");
@@ -1272,7 +1926,10 @@ class FuzzTest {
                 return null;
             }
 
-            @Override public void onError(WebSocket ws, Throwable error) { closed.completeExceptionally(error); }
+            @Override
+            public void onError(WebSocket ws, Throwable error) {
+                closed.completeExceptionally(error);
+            }
         }
 
         // ---- report
@@ -1280,9 +1937,17 @@ class FuzzTest {
         void report(double seconds) throws IOException {
             Set<String> statuses = new TreeSet<>();
             counts.values().forEach(m -> statuses.addAll(m.keySet()));
-            StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%nFuzz: %d requests in %.1f s (seed %d), %d violations, %d streams reconnected after a 1006%n%-46s",
-                    total, seconds, SEED, violationCount, retried, "endpoint"));
-            for (String st : statuses) t.append(String.format("%8s", st.replace("ws refused ", "wsR").replace("ws ", "ws")));
+            StringBuilder t = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "%nFuzz: %d requests in %.1f s (seed %d), %d violations, %d streams reconnected after a 1006%n%-46s",
+                    total,
+                    seconds,
+                    SEED,
+                    violationCount,
+                    retried,
+                    "endpoint"));
+            for (String st : statuses)
+                t.append(String.format("%8s", st.replace("ws refused ", "wsR").replace("ws ", "ws")));
             t.append(String.format("%8s%n", "total"));
             Map<String, Integer> byStatus = new TreeMap<>();
             for (var e : counts.entrySet()) {
@@ -1292,9 +1957,14 @@ class FuzzTest {
                     t.append(String.format("%8s", n == null ? "" : n));
                     if (n != null) byStatus.merge(st, n, Integer::sum);
                 }
-                t.append(String.format("%8d%n", e.getValue().values().stream().mapToInt(Integer::intValue).sum()));
+                t.append(String.format(
+                        "%8d%n",
+                        e.getValue().values().stream()
+                                .mapToInt(Integer::intValue)
+                                .sum()));
             }
-            t.append(String.format("accepted: %s; rejections checked for naming the one bad field: %d%n", accepted, namedChecks));
+            t.append(String.format(
+                    "accepted: %s; rejections checked for naming the one bad field: %d%n", accepted, namedChecks));
             if (!violationKinds.isEmpty()) t.append("violations by kind:\n");
             violationKinds.forEach((k, n) -> t.append(String.format("%6d  %s%n", n, k)));
 
@@ -1305,7 +1975,15 @@ class FuzzTest {
             doc.put("seed", SEED);
             doc.put("requests", total);
             doc.put("seconds", Math.round(seconds * 10) / 10.0);
-            doc.put("limits", Json.obj("maxMemoryBytes", LIMITS.maxMemoryBytes(), "maxWork", LIMITS.maxWork(), "maxRequestBytes", MAX_BODY));
+            doc.put(
+                    "limits",
+                    Json.obj(
+                            "maxMemoryBytes",
+                            LIMITS.maxMemoryBytes(),
+                            "maxWork",
+                            LIMITS.maxWork(),
+                            "maxRequestBytes",
+                            MAX_BODY));
             doc.put("violations", violationCount);
             doc.put("streams_reconnected_after_1006", retried);
             doc.put("accepted", accepted);
@@ -1315,14 +1993,21 @@ class FuzzTest {
             Path out = Path.of("target", "reliability");
             Files.createDirectories(out);
             Files.writeString(out.resolve("fuzz.json"), Configs.JSON.writeValueAsString(doc));
-            StringBuilder ex = new StringBuilder(); // the first requests of each endpoint × status, for reading what was sent and answered
-            examples.forEach((k, v) -> v.forEach(x -> ex.append(k).append(": ").append(x.replaceAll("[\\r\\n]+", " ")).append('\n')));
+            StringBuilder ex =
+                    new StringBuilder(); // the first requests of each endpoint × status, for reading what was sent and
+            // answered
+            examples.forEach((k, v) -> v.forEach(x -> ex.append(k)
+                    .append(": ")
+                    .append(x.replaceAll("[\\r\\n]+", " "))
+                    .append('\n')));
             Files.writeString(out.resolve("fuzz-examples.txt"), ex);
         }
 
         // ---- helpers
 
-        <T> T pick(List<T> xs) { return xs.get(rnd.nextInt(xs.size())); }
+        <T> T pick(List<T> xs) {
+            return xs.get(rnd.nextInt(xs.size()));
+        }
 
         /** Unicode of every kind, without anything that would look like a leak when echoed back. */
         String randomString(int n) {
@@ -1335,7 +2020,10 @@ class FuzzTest {
                     else if (k < 6) b.append((char) (0xA0 + rnd.nextInt(0x500)));
                     else if (k < 7) b.append((char) (0x4E00 + rnd.nextInt(0x5000)));
                     else if (k < 8) b.appendCodePoint(0x1F300 + rnd.nextInt(0x300));
-                    else if (k < 9) b.append(pick(List.of("\u200B", "\u200E", "\u202E", "\uFEFF", "\u2028", "\uFFFD", "\u0000", "\\", "\"", "/", "%", "'")));
+                    else if (k < 9)
+                        b.append(pick(List.of(
+                                "\u200B", "\u200E", "\u202E", "\uFEFF", "\u2028", "\uFFFD", "\u0000", "\\", "\"", "/",
+                                "%", "'")));
                     else b.append((char) ('a' + rnd.nextInt(26)));
                 }
                 String s = b.toString();
@@ -1343,20 +2031,34 @@ class FuzzTest {
             }
         }
 
-        static String enc(String s) { return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8); }
+        static String enc(String s) {
+            return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+        }
 
-        static String str(String s) { return Json.write(s); }
+        static String str(String s) {
+            return Json.write(s);
+        }
 
-        static String num(long v) { return Long.toString(v); }
+        static String num(long v) {
+            return Long.toString(v);
+        }
 
-        static String dbl(double v) { return Double.toString(v); }
+        static String dbl(double v) {
+            return Double.toString(v);
+        }
 
         static byte[] json(Map<String, String> c) {
             StringBuilder b = new StringBuilder("{");
-            for (var e : c.entrySet()) b.append(b.length() > 1 ? "," : "").append(str(e.getKey())).append(':').append(e.getValue());
+            for (var e : c.entrySet())
+                b.append(b.length() > 1 ? "," : "")
+                        .append(str(e.getKey()))
+                        .append(':')
+                        .append(e.getValue());
             return b.append('}').toString().getBytes(StandardCharsets.UTF_8);
         }
     }
 
-    static String abbreviate(String s, int n) { return s.length() <= n ? s : s.substring(0, n) + "…"; }
+    static String abbreviate(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n) + "…";
+    }
 }

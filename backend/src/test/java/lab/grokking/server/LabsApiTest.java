@@ -20,12 +20,20 @@ class LabsApiTest {
              "fields": {"steps": {"mode": "editable", "min": 100, "max": 200000}, "seed": {"mode": "editable"},
                         "lr": {"mode": "hidden"}, "alpha": {"mode": "locked"}}}""";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     TestServer s;
 
-    @BeforeEach void start() { s = new TestServer(dir); }
+    @BeforeEach
+    void start() {
+        s = new TestServer(dir);
+    }
 
-    @AfterEach void stop() { s.close(); }
+    @AfterEach
+    void stop() {
+        s.close();
+    }
 
     String create() {
         TestServer.Response r = s.post("/api/labs", LAB);
@@ -40,7 +48,9 @@ class LabsApiTest {
     void studentsSeeEditableAndLockedFieldsButNeverHiddenOnes() {
         String id = create();
         JsonNode lab = s.get("/api/labs/" + id).json();
-        assertEquals("Change the seed and the number of steps; watch the plateau.", lab.get("instructions").asText());
+        assertEquals(
+                "Change the seed and the number of steps; watch the plateau.",
+                lab.get("instructions").asText());
         JsonNode f = lab.get("fields");
         assertEquals("editable", f.get("steps").get("mode").asText());
         assertEquals(100, f.get("steps").get("min").asDouble());
@@ -63,15 +73,18 @@ class LabsApiTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "{\"overrides\": {\"alpha\": 100}}                | overrides.alpha | locked by this lab",
-            "{\"overrides\": {\"lr\": 1}}                     | overrides.lr    | locked by this lab",
-            "{\"overrides\": {\"d\": 50}}                     | overrides.d     | locked by this lab",
-            "{\"overrides\": {\"steps\": 1000000}}            | overrides.steps | this lab allows [100, 200000], got 1000000",
-            "{\"overrides\": {\"steps\": 10}}                 | overrides.steps | this lab allows [100, 200000], got 10",
-            "{\"overrides\": {\"steps\": \"2000\"}}           | overrides.steps | must be a number",
-            "{\"overrides\": {\"task\": \"diag\"}}            | overrides.task  | locked by this lab",
-            "{\"overrides\": {\"seed\": -1}}                  | seed            | must be in [0, "})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"overrides\": {\"alpha\": 100}}                | overrides.alpha | locked by this lab",
+                "{\"overrides\": {\"lr\": 1}}                     | overrides.lr    | locked by this lab",
+                "{\"overrides\": {\"d\": 50}}                     | overrides.d     | locked by this lab",
+                "{\"overrides\": {\"steps\": 1000000}}            | overrides.steps | this lab allows [100, 200000], got 1000000",
+                "{\"overrides\": {\"steps\": 10}}                 | overrides.steps | this lab allows [100, 200000], got 10",
+                "{\"overrides\": {\"steps\": \"2000\"}}           | overrides.steps | must be a number",
+                "{\"overrides\": {\"task\": \"diag\"}}            | overrides.task  | locked by this lab",
+                "{\"overrides\": {\"seed\": -1}}                  | seed            | must be in [0, "
+            })
     void tamperedRequestsAreRefusedNamingTheField(String body, String field, String message) {
         String id = create();
         TestServer.Response r = s.post("/api/labs/" + id + "/runs", body);
@@ -91,15 +104,18 @@ class LabsApiTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "{\"preset\": \"nope\"}                                                        | preset",
-            "{\"preset\": \"fig3-classroom\", \"extra\": 1}                                | extra",
-            "{\"preset\": \"fig3-classroom\", \"fields\": {\"nope\": {\"mode\": \"hidden\"}}} | fields.nope",
-            "{\"preset\": \"fig3-classroom\", \"fields\": {\"alpha\": {\"mode\": \"open\"}}}  | fields.alpha.mode",
-            "{\"preset\": \"fig3-classroom\", \"fields\": {\"steps\": {\"mode\": \"editable\", \"min\": 5, \"max\": 1}}} | fields.steps",
-            "{\"preset\": \"fig3-classroom\", \"fields\": {\"steps\": {\"mode\": \"editable\", \"min\": 1, \"max\": 10}}} | fields.steps",
-            "{\"preset\": \"fig3-classroom\", \"fields\": {\"alpha\": {\"mode\": \"locked\", \"min\": 1}}} | fields.alpha",
-            "{\"preset\": \"fig3-classroom\", \"instructions\": 5}                          | instructions"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"preset\": \"nope\"}                                                        | preset",
+                "{\"preset\": \"fig3-classroom\", \"extra\": 1}                                | extra",
+                "{\"preset\": \"fig3-classroom\", \"fields\": {\"nope\": {\"mode\": \"hidden\"}}} | fields.nope",
+                "{\"preset\": \"fig3-classroom\", \"fields\": {\"alpha\": {\"mode\": \"open\"}}}  | fields.alpha.mode",
+                "{\"preset\": \"fig3-classroom\", \"fields\": {\"steps\": {\"mode\": \"editable\", \"min\": 5, \"max\": 1}}} | fields.steps",
+                "{\"preset\": \"fig3-classroom\", \"fields\": {\"steps\": {\"mode\": \"editable\", \"min\": 1, \"max\": 10}}} | fields.steps",
+                "{\"preset\": \"fig3-classroom\", \"fields\": {\"alpha\": {\"mode\": \"locked\", \"min\": 1}}} | fields.alpha",
+                "{\"preset\": \"fig3-classroom\", \"instructions\": 5}                          | instructions"
+            })
     void badLabsAreRefusedNamingTheField(String body, String field) {
         TestServer.Response r = s.post("/api/labs", body);
         assertEquals(422, r.status(), r.body());
@@ -123,10 +139,15 @@ class LabsApiTest {
             String lab = t.post("/api/labs", LAB).json().get("id").asText();
             List<Integer> statuses = new ArrayList<>();
             for (int seed = 1; seed <= 4; seed++)
-                statuses.add(t.post("/api/labs/" + lab + "/runs", "{\"overrides\": {\"seed\": " + seed + "}}").status());
-            assertEquals(List.of(201, 201, 429, 429), statuses, "one running, one queued, then the client's queue limit");
+                statuses.add(t.post("/api/labs/" + lab + "/runs", "{\"overrides\": {\"seed\": " + seed + "}}")
+                        .status());
+            assertEquals(
+                    List.of(201, 201, 429, 429), statuses, "one running, one queued, then the client's queue limit");
             TestServer.Response refused = t.post("/api/labs/" + lab + "/runs", "{\"overrides\": {\"seed\": 9}}");
-            assertEquals("perClientQueued", refused.json().get("problems").get(0).get("field").asText(), refused.body());
+            assertEquals(
+                    "perClientQueued",
+                    refused.json().get("problems").get(0).get("field").asText(),
+                    refused.body());
         }
     }
 }

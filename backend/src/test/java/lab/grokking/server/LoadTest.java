@@ -45,21 +45,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LoadTest {
     static final boolean HEAVY = Boolean.getBoolean("groklab.heavy");
-    static final int VIEWERS = Integer.getInteger("groklab.loadViewers", HEAVY ? 1000 : 200), POLLERS = Integer.getInteger("groklab.loadPollers", HEAVY ? 50 : 20),
+    static final int VIEWERS = Integer.getInteger("groklab.loadViewers", HEAVY ? 1000 : 200),
+            POLLERS = Integer.getInteger("groklab.loadPollers", HEAVY ? 50 : 20),
             STALLED = HEAVY ? 300 : 100;
     /** The watched run: ~3 s of matrix completion on 2 cores with 512 rows. */
     static final long STEPS = 2_000_000;
+
     static final int EVAL_PER_DECADE = 100;
 
     static String run(long steps, int evalPerDecade, long seed) {
-        return "{\"task\":\"mc\",\"d\":12,\"observed\":0.4,\"lr\":0.1,\"weightDecay\":0.01,\"steps\":" + steps + ",\"evalPerDecade\":" + evalPerDecade
-                + ",\"seed\":" + seed + "}";
+        return "{\"task\":\"mc\",\"d\":12,\"observed\":0.4,\"lr\":0.1,\"weightDecay\":0.01,\"steps\":" + steps
+                + ",\"evalPerDecade\":" + evalPerDecade + ",\"seed\":" + seed + "}";
     }
 
     /** Keeps the single worker busy so that a run can be watched from before its first step; cancel it to start the next. */
-    static String blocker(long seed) { return run(1_000_000_000, 1, 900 + seed); }
+    static String blocker(long seed) {
+        return run(1_000_000_000, 1, 900 + seed);
+    }
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** Failed bounds, asserted after the figures are written (a failing run should still show its figures). */
     final List<String> failures = new ArrayList<>();
@@ -73,7 +78,8 @@ class LoadTest {
         long t0 = System.nanoTime();
         Map<String, Object> out = new LinkedHashMap<>();
         try (TestServer s = new TestServer(dir, cfg -> {
-            cfg.requestsPerSecond = 1e6; // every client here is 127.0.0.1: the per-client rate limit would throttle the pollers
+            cfg.requestsPerSecond =
+                    1e6; // every client here is 127.0.0.1: the per-client rate limit would throttle the pollers
             cfg.requestBurst = 1e6;
             cfg.workers = 1;
             cfg.perClientQueued = 100;
@@ -93,7 +99,8 @@ class LoadTest {
             Measured loaded = measure(s, id, cpu0, wall0);
             pollers.stop();
             Measured base2 = measure(s, s.start(run(STEPS, EVAL_PER_DECADE, 3)), workerCpuNanos(), System.nanoTime());
-            double base = (base1.usPerStep() + base2.usPerStep()) / 2, baseCpu = (base1.cpuSeconds() + base2.cpuSeconds()) / 2;
+            double base = (base1.usPerStep() + base2.usPerStep()) / 2,
+                    baseCpu = (base1.cpuSeconds() + base2.cpuSeconds()) / 2;
 
             List<Long> expected = steps(s, id);
             List<Double> latencies = new ArrayList<>();
@@ -105,11 +112,15 @@ class LoadTest {
                 assertEquals("FINISHED", msgs.getLast().get("status").asText());
                 assertEquals(expected, TestServer.Viewer.steps(msgs), "every point, in order, exactly once");
                 messages += msgs.size();
-                mostProgress = Math.max(mostProgress, (int) msgs.stream().filter(m -> m.get("type").asText().equals("progress")).count());
+                mostProgress = Math.max(mostProgress, (int) msgs.stream()
+                        .filter(m -> m.get("type").asText().equals("progress"))
+                        .count());
                 for (double[] a : v.arrivals) latencies.add(a[1] - a[0]);
             }
-            assertEquals((long) VIEWERS * expected.size(), latencies.size(), "a receive time for every row of every viewer");
-            double[] lat = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            assertEquals(
+                    (long) VIEWERS * expected.size(), latencies.size(), "a receive time for every row of every viewer");
+            double[] lat =
+                    latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             Map<String, Object> load = new LinkedHashMap<>();
             load.put("viewers", VIEWERS);
             load.put("pollers", POLLERS);
@@ -118,31 +129,75 @@ class LoadTest {
             load.put("points_delivered", latencies.size());
             load.put("messages_per_viewer", Math.round(messages / (double) VIEWERS));
             load.put("progress_messages_per_viewer_max", mostProgress);
-            load.put("latency_ms", lat.length == 0 ? null : Json.obj("p50", round(pct(lat, 0.50)), "p95", round(pct(lat, 0.95)), "p99", round(pct(lat, 0.99)), "max", round(lat[lat.length - 1])));
-            load.put("train_us_per_step", Json.obj("no_viewers", round(base), "no_viewers_runs", List.of(round(base1.usPerStep()), round(base2.usPerStep())),
-                    "watched", round(loaded.usPerStep())));
+            load.put(
+                    "latency_ms",
+                    lat.length == 0
+                            ? null
+                            : Json.obj(
+                                    "p50",
+                                    round(pct(lat, 0.50)),
+                                    "p95",
+                                    round(pct(lat, 0.95)),
+                                    "p99",
+                                    round(pct(lat, 0.99)),
+                                    "max",
+                                    round(lat[lat.length - 1])));
+            load.put(
+                    "train_us_per_step",
+                    Json.obj(
+                            "no_viewers",
+                            round(base),
+                            "no_viewers_runs",
+                            List.of(round(base1.usPerStep()), round(base2.usPerStep())),
+                            "watched",
+                            round(loaded.usPerStep())));
             load.put("slowdown", round(loaded.usPerStep() / base));
-            load.put("training_thread_cpu_seconds", Json.obj("no_viewers", round(baseCpu), "watched", round(loaded.cpuSeconds())));
+            load.put(
+                    "training_thread_cpu_seconds",
+                    Json.obj("no_viewers", round(baseCpu), "watched", round(loaded.cpuSeconds())));
             load.put("training_thread_cpu_ratio", round(loaded.cpuSeconds() / baseCpu));
-            load.put("run_wall_seconds", Json.obj("no_viewers", List.of(round(base1.wallSeconds()), round(base2.wallSeconds())), "watched", round(loaded.wallSeconds())));
+            load.put(
+                    "run_wall_seconds",
+                    Json.obj(
+                            "no_viewers",
+                            List.of(round(base1.wallSeconds()), round(base2.wallSeconds())),
+                            "watched",
+                            round(loaded.wallSeconds())));
             load.put("rest", pollers.figures());
             out.put("load", load);
-            check(pollers.failures.get() == 0, "every poll answered 200: " + pollers.failures + " did not, e.g. " + pollers.firstFailure);
+            check(
+                    pollers.failures.get() == 0,
+                    "every poll answered 200: " + pollers.failures + " did not, e.g. " + pollers.firstFailure);
             check(pollers.count.get() >= POLLERS * 10, "the pollers polled throughout: " + pollers.count);
-            // Bounds with room for a shared 2-core machine (the clients run in this JVM; wall times swing ~2× with other
-            // load, the training thread's own CPU time far less). What they guard against: a viewer holding up training, and
-            // the training thread building and writing every progress tick for every viewer (before StreamSocket.PROGRESS_NANOS:
-            // 1955 progress messages per viewer in a 4 s run, the training thread's CPU time 3.5×, 8.7× slower in wall time).
-            // Viewers that keep up are still written to from the training thread (StreamSocket's design), so its CPU time
+            // Bounds with room for a shared 2-core machine (the clients run in this JVM; wall times swing ~2× with
+            // other
+            // load, the training thread's own CPU time far less). What they guard against: a viewer holding up
+            // training, and
+            // the training thread building and writing every progress tick for every viewer (before
+            // StreamSocket.PROGRESS_NANOS:
+            // 1955 progress messages per viewer in a 4 s run, the training thread's CPU time 3.5×, 8.7× slower in wall
+            // time).
+            // Viewers that keep up are still written to from the training thread (StreamSocket's design), so its CPU
+            // time
             // grows with them: ~2.1× for 200.
-            check(lat.length > 0 && pct(lat, 0.95) < 2_000, "p95 stream latency " + (lat.length > 0 ? pct(lat, 0.95) : 0) + " ms");
-            check(mostProgress <= loaded.wallSeconds() * 10 + 5, "progress messages to one viewer: " + mostProgress + " in " + loaded.wallSeconds() + " s");
-            check(loaded.cpuSeconds() / baseCpu < 1 + VIEWERS / 100.0, "the training thread's own CPU time grew " + loaded.cpuSeconds() / baseCpu + "× with "
-                    + VIEWERS + " viewers");
-            // heavy: 1000 clients parsing in this JVM saturate 2 cores (52× in wall time, training-thread CPU 8.2×): the wall
+            check(
+                    lat.length > 0 && pct(lat, 0.95) < 2_000,
+                    "p95 stream latency " + (lat.length > 0 ? pct(lat, 0.95) : 0) + " ms");
+            check(
+                    mostProgress <= loaded.wallSeconds() * 10 + 5,
+                    "progress messages to one viewer: " + mostProgress + " in " + loaded.wallSeconds() + " s");
+            check(
+                    loaded.cpuSeconds() / baseCpu < 1 + VIEWERS / 100.0,
+                    "the training thread's own CPU time grew " + loaded.cpuSeconds() / baseCpu + "× with " + VIEWERS
+                            + " viewers");
+            // heavy: 1000 clients parsing in this JVM saturate 2 cores (52× in wall time, training-thread CPU 8.2×):
+            // the wall
             // figure then measures the test machine, and is only reported
-            if (!HEAVY) check(loaded.usPerStep() / base < 12, "training slowed " + loaded.usPerStep() / base + "× (wall) by " + VIEWERS + " viewers and "
-                    + POLLERS + " pollers");
+            if (!HEAVY)
+                check(
+                        loaded.usPerStep() / base < 12,
+                        "training slowed " + loaded.usPerStep() / base + "× (wall) by " + VIEWERS + " viewers and "
+                                + POLLERS + " pollers");
             for (TestServer.Viewer v : viewers) v.socket.abort();
 
             if (!Boolean.getBoolean("groklab.loadSkipStalled")) out.put("stalled", stalled(s, base));
@@ -169,7 +224,8 @@ class LoadTest {
     static long workerCpuNanos() {
         var mx = ManagementFactory.getThreadMXBean();
         long sum = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) if (t.getName().startsWith("groklab-run-")) sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+        for (Thread t : Thread.getAllStackTraces().keySet())
+            if (t.getName().startsWith("groklab-run-")) sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
         return sum;
     }
 
@@ -186,7 +242,8 @@ class LoadTest {
         // Linux lets a loopback send buffer grow to 4 MB (net.ipv4.tcp_wmem), which swallows a whole ~1 MB stream: the
         // kernel, not the server, would hold what a stalled viewer has not read. A slow client on a real network leaves
         // nowhere to put it either, so these viewers' sockets get 16 KB: beyond that, the server would have to keep it.
-        ServerConnector connector = (ServerConnector) s.server.javalin().jettyServer().server().getConnectors()[0];
+        ServerConnector connector =
+                (ServerConnector) s.server.javalin().jettyServer().server().getConnectors()[0];
         connector.setAcceptedSendBufferSize(16 << 10);
         long heap0 = usedHeapAfterGc();
         TestServer.Viewer paused = s.view(id, "", false); // takes one message, then asks for nothing
@@ -205,20 +262,35 @@ class LoadTest {
         long heap1 = usedHeapAfterGc(); // the run is over; every stalled viewer is still connected, its messages unread
         long grown = heap1 - heap0, unread = STALLED * streamBytes;
         int pausedMessages = paused.messages.size();
-        assertEquals(1, pausedMessages, () -> "a viewer with no demand got what it asked for and no more; " + paused.connection());
+        assertEquals(
+                1,
+                pausedMessages,
+                () -> "a viewer with no demand got what it asked for and no more; " + paused.connection());
         long[] queues = kernelQueues(s.server.port());
         long direct = directBytes();
 
-        // a stalled viewer resumes: every row, in order, mostly in large batches (the server kept a cursor, not the messages)
+        // a stalled viewer resumes: every row, in order, mostly in large batches (the server kept a cursor, not the
+        // messages)
         List<JsonNode> msgs = new ArrayList<>();
         for (String t : raw.getFirst().readAll(60)) msgs.add(Configs.JSON.readTree(t));
         assertEquals(expected, TestServer.Viewer.steps(msgs), "the resumed raw viewer got every row in order");
         assertEquals("FINISHED", msgs.getLast().get("status").asText());
-        int rawPoints = (int) msgs.stream().filter(m -> m.get("type").asText().equals("points")).count();
-        int largest = msgs.stream().filter(m -> m.get("type").asText().equals("points")).mapToInt(m -> m.get("rows").size()).max().orElse(0);
+        int rawPoints = (int) msgs.stream()
+                .filter(m -> m.get("type").asText().equals("points"))
+                .count();
+        int largest = msgs.stream()
+                .filter(m -> m.get("type").asText().equals("points"))
+                .mapToInt(m -> m.get("rows").size())
+                .max()
+                .orElse(0);
         paused.resume();
-        assertEquals(expected, TestServer.Viewer.steps(paused.untilStatus(60)), "the paused viewer got every row in order once resumed");
-        int livePoints = (int) live.stream().filter(m -> m.get("type").asText().equals("points")).count();
+        assertEquals(
+                expected,
+                TestServer.Viewer.steps(paused.untilStatus(60)),
+                "the paused viewer got every row in order once resumed");
+        int livePoints = (int) live.stream()
+                .filter(m -> m.get("type").asText().equals("points"))
+                .count();
         for (RawViewer v : raw) v.close();
 
         Map<String, Object> st = new LinkedHashMap<>();
@@ -236,13 +308,18 @@ class LoadTest {
         st.put("paused_viewer_messages_while_stalled", pausedMessages);
         st.put("kernel_bytes_queued", Json.obj("server_send", queues[0], "client_receive", queues[1]));
         st.put("direct_buffer_bytes", direct);
-        // what the server holds for viewers that read nothing is a cursor and one message each, not the ~1 MB each has not read
+        // what the server holds for viewers that read nothing is a cursor and one message each, not the ~1 MB each has
+        // not read
         check(unread > 4 * (16L << 20), "the test must leave enough unread to tell (" + (unread >> 20) + " MiB)");
-        check(grown < Math.max(16L << 20, unread / 4), "the server's heap grew by " + (grown >> 20) + " MiB with " + STALLED + " stalled viewers ("
-                + (unread >> 20) + " MiB unread)");
+        check(
+                grown < Math.max(16L << 20, unread / 4),
+                "the server's heap grew by " + (grown >> 20) + " MiB with " + STALLED + " stalled viewers ("
+                        + (unread >> 20) + " MiB unread)");
         check(largest >= 100, "after a stall the rows come in large batches (largest " + largest + ")");
         // training that waited for a stalled viewer would not finish at all; this only allows for a busy machine
-        check(done.usPerStep() / baseMicrosPerStep < 8, "training waited for stalled viewers: " + done.usPerStep() + " µs/step vs " + baseMicrosPerStep);
+        check(
+                done.usPerStep() / baseMicrosPerStep < 8,
+                "training waited for stalled viewers: " + done.usPerStep() + " µs/step vs " + baseMicrosPerStep);
         return st;
     }
 
@@ -269,15 +346,20 @@ class LoadTest {
     }
 
     static long directBytes() {
-        return ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream().filter(b -> b.getName().equals("direct"))
-                .mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed).sum();
+        return ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct"))
+                .mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed)
+                .sum();
     }
 
-    static double microsPerStep(JsonNode run) { return run.get("summary").get("microseconds_per_step").asDouble(); }
+    static double microsPerStep(JsonNode run) {
+        return run.get("summary").get("microseconds_per_step").asDouble();
+    }
 
     static List<Long> steps(TestServer s, String id) {
         List<Long> out = new ArrayList<>();
-        for (JsonNode r : s.get("/api/runs/" + id + "/metrics").json().get("rows")) out.add(r.get(0).asLong());
+        for (JsonNode r : s.get("/api/runs/" + id + "/metrics").json().get("rows"))
+            out.add(r.get(0).asLong());
         return out;
     }
 
@@ -289,9 +371,13 @@ class LoadTest {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    static double pct(double[] sorted, double p) { return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))]; }
+    static double pct(double[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
+    }
 
-    static double round(double x) { return Math.round(x * 100) / 100.0; }
+    static double round(double x) {
+        return Math.round(x * 100) / 100.0;
+    }
 
     /** Clients polling GET /api/runs/{id} and /metrics every 100 ms, each with its own connection. */
     static final class Pollers {
@@ -303,17 +389,24 @@ class LoadTest {
 
         Pollers(TestServer s, String id, int n) {
             for (int i = 0; i < n; i++) {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpClient http = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
                 threads.add(Thread.ofPlatform().daemon().start(() -> {
                     for (int k = 0; !stop.get(); k++) {
                         String path = "/api/runs/" + id + (k % 2 == 0 ? "" : "/metrics");
                         long t = System.nanoTime();
                         try {
-                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.url(path))).timeout(Duration.ofSeconds(30)).build(),
+                            HttpResponse<String> r = http.send(
+                                    HttpRequest.newBuilder(URI.create(s.url(path)))
+                                            .timeout(Duration.ofSeconds(30))
+                                            .build(),
                                     HttpResponse.BodyHandlers.ofString());
                             millis.add((System.nanoTime() - t) / 1e6);
                             count.incrementAndGet();
-                            if (r.statusCode() != 200 || Configs.JSON.readTree(r.body()).get("id") == null) fail(path + " " + r.statusCode() + " " + r.body());
+                            if (r.statusCode() != 200
+                                    || Configs.JSON.readTree(r.body()).get("id") == null)
+                                fail(path + " " + r.statusCode() + " " + r.body());
                         } catch (Exception e) {
                             fail(path + " " + e);
                         }
@@ -334,9 +427,23 @@ class LoadTest {
         }
 
         Map<String, Object> figures() {
-            double[] m = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            return Json.obj("requests", count.get(), "failures", failures.get(), "latency_ms", m.length == 0 ? null
-                    : Json.obj("p50", round(pct(m, 0.5)), "p95", round(pct(m, 0.95)), "max", round(m[m.length - 1])));
+            double[] m =
+                    millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return Json.obj(
+                    "requests",
+                    count.get(),
+                    "failures",
+                    failures.get(),
+                    "latency_ms",
+                    m.length == 0
+                            ? null
+                            : Json.obj(
+                                    "p50",
+                                    round(pct(m, 0.5)),
+                                    "p95",
+                                    round(pct(m, 0.95)),
+                                    "max",
+                                    round(m[m.length - 1])));
         }
     }
 
@@ -352,8 +459,11 @@ class LoadTest {
             sock.setReceiveBufferSize(4096); // before connecting, so the window stays small
             sock.connect(new InetSocketAddress("localhost", port), 10_000);
             sock.setSoTimeout(60_000);
-            sock.getOutputStream().write(("GET /api/runs/" + id + "/stream HTTP/1.1\r\nHost: localhost:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            sock.getOutputStream()
+                    .write(("GET /api/runs/" + id + "/stream HTTP/1.1\r\nHost: localhost:" + port
+                                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             in = new BufferedInputStream(sock.getInputStream(), 1); // no read-ahead before readAll
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
@@ -361,7 +471,9 @@ class LoadTest {
                 if (c < 0) throw new IOException("closed during the handshake: " + head);
                 head.write(c);
             }
-            assertTrue(head.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 101"), head.toString(StandardCharsets.ISO_8859_1));
+            assertTrue(
+                    head.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 101"),
+                    head.toString(StandardCharsets.ISO_8859_1));
         }
 
         /** Every text message until the server's close frame. */
@@ -372,7 +484,8 @@ class LoadTest {
             ByteArrayOutputStream message = new ByteArrayOutputStream();
             while (true) {
                 int b0 = buffered.read(), b1 = buffered.read();
-                if (b0 < 0 || b1 < 0) throw new IOException("closed without a close frame after " + texts.size() + " messages");
+                if (b0 < 0 || b1 < 0)
+                    throw new IOException("closed without a close frame after " + texts.size() + " messages");
                 long len = b1 & 0x7f;
                 if (len == 126) len = (buffered.read() << 8) | buffered.read();
                 else if (len == 127) len = new java.math.BigInteger(1, buffered.readNBytes(8)).longValueExact();
@@ -392,6 +505,8 @@ class LoadTest {
         }
 
         @Override
-        public void close() throws IOException { sock.close(); }
+        public void close() throws IOException {
+            sock.close();
+        }
     }
 }

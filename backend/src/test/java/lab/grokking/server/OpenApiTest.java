@@ -17,7 +17,11 @@ class OpenApiTest {
             JsonNode doc = s.get("/api/openapi.json").json();
             assertEquals("3.0.3", doc.get("openapi").asText());
             Set<String> documented = new TreeSet<>();
-            doc.get("paths").fields().forEachRemaining(e -> e.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase() + " " + e.getKey())));
+            doc.get("paths")
+                    .fields()
+                    .forEachRemaining(e -> e.getValue()
+                            .fieldNames()
+                            .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + e.getKey())));
             Set<String> served = new TreeSet<>();
             for (var e : s.server.javalin().unsafe.internalRouter.allHttpHandlers()) {
                 String method = e.endpoint.method.name();
@@ -29,7 +33,9 @@ class OpenApiTest {
 
             JsonNode health = s.get("/api/health").json();
             assertEquals("ok", health.get("status").asText());
-            assertEquals(lab.grokking.core.Provenance.CODE_VERSION, health.get("version").asText());
+            assertEquals(
+                    lab.grokking.core.Provenance.CODE_VERSION,
+                    health.get("version").asText());
             TestServer.Response missing = s.get("/api/nothing-here");
             assertEquals(404, missing.status());
             assertTrue(missing.body().contains("openapi.json"), missing.body());
@@ -48,7 +54,9 @@ class OpenApiTest {
             assertEquals(201, s.post("/api/runs", TestServer.mcConfig(1000, 2)).status());
             TestServer.Response over = s.post("/api/runs", TestServer.mcConfig(1000, 3));
             assertEquals(429, over.status(), over.body());
-            assertEquals("perClientQueued", over.json().get("problems").get(0).get("field").asText());
+            assertEquals(
+                    "perClientQueued",
+                    over.json().get("problems").get(0).get("field").asText());
             assertTrue(over.headers().firstValue("Retry-After").isPresent());
             assertEquals(2, s.get("/api/runs").json().get("total").asInt(), "the refused run left nothing behind");
             s.post("/api/runs/" + running + "/cancel", "");

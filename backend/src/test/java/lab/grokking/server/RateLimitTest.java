@@ -28,8 +28,12 @@ class RateLimitTest {
 
     @Test
     void badSettingsAreRefusedByName() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RateLimiter(0, 5)).getMessage().contains("http.requestsPerSecond"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RateLimiter(5, 0.5)).getMessage().contains("http.requestBurst"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RateLimiter(0, 5))
+                .getMessage()
+                .contains("http.requestsPerSecond"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RateLimiter(5, 0.5))
+                .getMessage()
+                .contains("http.requestBurst"));
     }
 
     @Test
@@ -42,14 +46,20 @@ class RateLimitTest {
             TestServer.Response last = null;
             int ok = 0;
             for (int i = 0; i < 8; i++) {
-                last = s.send(HttpRequest.newBuilder(URI.create(s.url("/api/presets"))).header("X-Forwarded-For", "10.0.0.1").GET());
+                last = s.send(HttpRequest.newBuilder(URI.create(s.url("/api/presets")))
+                        .header("X-Forwarded-For", "10.0.0.1")
+                        .GET());
                 if (last.status() == 200) ok++;
             }
             assertEquals(5, ok, "the burst");
             assertEquals(429, last.status(), last.body());
-            assertEquals("requestsPerSecond", last.json().get("problems").get(0).get("field").asText());
+            assertEquals(
+                    "requestsPerSecond",
+                    last.json().get("problems").get(0).get("field").asText());
             assertTrue(Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow()) >= 1);
-            TestServer.Response other = s.send(HttpRequest.newBuilder(URI.create(s.url("/api/presets"))).header("X-Forwarded-For", "10.0.0.2").GET());
+            TestServer.Response other = s.send(HttpRequest.newBuilder(URI.create(s.url("/api/presets")))
+                    .header("X-Forwarded-For", "10.0.0.2")
+                    .GET());
             assertEquals(200, other.status(), "another client is served");
         }
     }
@@ -62,7 +72,11 @@ class RateLimitTest {
         })) {
             int ok = 0;
             for (int i = 0; i < 6; i++) // a new forged address each time: still one client, the socket's
-                if (s.send(HttpRequest.newBuilder(URI.create(s.url("/api/presets"))).header("X-Forwarded-For", "10.0.0." + i).GET()).status() == 200) ok++;
+            if (s.send(HttpRequest.newBuilder(URI.create(s.url("/api/presets")))
+                                        .header("X-Forwarded-For", "10.0.0." + i)
+                                        .GET())
+                                .status()
+                        == 200) ok++;
             assertEquals(3, ok);
         }
     }

@@ -41,7 +41,9 @@ class RecoveryTest {
         try (TestServer s = new TestServer(a)) {
             JsonNode run = s.awaitEnd(id, 180);
             assertEquals("FINISHED", run.get("status").asText(), run.toString());
-            assertTrue(run.get("summary").get("resumed_from_step").asLong() >= 600_000, "resumed, not restarted: " + run.get("summary"));
+            assertTrue(
+                    run.get("summary").get("resumed_from_step").asLong() >= 600_000,
+                    "resumed, not restarted: " + run.get("summary"));
             resumed = s.get("/api/runs/" + id + "/metrics").json().get("rows");
         }
         assertEquals(uninterrupted(b), resumed, "same rows, same values, no duplicates, no gaps");

@@ -14,11 +14,29 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The SQLite store: migrations, exact round trips, atomic checkpoints, truncation after a crash, integrity check. */
 class RunStoreTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static StoredRun run(String id) {
-        return new StoredRun(id, "key-" + id, "mc", "{\"task\":\"mc\"}", 1, "v", "client", 0, 100, StoredRun.Status.QUEUED, null, null, null, null, 0,
-                System.currentTimeMillis(), null, null);
+        return new StoredRun(
+                id,
+                "key-" + id,
+                "mc",
+                "{\"task\":\"mc\"}",
+                1,
+                "v",
+                "client",
+                0,
+                100,
+                StoredRun.Status.QUEUED,
+                null,
+                null,
+                null,
+                null,
+                0,
+                System.currentTimeMillis(),
+                null,
+                null);
     }
 
     @Test
@@ -27,15 +45,24 @@ class RunStoreTest {
             s.insert(run("r1"));
             double[] row = {10, 0.1, Math.PI, Double.NaN, Double.MIN_VALUE, -0.0, 1e-300};
             double[][] state = {{1, 2, Math.E}, {Double.MAX_VALUE}};
-            s.saveCheckpoint("r1", new Checkpoint(10, state), List.of(new double[] {0, 0, 1}, row), List.of(new Snapshot("W", 10, 1, 2, new float[] {1.5f, -2f})));
+            s.saveCheckpoint(
+                    "r1",
+                    new Checkpoint(10, state),
+                    List.of(new double[] {0, 0, 1}, row),
+                    List.of(new Snapshot("W", 10, 1, 2, new float[] {1.5f, -2f})));
             assertArrayEquals(row, s.metrics("r1").get(1), 0.0);
             assertTrue(Double.isNaN(s.metrics("r1").get(1)[3]));
-            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(s.metrics("r1").get(1)[5]));
+            assertEquals(
+                    Double.doubleToRawLongBits(-0.0),
+                    Double.doubleToRawLongBits(s.metrics("r1").get(1)[5]));
             Checkpoint cp = s.checkpoint("r1").orElseThrow();
             assertEquals(10, cp.step());
             assertArrayEquals(state[0], cp.state()[0], 0.0);
             assertArrayEquals(state[1], cp.state()[1], 0.0);
-            assertArrayEquals(new float[] {1.5f, -2f}, s.snapshot("r1", "W", 10).orElseThrow().values(), 0f);
+            assertArrayEquals(
+                    new float[] {1.5f, -2f},
+                    s.snapshot("r1", "W", 10).orElseThrow().values(),
+                    0f);
             assertEquals(10, s.get("r1").orElseThrow().progressStep());
             assertEquals("ok", s.integrityCheck());
         }
@@ -45,12 +72,19 @@ class RunStoreTest {
     void truncateAfterDropsWhatACrashedAttemptWroteBeyondItsCheckpoint() {
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
             s.insert(run("r1"));
-            s.saveCheckpoint("r1", new Checkpoint(5, new double[][] {{1}}),
+            s.saveCheckpoint(
+                    "r1",
+                    new Checkpoint(5, new double[][] {{1}}),
                     List.of(new double[] {0}, new double[] {5}, new double[] {9}),
-                    List.of(new Snapshot("late", -1, 1, 1, new float[] {1}), new Snapshot("W", 9, 1, 1, new float[] {2})));
+                    List.of(new Snapshot("late", -1, 1, 1, new float[] {1}), new Snapshot("W", 9, 1, 1, new float[] {2
+                    })));
             s.truncateAfter("r1", 5);
-            assertEquals(List.of(0.0, 5.0), s.metrics("r1").stream().map(r -> r[0]).toList());
-            assertEquals(List.of("late"), s.snapshots("r1").stream().map(x -> x.name()).toList(), "the fixed predictors stay");
+            assertEquals(
+                    List.of(0.0, 5.0), s.metrics("r1").stream().map(r -> r[0]).toList());
+            assertEquals(
+                    List.of("late"),
+                    s.snapshots("r1").stream().map(x -> x.name()).toList(),
+                    "the fixed predictors stay");
         }
     }
 
@@ -60,11 +94,13 @@ class RunStoreTest {
             s.insert(run("r1"));
             s.saveCheckpoint("r1", new Checkpoint(5, new double[][] {{1, 2, 3}}), List.of(), List.of());
         }
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db")); var st = c.createStatement()) {
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
+                var st = c.createStatement()) {
             st.executeUpdate("UPDATE checkpoints SET crc = crc + 1");
         }
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
-            assertTrue(s.checkpoint("r1").isEmpty(), "a checkpoint that fails its checksum is ignored (the run restarts)");
+            assertTrue(
+                    s.checkpoint("r1").isEmpty(), "a checkpoint that fails its checksum is ignored (the run restarts)");
             assertTrue(s.integrityCheck().contains("checksum"), s.integrityCheck());
         }
     }
@@ -74,13 +110,15 @@ class RunStoreTest {
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
             s.insert(run("r1"));
         }
-        // what earlier builds wrote: count, then length and values per array, little-endian; crc32 of it in its own column
+        // what earlier builds wrote: count, then length and values per array, little-endian; crc32 of it in its own
+        // column
         var b = java.nio.ByteBuffer.allocate(4 + 4 + 16 + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.putInt(2).putInt(2).putDouble(-0.0).putDouble(Double.NaN).putInt(0);
         var crc = new java.util.zip.CRC32();
         crc.update(b.array());
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
-                var p = c.prepareStatement("INSERT INTO checkpoints (run_id, step, state, crc) VALUES ('r1', 7, ?, ?)")) {
+                var p = c.prepareStatement(
+                        "INSERT INTO checkpoints (run_id, step, state, crc) VALUES ('r1', 7, ?, ?)")) {
             p.setBytes(1, b.array());
             p.setLong(2, crc.getValue());
             p.executeUpdate();
@@ -99,14 +137,16 @@ class RunStoreTest {
     }
 
     @Test
-    void aCheckpointFromANewerFormatFailsLoudlyAndOneThatIsCorruptBehindAGoodColumnChecksumIsNotResumed() throws Exception {
+    void aCheckpointFromANewerFormatFailsLoudlyAndOneThatIsCorruptBehindAGoodColumnChecksumIsNotResumed()
+            throws Exception {
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
             s.insert(run("r1"));
             s.insert(run("r2"));
             s.saveCheckpoint("r1", new Checkpoint(5, new double[][] {{1, 2, 3}}), List.of(), List.of());
             s.saveCheckpoint("r2", new Checkpoint(5, new double[][] {{1, 2, 3}}), List.of(), List.of());
         }
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db")); var st = c.createStatement()) {
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
+                var st = c.createStatement()) {
             for (String id : List.of("r1", "r2")) {
                 byte[] state;
                 try (var r = st.executeQuery("SELECT state FROM checkpoints WHERE run_id = '" + id + "'")) {
@@ -130,7 +170,12 @@ class RunStoreTest {
             assertTrue(e.getMessage().contains("format version 9"), e.getMessage());
             assertTrue(s.checkpoint("r2").isEmpty(), "corrupt: the run starts over");
             String check = s.integrityCheck();
-            assertTrue(check.contains("checkpoint of r1") && check.contains("format version 9") && check.contains("checkpoint of r2") && check.contains("CRC32"), check);
+            assertTrue(
+                    check.contains("checkpoint of r1")
+                            && check.contains("format version 9")
+                            && check.contains("checkpoint of r2")
+                            && check.contains("CRC32"),
+                    check);
         }
     }
 
@@ -138,13 +183,22 @@ class RunStoreTest {
     void reopeningAppliesNoMigrationTwiceAndKeepsEverything() throws Exception {
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
             s.insert(run("r1"));
-            s.finish("r1", StoredRun.Status.FINISHED, "done", "{}", "{}", List.of(new double[] {100, 1}), List.of(), false);
+            s.finish(
+                    "r1",
+                    StoredRun.Status.FINISHED,
+                    "done",
+                    "{}",
+                    "{}",
+                    List.of(new double[] {100, 1}),
+                    List.of(),
+                    false);
         }
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
             assertEquals(StoredRun.Status.FINISHED, s.get("r1").orElseThrow().status());
             assertEquals("ok", s.integrityCheck());
         }
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db")); var st = c.createStatement();
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
+                var st = c.createStatement();
                 var r = st.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
             assertTrue(r.next());
             assertEquals(2, r.getInt(1), "V1 and V2, each once");
@@ -155,7 +209,8 @@ class RunStoreTest {
     @Test
     void aDatabaseFromANewerBuildIsRefusedWithAClearMessage() throws Exception {
         new SqliteRunStore(dir).close();
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db")); var st = c.createStatement()) {
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
+                var st = c.createStatement()) {
             st.executeUpdate("INSERT INTO schema_version VALUES (99, 'V99__future.sql', 0)");
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SqliteRunStore(dir));

@@ -14,12 +14,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** POST/GET/DELETE /api/runs: de-duplication, strict input, metrics, paging, 404s that reveal nothing. */
 class RunsApiTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     TestServer s;
 
-    @BeforeEach void start() { s = new TestServer(dir); }
+    @BeforeEach
+    void start() {
+        s = new TestServer(dir);
+    }
 
-    @AfterEach void stop() { s.close(); }
+    @AfterEach
+    void stop() {
+        s.close();
+    }
 
     @Test
     void anIdenticalConfigReturnsTheExistingRunAndComputesNothing() {
@@ -31,7 +39,9 @@ class RunsApiTest {
         assertTrue(id.matches("[A-Za-z0-9_-]{22}"), "random 128-bit id: " + id);
 
         // same config with fields in another order and a default spelled out: same canonical form, same run
-        TestServer.Response again = s.post("/api/runs", "{\"seed\":1,\"steps\":20000,\"weightDecay\":0.01,\"lr\":0.1,\"observed\":0.4,\"d\":12,\"task\":\"mc\",\"alpha\":10}");
+        TestServer.Response again = s.post(
+                "/api/runs",
+                "{\"seed\":1,\"steps\":20000,\"weightDecay\":0.01,\"lr\":0.1,\"observed\":0.4,\"d\":12,\"task\":\"mc\",\"alpha\":10}");
         assertEquals(200, again.status(), again.body());
         assertEquals(id, again.json().get("id").asText());
         assertEquals("existing", again.json().get("outcome").asText());
@@ -44,7 +54,15 @@ class RunsApiTest {
         assertEquals(id, hit.json().get("id").asText());
         assertEquals(1, s.get("/api/runs").json().get("total").asInt(), "no second run was created");
         assertEquals(0, s.server.runs().running());
-        assertEquals(trained, s.get("/api/runs/" + id).json().get("summary").get("train_seconds").asDouble(), 0.0, "not recomputed");
+        assertEquals(
+                trained,
+                s.get("/api/runs/" + id)
+                        .json()
+                        .get("summary")
+                        .get("train_seconds")
+                        .asDouble(),
+                0.0,
+                "not recomputed");
 
         TestServer.Response other = s.post("/api/runs", TestServer.mcConfig(20000, 2));
         assertEquals(201, other.status(), "another seed is another run");
@@ -59,8 +77,17 @@ class RunsApiTest {
         assertEquals(12, run.get("config").get("d").asInt());
         assertEquals(1.0, run.get("progress").get("fraction").asDouble());
         assertEquals(3, run.get("provenance").get("seed").asLong());
-        assertEquals(run.get("code_version").asText(), run.get("provenance").get("code_version").asText());
-        assertTrue(run.get("summary").get("task").get("late_predictor").get("test_mse").asDouble() < 1e-6, run.get("summary").toString());
+        assertEquals(
+                run.get("code_version").asText(),
+                run.get("provenance").get("code_version").asText());
+        assertTrue(
+                run.get("summary")
+                                .get("task")
+                                .get("late_predictor")
+                                .get("test_mse")
+                                .asDouble()
+                        < 1e-6,
+                run.get("summary").toString());
 
         JsonNode m = s.get("/api/runs/" + id + "/metrics").json();
         assertEquals("step", m.get("columns").get(0).asText());
@@ -72,7 +99,11 @@ class RunsApiTest {
         String[] lines = csv.body().split("\n");
         assertTrue(lines[0].startsWith("step,time,train_mse,test_mse,norm"), lines[0]);
         assertEquals(rows.size() + 1, lines.length);
-        assertEquals(rows.get(5).get(3).asDouble(), Double.parseDouble(lines[6].split(",")[3]), 0.0, "CSV and JSON carry the same exact values");
+        assertEquals(
+                rows.get(5).get(3).asDouble(),
+                Double.parseDouble(lines[6].split(",")[3]),
+                0.0,
+                "CSV and JSON carry the same exact values");
         TestServer.Response bad = s.get("/api/runs/" + id + "/metrics?format=xml");
         assertEquals(400, bad.status());
         assertEquals("format", bad.json().get("problems").get(0).get("field").asText());
@@ -81,7 +112,8 @@ class RunsApiTest {
         assertTrue(snaps.size() >= 20, "W snapshots and the two predictors: " + snaps.size());
         JsonNode late = s.get("/api/runs/" + id + "/snapshots/late/-1").json();
         assertEquals(144, late.get("values").size());
-        TestServer.Response raw = s.get("/api/runs/" + id + "/snapshots/W/" + rows.get(rows.size() - 1).get(0).asLong() + "?format=f32");
+        TestServer.Response raw = s.get("/api/runs/" + id + "/snapshots/W/"
+                + rows.get(rows.size() - 1).get(0).asLong() + "?format=f32");
         assertEquals(200, raw.status());
         assertEquals("12", raw.headers().firstValue("X-Rows").orElseThrow());
     }
@@ -93,7 +125,11 @@ class RunsApiTest {
         for (JsonNode p : presets) {
             assertFalse(p.get("id").asText().isEmpty());
             assertFalse(p.get("title").asText().isEmpty());
-            assertTrue(p.get("config").has("seed") && p.get("config").has("steps") && p.get("config").has("evalPerDecade"), "full config: " + p);
+            assertTrue(
+                    p.get("config").has("seed")
+                            && p.get("config").has("steps")
+                            && p.get("config").has("evalPerDecade"),
+                    "full config: " + p);
         }
         TestServer.Response r = s.post("/api/runs", "{\"preset\":\"fig3-classroom\",\"overrides\":{\"steps\":2000}}");
         assertEquals(201, r.status(), r.body());
@@ -103,19 +139,21 @@ class RunsApiTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "malformed JSON          | {\"task\":\"mc\",                                     | 400 | json",
-        "not an object           | [1,2,3]                                               | 400 | body",
-        "unknown field           | {\"task\":\"mc\",\"colour\":1}                        | 422 | colour",
-        "wrong type              | {\"task\":\"mc\",\"d\":\"big\"}                       | 422 | d",
-        "NaN                     | {\"task\":\"mc\",\"alpha\":NaN}                       | 400 | json",
-        "out of range            | {\"task\":\"mc\",\"d\":100000}                        | 422 | d",
-        "unknown task            | {\"task\":\"resnet\"}                                 | 422 | task",
-        "unknown preset          | {\"preset\":\"fig99\"}                                | 422 | preset",
-        "overrides alone         | {\"task\":\"mc\",\"overrides\":{}}                    | 422 | overrides",
-        "preset task overridden  | {\"preset\":\"fig3-classroom\",\"overrides\":{\"task\":\"diag\"}} | 422 | overrides.task",
-        "bad override            | {\"preset\":\"fig3-classroom\",\"overrides\":{\"lr\":-1}} | 422 | lr",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "malformed JSON          | {\"task\":\"mc\",                                     | 400 | json",
+                "not an object           | [1,2,3]                                               | 400 | body",
+                "unknown field           | {\"task\":\"mc\",\"colour\":1}                        | 422 | colour",
+                "wrong type              | {\"task\":\"mc\",\"d\":\"big\"}                       | 422 | d",
+                "NaN                     | {\"task\":\"mc\",\"alpha\":NaN}                       | 400 | json",
+                "out of range            | {\"task\":\"mc\",\"d\":100000}                        | 422 | d",
+                "unknown task            | {\"task\":\"resnet\"}                                 | 422 | task",
+                "unknown preset          | {\"preset\":\"fig99\"}                                | 422 | preset",
+                "overrides alone         | {\"task\":\"mc\",\"overrides\":{}}                    | 422 | overrides",
+                "preset task overridden  | {\"preset\":\"fig3-classroom\",\"overrides\":{\"task\":\"diag\"}} | 422 | overrides.task",
+                "bad override            | {\"preset\":\"fig3-classroom\",\"overrides\":{\"lr\":-1}} | 422 | lr",
+            })
     void badInputIsRejectedNamingTheField(String name, String body, int status, String field) {
         TestServer.Response r = s.post("/api/runs", body);
         assertEquals(status, r.status(), r.body());
@@ -148,7 +186,10 @@ class RunsApiTest {
         assertEquals(unknown.body(), removed.body(), "nothing tells a removed run from one that never was");
         assertEquals(404, s.get("/api/runs/" + id + "/metrics").status());
         assertEquals(404, s.get("/api/runs/../../etc/passwd").status());
-        assertEquals(201, s.post("/api/runs", TestServer.mcConfig(2000, 4)).status(), "a removed run's config can run again");
+        assertEquals(
+                201,
+                s.post("/api/runs", TestServer.mcConfig(2000, 4)).status(),
+                "a removed run's config can run again");
     }
 
     @Test
@@ -158,7 +199,9 @@ class RunsApiTest {
         assertEquals(3, page.get("total").asInt());
         assertEquals(2, page.get("runs").size());
         assertEquals(1, s.get("/api/runs?limit=2&offset=2").json().get("runs").size());
-        assertEquals(3, s.get("/api/runs?task=mc&status=finished").json().get("total").asInt());
+        assertEquals(
+                3,
+                s.get("/api/runs?task=mc&status=finished").json().get("total").asInt());
         assertEquals(0, s.get("/api/runs?task=diag").json().get("total").asInt());
         assertEquals(400, s.get("/api/runs?status=sleeping").status());
         assertEquals(400, s.get("/api/runs?limit=100000").status());
@@ -166,16 +209,30 @@ class RunsApiTest {
 
     @Test
     void theListShowsOnlyTheCallersOwnRunsSoShareIdsCannotBeEnumerated(@TempDir Path other) {
-        try (TestServer t = new TestServer(other, cfg -> cfg.trustedProxy = "127.0.0.1")) { // two clients through the proxy header
-            java.util.function.BiFunction<String, String, TestServer.Response> post = (client, body) -> t.send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(t.url("/api/runs"))).header("X-Forwarded-For", client).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
-            String alice = post.apply("10.0.0.1", TestServer.mcConfig(2000, 11)).json().get("id").asText();
-            String bob = post.apply("10.0.0.2", TestServer.mcConfig(2000, 12)).json().get("id").asText();
-            java.util.function.Function<String, JsonNode> list = client -> t.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(t.url("/api/runs")))
-                    .header("X-Forwarded-For", client).GET()).json();
+        try (TestServer t =
+                new TestServer(other, cfg -> cfg.trustedProxy = "127.0.0.1")) { // two clients through the proxy header
+            java.util.function.BiFunction<String, String, TestServer.Response> post = (client, body) ->
+                    t.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(t.url("/api/runs")))
+                            .header("X-Forwarded-For", client)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+            String alice = post.apply("10.0.0.1", TestServer.mcConfig(2000, 11))
+                    .json()
+                    .get("id")
+                    .asText();
+            String bob = post.apply("10.0.0.2", TestServer.mcConfig(2000, 12))
+                    .json()
+                    .get("id")
+                    .asText();
+            java.util.function.Function<String, JsonNode> list =
+                    client -> t.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(t.url("/api/runs")))
+                                    .header("X-Forwarded-For", client)
+                                    .GET())
+                            .json();
             assertEquals(1, list.apply("10.0.0.1").get("total").asInt());
-            assertEquals(alice, list.apply("10.0.0.1").get("runs").get(0).get("id").asText());
-            assertEquals(bob, list.apply("10.0.0.2").get("runs").get(0).get("id").asText());
+            assertEquals(
+                    alice, list.apply("10.0.0.1").get("runs").get(0).get("id").asText());
+            assertEquals(
+                    bob, list.apply("10.0.0.2").get("runs").get(0).get("id").asText());
             assertEquals(0, list.apply("10.0.0.3").get("total").asInt(), "a stranger lists nothing");
             assertEquals(200, t.get("/api/runs/" + alice).status(), "a share link still opens for anyone");
         }

@@ -16,14 +16,24 @@ class StreamSocketTest {
     /** Long enough to watch live (seconds on 2 cores); tests cancel it when done. */
     static final String LONG = TestServer.mcConfig(50_000_000, 11);
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     TestServer s;
 
-    @BeforeEach void start() { s = new TestServer(dir); }
+    @BeforeEach
+    void start() {
+        s = new TestServer(dir);
+    }
 
-    @AfterEach void stop() { s.close(); }
+    @AfterEach
+    void stop() {
+        s.close();
+    }
 
-    int rowsSoFar(String id) { return s.get("/api/runs/" + id + "/metrics").json().get("rows").size(); }
+    int rowsSoFar(String id) {
+        return s.get("/api/runs/" + id + "/metrics").json().get("rows").size();
+    }
 
     void awaitRows(String id, int n) {
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -35,7 +45,8 @@ class StreamSocketTest {
 
     List<Long> allSteps(String id) {
         List<Long> out = new ArrayList<>();
-        for (JsonNode r : s.get("/api/runs/" + id + "/metrics").json().get("rows")) out.add(r.get(0).asLong());
+        for (JsonNode r : s.get("/api/runs/" + id + "/metrics").json().get("rows"))
+            out.add(r.get(0).asLong());
         return out;
     }
 
@@ -77,7 +88,8 @@ class StreamSocketTest {
         joined.addAll(rest);
         assertEquals(allSteps(id), joined);
 
-        TestServer.Viewer late = s.view(id, "?from=" + seen.getLast(), true); // a finished run streams from the store too
+        TestServer.Viewer late =
+                s.view(id, "?from=" + seen.getLast(), true); // a finished run streams from the store too
         assertEquals(rest, TestServer.Viewer.steps(late.untilStatus(30)));
         TestServer.Viewer bad = s.view(id, "?from=yesterday", true);
         long deadline = System.nanoTime() + 10_000_000_000L;

@@ -24,21 +24,44 @@ class TasksApiTest {
             List<String> names = new ArrayList<>();
             tasks.forEach(t -> names.add(t.get("name").asText()));
             assertEquals(TaskSpecs.all().stream().map(TaskSpec::name).toList(), names);
-            assertTrue(s.get("/api/openapi.json").json().at("/components/schemas/Config/properties/task/enum").toString().contains("\"" + names.getFirst() + "\""));
+            assertTrue(s.get("/api/openapi.json")
+                    .json()
+                    .at("/components/schemas/Config/properties/task/enum")
+                    .toString()
+                    .contains("\"" + names.getFirst() + "\""));
             for (JsonNode t : tasks) {
                 String task = t.get("name").asText();
-                assertEquals(t.get("fields").size() + 1, Configs.defaults(task).size(), task + ": every config field but task is declared");
+                assertEquals(
+                        t.get("fields").size() + 1,
+                        Configs.defaults(task).size(),
+                        task + ": every config field but task is declared");
                 for (JsonNode f : t.get("fields")) {
                     if (!f.has("range")) continue;
                     // the task's defaults with this field made applicable and set just below its minimum
                     ObjectNode doc = Configs.defaults(task);
-                    f.get("applies_when").fields().forEachRemaining(e -> doc.set(e.getKey(), typed(doc.get(e.getKey()), e.getValue().get(0).asText())));
+                    f.get("applies_when")
+                            .fields()
+                            .forEachRemaining(e -> doc.set(
+                                    e.getKey(),
+                                    typed(
+                                            doc.get(e.getKey()),
+                                            e.getValue().get(0).asText())));
                     boolean integer = f.get("type").asText().equals("integer");
                     if (integer) doc.put(f.get("key").asText(), f.get("min").asLong() - 1);
-                    else doc.put(f.get("key").asText(), f.get("min_exclusive").asBoolean() ? f.get("min").asDouble() : Math.nextDown(f.get("min").asDouble()));
+                    else
+                        doc.put(
+                                f.get("key").asText(),
+                                f.get("min_exclusive").asBoolean()
+                                        ? f.get("min").asDouble()
+                                        : Math.nextDown(f.get("min").asDouble()));
                     TestServer.Response r = s.post("/api/runs", doc.toString());
                     assertEquals(422, r.status(), task + "." + f.get("key").asText() + ": " + r.body());
-                    assertTrue(r.body().contains(f.get("key").asText()) && r.body().contains("must be in " + f.get("range").asText()), r.body());
+                    assertTrue(
+                            r.body().contains(f.get("key").asText())
+                                    && r.body()
+                                            .contains("must be in "
+                                                    + f.get("range").asText()),
+                            r.body());
                 }
             }
             assertEquals(404, s.get("/api/tasks/nothing").status());
@@ -62,12 +85,17 @@ class TasksApiTest {
     }
 
     private static String otherValue(TaskSpec<?> spec, String field, List<String> applying) {
-        FieldSpec f = spec.fields().stream().filter(x -> x.key().equals(field)).findFirst().orElseThrow();
+        FieldSpec f = spec.fields().stream()
+                .filter(x -> x.key().equals(field))
+                .findFirst()
+                .orElseThrow();
         List<String> all = f.type() == FieldSpec.Type.BOOLEAN ? List.of("true", "false") : f.choices();
         return all.stream().filter(v -> !applying.contains(v)).findFirst().orElse(null);
     }
 
     private static JsonNode typed(JsonNode like, String value) {
-        return like.isBoolean() ? Configs.JSON.getNodeFactory().booleanNode(Boolean.parseBoolean(value)) : Configs.JSON.getNodeFactory().textNode(value);
+        return like.isBoolean()
+                ? Configs.JSON.getNodeFactory().booleanNode(Boolean.parseBoolean(value))
+                : Configs.JSON.getNodeFactory().textNode(value);
     }
 }

@@ -21,7 +21,8 @@ import lab.grokking.core.config.Configs;
 public final class TestServer implements AutoCloseable {
     /** A classroom-sized matrix completion run: seconds, evaluation rows every few ms early on. */
     public static String mcConfig(long steps, long seed) {
-        return "{\"task\":\"mc\",\"d\":12,\"observed\":0.4,\"lr\":0.1,\"weightDecay\":0.01,\"steps\":" + steps + ",\"seed\":" + seed + "}";
+        return "{\"task\":\"mc\",\"d\":12,\"observed\":0.4,\"lr\":0.1,\"weightDecay\":0.01,\"steps\":" + steps
+                + ",\"seed\":" + seed + "}";
     }
 
     public final GrokLabServer server;
@@ -37,7 +38,9 @@ public final class TestServer implements AutoCloseable {
         });
     }
 
-    public TestServer(Path dataDir) { this(dataDir, cfg -> {}); }
+    public TestServer(Path dataDir) {
+        this(dataDir, cfg -> {});
+    }
 
     public record Response(int status, String body, java.net.http.HttpHeaders headers) {
         public JsonNode json() {
@@ -49,19 +52,28 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    public String url(String path) { return "http://localhost:" + server.port() + path; }
-
-    public Response get(String path) { return send(HttpRequest.newBuilder(URI.create(url(path))).GET()); }
-
-    public Response post(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    public String url(String path) {
+        return "http://localhost:" + server.port() + path;
     }
 
-    public Response delete(String path) { return send(HttpRequest.newBuilder(URI.create(url(path))).DELETE()); }
+    public Response get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).GET());
+    }
+
+    public Response post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Response delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).DELETE());
+    }
 
     public Response send(HttpRequest.Builder b) {
         try {
-            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body(), r.headers());
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -113,7 +125,9 @@ public final class TestServer implements AutoCloseable {
          * rarely reports "Invalid UTF-8 in frame TEXT" on the message after "start" with many viewers on loopback
          * (about 1 in 100–300 connections; cause not found: not frame size, not sends from onConnect or callbacks).
          */
-        public final java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
+        public final java.util.concurrent.atomic.AtomicInteger resumed =
+                new java.util.concurrent.atomic.AtomicInteger();
+
         private final HttpClient http;
         private final String base;
         private volatile long lastStep = Long.MIN_VALUE;
@@ -129,7 +143,8 @@ public final class TestServer implements AutoCloseable {
             this.base = base;
         }
 
-        @Override public void onOpen(WebSocket ws) {
+        @Override
+        public void onOpen(WebSocket ws) {
             socket = ws;
             ws.request(1);
         }
@@ -157,11 +172,13 @@ public final class TestServer implements AutoCloseable {
             return null;
         }
 
-        @Override public void onError(WebSocket ws, Throwable e) {
+        @Override
+        public void onError(WebSocket ws, Throwable e) {
             error = e;
             if (!(e instanceof java.net.ProtocolException) || resumed.incrementAndGet() > 3) return;
             partial.setLength(0);
-            http.newWebSocketBuilder().buildAsync(URI.create(base + (lastStep == Long.MIN_VALUE ? "" : "?from=" + lastStep)), this);
+            http.newWebSocketBuilder()
+                    .buildAsync(URI.create(base + (lastStep == Long.MIN_VALUE ? "" : "?from=" + lastStep)), this);
         }
 
         @Override
@@ -171,7 +188,9 @@ public final class TestServer implements AutoCloseable {
             return null;
         }
 
-        public void resume() { socket.request(Long.MAX_VALUE); }
+        public void resume() {
+            socket.request(Long.MAX_VALUE);
+        }
 
         /** Messages until the "status" one (inclusive) or the timeout. */
         public List<JsonNode> untilStatus(long timeoutSeconds) {
@@ -187,23 +206,30 @@ public final class TestServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
-            throw new AssertionError("no status message within " + timeoutSeconds + " s; got " + out.size() + " messages "
-                    + out.stream().map(m -> m.get("type").asText()).toList() + ", " + connection());
+            throw new AssertionError(
+                    "no status message within " + timeoutSeconds + " s; got " + out.size() + " messages "
+                            + out.stream().map(m -> m.get("type").asText()).toList() + ", " + connection());
         }
 
         /** The connection's state, for failure messages: close code and reason, client error, resumptions, an unfinished message. */
         public String connection() {
-            return "close " + closeCode + " " + closeReason + ", error " + error + (error == null ? "" : ", cause " + error.getCause())
-                    + ", resumed " + resumed.get() + ", unfinished message chars " + partial.length();
+            return "close " + closeCode + " " + closeReason + ", error " + error
+                    + (error == null ? "" : ", cause " + error.getCause()) + ", resumed " + resumed.get()
+                    + ", unfinished message chars " + partial.length();
         }
 
         /** The steps of every row received in these messages, in order. */
         public static List<Long> steps(List<JsonNode> messages) {
             List<Long> s = new ArrayList<>();
-            for (JsonNode m : messages) if (m.get("type").asText().equals("points")) for (JsonNode r : m.get("rows")) s.add(r.get(0).asLong());
+            for (JsonNode m : messages)
+                if (m.get("type").asText().equals("points"))
+                    for (JsonNode r : m.get("rows")) s.add(r.get(0).asLong());
             return s;
         }
     }
 
-    @Override public void close() { server.close(); }
+    @Override
+    public void close() {
+        server.close();
+    }
 }

@@ -19,7 +19,9 @@ record AppServer(Process process, int port) {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** {@code jvmArgs}: extra JVM options, e.g. a fault-injection property. */
-    static AppServer start(Path data, Path log, String... jvmArgs) throws Exception { return start(data, log, null, jvmArgs); }
+    static AppServer start(Path data, Path log, String... jvmArgs) throws Exception {
+        return start(data, log, null, jvmArgs);
+    }
 
     /** The app with {@code plugins} (a class folder, e.g. a task registered by ServiceLoader) on its class path beside the jar. */
     static AppServer start(Path data, Path log, Path plugins, String... jvmArgs) throws Exception {
@@ -27,11 +29,19 @@ record AppServer(Process process, int port) {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(System.getProperty("groklab.java"), "-Dgroklab.checkpointSeconds=0.3",
-                "--add-modules", "jdk.incubator.vector"));
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                System.getProperty("groklab.java"),
+                "-Dgroklab.checkpointSeconds=0.3",
+                "--add-modules",
+                "jdk.incubator.vector"));
         cmd.addAll(java.util.List.of(jvmArgs));
         if (plugins == null) cmd.addAll(java.util.List.of("-jar", System.getProperty("groklab.jar"), "serve"));
-        else cmd.addAll(java.util.List.of("-cp", System.getProperty("groklab.jar") + java.io.File.pathSeparator + plugins, "lab.grokking.cli.Main", "serve"));
+        else
+            cmd.addAll(java.util.List.of(
+                    "-cp",
+                    System.getProperty("groklab.jar") + java.io.File.pathSeparator + plugins,
+                    "lab.grokking.cli.Main",
+                    "serve"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("GROKLAB_PORT", String.valueOf(port));
         pb.environment().put("GROKLAB_DATA_DIR", data.toString());
@@ -42,24 +52,33 @@ record AppServer(Process process, int port) {
             try {
                 if (s.get("/api/health").get("status").asText().equals("ok")) return s;
             } catch (IOException notYet) {
-                if (!s.process.isAlive() || System.nanoTime() > deadline) throw new AssertionError("server did not start; see " + log, notYet);
+                if (!s.process.isAlive() || System.nanoTime() > deadline)
+                    throw new AssertionError("server did not start; see " + log, notYet);
                 Thread.sleep(100);
             }
         }
     }
 
     String body(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), path + ": " + r.body());
         return r.body();
     }
 
-    JsonNode get(String path) throws IOException, InterruptedException { return JSON.readTree(body(path)); }
+    JsonNode get(String path) throws IOException, InterruptedException {
+        return JSON.readTree(body(path));
+    }
 
     String post(String config) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/runs"))
-                .POST(HttpRequest.BodyPublishers.ofString(config)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/runs"))
+                        .POST(HttpRequest.BodyPublishers.ofString(config))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(201, r.statusCode(), r.body());
         return JSON.readTree(r.body()).get("id").asText();
     }
@@ -77,12 +96,19 @@ record AppServer(Process process, int port) {
 
     void stop() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS))
+            process.destroyForcibly().waitFor();
     }
 
-    String url(String path) { return "http://localhost:" + port + path; }
+    String url(String path) {
+        return "http://localhost:" + port + path;
+    }
 
     HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url(path)))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

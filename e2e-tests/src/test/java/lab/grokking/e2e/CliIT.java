@@ -17,11 +17,19 @@ class CliIT {
     record Result(int exit, String out, String err) {}
 
     static Result jar(Path workDir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(System.getProperty("groklab.java"), "--add-modules", "jdk.incubator.vector", "-jar",
+        List<String> cmd = new ArrayList<>(List.of(
+                System.getProperty("groklab.java"),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-jar",
                 System.getProperty("groklab.jar")));
         cmd.addAll(List.of(args));
         Path out = workDir.resolve("stdout.txt"), err = workDir.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(workDir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "CLI did not finish in 120 s: " + cmd);
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
@@ -33,14 +41,19 @@ class CliIT {
         Result b = jar(dir, "reproduce", "fig1a", "--scale", "classroom", "--out", "b");
         assertEquals(0, b.exit(), b.err());
         List<String> csv = Files.readAllLines(dir.resolve("a/metrics.csv"));
-        assertTrue(csv.getFirst().startsWith("step,time,train_loss,test_loss,train_acc,test_acc,norm,"), csv.getFirst());
-        assertEquals(Files.readString(dir.resolve("a/metrics.csv")), Files.readString(dir.resolve("b/metrics.csv")), "same config + seed → same bytes");
+        assertTrue(
+                csv.getFirst().startsWith("step,time,train_loss,test_loss,train_acc,test_acc,norm,"), csv.getFirst());
+        assertEquals(
+                Files.readString(dir.resolve("a/metrics.csv")),
+                Files.readString(dir.resolve("b/metrics.csv")),
+                "same config + seed → same bytes");
         String[] header = csv.getFirst().split(",", -1), last = csv.getLast().split(",", -1);
         int testAcc = List.of(header).indexOf("test_acc");
         assertTrue(Double.parseDouble(last[testAcc]) > 0.9, "classroom fig1a groks: final test acc " + last[testAcc]);
         String json = Files.readString(dir.resolve("a/run.json"));
-        for (String key : new String[] {"\"provenance\"", "\"code_version\"", "\"seed\"", "\"config\"", "\"early_predictor\"", "\"late_predictor\""})
-            assertTrue(json.contains(key), "run.json lacks " + key);
+        for (String key : new String[] {
+            "\"provenance\"", "\"code_version\"", "\"seed\"", "\"config\"", "\"early_predictor\"", "\"late_predictor\""
+        }) assertTrue(json.contains(key), "run.json lacks " + key);
         byte[] png = Files.readAllBytes(dir.resolve("a/figure.png"));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
         assertTrue(a.err().contains("ETA"), "progress bar with ETA on the terminal");
@@ -55,7 +68,9 @@ class CliIT {
         String[] header = csv.getFirst().split(",", -1), last = csv.getLast().split(",", -1);
         double testMse = Double.parseDouble(last[List.of(header).indexOf("test_mse")]);
         assertTrue(testMse < 1e-3, "classroom fig3 recovers the table: final test MSE " + testMse);
-        var snapshots = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("c/run.json").toFile()).get("snapshots");
+        var snapshots = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("c/run.json").toFile())
+                .get("snapshots");
         int d = snapshots.get("d").asInt(), count = snapshots.get("steps").size();
         assertTrue(count >= 20, "about 30 snapshots: " + count);
         assertEquals((long) count * d * d * Float.BYTES, Files.size(dir.resolve("c/snapshots.f32")));

@@ -21,14 +21,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  * uninterrupted runs, and the store passes its integrity check.
  */
 class CrashRecoveryIT {
-    enum Stop { SIGKILL, HALT_IN_CHECKPOINT_WRITE, SIGTERM }
+    enum Stop {
+        SIGKILL,
+        HALT_IN_CHECKPOINT_WRITE,
+        SIGTERM
+    }
 
     static final List<String> CONFIGS = List.of(mc(3_000_000, 41), mc(3_000_000, 42));
     /** Metrics of the configs run without interruption, computed once. */
     static final Map<String, String> UNINTERRUPTED = new ConcurrentHashMap<>();
 
     static String mc(long steps, long seed) {
-        return "{\"task\":\"mc\",\"d\":12,\"observed\":0.4,\"lr\":0.1,\"weightDecay\":0.01,\"steps\":" + steps + ",\"seed\":" + seed + "}";
+        return "{\"task\":\"mc\",\"d\":12,\"observed\":0.4,\"lr\":0.1,\"weightDecay\":0.01,\"steps\":" + steps
+                + ",\"seed\":" + seed + "}";
     }
 
     @ParameterizedTest
@@ -45,7 +50,9 @@ class CrashRecoveryIT {
     private static void run(Stop stop, Path dir, List<AppServer> started) throws Exception {
         Path data = dir.resolve("data"), log = dir.resolve("server.log");
         // the 5th checkpoint: after the short run has finished, while the two long ones are training
-        AppServer s = stop == Stop.HALT_IN_CHECKPOINT_WRITE ? AppServer.start(data, log, "-Dgroklab.faults.haltInCheckpoint=5") : AppServer.start(data, log);
+        AppServer s = stop == Stop.HALT_IN_CHECKPOINT_WRITE
+                ? AppServer.start(data, log, "-Dgroklab.faults.haltInCheckpoint=5")
+                : AppServer.start(data, log);
         started.add(s);
         String done = s.post(mc(20_000, 40));
         assertEquals("FINISHED", s.awaitEnd(done).get("status").asText());
@@ -58,14 +65,19 @@ class CrashRecoveryIT {
                 s.process().destroyForcibly(); // no shutdown hook, no final checkpoint
                 assertEquals(137, s.process().waitFor(), "killed by SIGKILL");
             }
-            case HALT_IN_CHECKPOINT_WRITE -> assertTrue(s.process().waitFor(120, TimeUnit.SECONDS) && s.process().exitValue() == 99,
-                    "halted inside a checkpoint transaction; see " + log);
+            case HALT_IN_CHECKPOINT_WRITE ->
+                assertTrue(
+                        s.process().waitFor(120, TimeUnit.SECONDS)
+                                && s.process().exitValue() == 99,
+                        "halted inside a checkpoint transaction; see " + log);
             case SIGTERM -> {
                 awaitProgress(s, ids, 800_000);
                 long t0 = System.nanoTime();
                 s.process().destroy();
                 assertTrue(s.process().waitFor(10, TimeUnit.SECONDS), "SIGTERM: exits within 10 s");
-                System.out.printf("SIGTERM: exited in %.2f s with status %d%n", (System.nanoTime() - t0) / 1e9, s.process().exitValue());
+                System.out.printf(
+                        "SIGTERM: exited in %.2f s with status %d%n",
+                        (System.nanoTime() - t0) / 1e9, s.process().exitValue());
             }
         }
 
@@ -75,16 +87,24 @@ class CrashRecoveryIT {
         for (String id : ids) {
             JsonNode run = again.awaitEnd(id);
             assertEquals("FINISHED", run.get("status").asText(), run.toString());
-            assertTrue(run.get("summary").has("resumed_from_step"), "resumed from a checkpoint, not restarted: " + run.get("summary"));
+            assertTrue(
+                    run.get("summary").has("resumed_from_step"),
+                    "resumed from a checkpoint, not restarted: " + run.get("summary"));
             resumed.add(again.get("/api/runs/" + id + "/metrics").get("rows").toString());
         }
-        assertEquals(doneMetrics, again.body("/api/runs/" + done + "/metrics"), "a finished run is byte-identical after the stop");
+        assertEquals(
+                doneMetrics,
+                again.body("/api/runs/" + done + "/metrics"),
+                "a finished run is byte-identical after the stop");
         assertEquals(doneRun, again.body("/api/runs/" + done));
         assertEquals("ok", again.get("/api/health?check=store").get("store").asText());
         again.stop();
 
         for (int i = 0; i < CONFIGS.size(); i++)
-            assertEquals(uninterrupted(dir, CONFIGS.get(i)), resumed.get(i), stop + ": resumed run " + i + " ends with exactly the metrics of an uninterrupted run");
+            assertEquals(
+                    uninterrupted(dir, CONFIGS.get(i)),
+                    resumed.get(i),
+                    stop + ": resumed run " + i + " ends with exactly the metrics of an uninterrupted run");
     }
 
     static synchronized String uninterrupted(Path dir, String config) throws Exception {
@@ -94,8 +114,13 @@ class CrashRecoveryIT {
                 List<String> ids = new ArrayList<>();
                 for (String c : CONFIGS) ids.add(fresh.post(c));
                 for (int i = 0; i < CONFIGS.size(); i++) {
-                    assertEquals("FINISHED", fresh.awaitEnd(ids.get(i)).get("status").asText());
-                    UNINTERRUPTED.put(CONFIGS.get(i), fresh.get("/api/runs/" + ids.get(i) + "/metrics").get("rows").toString());
+                    assertEquals(
+                            "FINISHED", fresh.awaitEnd(ids.get(i)).get("status").asText());
+                    UNINTERRUPTED.put(
+                            CONFIGS.get(i),
+                            fresh.get("/api/runs/" + ids.get(i) + "/metrics")
+                                    .get("rows")
+                                    .toString());
                 }
             } finally {
                 fresh.stop();

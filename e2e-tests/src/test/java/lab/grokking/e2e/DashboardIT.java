@@ -52,11 +52,22 @@ class DashboardIT {
     static void openBrowser() throws Exception {
         shots = Paths.get(System.getProperty("groklab.screenshots", "target/e2e-screenshots"));
         Files.createDirectories(shots);
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Paths.get(System.getProperty("groklab.chromium", "/usr/bin/chromium"))).setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                        "--disable-sync", "--no-first-run", "--disable-quic")));
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(Paths.get(System.getProperty("groklab.chromium", "/usr/bin/chromium")))
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--no-sandbox",
+                                "--headless",
+                                "--disable-gpu",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--no-first-run",
+                                "--disable-quic")));
     }
 
     @AfterAll
@@ -73,9 +84,15 @@ class DashboardIT {
         return p;
     }
 
-    static BrowserContext context() { return browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 1000)); }
+    static BrowserContext context() {
+        return browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 1000));
+    }
 
-    static void shot(Page p, String name) { p.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve(name + ".png")).setFullPage(true)); }
+    static void shot(Page p, String name) {
+        p.screenshot(new Page.ScreenshotOptions()
+                .setPath(shots.resolve(name + ".png"))
+                .setFullPage(true));
+    }
 
     static double number(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
@@ -84,7 +101,9 @@ class DashboardIT {
     }
 
     /** id of the run the page shows, from its URL. */
-    static String runId(Page p) { return p.url().replaceAll(".*/run/([A-Za-z0-9_-]{22}).*", "$1"); }
+    static String runId(Page p) {
+        return p.url().replaceAll(".*/run/([A-Za-z0-9_-]{22}).*", "$1");
+    }
 
     @Test
     @Order(1)
@@ -92,9 +111,20 @@ class DashboardIT {
         try (BrowserContext ctx = context()) {
             Page p = page(ctx, "/");
             assertThat(p.locator("h1")).hasText("Grokking Lab");
-            for (String id : List.of("fig1a-classroom", "fig1b-classroom", "fig2a-classroom", "fig3-classroom", "fig1a-paper", "fig3-paper"))
-                assertThat(p.locator(".card[data-preset='" + id + "'] .expected")).containsText(Pattern.compile("on this machine|opens at once|Cannot run"));
-            assertThat(p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run Fig. 1a in seconds: grokking on sparse data (classroom)"))).isVisible();
+            for (String id : List.of(
+                    "fig1a-classroom",
+                    "fig1b-classroom",
+                    "fig2a-classroom",
+                    "fig3-classroom",
+                    "fig1a-paper",
+                    "fig3-paper"))
+                assertThat(p.locator(".card[data-preset='" + id + "'] .expected"))
+                        .containsText(Pattern.compile("on this machine|opens at once|Cannot run"));
+            assertThat(p.getByRole(
+                            AriaRole.BUTTON,
+                            new Page.GetByRoleOptions()
+                                    .setName("Run Fig. 1a in seconds: grokking on sparse data (classroom)")))
+                    .isVisible();
             shot(p, "home");
         }
     }
@@ -102,10 +132,13 @@ class DashboardIT {
     /** Runs a task's classroom preset from its card; the charts gain points while it runs; the final metric shows the phenomenon. */
     @ParameterizedTest(name = "{0}")
     @Order(2)
-    @CsvSource(delimiter = '|', value = {
-            "fig1a-classroom | test accuracy ([0-9.]+) % | 95 | above",
-            "fig3-classroom  | test MSE ([0-9.e+-]+)     | 1e-3 | below",
-            "fig2a-classroom | test accuracy ([0-9.]+) % | 95 | above"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "fig1a-classroom | test accuracy ([0-9.]+) % | 95 | above",
+                "fig3-classroom  | test MSE ([0-9.e+-]+)     | 1e-3 | below",
+                "fig2a-classroom | test accuracy ([0-9.]+) % | 95 | above"
+            })
     void aClassroomPresetRunsLiveAndEndsShowingThePhenomenon(String preset, String metric, double bound, String side) {
         try (BrowserContext ctx = context()) {
             Page p = page(ctx, "/");
@@ -136,21 +169,29 @@ class DashboardIT {
         String link;
         try (BrowserContext ctx = context()) {
             Page p = page(ctx, "/");
-            p.locator(".card[data-preset='fig1a-classroom'] vaadin-button").click(); // computed by the test above: opens at once
+            p.locator(".card[data-preset='fig1a-classroom'] vaadin-button")
+                    .click(); // computed by the test above: opens at once
             p.waitForURL(Pattern.compile(".*/run/[A-Za-z0-9_-]{22}.*"));
             id = runId(p);
             assertThat(p.locator("#status")).hasText("FINISHED", FINISH);
             p.getByLabel("Continuous time t = ηk").check();
             p.getByLabel("Log x").uncheck();
             p.locator("#panels").getByText("Logistic loss").click(); // hide a panel: part of the shared state
-            assertThat(p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Download Logistic loss as PNG"))).hasCount(0);
+            assertThat(p.getByRole(
+                            AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Download Logistic loss as PNG")))
+                    .hasCount(0);
             Locator scrubber = p.getByRole(AriaRole.SLIDER, new Page.GetByRoleOptions().setName("Step scrubber"));
             scrubber.focus();
             for (int i = 0; i < 40; i++) p.keyboard().press("ArrowLeft"); // keyboard moves the scrubber
             assertThat(p.locator("#share-url input")).hasValue(Pattern.compile(".*[?&]step=\\d+.*"));
             assertThat(p.locator("#predictor-caption")).containsText("Step ");
             link = p.locator("#share-url input").inputValue();
-            assertTrue(link.contains("x=time") && link.contains("xlog=0") && link.contains("step=") && link.contains("hide=loss"), link);
+            assertTrue(
+                    link.contains("x=time")
+                            && link.contains("xlog=0")
+                            && link.contains("step=")
+                            && link.contains("hide=loss"),
+                    link);
             shot(p, "run-scrubbed");
         }
         JsonNode before = app.get("/api/runs/" + id);
@@ -162,16 +203,26 @@ class DashboardIT {
             assertThat(p.locator("#provenance")).containsText(id);
             assertTrue(p.getByLabel("Continuous time t = ηk").isChecked());
             assertFalse(p.getByLabel("Log x").isChecked());
-            assertThat(p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Download Accuracy as PNG"))).isVisible();
-            assertEquals(0, p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Download Logistic loss as PNG")).count(), "the hidden panel stays hidden");
+            assertThat(p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Download Accuracy as PNG")))
+                    .isVisible();
+            assertEquals(
+                    0,
+                    p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Download Logistic loss as PNG"))
+                            .count(),
+                    "the hidden panel stays hidden");
             String step = link.replaceAll(".*step=(\\d+).*", "$1");
             assertThat(p.locator("#predictor-caption")).containsText("Step ");
-            assertTrue(Long.parseLong(p.locator("#predictor-caption").textContent().replaceAll("^Step (\\d+).*", "$1")) <= Long.parseLong(step));
+            assertTrue(
+                    Long.parseLong(p.locator("#predictor-caption").textContent().replaceAll("^Step (\\d+).*", "$1"))
+                            <= Long.parseLong(step));
             p.waitForFunction("() => document.querySelector('grok-charts').pointCount > 0");
             shot(p, "shared-link");
         }
         assertEquals(total, app.get("/api/runs").get("total").asInt(), "no new run");
-        assertEquals(before.get("summary").toString(), app.get("/api/runs/" + id).get("summary").toString(), "not recomputed");
+        assertEquals(
+                before.get("summary").toString(),
+                app.get("/api/runs/" + id).get("summary").toString(),
+                "not recomputed");
         assertEquals(0, app.get("/api/health").get("running").asInt());
     }
 
@@ -186,7 +237,8 @@ class DashboardIT {
             p.locator("#min-steps input").fill("1000");
             p.locator("#max-steps input").fill("40000");
             choose(p, "#mode-lr", "Hidden");
-            p.locator("#lab-instructions textarea").fill("Change the number of steps: when does the test accuracy jump?");
+            p.locator("#lab-instructions textarea")
+                    .fill("Change the number of steps: when does the test accuracy jump?");
             p.locator("#create-lab").click();
             assertThat(p.locator("#lab-link input")).hasValue(Pattern.compile(".*/lab/[A-Za-z0-9_-]{22}$"));
             link = p.locator("#lab-link input").inputValue();
@@ -195,7 +247,8 @@ class DashboardIT {
         try (BrowserContext student = context()) {
             Page p = student.newPage();
             p.navigate(link);
-            assertThat(p.locator("#instructions")).hasText("Change the number of steps: when does the test accuracy jump?");
+            assertThat(p.locator("#instructions"))
+                    .hasText("Change the number of steps: when does the test accuracy jump?");
             assertEquals(0, p.locator("#field-lr").count(), "hidden field absent");
             assertTrue(p.locator("#field-alpha").isVisible());
             assertNotNull(p.locator("#field-alpha").getAttribute("readonly"), "locked field read-only");
@@ -203,21 +256,30 @@ class DashboardIT {
             p.locator("#field-steps input").fill("100000");
             p.locator("#run").click();
             assertThat(p.locator("#field-steps")).hasAttribute("invalid", "");
-            assertThat(p.locator("#field-steps")).hasJSProperty("errorMessage", "this lab allows [1000, 40000], got 100000");
+            assertThat(p.locator("#field-steps"))
+                    .hasJSProperty("errorMessage", "this lab allows [1000, 40000], got 100000");
             shot(p, "classroom-student");
         }
         String labId = link.replaceAll(".*/lab/", "");
-        HttpResponse<String> tampered = app.postJson("/api/labs/" + labId + "/runs", "{\"overrides\": {\"lr\": 5, \"steps\": 2000}}");
+        HttpResponse<String> tampered =
+                app.postJson("/api/labs/" + labId + "/runs", "{\"overrides\": {\"lr\": 5, \"steps\": 2000}}");
         assertEquals(422, tampered.statusCode(), tampered.body());
-        assertTrue(tampered.body().contains("\"field\":\"overrides.lr\"") && tampered.body().contains("locked by this lab"), tampered.body());
-        HttpResponse<String> range = app.postJson("/api/labs/" + labId + "/runs", "{\"overrides\": {\"steps\": 999999}}");
+        assertTrue(
+                tampered.body().contains("\"field\":\"overrides.lr\"")
+                        && tampered.body().contains("locked by this lab"),
+                tampered.body());
+        HttpResponse<String> range =
+                app.postJson("/api/labs/" + labId + "/runs", "{\"overrides\": {\"steps\": 999999}}");
         assertEquals(422, range.statusCode(), range.body());
     }
 
     static void choose(Page p, String select, String item) {
         p.locator(select).click();
         // Flow keeps a select's items in its own light DOM: scope to it
-        p.locator(select + " vaadin-select-item").filter(new Locator.FilterOptions().setHasText(item)).first().click();
+        p.locator(select + " vaadin-select-item")
+                .filter(new Locator.FilterOptions().setHasText(item))
+                .first()
+                .click();
     }
 
     @Test
@@ -234,7 +296,8 @@ class DashboardIT {
             p.locator("#field-steps input").fill("1e12");
             p.locator("#field-steps input").press("Tab");
             assertThat(p.locator("#field-steps")).hasAttribute("invalid", "");
-            assertThat(p.locator("#field-steps")).hasJSProperty("errorMessage", "must be in [1, 1000000000], got 1000000000000");
+            assertThat(p.locator("#field-steps"))
+                    .hasJSProperty("errorMessage", "must be in [1, 1000000000], got 1000000000000");
             shot(p, "configure-errors");
             int total = app.get("/api/runs").get("total").asInt();
             p.locator("#run").click();
@@ -250,15 +313,20 @@ class DashboardIT {
             Page p = page(ctx, "/compare?series=fig1&scale=classroom");
             p.waitForURL(Pattern.compile(".*/compare\\?runs=.*"));
             int rows = 0;
-            for (String id : java.net.URLDecoder.decode(p.url().replaceAll(".*runs=([^&]*).*", "$1"), java.nio.charset.StandardCharsets.UTF_8).split(",")) {
+            for (String id : java.net.URLDecoder.decode(
+                            p.url().replaceAll(".*runs=([^&]*).*", "$1"), java.nio.charset.StandardCharsets.UTF_8)
+                    .split(",")) {
                 assertEquals("FINISHED", app.awaitEnd(id).get("status").asText());
                 rows += app.get("/api/runs/" + id + "/metrics").get("rows").size();
             }
             p.reload();
-            p.waitForFunction("n => document.querySelector('grok-charts') && document.querySelector('grok-charts').pointCount === n", rows);
+            p.waitForFunction(
+                    "n => document.querySelector('grok-charts') && document.querySelector('grok-charts').pointCount === n",
+                    rows);
             assertThat(p.getByText(Pattern.compile("Open .*data = sparse"))).isVisible();
             assertThat(p.getByText(Pattern.compile("Open .*data = gaussian"))).isVisible();
-            // every chart draws both runs (regression: a loss of 1e-310 made uPlot's log axis throw and blanked the charts after it)
+            // every chart draws both runs (regression: a loss of 1e-310 made uPlot's log axis throw and blanked the
+            // charts after it)
             p.waitForFunction("() => document.querySelector('grok-charts').drawn.every(n => n > 0)");
             shot(p, "compare");
         }
@@ -289,14 +357,19 @@ class DashboardIT {
             p.waitForURL(Pattern.compile(".*/run/[A-Za-z0-9_-]{22}.*"));
             assertThat(p.locator("#status")).hasText("FINISHED", FINISH);
             String runPath = p.url().replaceAll("^https?://[^/]+", "");
-            var download = p.waitForDownload(() -> p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Download Mean squared error as PNG")).click());
+            var download = p.waitForDownload(() -> p.getByRole(
+                            AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Download Mean squared error as PNG"))
+                    .click());
             byte[] png = Files.readAllBytes(download.path());
-            assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG of the chart: " + download.suggestedFilename());
+            assertTrue(
+                    png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G',
+                    "a PNG of the chart: " + download.suggestedFilename());
             for (String path : List.of("/", "/configure?preset=fig2a-classroom", runPath, "/classroom", "/compare")) {
                 Page v = page(ctx, path);
                 v.waitForLoadState();
                 v.waitForTimeout(1500); // Vaadin renders after the bootstrap
-                @SuppressWarnings("unchecked") List<String> unnamed = (List<String>) v.evaluate(UNNAMED);
+                @SuppressWarnings("unchecked")
+                List<String> unnamed = (List<String>) v.evaluate(UNNAMED);
                 assertEquals(List.of(), unnamed, path + ": controls without an accessible name");
                 v.close();
             }

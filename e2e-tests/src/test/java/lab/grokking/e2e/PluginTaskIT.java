@@ -23,13 +23,16 @@ class PluginTaskIT {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("groklab-plugin");
-        app = AppServer.start(dir.resolve("data"), dir.resolve("server.log"), Paths.get(System.getProperty("groklab.plugins")));
+        app = AppServer.start(
+                dir.resolve("data"), dir.resolve("server.log"), Paths.get(System.getProperty("groklab.plugins")));
         DashboardIT.app = app;
         DashboardIT.openBrowser();
     }
 
     @AfterAll
-    static void stop() throws Exception { DashboardIT.stop(); }
+    static void stop() throws Exception {
+        DashboardIT.stop();
+    }
 
     @Test
     void thePluginTasksFormAndRunViewRender() throws Exception {

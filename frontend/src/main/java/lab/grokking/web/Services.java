@@ -13,7 +13,11 @@ public record Services(GrokLabServer server) {
         return (Services) VaadinServlet.getCurrent().getServletContext().getAttribute(ATTRIBUTE);
     }
 
-    public RunService runs() { return server.runs(); }
+    public RunService runs() {
+        return server.runs();
+    }
 
-    public ServerConfig config() { return server.config(); }
+    public ServerConfig config() {
+        return server.config();
+    }
 }

@@ -3,14 +3,14 @@ package lab.grokking.web;
 import java.io.File;
 import java.io.IOException;
 import java.net.MalformedURLException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.jar.JarFile;
-import java.net.URI;
-import java.net.URL;
 import lab.grokking.server.GrokLabServer;
 import lab.grokking.server.WebUi;
 import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
@@ -27,7 +27,9 @@ public final class VaadinUi implements WebUi {
         URL marker = VaadinUi.class.getResource("/webapp/ROOT");
         String u = marker.toExternalForm();
         try { // ResourceFactory.root(): the context's own factory closes the jar file system under Javalin.stop()
-            ctx.setBaseResource(ResourceFactory.root().newResource(URI.create(u.substring(0, u.length() - "ROOT".length())).toURL()));
+            ctx.setBaseResource(ResourceFactory.root()
+                    .newResource(URI.create(u.substring(0, u.length() - "ROOT".length()))
+                            .toURL()));
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         }
@@ -47,17 +49,29 @@ public final class VaadinUi implements WebUi {
      */
     private static void exposeManifestClassPath() {
         try {
-            Path self = Path.of(VaadinUi.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path self = Path.of(VaadinUi.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             if (!Files.isRegularFile(self)) return; // classes directory (tests, IDE): the class path is complete
             String cp;
             try (JarFile jar = new JarFile(self.toFile())) {
-                cp = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Class-Path");
+                cp = jar.getManifest() == null
+                        ? null
+                        : jar.getManifest().getMainAttributes().getValue("Class-Path");
             }
             if (cp == null) return;
             Set<Path> have = new LinkedHashSet<>();
-            for (String p : System.getProperty("java.class.path").split(File.pathSeparator)) have.add(Path.of(p).toAbsolutePath().normalize());
-            for (String entry : cp.trim().split("\\s+")) have.add(self.resolveSibling(entry).toAbsolutePath().normalize());
-            System.setProperty("java.class.path", String.join(File.pathSeparator, have.stream().map(Path::toString).toList()));
+            for (String p : System.getProperty("java.class.path").split(File.pathSeparator))
+                have.add(Path.of(p).toAbsolutePath().normalize());
+            for (String entry : cp.trim().split("\\s+"))
+                have.add(self.resolveSibling(entry).toAbsolutePath().normalize());
+            System.setProperty(
+                    "java.class.path",
+                    String.join(
+                            File.pathSeparator,
+                            have.stream().map(Path::toString).toList()));
         } catch (IOException | URISyntaxException e) {
             throw new IllegalStateException("cannot read the app jar's manifest", e);
         }

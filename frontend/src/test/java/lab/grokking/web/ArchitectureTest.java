@@ -17,24 +17,45 @@ import org.junit.jupiter.api.Test;
 
 /** The dashboard is a client of the run service: it never touches the store's SQL, the training internals or a task's own package. */
 class ArchitectureTest {
-    static final JavaClasses WEB = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("lab.grokking.web");
+    static final JavaClasses WEB = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("lab.grokking.web");
 
     @Test
     void viewsUseTheRunServiceNotTheStoreOrSql() {
-        noClasses().that().resideInAPackage("lab.grokking.web..").should().dependOnClassesThat()
-                .resideInAnyPackage("java.sql..", "org.sqlite..", "lab.grokking.server.api..").allowEmptyShould(false)
-                .because("views go through RunService and LabService, like the API").check(WEB);
-        noClasses().that().resideInAPackage("lab.grokking.web..").should().dependOnClassesThat()
-                .haveFullyQualifiedName("lab.grokking.server.store.SqliteRunStore").check(WEB);
+        noClasses()
+                .that()
+                .resideInAPackage("lab.grokking.web..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("java.sql..", "org.sqlite..", "lab.grokking.server.api..")
+                .allowEmptyShould(false)
+                .because("views go through RunService and LabService, like the API")
+                .check(WEB);
+        noClasses()
+                .that()
+                .resideInAPackage("lab.grokking.web..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("lab.grokking.server.store.SqliteRunStore")
+                .check(WEB);
     }
 
     @Test
     void viewsDoNotRunTrainingThemselves() {
         // every task's own package (its spec's), whatever tasks are registered
         Stream<String> tasks = TaskSpecs.all().stream().map(s -> s.getClass().getPackageName() + "..");
-        String[] forbidden = Stream.concat(tasks, Stream.of("lab.grokking.core.linalg..", "lab.grokking.core.solve..")).toArray(String[]::new);
-        noClasses().that().resideInAPackage("lab.grokking.web..").should().dependOnClassesThat().resideInAnyPackage(forbidden)
-                .because("runs are queued by the service, never trained on a request thread; what a task shows comes from its spec").check(WEB);
+        String[] forbidden = Stream.concat(tasks, Stream.of("lab.grokking.core.linalg..", "lab.grokking.core.solve.."))
+                .toArray(String[]::new);
+        noClasses()
+                .that()
+                .resideInAPackage("lab.grokking.web..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(forbidden)
+                .because(
+                        "runs are queued by the service, never trained on a request thread; what a task shows comes from its spec")
+                .check(WEB);
     }
 
     /** One task, one package: the views read everything task-specific from the task specs, so no view source names a task. */
@@ -54,9 +75,23 @@ class ArchitectureTest {
 
     @Test
     void viewsBuildNoPathsFromUserInput() {
-        noClasses().that().resideInAnyPackage("lab.grokking.web.home..", "lab.grokking.web.run..", "lab.grokking.web.configure..",
-                "lab.grokking.web.compare..", "lab.grokking.web.classroom..", "lab.grokking.web.shared..")
-                .should().dependOnClassesThat().belongToAnyOf(java.nio.file.Path.class, java.nio.file.Paths.class, java.nio.file.Files.class, java.io.File.class)
-                .because("a view never turns a URL or a field into a file path").check(WEB);
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "lab.grokking.web.home..",
+                        "lab.grokking.web.run..",
+                        "lab.grokking.web.configure..",
+                        "lab.grokking.web.compare..",
+                        "lab.grokking.web.classroom..",
+                        "lab.grokking.web.shared..")
+                .should()
+                .dependOnClassesThat()
+                .belongToAnyOf(
+                        java.nio.file.Path.class,
+                        java.nio.file.Paths.class,
+                        java.nio.file.Files.class,
+                        java.io.File.class)
+                .because("a view never turns a URL or a field into a file path")
+                .check(WEB);
     }
 }

@@ -25,10 +25,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The views' plain logic, for every registered task: chart choice, run titles, transition marker, legends, share-link state, predictor table, headline metric. */
 class ViewLogicTest {
-    static JsonNode json(String s) throws Exception { return Configs.JSON.readTree(s); }
+    static JsonNode json(String s) throws Exception {
+        return Configs.JSON.readTree(s);
+    }
 
     /** Every registered task's name: a new task is covered without touching these tests. */
-    static Stream<String> tasks() { return TaskSpecs.all().stream().map(TaskSpec::name); }
+    static Stream<String> tasks() {
+        return TaskSpecs.all().stream().map(TaskSpec::name);
+    }
 
     @ParameterizedTest
     @MethodSource("tasks")
@@ -37,8 +41,12 @@ class ViewLogicTest {
         assertEquals(spec.charts(), ChartSpecs.charts(task));
         assertFalse(ChartSpecs.charts(task).isEmpty(), task + " has charts");
         for (Chart c : ChartSpecs.charts(task))
-            for (Chart.Series s : c.series()) assertTrue(spec.columns().contains(s.column()), task + " has no column " + s.column());
-        for (String column : List.of(spec.headlineMetric(), spec.outcome().trainColumn(), spec.outcome().testColumn()))
+            for (Chart.Series s : c.series())
+                assertTrue(spec.columns().contains(s.column()), task + " has no column " + s.column());
+        for (String column : List.of(
+                spec.headlineMetric(),
+                spec.outcome().trainColumn(),
+                spec.outcome().testColumn()))
             assertTrue(spec.columns().contains(column), task + " has no column " + column);
     }
 
@@ -46,8 +54,10 @@ class ViewLogicTest {
     @MethodSource("tasks")
     void theChartDocumentHasTheShapeTheChartElementReads(String task) throws Exception {
         JsonNode config = Configs.toTree(TaskSpecs.get(task).defaults());
-        ViewState hideFirst = ViewState.DEFAULT.withHidden(java.util.Set.of(ChartSpecs.charts(task).get(0).key()));
-        JsonNode doc = json(RunView.json(ChartSpecs.document(task, List.of(new ChartSpecs.Run("r1", "this run")), List.of(config), hideFirst)));
+        ViewState hideFirst = ViewState.DEFAULT.withHidden(
+                java.util.Set.of(ChartSpecs.charts(task).get(0).key()));
+        JsonNode doc = json(RunView.json(
+                ChartSpecs.document(task, List.of(new ChartSpecs.Run("r1", "this run")), List.of(config), hideFirst)));
         assertEquals(ChartSpecs.charts(task).size() - 1, doc.get("charts").size(), "hidden charts are left out");
         JsonNode chart = doc.get("charts").get(0), series = chart.get("series").get(0);
         for (String k : List.of("key", "title", "ylog", "ylabel", "series")) assertTrue(chart.has(k), k);
@@ -60,7 +70,9 @@ class ViewLogicTest {
     void runTitlesAreTheSpecsWithTheCommonParameters(String task) throws Exception {
         TaskSpec<?> spec = TaskSpecs.get(task);
         ObjectNode config = Configs.toTree(spec.defaults());
-        String suffix = ": α = " + config.get("alpha").asText() + ", η = " + config.get("lr").asText() + ", λ = " + config.get("weightDecay").asText();
+        String suffix = ": α = " + config.get("alpha").asText() + ", η = "
+                + config.get("lr").asText() + ", λ = "
+                + config.get("weightDecay").asText();
         assertEquals(runTitle(spec.defaults()) + suffix, RunTitles.of(task, config));
         assertNotEquals(spec.title(), runTitle(spec.defaults()), "the run title names the varied parameters");
         config.put("steps", -5); // a stored config this code no longer accepts: the task's plain title
@@ -69,10 +81,14 @@ class ViewLogicTest {
 
     @Test
     void aRunOfAnUnknownTaskIsTitledByItsName() throws Exception {
-        assertEquals("gone: α = 2, η = 1, λ = 0", RunTitles.of("gone", json("{\"task\":\"gone\",\"alpha\":2,\"lr\":1,\"weightDecay\":0}")));
+        assertEquals(
+                "gone: α = 2, η = 1, λ = 0",
+                RunTitles.of("gone", json("{\"task\":\"gone\",\"alpha\":2,\"lr\":1,\"weightDecay\":0}")));
     }
 
-    private static <C extends RunConfig> String runTitle(C cfg) { return TaskSpecs.of(cfg).runTitle(cfg); }
+    private static <C extends RunConfig> String runTitle(C cfg) {
+        return TaskSpecs.of(cfg).runTitle(cfg);
+    }
 
     @Test
     void theTransitionMarkerSitsAtLnAlphaOverLambdaEta() throws Exception {
@@ -80,13 +96,21 @@ class ViewLogicTest {
         assertEquals(1, m.size());
         assertEquals(Math.log(100) / 0.001 / 0.5, (double) m.get(0).get("step"), 1e-9);
         assertEquals(Math.log(100) / 0.001, (double) m.get(0).get("time"), 1e-9);
-        assertTrue(ChartSpecs.markers(json("{\"alpha\": 1, \"lr\": 1, \"weightDecay\": 0.001}")).isEmpty(), "α = 1: no kernel phase");
-        assertTrue(ChartSpecs.markers(json("{\"alpha\": 10, \"lr\": 1, \"weightDecay\": 0}")).isEmpty(), "λ = 0: no transition");
+        assertTrue(
+                ChartSpecs.markers(json("{\"alpha\": 1, \"lr\": 1, \"weightDecay\": 0.001}"))
+                        .isEmpty(),
+                "α = 1: no kernel phase");
+        assertTrue(
+                ChartSpecs.markers(json("{\"alpha\": 10, \"lr\": 1, \"weightDecay\": 0}"))
+                        .isEmpty(),
+                "λ = 0: no transition");
     }
 
     @Test
     void legendsNameOnlyTheParametersThatDiffer() throws Exception {
-        List<JsonNode> fig2b = List.of(json("{\"task\":\"modadd\",\"alpha\":1,\"lr\":1}"), json("{\"task\":\"modadd\",\"alpha\":10,\"lr\":1}"),
+        List<JsonNode> fig2b = List.of(
+                json("{\"task\":\"modadd\",\"alpha\":1,\"lr\":1}"),
+                json("{\"task\":\"modadd\",\"alpha\":10,\"lr\":1}"),
                 json("{\"task\":\"modadd\",\"alpha\":100,\"lr\":1}"));
         assertEquals(List.of("α = 1", "α = 10", "α = 100"), Legends.labels(fig2b));
         assertEquals(List.of("run 1", "run 2"), Legends.labels(List.of(json("{\"a\":1}"), json("{\"a\":1}"))));
@@ -109,7 +133,10 @@ class ViewLogicTest {
     void thePredictorTableShowsTheLargestCoordinatesNormalisedAndKeepsTheLateSupport() {
         float[] w = {3, 0, 4, 0.1f, 0}, early = {1, 1, 1, 1, 1}, late = {0, 0, 0, 0, 2};
         List<Predictors.Coordinate> top = Predictors.top(w, early, late, 2);
-        assertEquals(List.of(2, 0, 4), top.stream().map(Predictors.Coordinate::index).toList(), "top |w|, then w1*'s support");
+        assertEquals(
+                List.of(2, 0, 4),
+                top.stream().map(Predictors.Coordinate::index).toList(),
+                "top |w|, then w1*'s support");
         assertEquals(4 / Math.sqrt(25.01), top.get(0).net(), 1e-6);
         assertEquals(1 / Math.sqrt(5), top.get(0).early(), 1e-6);
         assertEquals(1.0, top.get(2).late(), 1e-6);
@@ -118,17 +145,27 @@ class ViewLogicTest {
 
     /** The first task whose outcome is measured in {@code testColumn}. */
     static TaskSpec<?> taskWithOutcome(String testColumn) {
-        return TaskSpecs.all().stream().filter(s -> s.outcome().testColumn().equals(testColumn)).findFirst()
+        return TaskSpecs.all().stream()
+                .filter(s -> s.outcome().testColumn().equals(testColumn))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no task measures " + testColumn));
     }
 
     @Test
     void theHeadlineMetricIsTestAccuracyOrTestMse() {
         TaskSpec<?> classifier = taskWithOutcome("test_acc"), regression = taskWithOutcome("test_mse");
-        assertEquals("final (step 300): train accuracy 100.0 %, test accuracy 97.5 %",
-                FinalMetric.describe(classifier, List.of("step", "train_acc", "test_acc"), List.of(new double[] {0, 0.5, 0.5}, new double[] {300, 1, 0.975})));
-        assertEquals("final (step 10): train MSE 1.00e-08, test MSE 0.102",
-                FinalMetric.describe(regression, List.of("step", "train_mse", "test_mse"), List.<double[]>of(new double[] {10, 1e-8, 0.102})));
+        assertEquals(
+                "final (step 300): train accuracy 100.0 %, test accuracy 97.5 %",
+                FinalMetric.describe(
+                        classifier,
+                        List.of("step", "train_acc", "test_acc"),
+                        List.of(new double[] {0, 0.5, 0.5}, new double[] {300, 1, 0.975})));
+        assertEquals(
+                "final (step 10): train MSE 1.00e-08, test MSE 0.102",
+                FinalMetric.describe(
+                        regression,
+                        List.of("step", "train_mse", "test_mse"),
+                        List.<double[]>of(new double[] {10, 1e-8, 0.102})));
         assertEquals("", FinalMetric.describe(classifier, List.of("step"), List.of()));
         assertEquals("", FinalMetric.describe(classifier, null, List.of()));
     }

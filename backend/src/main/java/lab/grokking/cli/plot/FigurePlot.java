@@ -1,8 +1,5 @@
 package lab.grokking.cli.plot;
 
-import lab.grokking.core.MetricTable;
-
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -27,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
+import lab.grokking.core.MetricTable;
 
 /**
  * Training-curve figure in the layout of Lyu et al. (ICLR 2024), Fig. 1/3: log step axis with a "0" tick,
@@ -40,12 +39,17 @@ public final class FigurePlot {
     }
 
     static final int WIDTH = 1200, LEFT = 100, RIGHT = 110, TOP = 74, BOTTOM = 66, GAP = 22;
-    static final Color BLUE = new Color(0x1f77b4), ORANGE = new Color(0xff7f0e), RED = new Color(0xd62728),
-            GREY = new Color(0x7f7f7f), GRID = new Color(0xececec);
+    static final Color BLUE = new Color(0x1f77b4),
+            ORANGE = new Color(0xff7f0e),
+            RED = new Color(0xd62728),
+            GREY = new Color(0x7f7f7f),
+            GRID = new Color(0xececec);
     private static final Stroke SOLID = new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND),
-            DASHED = new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[]{9f, 5f}, 0f),
-            DOTTED = new BasicStroke(1.4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[]{0.1f, 4f}, 0f),
-            MARKER = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 5f}, 0f),
+            DASHED = new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {9f, 5f}, 0f),
+            DOTTED =
+                    new BasicStroke(
+                            1.4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {0.1f, 4f}, 0f),
+            MARKER = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 5f}, 0f),
             THIN = new BasicStroke(1f);
     private static final Font TITLE = font(19), LABEL = font(16), TICK = font(14), SMALL = font(13);
 
@@ -78,7 +82,9 @@ public final class FigurePlot {
                 text(g, title, WIDTH / 2.0, 28, 0.5, 0.5);
             }
             // without weight decay (Fig. 4) the paper's x-axis is log₁₀(1 + t) of the continuous time, on a log scale
-            boolean byTime = table.columns().contains("log10_time") && table.columns().contains("transition_step") && table.size() > 0
+            boolean byTime = table.columns().contains("log10_time")
+                    && table.columns().contains("transition_step")
+                    && table.size() > 0
                     && !Double.isFinite(table.column("transition_step")[0]);
             double[] steps = table.column(byTime ? "log10_time" : "step");
             double trans = transitionStep > 0 && Double.isFinite(transitionStep) ? transitionStep : Double.NaN;
@@ -94,16 +100,32 @@ public final class FigurePlot {
                 add(acc, table, "kernel_test_acc", "test, kernel (random-features) predictor", GREY, DOTTED, 100);
                 add(loss, table, "train_loss", "train", BLUE, SOLID, 1);
                 add(loss, table, "test_loss", "test", ORANGE, SOLID, 1);
-                double[] a = acc.stream().flatMapToDouble(s -> Arrays.stream(s.y)).filter(Double::isFinite).toArray();
+                double[] a = acc.stream()
+                        .flatMapToDouble(s -> Arrays.stream(s.y))
+                        .filter(Double::isFinite)
+                        .toArray();
                 boolean high = a.length > 0 && Arrays.stream(a).allMatch(v -> v >= 40);
                 YAxis accAxis = high ? new YAxis(40, 100, 10) : new YAxis(0, 100, 20);
-                new Panel(panels[0], x, steps, "accuracy (%)", accAxis, acc, null, List.of(), trans, "step").draw(g, false, true);
-                new Panel(panels[1], x, steps, "loss", YAxis.fromZero(loss, true), loss, normAxis, norm, trans, byTime ? "log₁₀(1 + t)" : "step").draw(g, true, false);
+                new Panel(panels[0], x, steps, "accuracy (%)", accAxis, acc, null, List.of(), trans, "step")
+                        .draw(g, false, true);
+                new Panel(
+                                panels[1],
+                                x,
+                                steps,
+                                "loss",
+                                YAxis.fromZero(loss, true),
+                                loss,
+                                normAxis,
+                                norm,
+                                trans,
+                                byTime ? "log₁₀(1 + t)" : "step")
+                        .draw(g, true, false);
             } else {
                 List<Series> mse = new ArrayList<>();
                 add(mse, table, "train_mse", "train", BLUE, SOLID, 1);
                 add(mse, table, "test_mse", "test", ORANGE, SOLID, 1);
-                new Panel(panels[0], x, steps, "MSE", YAxis.fromZero(mse, true), mse, normAxis, norm, trans, "step").draw(g, true, true);
+                new Panel(panels[0], x, steps, "MSE", YAxis.fromZero(mse, true), mse, normAxis, norm, trans, "step")
+                        .draw(g, true, true);
             }
         } finally {
             g.dispose();
@@ -112,15 +134,24 @@ public final class FigurePlot {
     }
 
     private static final Stroke[] MEMBER = {
-            DOTTED, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[]{9f, 4f, 2f, 4f}, 0f), SOLID, DASHED,
-            new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[]{14f, 4f, 2f, 4f, 2f, 4f}, 0f)};
+        DOTTED,
+        new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {9f, 4f, 2f, 4f}, 0f),
+        SOLID,
+        DASHED,
+        new BasicStroke(
+                2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {14f, 4f, 2f, 4f, 2f, 4f}, 0f)
+    };
 
     /**
      * A series figure (Fig. 2b over α, Fig. 2c over λ): train (blue) and test (orange) accuracy of every member over
      * one step axis, a line style per member; below, log₁₀ of each member's L² parameter norm (red).
      */
-    public static void writeSeriesPng(List<MetricTable> tables, List<String> labels, String title, Path png) throws IOException {
-        double[] steps = tables.stream().map(t -> t.column("step")).max(java.util.Comparator.comparingInt(a -> a.length)).orElse(new double[0]);
+    public static void writeSeriesPng(List<MetricTable> tables, List<String> labels, String title, Path png)
+            throws IOException {
+        double[] steps = tables.stream()
+                .map(t -> t.column("step"))
+                .max(java.util.Comparator.comparingInt(a -> a.length))
+                .orElse(new double[0]);
         Rectangle[] panels = panels(2);
         BufferedImage img = new BufferedImage(WIDTH, 900, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -136,15 +167,42 @@ public final class FigurePlot {
             for (int i = 0; i < tables.size(); i++) {
                 MetricTable t = tables.get(i);
                 Stroke st = MEMBER[i % MEMBER.length];
-                acc.add(new Series("train, " + labels.get(i), padded(t, "train_acc", steps.length, 100, false), BLUE, st));
-                acc.add(new Series("test, " + labels.get(i), padded(t, "test_acc", steps.length, 100, false), ORANGE, st));
+                acc.add(new Series(
+                        "train, " + labels.get(i), padded(t, "train_acc", steps.length, 100, false), BLUE, st));
+                acc.add(new Series(
+                        "test, " + labels.get(i), padded(t, "test_acc", steps.length, 100, false), ORANGE, st));
                 norm.add(new Series("log₁₀ norm, " + labels.get(i), padded(t, "norm", steps.length, 1, true), RED, st));
             }
             XAxis x = XAxis.of(steps, Double.NaN);
-            new Panel(panels[0], x, steps, "accuracy (%)", new YAxis(0, 100, 20), acc, null, List.of(), Double.NaN, "step").draw(g, false, false);
-            double top = Math.ceil(norm.stream().flatMapToDouble(s -> Arrays.stream(s.y)).filter(Double::isFinite).max().orElse(1));
-            new Panel(panels[1], x, steps, "log₁₀ L² parameter norm", new YAxis(Math.min(0, top - 4), Math.max(top, 1), 1), norm, null, List.of(),
-                    Double.NaN, "step").draw(g, true, false);
+            new Panel(
+                            panels[0],
+                            x,
+                            steps,
+                            "accuracy (%)",
+                            new YAxis(0, 100, 20),
+                            acc,
+                            null,
+                            List.of(),
+                            Double.NaN,
+                            "step")
+                    .draw(g, false, false);
+            double top = Math.ceil(norm.stream()
+                    .flatMapToDouble(s -> Arrays.stream(s.y))
+                    .filter(Double::isFinite)
+                    .max()
+                    .orElse(1));
+            new Panel(
+                            panels[1],
+                            x,
+                            steps,
+                            "log₁₀ L² parameter norm",
+                            new YAxis(Math.min(0, top - 4), Math.max(top, 1), 1),
+                            norm,
+                            null,
+                            List.of(),
+                            Double.NaN,
+                            "step")
+                    .draw(g, true, false);
         } finally {
             g.dispose();
         }
@@ -168,13 +226,15 @@ public final class FigurePlot {
     /** Plot areas (inside the frames), top to bottom. */
     static Rectangle[] panels(int n) {
         int h = n == 2 ? (900 - TOP - BOTTOM - GAP) / 2 : 600 - TOP - BOTTOM, w = WIDTH - LEFT - RIGHT;
-        return n == 2 ? new Rectangle[]{new Rectangle(LEFT, TOP, w, h), new Rectangle(LEFT, TOP + h + GAP, w, h)}
-                      : new Rectangle[]{new Rectangle(LEFT, TOP, w, h)};
+        return n == 2
+                ? new Rectangle[] {new Rectangle(LEFT, TOP, w, h), new Rectangle(LEFT, TOP + h + GAP, w, h)}
+                : new Rectangle[] {new Rectangle(LEFT, TOP, w, h)};
     }
 
     record Series(String label, double[] y, Color color, Stroke stroke) {}
 
-    private static void add(List<Series> to, MetricTable t, String column, String label, Color c, Stroke s, double scale) {
+    private static void add(
+            List<Series> to, MetricTable t, String column, String label, Color c, Stroke s, double scale) {
         if (!t.columns().contains(column)) return;
         double[] y = t.column(column);
         for (int i = 0; i < y.length; i++) y[i] *= scale;
@@ -183,7 +243,9 @@ public final class FigurePlot {
 
     /** Symlog-like step axis: u = log10(step) for step ≥ 1 and step − 1 below, so step 0 sits one decade left of 10⁰. */
     record XAxis(double lo, double hi) {
-        static double u(double step) { return step < 1 ? step - 1 : Math.log10(step); }
+        static double u(double step) {
+            return step < 1 ? step - 1 : Math.log10(step);
+        }
 
         static XAxis of(double[] steps, double trans) {
             double hi = 1;
@@ -194,9 +256,13 @@ public final class FigurePlot {
             return new XAxis(-1 - pad, hi + pad);
         }
 
-        double pxU(Rectangle r, double u) { return r.x + (u - lo) / (hi - lo) * r.width; }
+        double pxU(Rectangle r, double u) {
+            return r.x + (u - lo) / (hi - lo) * r.width;
+        }
 
-        double px(Rectangle r, double step) { return pxU(r, u(step)); }
+        double px(Rectangle r, double step) {
+            return pxU(r, u(step));
+        }
     }
 
     /** Linear axis with ticks lo, lo+tick, …, hi; 3 % headroom on both ends keeps curves at the limits off the frame. */
@@ -208,7 +274,11 @@ public final class FigurePlot {
 
         /** 0 to a nice ceiling of the finite maximum; robust: ignore rare spikes above 3× the 95th percentile (they get clipped). */
         static YAxis fromZero(List<Series> series, boolean robust) {
-            double[] f = series.stream().flatMapToDouble(s -> Arrays.stream(s.y)).filter(Double::isFinite).sorted().toArray();
+            double[] f = series.stream()
+                    .flatMapToDouble(s -> Arrays.stream(s.y))
+                    .filter(Double::isFinite)
+                    .sorted()
+                    .toArray();
             double hi = f.length == 0 ? 1 : f[f.length - 1];
             if (robust && f.length > 0) {
                 double q = f[(int) Math.floor(0.95 * (f.length - 1))];
@@ -226,11 +296,22 @@ public final class FigurePlot {
             return String.format(Locale.ROOT, "%." + decimals + "f", Math.abs(v) < tick * 1e-9 ? 0.0 : v);
         }
 
-        int count() { return (int) Math.floor((hi - lo) / tick + 1e-6) + 1; }
+        int count() {
+            return (int) Math.floor((hi - lo) / tick + 1e-6) + 1;
+        }
     }
 
-    private record Panel(Rectangle r, XAxis x, double[] steps, String yLabel, YAxis y, List<Series> left,
-                         YAxis ry, List<Series> right, double trans, String xLabel) {
+    private record Panel(
+            Rectangle r,
+            XAxis x,
+            double[] steps,
+            String yLabel,
+            YAxis y,
+            List<Series> left,
+            YAxis ry,
+            List<Series> right,
+            double trans,
+            String xLabel) {
 
         void draw(Graphics2D g, boolean xLabels, boolean markerLabel) {
             double decades = Math.floor(x.hi);
@@ -243,7 +324,7 @@ public final class FigurePlot {
             Shape clip = g.getClip();
             g.clip(r);
             List<List<Point2D>> all = new ArrayList<>();
-            for (Series s : right) all.addAll(curve(g, s, ry));   // norm behind the train/test curves
+            for (Series s : right) all.addAll(curve(g, s, ry)); // norm behind the train/test curves
             for (Series s : left) all.addAll(curve(g, s, y));
             g.setClip(clip);
             if (all.isEmpty()) {
@@ -284,7 +365,14 @@ public final class FigurePlot {
                     hline(g, r.x + r.width, r.x + r.width + 6, py);
                     text(g, ry.label(v), r.x + r.width + 9, py, 0, 0.5);
                 }
-                rotated(g, right.isEmpty() || !right.getFirst().label.startsWith("log") ? "L² parameter norm" : "log₁₀ L² parameter norm", r.x + r.width + 70, r.getCenterY(), RED);
+                rotated(
+                        g,
+                        right.isEmpty() || !right.getFirst().label.startsWith("log")
+                                ? "L² parameter norm"
+                                : "log₁₀ L² parameter norm",
+                        r.x + r.width + 70,
+                        r.getCenterY(),
+                        RED);
             }
             if (xLabels) {
                 g.setColor(Color.BLACK);
@@ -313,7 +401,8 @@ public final class FigurePlot {
             g.setStroke(s.stroke);
             for (List<Point2D> pts : runs) {
                 if (pts.size() == 1) {
-                    g.fill(new Ellipse2D.Double(pts.getFirst().getX() - 3, pts.getFirst().getY() - 3, 6, 6));
+                    g.fill(new Ellipse2D.Double(
+                            pts.getFirst().getX() - 3, pts.getFirst().getY() - 3, 6, 6));
                     continue;
                 }
                 Path2D.Double p = new Path2D.Double();
@@ -327,7 +416,7 @@ public final class FigurePlot {
         void xTicks(Graphics2D g, boolean labels) {
             int bottom = r.y + r.height;
             double perDecade = r.width / (x.hi - x.lo);
-            int every = (int) Math.max(1, Math.ceil(48 / perDecade));   // thin labels on very long runs
+            int every = (int) Math.max(1, Math.ceil(48 / perDecade)); // thin labels on very long runs
             g.setFont(TICK);
             for (int k = -1; k <= Math.floor(x.hi); k++) {
                 double px = x.pxU(r, k);
@@ -336,7 +425,7 @@ public final class FigurePlot {
                     double u = k + Math.log10(m);
                     if (u <= x.hi) vline(g, x.pxU(r, u), bottom, bottom + 3);
                 }
-                if (labels && k == -1) text(g, "0", px, bottom + 14, 0.5, 0);   // baseline level with the 10ᵏ labels
+                if (labels && k == -1) text(g, "0", px, bottom + 14, 0.5, 0); // baseline level with the 10ᵏ labels
                 else if (labels && k % every == 0) pow10(g, k, px, bottom + 9);
             }
         }
@@ -358,7 +447,8 @@ public final class FigurePlot {
                     Point2D a = c.get(i - 1), z = c.get(i);
                     int n = (int) Math.ceil(a.distance(z) / 3);
                     for (int j = 1; j <= n; j++)
-                        samples.add(new Point2D.Double(a.getX() + (z.getX() - a.getX()) * j / n, a.getY() + (z.getY() - a.getY()) * j / n));
+                        samples.add(new Point2D.Double(
+                                a.getX() + (z.getX() - a.getX()) * j / n, a.getY() + (z.getY() - a.getY()) * j / n));
                 }
             }
             int[] best = spots[0];
@@ -366,7 +456,10 @@ public final class FigurePlot {
             for (int[] s : spots) {
                 Rectangle box = new Rectangle(s[0] - 4, s[1] - 4, w + 8, h + 8);
                 long hits = samples.stream().filter(box::contains).count();
-                if (hits < bestHits) { bestHits = hits; best = s; }
+                if (hits < bestHits) {
+                    bestHits = hits;
+                    best = s;
+                }
             }
             var box = new java.awt.geom.RoundRectangle2D.Double(best[0], best[1], w, h, 8, 8);
             g.setColor(new Color(255, 255, 255, 225));
@@ -386,11 +479,17 @@ public final class FigurePlot {
         }
     }
 
-    private static Font font(int size) { return new Font(Font.SANS_SERIF, Font.PLAIN, size); }
+    private static Font font(int size) {
+        return new Font(Font.SANS_SERIF, Font.PLAIN, size);
+    }
 
-    private static void vline(Graphics2D g, double x, double y0, double y1) { g.draw(new Line2D.Double(x, y0, x, y1)); }
+    private static void vline(Graphics2D g, double x, double y0, double y1) {
+        g.draw(new Line2D.Double(x, y0, x, y1));
+    }
 
-    private static void hline(Graphics2D g, double x0, double x1, double y) { g.draw(new Line2D.Double(x0, y, x1, y)); }
+    private static void hline(Graphics2D g, double x0, double x1, double y) {
+        g.draw(new Line2D.Double(x0, y, x1, y));
+    }
 
     /** Draws s so that (x, y) lies at fraction (ax, ay) of its box (0,0 = top left, ay over ascent+descent). */
     private static void text(Graphics2D g, String s, double x, double y, double ax, double ay) {

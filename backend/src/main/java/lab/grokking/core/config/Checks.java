@@ -25,7 +25,9 @@ public final class Checks {
         return this;
     }
 
-    public List<ConfigException.Problem> problems() { return problems; }
+    public List<ConfigException.Problem> problems() {
+        return problems;
+    }
 
     public void throwIfAny() {
         if (!problems.isEmpty()) throw new ConfigException(problems);

@@ -40,7 +40,11 @@ public final class Configs {
             .build();
 
     static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(100_000).build());
+        JSON.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(32)
+                        .maxStringLength(100_000)
+                        .build());
         JSON.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
         JSON.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
     }
@@ -54,22 +58,34 @@ public final class Configs {
 
     public static RunConfig parse(ObjectNode doc) {
         JsonNode task = doc.get("task");
-        if (task == null || !task.isTextual()) throw new ConfigException("task", "required, one of " + TaskSpecs.names());
+        if (task == null || !task.isTextual())
+            throw new ConfigException("task", "required, one of " + TaskSpecs.names());
         TaskSpec<?> spec = TaskSpecs.get(task.asText());
         ObjectNode defaults = toTree(spec.defaults());
         ObjectNode merged = merge(defaults, doc);
         // a tree carries no field name into Jackson's int- and long-overflow errors, Jackson's type errors name its own
-        // classes and settings, and it takes the strings "NaN" and "Infinity" for doubles (a field the rules then skip kept
-        // them: "gamma": "NaN" with sparse data was accepted); so types and integer ranges are checked here (found by FuzzTest)
+        // classes and settings, and it takes the strings "NaN" and "Infinity" for doubles (a field the rules then skip
+        // kept
+        // them: "gamma": "NaN" with sparse data was accepted); so types and integer ranges are checked here (found by
+        // FuzzTest)
         defaults.fieldNames().forEachRemaining(f -> {
             JsonNode d = defaults.get(f), v = merged.get(f);
-            String expected = d.isInt() ? "int" : d.isIntegralNumber() ? "long" : d.isNumber() ? "double" : d.isBoolean() ? "boolean" : "string";
-            if (d.isNumber() && !v.isNumber() || d.isBoolean() && !v.isBoolean() || d.isTextual() && !v.isTextual() && !v.isNull())
+            String expected = d.isInt()
+                    ? "int"
+                    : d.isIntegralNumber() ? "long" : d.isNumber() ? "double" : d.isBoolean() ? "boolean" : "string";
+            if (d.isNumber() && !v.isNumber()
+                    || d.isBoolean() && !v.isBoolean()
+                    || d.isTextual() && !v.isTextual() && !v.isNull())
                 throw new ConfigException(f, "expected " + expected + ", got " + kind(v));
             if (d.isInt() && v.isIntegralNumber() && !v.canConvertToInt())
-                throw new ConfigException(f, "expected int, got " + TaskSpecs.abbreviate(v.asText()) + " (beyond " + Integer.MAX_VALUE + ")");
+                throw new ConfigException(
+                        f,
+                        "expected int, got " + TaskSpecs.abbreviate(v.asText()) + " (beyond " + Integer.MAX_VALUE
+                                + ")");
             if (d.isIntegralNumber() && v.isIntegralNumber() && !v.canConvertToLong())
-                throw new ConfigException(f, "expected long, got " + TaskSpecs.abbreviate(v.asText()) + " (beyond " + Long.MAX_VALUE + ")");
+                throw new ConfigException(
+                        f,
+                        "expected long, got " + TaskSpecs.abbreviate(v.asText()) + " (beyond " + Long.MAX_VALUE + ")");
         });
         RunConfig cfg;
         try {
@@ -77,7 +93,9 @@ public final class Configs {
         } catch (JsonProcessingException e) {
             throw translate(e);
         } catch (IllegalArgumentException e) {
-            throw e.getCause() instanceof JsonProcessingException j ? translate(j) : new ConfigException("config", e.getMessage());
+            throw e.getCause() instanceof JsonProcessingException j
+                    ? translate(j)
+                    : new ConfigException("config", e.getMessage());
         }
         Validation.fields(cfg); // the limits are the caller's: the server's configured ones, or the CLI's defaults
         return cfg;
@@ -89,7 +107,11 @@ public final class Configs {
         for (Iterator<Map.Entry<String, JsonNode>> it = b.fields(); it.hasNext(); ) {
             var e = it.next();
             JsonNode old = out.get(e.getKey());
-            out.set(e.getKey(), old instanceof ObjectNode o && e.getValue() instanceof ObjectNode n ? merge(o, n) : e.getValue().deepCopy());
+            out.set(
+                    e.getKey(),
+                    old instanceof ObjectNode o && e.getValue() instanceof ObjectNode n
+                            ? merge(o, n)
+                            : e.getValue().deepCopy());
         }
         return out;
     }
@@ -104,15 +126,21 @@ public final class Configs {
         }
     }
 
-    public static ObjectNode toTree(RunConfig cfg) { return JSON.valueToTree(cfg); }
+    public static ObjectNode toTree(RunConfig cfg) {
+        return JSON.valueToTree(cfg);
+    }
 
     /** A task's documented defaults as a config document. */
-    public static ObjectNode defaults(String task) { return toTree(TaskSpecs.get(task).defaults()); }
+    public static ObjectNode defaults(String task) {
+        return toTree(TaskSpecs.get(task).defaults());
+    }
 
     /** Canonical JSON (sorted keys, no whitespace): the identity of a config for hashing. */
     public static String canonical(RunConfig cfg) {
         try {
-            return JSON.writer().without(SerializationFeature.INDENT_OUTPUT).with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            return JSON.writer()
+                    .without(SerializationFeature.INDENT_OUTPUT)
+                    .with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                     .writeValueAsString(JSON.convertValue(cfg, java.util.TreeMap.class));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -120,16 +148,35 @@ public final class Configs {
     }
 
     private static String kind(JsonNode v) {
-        return v.isNull() ? "null" : v.isTextual() ? "a string" : v.isBoolean() ? "a boolean" : v.isArray() ? "an array" : v.isObject() ? "an object" : "a number";
+        return v.isNull()
+                ? "null"
+                : v.isTextual()
+                        ? "a string"
+                        : v.isBoolean()
+                                ? "a boolean"
+                                : v.isArray() ? "an array" : v.isObject() ? "an object" : "a number";
     }
 
     private static ConfigException translate(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u)
-            return new ConfigException(path(u), "unknown field; allowed: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+            return new ConfigException(
+                    path(u),
+                    "unknown field; allowed: "
+                            + u.getKnownPropertyIds().stream()
+                                    .map(String::valueOf)
+                                    .sorted()
+                                    .collect(Collectors.joining(", ")));
         if (e instanceof InvalidFormatException f)
-            return new ConfigException(path(f), "expected " + f.getTargetType().getSimpleName() + ", got " + f.getValue());
+            return new ConfigException(
+                    path(f), "expected " + f.getTargetType().getSimpleName() + ", got " + f.getValue());
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty())
-            return new ConfigException(path(m), "expected " + (m.getTargetType() == null ? "a different type" : m.getTargetType().getSimpleName()) + ": " + clean(firstLine(m.getOriginalMessage())));
+            return new ConfigException(
+                    path(m),
+                    "expected "
+                            + (m.getTargetType() == null
+                                    ? "a different type"
+                                    : m.getTargetType().getSimpleName()) + ": "
+                            + clean(firstLine(m.getOriginalMessage())));
         if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException)
             return new ConfigException("json", clean(firstLine(e.getOriginalMessage())) + location(e));
         String msg = clean(firstLine(e.getOriginalMessage()));
@@ -140,7 +187,10 @@ public final class Configs {
 
     private static String location(JsonProcessingException e) {
         boolean located = e.getLocation() != null && e.getLocation().getLineNr() > 0;
-        return located ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : "";
+        return located
+                ? " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")"
+                : "";
     }
 
     /**
@@ -150,19 +200,26 @@ public final class Configs {
      */
     static String clean(String msg) {
         String s = msg.replaceAll("\\[Source: .*?; line: (\\d+), column: (\\d+)]", "line $1, column $2")
-                .replaceAll(",? from `[^`]*`", "")                              // (32, from `StreamReadConstraints.getMaxNestingDepth()`)
-                .replaceAll("\\s*\\(bound as `[^`]*`\\)", "")                  // (bound as `com.fasterxml.jackson.databind.JsonNode`)
-                .replaceAll("[:;]\\s*(?:enable|not allowed as per|set) `[^`]*`[^()]*$", "")  // : enable `JsonReadFeature.X` to allow
-                .replaceAll("`(?:[\\w$]+\\.)*([\\w$\\[\\]]+)`", "$1")           // `java.lang.String` -> String
+                .replaceAll(",? from `[^`]*`", "") // (32, from `StreamReadConstraints.getMaxNestingDepth()`)
+                .replaceAll("\\s*\\(bound as `[^`]*`\\)", "") // (bound as `com.fasterxml.jackson.databind.JsonNode`)
+                .replaceAll(
+                        "[:;]\\s*(?:enable|not allowed as per|set) `[^`]*`[^()]*$",
+                        "") // : enable `JsonReadFeature.X` to allow
+                .replaceAll("`(?:[\\w$]+\\.)*([\\w$\\[\\]]+)`", "$1") // `java.lang.String` -> String
                 .strip();
         // anything else that still names Java or Jackson internals is replaced as a whole
-        if (s.isEmpty() || s.contains("`") || s.matches("(?s).*(Exception|Source:|REDACTED|Feature|Config|Constraints|JsonToken|com\\.fasterxml|java\\.).*"))
+        if (s.isEmpty()
+                || s.contains("`")
+                || s.matches(
+                        "(?s).*(Exception|Source:|REDACTED|Feature|Config|Constraints|JsonToken|com\\.fasterxml|java\\.).*"))
             return "malformed JSON";
         return s;
     }
 
     private static String path(MismatchedInputException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
     }
 
     private static String firstLine(String s) {
@@ -171,5 +228,7 @@ public final class Configs {
         return i < 0 ? s : s.substring(0, i);
     }
 
-    static { JSON.getFactory().disable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS); }
+    static {
+        JSON.getFactory().disable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+    }
 }

@@ -6,7 +6,8 @@ package lab.grokking.core.config;
  */
 public record Limits(long maxMemoryBytes, double maxWork) {
     /** 1.5 GiB of model + data + evaluation buffers per run; about 10¹⁵ multiply-adds of work per run. */
-    public static final Limits DEFAULT = new Limits(property("groklab.maxMemoryMb", 1536) * (1L << 20), property("groklab.maxWork", 1e15));
+    public static final Limits DEFAULT =
+            new Limits(property("groklab.maxMemoryMb", 1536) * (1L << 20), property("groklab.maxWork", 1e15));
 
     private static double property(String name, double fallback) {
         String v = System.getProperty(name);
@@ -20,5 +21,7 @@ public record Limits(long maxMemoryBytes, double maxWork) {
         throw new IllegalArgumentException("system property " + name + " must be a positive number, got '" + v + "'");
     }
 
-    private static long property(String name, long fallback) { return (long) property(name, (double) fallback); }
+    private static long property(String name, long fallback) {
+        return (long) property(name, (double) fallback);
+    }
 }

@@ -18,12 +18,18 @@ public final class Presets {
 
     private Presets() {}
 
-    public static List<Preset> all() { return ALL; }
+    public static List<Preset> all() {
+        return ALL;
+    }
 
     public static Preset get(String figure, String scale) {
-        return ALL.stream().filter(p -> p.figure().equals(figure) && p.scale().equals(scale)).findFirst()
-                .orElseThrow(() -> new ConfigException("figure", "no preset for figure '" + figure + "' at scale '" + scale + "'; known: "
-                        + String.join(", ", ALL.stream().map(Preset::id).toList())));
+        return ALL.stream()
+                .filter(p -> p.figure().equals(figure) && p.scale().equals(scale))
+                .findFirst()
+                .orElseThrow(() -> new ConfigException(
+                        "figure",
+                        "no preset for figure '" + figure + "' at scale '" + scale + "'; known: "
+                                + String.join(", ", ALL.stream().map(Preset::id).toList())));
     }
 
     /**
@@ -31,7 +37,9 @@ public final class Presets {
      * (Fig. 2b over α, Fig. 2c over λ), whose members are runnable presets of their own.
      */
     public static List<Preset> series(String figure, String scale) {
-        List<Preset> out = ALL.stream().filter(p -> p.figure().equals(figure) && p.scale().equals(scale)).toList();
+        List<Preset> out = ALL.stream()
+                .filter(p -> p.figure().equals(figure) && p.scale().equals(scale))
+                .toList();
         if (out.isEmpty()) get(figure, scale); // throws the "no preset" error
         return out;
     }
@@ -44,11 +52,12 @@ public final class Presets {
                 if (!name.isBlank()) out.add(read(Presets.class, "/config/presets/" + name));
             }
             for (TaskSpec<?> spec : TaskSpecs.all()) // a plug-in task's presets live beside its classes
-                for (String name : spec.presets()) out.add(read(spec.getClass(), name));
+            for (String name : spec.presets()) out.add(read(spec.getClass(), name));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read presets", e);
         }
-        if (out.stream().map(Preset::id).distinct().count() != out.size()) throw new IllegalStateException("two presets share an id");
+        if (out.stream().map(Preset::id).distinct().count() != out.size())
+            throw new IllegalStateException("two presets share an id");
         return List.copyOf(out);
     }
 
@@ -56,8 +65,13 @@ public final class Presets {
         try (InputStream in = owner.getResourceAsStream(name)) {
             if (in == null) throw new IllegalStateException("preset listed but missing: " + name);
             JsonNode n = Configs.JSON.readTree(in);
-            Preset p = new Preset(n.get("id").asText(), n.get("figure").asText(), n.get("scale").asText(), n.get("title").asText(),
-                    n.get("description").asText(), (ObjectNode) n.get("config"));
+            Preset p = new Preset(
+                    n.get("id").asText(),
+                    n.get("figure").asText(),
+                    n.get("scale").asText(),
+                    n.get("title").asText(),
+                    n.get("description").asText(),
+                    (ObjectNode) n.get("config"));
             if (!p.config().has("task")) throw new IllegalStateException("preset " + name + " has no task");
             return p;
         }

@@ -28,17 +28,27 @@ public interface RunConfig {
     double weightDecay();
 
     /** Throws {@link ConfigException} naming every bad field and every exceeded limit. */
-    default void validate(Limits limits) { Validation.withLimits(this, limits); }
+    default void validate(Limits limits) {
+        Validation.withLimits(this, limits);
+    }
 
     /** The task's cost model for this config (valid fields assumed). */
-    default Cost cost() { return TaskSpecs.of(this).cost(this); }
+    default Cost cost() {
+        return TaskSpecs.of(this).cost(this);
+    }
 
     /** Estimated peak bytes of model, data and evaluation buffers. */
-    default long memoryBytes() { return cost().memoryBytes(); }
+    default long memoryBytes() {
+        return cost().memoryBytes();
+    }
 
     /** Estimated multiply-adds of the whole run (training and evaluation). */
-    default double work() { return cost().work(); }
+    default double work() {
+        return cost().work();
+    }
 
     /** The task that runs this config (checks its fields first; limits are the caller's). */
-    default Task newTask() { return new SpecTask<>(this); }
+    default Task newTask() {
+        return new SpecTask<>(this);
+    }
 }

@@ -21,11 +21,29 @@ import lab.grokking.core.config.RunConfig;
  * @param evalPerDecade evaluation points per decade of steps (after every step up to 10)
  * @param seed          seed of data and test set
  */
-public record DiagConfig(String task, String data, int d, int n, int nTest, int k, double gamma, int depth, double alpha,
-                         double lr, double weightDecay, long steps, int evalPerDecade, long seed) implements RunConfig {
+public record DiagConfig(
+        String task,
+        String data,
+        int d,
+        int n,
+        int nTest,
+        int k,
+        double gamma,
+        int depth,
+        double alpha,
+        double lr,
+        double weightDecay,
+        long steps,
+        int evalPerDecade,
+        long seed)
+        implements RunConfig {
     /** The exact predictor solvers hold dense n×n matrices and cost O(n³) (a pivot basis, an active set). */
     public static final int MAX_N = 2048;
-    public static final DiagConfig DEFAULTS = new DiagConfig(DiagSpec.NAME, "sparse", 100_000, 256, 10_000, 3, 25, 2, 128, 0.01, 1e-3, 2_000_000, 40, 1);
 
-    public boolean sparse() { return "sparse".equals(data); }
+    public static final DiagConfig DEFAULTS =
+            new DiagConfig(DiagSpec.NAME, "sparse", 100_000, 256, 10_000, 3, 25, 2, 128, 0.01, 1e-3, 2_000_000, 40, 1);
+
+    public boolean sparse() {
+        return "sparse".equals(data);
+    }
 }

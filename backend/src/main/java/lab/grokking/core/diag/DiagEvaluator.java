@@ -9,7 +9,16 @@ final class DiagEvaluator {
     private final int support;
     private final double w2norm, w1norm;
 
-    DiagEvaluator(DiagConfig cfg, DiagTrainer tr, TestSet test, double[] y, double[] outEarly, double[] outLate, double[] w2, double[] w1, int support) {
+    DiagEvaluator(
+            DiagConfig cfg,
+            DiagTrainer tr,
+            TestSet test,
+            double[] y,
+            double[] outEarly,
+            double[] outLate,
+            double[] w2,
+            double[] w1,
+            int support) {
         this.cfg = cfg;
         this.tr = tr;
         this.test = test;
@@ -28,7 +37,9 @@ final class DiagEvaluator {
     }
 
     /** w = u^L − v^L as of the last evaluation. */
-    double[] lastW() { return w; }
+    double[] lastW() {
+        return w;
+    }
 
     double[] evaluate(long step) {
         int L = cfg.depth();
@@ -54,13 +65,23 @@ final class DiagEvaluator {
         double l2 = Math.sqrt(l2sq), minMargin = Double.POSITIVE_INFINITY;
         for (int i = 0; i < y.length; i++) minMargin = Math.min(minMargin, y[i] * trainOut[i]);
         return new double[] {
-            step, eta * step,
-            DiagRun.logisticLoss(y, trainOut), DiagRun.logisticLoss(yTest, testOut), DiagRun.accuracy(y, trainOut), DiagRun.accuracy(yTest, testOut),
-            Math.sqrt(normSq), cfg.alpha() * StrictMath.exp(-lam * eta * step), lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), eta, lam),
-            l2 > 0 ? minMargin / l2 : Double.NaN, l1 > 0 ? minMargin / l1 : Double.NaN,
-            l2 > 0 ? dot2 / (l2 * w2norm) : Double.NaN, l2 > 0 ? dot1 / (l2 * w1norm) : Double.NaN,
-            DiagRun.agreement(testOut, outEarly), DiagRun.agreement(testOut, outLate),
-            l2 > 0 ? l1 / l2 : Double.NaN, support > 0 && l1 > 0 ? onSupport / l1 : Double.NaN,
+            step,
+            eta * step,
+            DiagRun.logisticLoss(y, trainOut),
+            DiagRun.logisticLoss(yTest, testOut),
+            DiagRun.accuracy(y, trainOut),
+            DiagRun.accuracy(yTest, testOut),
+            Math.sqrt(normSq),
+            cfg.alpha() * StrictMath.exp(-lam * eta * step),
+            lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), eta, lam),
+            l2 > 0 ? minMargin / l2 : Double.NaN,
+            l1 > 0 ? minMargin / l1 : Double.NaN,
+            l2 > 0 ? dot2 / (l2 * w2norm) : Double.NaN,
+            l2 > 0 ? dot1 / (l2 * w1norm) : Double.NaN,
+            DiagRun.agreement(testOut, outEarly),
+            DiagRun.agreement(testOut, outLate),
+            l2 > 0 ? l1 / l2 : Double.NaN,
+            support > 0 && l1 > 0 ? onSupport / l1 : Double.NaN,
             Math.sqrt(disp)
         };
     }

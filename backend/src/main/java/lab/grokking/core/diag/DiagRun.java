@@ -36,7 +36,8 @@ final class DiagRun implements TaskRun {
         Solution early = MaxL2Margin.solve(x, data.y());
         Solution late = MaxL1Margin.solve(x, data.y());
         double[] w2 = early.w(), w1 = late.w();
-        TestSet test = cfg.sparse() ? new SparseTestSet(cfg, data.wStar()) : new GaussianTestSet(cfg, data.wStar(), w2, w1);
+        TestSet test =
+                cfg.sparse() ? new SparseTestSet(cfg, data.wStar()) : new GaussianTestSet(cfg, data.wStar(), w2, w1);
         double[] yTest = test.labels();
         double[] out2 = new double[test.size()], out1 = new double[test.size()];
         test.outputs(w2, out2);
@@ -49,26 +50,54 @@ final class DiagRun implements TaskRun {
         ev = new DiagEvaluator(cfg, tr, test, data.y(), out2, out1, w2, w1, data.support());
     }
 
-    @Override public String forward(long step) {
+    @Override
+    public String forward(long step) {
         tr.forward();
-        return tr.finite() ? null : String.format("the outputs overflowed (lr = %g is too large for this data; try a smaller lr)", cfg.lr());
+        return tr.finite()
+                ? null
+                : String.format(
+                        "the outputs overflowed (lr = %g is too large for this data; try a smaller lr)", cfg.lr());
     }
 
-    @Override public double[] evaluate(long step) { return ev.evaluate(step); }
+    @Override
+    public double[] evaluate(long step) {
+        return ev.evaluate(step);
+    }
 
-    @Override public Snapshot snapshot(long step) { return Snapshot.of(DiagSpec.NET, step, 1, ev.lastW().length, ev.lastW()); }
+    @Override
+    public Snapshot snapshot(long step) {
+        return Snapshot.of(DiagSpec.NET, step, 1, ev.lastW().length, ev.lastW());
+    }
 
-    @Override public void step() { tr.step(); }
+    @Override
+    public void step() {
+        tr.step();
+    }
 
-    @Override public double[][] state() { return tr.state(); }
+    @Override
+    public double[][] state() {
+        return tr.state();
+    }
 
-    @Override public void restore(double[][] state) { tr.restore(state); }
+    @Override
+    public void restore(double[][] state) {
+        tr.restore(state);
+    }
 
-    @Override public Map<String, Object> summary() { return summary; }
+    @Override
+    public Map<String, Object> summary() {
+        return summary;
+    }
 
-    @Override public String kernels() { return Kernels.get().name() + "-float32"; }
+    @Override
+    public String kernels() {
+        return Kernels.get().name() + "-float32";
+    }
 
-    @Override public int threads() { return Workers.threads(); }
+    @Override
+    public int threads() {
+        return Workers.threads();
+    }
 
     private static Map<String, Object> predictorSummary(String name, Solution s, double[] yTest, double[] out) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -100,7 +129,9 @@ final class DiagRun implements TaskRun {
         return s / y.length;
     }
 
-    static double softplus(double t) { return t > 0 ? t + StrictMath.log1p(StrictMath.exp(-t)) : StrictMath.log1p(StrictMath.exp(t)); }
+    static double softplus(double t) {
+        return t > 0 ? t + StrictMath.log1p(StrictMath.exp(-t)) : StrictMath.log1p(StrictMath.exp(t));
+    }
 
     /** σ(−m) = 1/(1 + e^m), stable for large |m|. */
     static double sigmoidNeg(double m) {
@@ -113,7 +144,8 @@ final class DiagRun implements TaskRun {
 
     static double agreement(double[] a, double[] b) {
         double s = 0;
-        for (int i = 0; i < a.length; i++) s += Math.signum(a[i]) == Math.signum(b[i]) ? 1 : (a[i] == 0 || b[i] == 0 ? 0.5 : 0);
+        for (int i = 0; i < a.length; i++)
+            s += Math.signum(a[i]) == Math.signum(b[i]) ? 1 : (a[i] == 0 || b[i] == 0 ? 0.5 : 0);
         return s / a.length;
     }
 

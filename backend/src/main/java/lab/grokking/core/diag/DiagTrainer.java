@@ -34,7 +34,9 @@ public final class DiagTrainer {
     }
 
     /** Copies of u and v. */
-    double[][] state() { return new double[][] {u.clone(), v.clone()}; }
+    double[][] state() {
+        return new double[][] {u.clone(), v.clone()};
+    }
 
     /** Sets u and v (and w from them, as a step would). */
     void restore(double[][] s) {
@@ -46,7 +48,9 @@ public final class DiagTrainer {
     }
 
     /** z = X·w. */
-    public void forward() { x.multiply(wf, z); }
+    public void forward() {
+        x.multiply(wf, z);
+    }
 
     /** True unless an output overflowed (divergence). */
     public boolean finite() {
@@ -82,7 +86,8 @@ public final class DiagTrainer {
     }
 
     /** The paper's case L = 2, kept small and branch-free so the JIT vectorises it. */
-    private static void update2(double[] u, double[] v, float[] g, float[] wf, int from, int to, double eta2, double decay) {
+    private static void update2(
+            double[] u, double[] v, float[] g, float[] wf, int from, int to, double eta2, double decay) {
         for (int k = from; k < to; k++) {
             double gk = eta2 * g[k], uk = u[k] * (decay - gk), vk = v[k] * (decay + gk);
             u[k] = uk;

@@ -35,9 +35,15 @@ final class GaussianTestSet implements TestSet {
         }
     }
 
-    @Override public int size() { return labels.length; }
+    @Override
+    public int size() {
+        return labels.length;
+    }
 
-    @Override public double[] labels() { return labels; }
+    @Override
+    public double[] labels() {
+        return labels;
+    }
 
     @Override
     public void outputs(double[] w, double[] out) {
@@ -69,7 +75,9 @@ final class GaussianTestSet implements TestSet {
         return s;
     }
 
-    static double norm(double[] a) { return Math.sqrt(dot(a, a)); }
+    static double norm(double[] a) {
+        return Math.sqrt(dot(a, a));
+    }
 
     private static double[] scaled(double[] a, double s) {
         double[] o = new double[a.length];

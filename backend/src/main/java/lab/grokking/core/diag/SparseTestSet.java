@@ -25,9 +25,15 @@ final class SparseTestSet implements TestSet {
         }
     }
 
-    @Override public int size() { return labels.length; }
+    @Override
+    public int size() {
+        return labels.length;
+    }
 
-    @Override public double[] labels() { return labels; }
+    @Override
+    public double[] labels() {
+        return labels;
+    }
 
     @Override
     public void outputs(double[] w, double[] out) {

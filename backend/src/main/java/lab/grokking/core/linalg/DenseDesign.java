@@ -19,25 +19,49 @@ public final class DenseDesign implements Design {
         return m;
     }
 
-    public void set(int i, int k, float value) { data[i * stride + k] = value; }
+    public void set(int i, int k, float value) {
+        data[i * stride + k] = value;
+    }
 
-    public float get(int i, int k) { return data[i * stride + k]; }
+    public float get(int i, int k) {
+        return data[i * stride + k];
+    }
 
-    float[] data() { return data; }
+    float[] data() {
+        return data;
+    }
 
-    @Override public int rows() { return rows; }
-    @Override public int cols() { return cols; }
-    @Override public int paddedCols() { return stride; }
+    @Override
+    public int rows() {
+        return rows;
+    }
 
-    @Override public void multiply(float[] w, float[] out) { multiply(w, out, Workers.parts(rows, Workers.minChunk(stride))); }
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public int paddedCols() {
+        return stride;
+    }
+
+    @Override
+    public void multiply(float[] w, float[] out) {
+        multiply(w, out, Workers.parts(rows, Workers.minChunk(stride)));
+    }
 
     void multiply(float[] w, float[] out, int parts) {
         Workers.forParts(rows, parts, (from, to) -> Kernels.get().denseMultiply(data, stride, from, to, w, out));
     }
 
-    @Override public void multiplyTransposed(float[] c, float[] out) { multiplyTransposed(c, out, null); }
+    @Override
+    public void multiplyTransposed(float[] c, float[] out) {
+        multiplyTransposed(c, out, null);
+    }
 
-    @Override public void multiplyTransposed(float[] c, float[] out, Workers.RangeBody after) {
+    @Override
+    public void multiplyTransposed(float[] c, float[] out, Workers.RangeBody after) {
         multiplyTransposed(c, out, after, Workers.parts(stride / 64, Workers.minChunk(64L * rows)));
     }
 
@@ -49,11 +73,13 @@ public final class DenseDesign implements Design {
         });
     }
 
-    @Override public void row(int i, double[] out) {
+    @Override
+    public void row(int i, double[] out) {
         for (int k = 0; k < cols; k++) out[k] = data[i * stride + k];
     }
 
-    @Override public double dot(int i, int j) {
+    @Override
+    public double dot(int i, int j) {
         double s = 0;
         for (int k = 0, a = i * stride, b = j * stride; k < cols; k++) s += (double) data[a + k] * data[b + k];
         return s;

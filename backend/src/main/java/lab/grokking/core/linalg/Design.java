@@ -12,7 +12,9 @@ public interface Design {
 
     /** Length the float arrays of the float products must have: cols() rounded up for the kernels; the
      *  padding of a weight vector must be zero, and the padding of an output is overwritten. */
-    default int paddedCols() { return cols(); }
+    default int paddedCols() {
+        return cols();
+    }
 
     /** out[i] = Σ_k X[i][k]·w[k] for every row i, float32 arithmetic in a fixed, width-independent order. */
     void multiply(float[] w, float[] out);

@@ -18,18 +18,24 @@ public abstract class Kernels {
     public static final int PARTIALS = 16;
     /** Groups of 3 summed indices per chunk of a sign sum (a multiple of 10 = 30-bit chunk ints). */
     public static final int CHUNK_GROUPS = 500;
+
     static final int CHUNK_INTS = CHUNK_GROUPS / 10;
 
     private static final Kernels INSTANCE = pick();
 
-    public static Kernels get() { return INSTANCE; }
+    public static Kernels get() {
+        return INSTANCE;
+    }
 
-    public static Kernels scalar() { return ScalarKernels.INSTANCE; }
+    public static Kernels scalar() {
+        return ScalarKernels.INSTANCE;
+    }
 
     private static Kernels pick() {
         if (Boolean.getBoolean("groklab.scalarKernels")) return ScalarKernels.INSTANCE;
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            System.err.println("warning: jdk.incubator.vector not enabled (java --add-modules jdk.incubator.vector); using slower scalar kernels (same results)");
+            System.err.println(
+                    "warning: jdk.incubator.vector not enabled (java --add-modules jdk.incubator.vector); using slower scalar kernels (same results)");
             return ScalarKernels.INSTANCE;
         }
         Kernels v = VectorKernels.create();
@@ -48,7 +54,9 @@ public abstract class Kernels {
     }
 
     /** Number of {@link #CHUNK_GROUPS}-group chunks of a sign sum over inner indices. */
-    public static int chunks(int inner) { return ((inner + 29) / 30 + CHUNK_INTS - 1) / CHUNK_INTS; }
+    public static int chunks(int inner) {
+        return ((inner + 29) / 30 + CHUNK_INTS - 1) / CHUNK_INTS;
+    }
 
     /**
      * The chunk sums of chunks [chunkFrom, chunkTo) of {@link #signSum}, for blocks [from, to): output j
@@ -57,14 +65,25 @@ public abstract class Kernels {
      * whole sum; with chunkStride ≥ len each chunk's sum lands in a slot of its own (from +0), so a caller
      * can split the summed index among threads and add the slots in order afterwards, bit for bit the same.
      */
-    public abstract void signSum(int[] idx, int inner, int from, int to, int chunkFrom, int chunkTo, float[] v,
-                                 float[] out, int off, int len, int chunkStride);
+    public abstract void signSum(
+            int[] idx,
+            int inner,
+            int from,
+            int to,
+            int chunkFrom,
+            int chunkTo,
+            float[] v,
+            float[] out,
+            int off,
+            int len,
+            int chunkStride);
 
     /** out[i] = Σ_k x[i·cols + k]·w[k] for rows [from, to); cols must be a multiple of 16. */
     public abstract void denseMultiply(float[] x, int cols, int from, int to, float[] w, float[] out);
 
     /** out[k] = Σ_i c[i]·x[i·cols + k] for columns [colFrom, colTo) (multiples of 16), rows [0, rows). */
-    public abstract void denseMultiplyTransposed(float[] x, int cols, int rows, int colFrom, int colTo, float[] c, float[] out);
+    public abstract void denseMultiplyTransposed(
+            float[] x, int cols, int rows, int colFrom, int colTo, float[] c, float[] out);
 
     static float reduce(float[] p) {
         float s = 0f;

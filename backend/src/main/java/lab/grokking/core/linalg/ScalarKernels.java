@@ -4,22 +4,37 @@ package lab.grokking.core.linalg;
 final class ScalarKernels extends Kernels {
     static final ScalarKernels INSTANCE = new ScalarKernels();
 
-    @Override public String name() { return "scalar"; }
+    @Override
+    public String name() {
+        return "scalar";
+    }
 
     /** T[(g - g0)·8 + b] = (±v[3g] ± v[3g+1]) ± v[3g+2], bit j of b set for +v[3g+j]; terms at m ≥ inner omitted. */
     static void groupTables(float[] v, int inner, int g0, int g1, float[] t) {
-        for (int g = g0; g < g1; g++) for (int b = 0; b < 8; b++) {
-            float s = 0f;
-            for (int j = 0, m = 3 * g; j < 3 && m < inner; j++, m++) {
-                float term = (b >>> j & 1) != 0 ? v[m] : -v[m];
-                s = j == 0 ? term : s + term;
+        for (int g = g0; g < g1; g++)
+            for (int b = 0; b < 8; b++) {
+                float s = 0f;
+                for (int j = 0, m = 3 * g; j < 3 && m < inner; j++, m++) {
+                    float term = (b >>> j & 1) != 0 ? v[m] : -v[m];
+                    s = j == 0 ? term : s + term;
+                }
+                t[(g - g0) * 8 + b] = s;
             }
-            t[(g - g0) * 8 + b] = s;
-        }
     }
 
     @Override
-    public void signSum(int[] idx, int inner, int from, int to, int chunkFrom, int chunkTo, float[] v, float[] out, int off, int len, int chunkStride) {
+    public void signSum(
+            int[] idx,
+            int inner,
+            int from,
+            int to,
+            int chunkFrom,
+            int chunkTo,
+            float[] v,
+            float[] out,
+            int off,
+            int len,
+            int chunkStride) {
         int groups = (inner + 2) / 3, q = (inner + 29) / 30;
         float[] t = new float[Math.min(groups, CHUNK_GROUPS) * 8];
         for (int ch = chunkFrom; ch < chunkTo; ch++) {
@@ -27,11 +42,13 @@ final class ScalarKernels extends Kernels {
             int o = off + (ch - chunkFrom) * chunkStride;
             boolean first = chunkStride != 0 || ch == chunkFrom;
             groupTables(v, inner, g0, g1, t);
-            for (int b = from; b < to; b++) for (int l = 0; l < 8 && 8 * b + l < len; l++) {
-                float s = 0f;
-                for (int g = g0; g < g1; g++) s += t[(g - g0) * 8 + (idx[(b * q + g / 10) * 8 + l] >>> 3 * (g % 10) & 7)];
-                out[o + 8 * b + l] = first ? s : out[o + 8 * b + l] + s;
-            }
+            for (int b = from; b < to; b++)
+                for (int l = 0; l < 8 && 8 * b + l < len; l++) {
+                    float s = 0f;
+                    for (int g = g0; g < g1; g++)
+                        s += t[(g - g0) * 8 + (idx[(b * q + g / 10) * 8 + l] >>> 3 * (g % 10) & 7)];
+                    out[o + 8 * b + l] = first ? s : out[o + 8 * b + l] + s;
+                }
         }
     }
 

@@ -12,23 +12,31 @@ public final class SignDesign implements Design {
         this.rows = rows;
         this.cols = cols;
         this.wordsPerRow = wordsFor(cols);
-        if (bits.length != (long) rows * wordsPerRow) throw new IllegalArgumentException("bits length " + bits.length + " != rows*words " + (long) rows * wordsPerRow);
+        if (bits.length != (long) rows * wordsPerRow)
+            throw new IllegalArgumentException(
+                    "bits length " + bits.length + " != rows*words " + (long) rows * wordsPerRow);
         this.bits = bits;
     }
 
-    public static int wordsFor(int cols) { return (cols + 63) >>> 6; }
+    public static int wordsFor(int cols) {
+        return (cols + 63) >>> 6;
+    }
 
     public static SignDesign of(int[][] signs) {
         int n = signs.length, d = signs[0].length, wpr = wordsFor(d);
         long[] b = new long[n * wpr];
-        for (int i = 0; i < n; i++) for (int k = 0; k < d; k++) {
-            if (signs[i][k] != 1 && signs[i][k] != -1) throw new IllegalArgumentException("entry (" + i + "," + k + ") is " + signs[i][k] + ", not ±1");
-            if (signs[i][k] == 1) b[i * wpr + (k >>> 6)] |= 1L << (k & 63);
-        }
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < d; k++) {
+                if (signs[i][k] != 1 && signs[i][k] != -1)
+                    throw new IllegalArgumentException("entry (" + i + "," + k + ") is " + signs[i][k] + ", not ±1");
+                if (signs[i][k] == 1) b[i * wpr + (k >>> 6)] |= 1L << (k & 63);
+            }
         return new SignDesign(n, d, b);
     }
 
-    long[] bits() { return bits; }
+    long[] bits() {
+        return bits;
+    }
 
     /** Blocks of 8 rows; int [(b·Q + q)·8 + l] holds bits 30q..30q+29 of row 8b + l, Q = ⌈cols/30⌉. */
     int[] rowLayout() {
@@ -74,13 +82,27 @@ public final class SignDesign implements Design {
         return out;
     }
 
-    @Override public int rows() { return rows; }
-    @Override public int cols() { return cols; }
-    @Override public int paddedCols() { return wordsPerRow << 6; }
+    @Override
+    public int rows() {
+        return rows;
+    }
 
-    public boolean positive(int i, int k) { return (bits[i * wordsPerRow + (k >>> 6)] >>> (k & 63) & 1L) != 0; }
+    @Override
+    public int cols() {
+        return cols;
+    }
 
-    @Override public void multiply(float[] w, float[] out) {
+    @Override
+    public int paddedCols() {
+        return wordsPerRow << 6;
+    }
+
+    public boolean positive(int i, int k) {
+        return (bits[i * wordsPerRow + (k >>> 6)] >>> (k & 63) & 1L) != 0;
+    }
+
+    @Override
+    public void multiply(float[] w, float[] out) {
         int chunks = Kernels.chunks(cols);
         multiply(w, out, Workers.parts(chunks, Workers.minChunk((long) rows * cols / chunks)));
     }
@@ -105,12 +127,17 @@ public final class SignDesign implements Design {
             if (from == 0) k.signSum(idx, cols, 0, blocks, 0, to, w, out, 0, rows, 0);
             else k.signSum(idx, cols, 0, blocks, from, to, w, slots, (from - split) * rows, rows, rows);
         });
-        for (int c = 0, o = 0; c < chunks - split; c++, o += rows) for (int i = 0; i < rows; i++) out[i] += slots[o + i];
+        for (int c = 0, o = 0; c < chunks - split; c++, o += rows)
+            for (int i = 0; i < rows; i++) out[i] += slots[o + i];
     }
 
-    @Override public void multiplyTransposed(float[] c, float[] out) { multiplyTransposed(c, out, null); }
+    @Override
+    public void multiplyTransposed(float[] c, float[] out) {
+        multiplyTransposed(c, out, null);
+    }
 
-    @Override public void multiplyTransposed(float[] c, float[] out, Workers.RangeBody after) {
+    @Override
+    public void multiplyTransposed(float[] c, float[] out, Workers.RangeBody after) {
         int blocks = wordsPerRow * 8;
         multiplyTransposed(c, out, after, Workers.parts(blocks, Workers.minChunk(8L * rows)));
     }
@@ -131,17 +158,21 @@ public final class SignDesign implements Design {
         });
     }
 
-    @Override public void row(int i, double[] out) {
+    @Override
+    public void row(int i, double[] out) {
         for (int k = 0; k < cols; k++) out[k] = positive(i, k) ? 1.0 : -1.0;
     }
 
-    @Override public double dot(int i, int j) {
+    @Override
+    public double dot(int i, int j) {
         int diff = 0;
-        for (int wd = 0; wd < wordsPerRow; wd++) diff += Long.bitCount(bits[i * wordsPerRow + wd] ^ bits[j * wordsPerRow + wd]);
+        for (int wd = 0; wd < wordsPerRow; wd++)
+            diff += Long.bitCount(bits[i * wordsPerRow + wd] ^ bits[j * wordsPerRow + wd]);
         return cols - 2.0 * diff;
     }
 
-    @Override public void multiply(double[] w, double[] out) {
+    @Override
+    public void multiply(double[] w, double[] out) {
         for (int i = 0; i < rows; i++) {
             double s = 0;
             for (int k = 0; k < cols; k++) s += positive(i, k) ? w[k] : -w[k];
@@ -149,7 +180,8 @@ public final class SignDesign implements Design {
         }
     }
 
-    @Override public void multiplyTransposed(double[] c, double[] out) {
+    @Override
+    public void multiplyTransposed(double[] c, double[] out) {
         java.util.Arrays.fill(out, 0, cols, 0.0);
         for (int i = 0; i < rows; i++) {
             double ci = c[i];

@@ -28,7 +28,10 @@ final class VectorKernels extends Kernels {
         return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256 ? new VectorKernels() : null;
     }
 
-    @Override public String name() { return "vector-256"; }
+    @Override
+    public String name() {
+        return "vector-256";
+    }
 
     private static float finish(FloatVector lo, FloatVector hi, float[] p) {
         lo.intoArray(p, 0);
@@ -37,7 +40,10 @@ final class VectorKernels extends Kernels {
     }
 
     private static FloatVector term(float x, IntVector m) {
-        return FloatVector.broadcast(F, x).reinterpretAsInts().lanewise(VectorOperators.XOR, m).reinterpretAsFloats();
+        return FloatVector.broadcast(F, x)
+                .reinterpretAsInts()
+                .lanewise(VectorOperators.XOR, m)
+                .reinterpretAsFloats();
     }
 
     /** Group tables for groups [g0, g1) into t (float bits), as {@link ScalarKernels#groupTables}. */
@@ -45,7 +51,11 @@ final class VectorKernels extends Kernels {
         int g = g0;
         for (int full = Math.min(g1, inner / 3); g < full; g++) {
             int m = 3 * g;
-            term(v[m], M0).add(term(v[m + 1], M1)).add(term(v[m + 2], M2)).reinterpretAsInts().intoArray(t, (g - g0) << 3);
+            term(v[m], M0)
+                    .add(term(v[m + 1], M1))
+                    .add(term(v[m + 2], M2))
+                    .reinterpretAsInts()
+                    .intoArray(t, (g - g0) << 3);
         }
         for (; g < g1; g++) { // last group, 1 or 2 terms
             int m = 3 * g;
@@ -70,7 +80,18 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    public void signSum(int[] idx, int inner, int from, int to, int chunkFrom, int chunkTo, float[] v, float[] out, int off, int len, int chunkStride) {
+    public void signSum(
+            int[] idx,
+            int inner,
+            int from,
+            int to,
+            int chunkFrom,
+            int chunkTo,
+            float[] v,
+            float[] out,
+            int off,
+            int len,
+            int chunkStride) {
         int groups = (inner + 2) / 3, q = (inner + 29) / 30;
         int[] t = new int[Math.min(groups, CHUNK_GROUPS) * 8];
         for (int ch = chunkFrom; ch < chunkTo; ch++) {
@@ -89,7 +110,8 @@ final class VectorKernels extends Kernels {
      * Eight blocks share each table load: 8 independent sums hide the permute and add latencies (~30 % faster
      * per lookup than 4 blocks). The index vectors are reloaded per group (the load folds into the shift).
      */
-    private static void chunk8(int[] idx, int q, int b, int c0, int c1, int ng, int[] t, float[] out, int o, int end, boolean first) {
+    private static void chunk8(
+            int[] idx, int q, int b, int c0, int c1, int ng, int[] t, float[] out, int o, int end, boolean first) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         int s = q << 3, p = (b * q + c0) << 3, full = ng / 10;
         for (int c = 0; c <= full; c++, p += 8) {
@@ -118,12 +140,14 @@ final class VectorKernels extends Kernels {
     }
 
     /** Four blocks share each table load; 4 sums + 4 index vectors + 1 table stay in registers. */
-    private static void chunk4(int[] idx, int q, int b, int c0, int c1, int ng, int[] t, float[] out, int o, int end, boolean first) {
+    private static void chunk4(
+            int[] idx, int q, int b, int c0, int c1, int ng, int[] t, float[] out, int o, int end, boolean first) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int stride = q << 3, p = (b * q + c0) << 3, full = c0 + ng / 10;
         for (int c = c0; c < full; c++, p += 8) {
             IntVector x0 = IntVector.fromArray(I, idx, p), x1 = IntVector.fromArray(I, idx, p + stride);
-            IntVector x2 = IntVector.fromArray(I, idx, p + 2 * stride), x3 = IntVector.fromArray(I, idx, p + 3 * stride);
+            IntVector x2 = IntVector.fromArray(I, idx, p + 2 * stride),
+                    x3 = IntVector.fromArray(I, idx, p + 3 * stride);
             int tb = (c - c0) * 80;
             for (int j = 0; j < 10; j++) {
                 IntVector tj = IntVector.fromArray(I, t, tb + (j << 3));
@@ -136,7 +160,8 @@ final class VectorKernels extends Kernels {
         }
         if (full < c1) { // partial last int
             IntVector x0 = IntVector.fromArray(I, idx, p), x1 = IntVector.fromArray(I, idx, p + stride);
-            IntVector x2 = IntVector.fromArray(I, idx, p + 2 * stride), x3 = IntVector.fromArray(I, idx, p + 3 * stride);
+            IntVector x2 = IntVector.fromArray(I, idx, p + 2 * stride),
+                    x3 = IntVector.fromArray(I, idx, p + 3 * stride);
             for (int g = (full - c0) * 10, sh = 0; g < ng; g++, sh += 3) {
                 IntVector tg = IntVector.fromArray(I, t, g << 3);
                 a0 = look(a0, x0, tg, sh);
@@ -151,12 +176,14 @@ final class VectorKernels extends Kernels {
         store(a3, out, o + ((b + 3) << 3), end, first);
     }
 
-    private static void chunk1(int[] idx, int q, int b, int c0, int c1, int ng, int[] t, float[] out, int o, int end, boolean first) {
+    private static void chunk1(
+            int[] idx, int q, int b, int c0, int c1, int ng, int[] t, float[] out, int o, int end, boolean first) {
         FloatVector a = FloatVector.zero(F);
         int p = (b * q + c0) << 3;
         for (int g = 0; g < ng; g += 10, p += 8) {
             IntVector x = IntVector.fromArray(I, idx, p);
-            for (int j = 0, e = Math.min(10, ng - g); j < e; j++) a = look(a, x, IntVector.fromArray(I, t, (g + j) << 3), 3 * j);
+            for (int j = 0, e = Math.min(10, ng - g); j < e; j++)
+                a = look(a, x, IntVector.fromArray(I, t, (g + j) << 3), 3 * j);
         }
         store(a, out, o + (b << 3), end, first);
     }

@@ -17,9 +17,11 @@ import java.util.function.IntConsumer;
  * (concurrent runs, or a nested call) falls back to a plain daemon pool.
  */
 public final class Workers {
-    private static final int THREADS = Math.max(1, Integer.getInteger("groklab.threads", Runtime.getRuntime().availableProcessors()));
+    private static final int THREADS = Math.max(
+            1, Integer.getInteger("groklab.threads", Runtime.getRuntime().availableProcessors()));
     /** How long a helper (or a caller waiting for one) spins before it parks. */
     static final long SPIN_NANOS = 100_000;
+
     private static final Helper[] HELPERS = new Helper[THREADS - 1];
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     private static volatile ExecutorService pool;
@@ -33,10 +35,14 @@ public final class Workers {
 
     private Workers() {}
 
-    public static int threads() { return THREADS; }
+    public static int threads() {
+        return THREADS;
+    }
 
     /** Runs task(p) for p in [0, parts); returns when all are done. Thread j runs parts j, j + threads(), …. */
-    public static void run(int parts, IntConsumer task) { run(parts, task, true); }
+    public static void run(int parts, IntConsumer task) {
+        run(parts, task, true);
+    }
 
     /** As {@link #run}; when the helpers are busy, on the pool if poolWhenBusy, else every part on the caller. */
     private static void run(int parts, IntConsumer task, boolean poolWhenBusy) {
@@ -74,11 +80,12 @@ public final class Workers {
         ExecutorService p = pool;
         if (p == null) {
             synchronized (Workers.class) {
-                if ((p = pool) == null) pool = p = Executors.newFixedThreadPool(THREADS - 1, r -> {
-                    Thread t = new Thread(r, "groklab-kernel-pool");
-                    t.setDaemon(true);
-                    return t;
-                });
+                if ((p = pool) == null)
+                    pool = p = Executors.newFixedThreadPool(THREADS - 1, r -> {
+                        Thread t = new Thread(r, "groklab-kernel-pool");
+                        t.setDaemon(true);
+                        return t;
+                    });
             }
         }
         @SuppressWarnings("unchecked")
@@ -107,13 +114,17 @@ public final class Workers {
     }
 
     /** Splits [0, n) into exactly parts contiguous ranges (as even as possible) and runs body on each. */
-    public static void forParts(int n, int parts, RangeBody body) { forParts(n, parts, body, true); }
+    public static void forParts(int n, int parts, RangeBody body) {
+        forParts(n, parts, body, true);
+    }
 
     /**
      * As {@link #forParts}, but while the helpers are busy (another run's product) the caller runs the parts itself,
      * in order: for steps of tens of microseconds, where a hand-off to the pool costs more than the split saves.
      */
-    public static void forPartsOrInline(int n, int parts, RangeBody body) { forParts(n, parts, body, false); }
+    public static void forPartsOrInline(int n, int parts, RangeBody body) {
+        forParts(n, parts, body, false);
+    }
 
     private static void forParts(int n, int parts, RangeBody body, boolean poolWhenBusy) {
         run(parts, p -> body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)), poolWhenBusy);
@@ -167,7 +178,8 @@ public final class Workers {
             return error;
         }
 
-        @Override public void run() {
+        @Override
+        public void run() {
             int seen = 0;
             while (true) {
                 long start = System.nanoTime();

@@ -23,14 +23,32 @@ import lab.grokking.core.config.RunConfig;
  * @param evalPerDecade evaluation points per decade of steps (after every step up to 10)
  * @param seed          seed of the observed set, the "lowrank" target and the init perturbation
  */
-public record McConfig(String task, String target, int d, int rank, double observed, double alpha, double sigma,
-                       double lr, double weightDecay, long steps, int evalPerDecade, long seed) implements RunConfig {
+public record McConfig(
+        String task,
+        String target,
+        int d,
+        int rank,
+        double observed,
+        double alpha,
+        double sigma,
+        double lr,
+        double weightDecay,
+        long steps,
+        int evalPerDecade,
+        long seed)
+        implements RunConfig {
     /** Largest matrix size: the late predictor's solver costs ~7d³ per iteration for a few hundred iterations. */
     public static final int MAX_D = 256;
-    public static final McConfig DEFAULTS = new McConfig(McSpec.NAME, "table", 97, 1, 0.05, 10, 0, 0.1, 1e-4, 1_500_000, 40, 1);
 
-    public boolean table() { return "table".equals(target); }
+    public static final McConfig DEFAULTS =
+            new McConfig(McSpec.NAME, "table", 97, 1, 0.05, 10, 0, 0.1, 1e-4, 1_500_000, 40, 1);
+
+    public boolean table() {
+        return "table".equals(target);
+    }
 
     /** Number of observed (training) entries: round(observed·d²). */
-    public int nTrain() { return (int) Math.round(observed * d * (double) d); }
+    public int nTrain() {
+        return (int) Math.round(observed * d * (double) d);
+    }
 }

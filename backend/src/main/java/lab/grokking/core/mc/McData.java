@@ -15,7 +15,15 @@ import lab.grokking.core.Rng;
  * @param known      true where (i, j) or (j, i) is observed: the entries the symmetric completions are pinned to
  * @param coherence  μ = (d/r)·max_i ‖row i of the eigenvector matrix‖² of X* (1 = perfectly incoherent, d/r = worst)
  */
-public record McData(int d, double[] target, int[] rows, int[] cols, double[] y, boolean[] observed, boolean[] known, double coherence) {
+public record McData(
+        int d,
+        double[] target,
+        int[] rows,
+        int[] cols,
+        double[] y,
+        boolean[] observed,
+        boolean[] known,
+        double coherence) {
 
     public static McData generate(McConfig cfg) {
         int d = cfg.d();
@@ -119,9 +127,13 @@ public record McData(int d, double[] target, int[] rows, int[] cols, double[] y,
         return p;
     }
 
-    public int nTrain() { return y.length; }
+    public int nTrain() {
+        return y.length;
+    }
 
-    public int nTest() { return d * d - y.length; }
+    public int nTest() {
+        return d * d - y.length;
+    }
 
     /** The kernel (early) predictor, Cor. 3.11: X* where (i, j) or (j, i) is observed, 0 elsewhere. */
     public double[] zeroFill() {

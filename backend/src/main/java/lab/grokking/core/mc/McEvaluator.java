@@ -25,7 +25,9 @@ final class McEvaluator {
     }
 
     /** The W of the last evaluation (row-major, the evaluator's array). */
-    double[] lastW() { return w; }
+    double[] lastW() {
+        return w;
+    }
 
     double[] evaluate(long step) {
         int d = cfg.d();
@@ -43,9 +45,20 @@ final class McEvaluator {
             erank = effectiveRank(sv);
         }
         return new double[] {
-            step, eta * step, data.trainMse(w), data.testMse(w), tr.norm(), initNorm * StrictMath.exp(-lam * eta * step),
-            lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), eta, lam), nuclear, sv1, sv2, sv3, erank,
-            distance(w, early, earlyNorm), distance(w, late, lateNorm)
+            step,
+            eta * step,
+            data.trainMse(w),
+            data.testMse(w),
+            tr.norm(),
+            initNorm * StrictMath.exp(-lam * eta * step),
+            lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), eta, lam),
+            nuclear,
+            sv1,
+            sv2,
+            sv3,
+            erank,
+            distance(w, early, earlyNorm),
+            distance(w, late, lateNorm)
         };
     }
 

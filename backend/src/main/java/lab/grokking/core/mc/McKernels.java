@@ -19,12 +19,17 @@ package lab.grokking.core.mc;
 abstract class McKernels {
     private static final McKernels INSTANCE = pick();
 
-    static McKernels get() { return INSTANCE; }
+    static McKernels get() {
+        return INSTANCE;
+    }
 
-    static McKernels scalar() { return Scalar.INSTANCE; }
+    static McKernels scalar() {
+        return Scalar.INSTANCE;
+    }
 
     private static McKernels pick() {
-        if (Boolean.getBoolean("groklab.scalarKernels") || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return Scalar.INSTANCE;
+        if (Boolean.getBoolean("groklab.scalarKernels")
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return Scalar.INSTANCE;
         try {
             McKernels v = McVectorKernels.create();
             return v != null ? v : Scalar.INSTANCE;
@@ -43,12 +48,36 @@ abstract class McKernels {
      * v2[o+c] = decay·v[o+c] + Σ_p cv[p]·v[nb[p]+c], p = p0..p1−1, from ≤ c &lt; len, in the documented order
      * (u2, v2 are other arrays than u, v; nb[p] are row offsets).
      */
-    abstract void rowUpdate(double[] u, double[] v, double[] u2, double[] v2, int o, int from, int len, double decay,
-            int[] nb, double[] cu, double[] cv, int p0, int p1);
+    abstract void rowUpdate(
+            double[] u,
+            double[] v,
+            double[] u2,
+            double[] v2,
+            int o,
+            int from,
+            int len,
+            double decay,
+            int[] nb,
+            double[] cu,
+            double[] cv,
+            int p0,
+            int p1);
 
     /** Scalar tail of {@link #rowUpdate}: columns from..len−1 (shared by both implementations). */
-    static void rowUpdateScalar(double[] u, double[] v, double[] u2, double[] v2, int o, int from, int len, double decay,
-            int[] nb, double[] cu, double[] cv, int p0, int p1) {
+    static void rowUpdateScalar(
+            double[] u,
+            double[] v,
+            double[] u2,
+            double[] v2,
+            int o,
+            int from,
+            int len,
+            double decay,
+            int[] nb,
+            double[] cu,
+            double[] cv,
+            int p0,
+            int p1) {
         for (int c = from; c < len; c++) {
             double x = decay * u[o + c], z = decay * v[o + c];
             for (int p = p0; p < p1; p++) {
@@ -64,7 +93,10 @@ abstract class McKernels {
     static final class Scalar extends McKernels {
         static final Scalar INSTANCE = new Scalar();
 
-        @Override String name() { return "scalar"; }
+        @Override
+        String name() {
+            return "scalar";
+        }
 
         @Override
         double dotDiff(double[] u, double[] v, int io, int jo, int len) {
@@ -96,8 +128,20 @@ abstract class McKernels {
         }
 
         @Override
-        void rowUpdate(double[] u, double[] v, double[] u2, double[] v2, int o, int from, int len, double decay,
-                int[] nb, double[] cu, double[] cv, int p0, int p1) {
+        void rowUpdate(
+                double[] u,
+                double[] v,
+                double[] u2,
+                double[] v2,
+                int o,
+                int from,
+                int len,
+                double decay,
+                int[] nb,
+                double[] cu,
+                double[] cv,
+                int p0,
+                int p1) {
             rowUpdateScalar(u, v, u2, v2, o, from, len, decay, nb, cu, cv, p0, p1);
         }
     }

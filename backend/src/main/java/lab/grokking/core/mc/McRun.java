@@ -30,8 +30,11 @@ final class McRun implements TaskRun {
         summary.put("n_train", data.nTrain());
         summary.put("n_test", data.nTest());
         summary.put("target", targetSummary(data));
-        summary.put("early_predictor", predictorSummary("symmetric zero-fill (kernel predictor, Cor. 3.11)", early, data, null));
-        summary.put("late_predictor", predictorSummary("minimum-nuclear-norm symmetric completion", late.w(), data, late));
+        summary.put(
+                "early_predictor",
+                predictorSummary("symmetric zero-fill (kernel predictor, Cor. 3.11)", early, data, null));
+        summary.put(
+                "late_predictor", predictorSummary("minimum-nuclear-norm symmetric completion", late.w(), data, late));
         tr = new McTrainer(cfg, data);
         double initNorm = tr.norm();
         summary.put("init_norm", initNorm);
@@ -40,27 +43,55 @@ final class McRun implements TaskRun {
         listener.onSnapshot(Snapshot.of(PredictorView.LATE, -1, d, d, late.w()));
     }
 
-    @Override public String forward(long step) {
+    @Override
+    public String forward(long step) {
         tr.forward();
-        return Double.isFinite(tr.loss()) ? null
-                : String.format("train MSE %s (lr = %g is too large for α = %g; try a smaller lr)", tr.loss(), cfg.lr(), cfg.alpha());
+        return Double.isFinite(tr.loss())
+                ? null
+                : String.format(
+                        "train MSE %s (lr = %g is too large for α = %g; try a smaller lr)",
+                        tr.loss(), cfg.lr(), cfg.alpha());
     }
 
-    @Override public double[] evaluate(long step) { return ev.evaluate(step); }
+    @Override
+    public double[] evaluate(long step) {
+        return ev.evaluate(step);
+    }
 
-    @Override public Snapshot snapshot(long step) { return Snapshot.of(McSpec.NET, step, cfg.d(), cfg.d(), ev.lastW()); }
+    @Override
+    public Snapshot snapshot(long step) {
+        return Snapshot.of(McSpec.NET, step, cfg.d(), cfg.d(), ev.lastW());
+    }
 
-    @Override public void step() { tr.step(); }
+    @Override
+    public void step() {
+        tr.step();
+    }
 
-    @Override public double[][] state() { return tr.state(); }
+    @Override
+    public double[][] state() {
+        return tr.state();
+    }
 
-    @Override public void restore(double[][] state) { tr.restore(state); }
+    @Override
+    public void restore(double[][] state) {
+        tr.restore(state);
+    }
 
-    @Override public Map<String, Object> summary() { return summary; }
+    @Override
+    public Map<String, Object> summary() {
+        return summary;
+    }
 
-    @Override public String kernels() { return tr.kernelName() + "-double"; }
+    @Override
+    public String kernels() {
+        return tr.kernelName() + "-double";
+    }
 
-    @Override public int threads() { return tr.threads(); }
+    @Override
+    public int threads() {
+        return tr.threads();
+    }
 
     private Map<String, Object> targetSummary(McData data) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -75,11 +106,14 @@ final class McRun implements TaskRun {
         m.put("nuclear_norm", nuclear);
         m.put("sqrt_nuclear_norm", Math.sqrt(nuclear)); // ‖θ‖ of a minimum-norm factorisation of X*
         m.put("coherence", data.coherence());
-        m.put("mean_square", McEvaluator.frobenius(data.target()) * McEvaluator.frobenius(data.target()) / data.target().length);
+        m.put(
+                "mean_square",
+                McEvaluator.frobenius(data.target()) * McEvaluator.frobenius(data.target()) / data.target().length);
         return m;
     }
 
-    private static Map<String, Object> predictorSummary(String name, double[] w, McData data, NuclearCompletion.Result solved) {
+    private static Map<String, Object> predictorSummary(
+            String name, double[] w, McData data, NuclearCompletion.Result solved) {
         Map<String, Object> m = new LinkedHashMap<>();
         int d = data.d();
         double[] sv = new double[d];

@@ -23,9 +23,11 @@ public final class McTrainer {
      * nbr = j·d, observation obs), and per step the coefficients cu = −2η r_obs / n, cv = +2η r_obs / n.
      */
     private final int[] start, nbr, obs;
+
     private final double[] cu, cv;
     /** The distinct unordered observed pairs {i ≤ j}, sorted (row offsets pi = i·d, pj = j·d); pairOf[k] indexes them. */
     private final int[] pi, pj, pairOf;
+
     private final double[] wPair;
     private final double eta, decay;
     double[] u, v;
@@ -34,9 +36,12 @@ public final class McTrainer {
     private final McKernels kernels;
     /** Parts a step is split into (1 = the calling thread only). */
     private final int parts;
+
     private final Workers.RangeBody forwardPart = this::forwardRange, updatePart = this::updateRange;
 
-    public McTrainer(McConfig cfg, McData data) { this(cfg, data, McKernels.get(), defaultParts(cfg.d(), data.nTrain())); }
+    public McTrainer(McConfig cfg, McData data) {
+        this(cfg, data, McKernels.get(), defaultParts(cfg.d(), data.nTrain()));
+    }
 
     /**
      * One part per 2¹⁴ of d·n (a half-step has ~2·d·n multiply-adds), up to the thread count: measured per step at
@@ -44,7 +49,9 @@ public final class McTrainer {
      * to ~0.07 ms in launches where the two vCPUs contend; even at d = 64, slower at d ≤ 48 (1 part), where the hand-off
      * costs more than the part it saves.
      */
-    static int defaultParts(int d, int n) { return (int) Math.max(1, Math.min(Workers.threads(), (long) d * n >> 14)); }
+    static int defaultParts(int d, int n) {
+        return (int) Math.max(1, Math.min(Workers.threads(), (long) d * n >> 14));
+    }
 
     McTrainer(McConfig cfg, McData data, McKernels kernels, int parts) {
         this.kernels = kernels;
@@ -141,7 +148,9 @@ public final class McTrainer {
     }
 
     /** Training MSE of the last {@link #forward()} (non-finite on divergence). */
-    public double loss() { return loss; }
+    public double loss() {
+        return loss;
+    }
 
     /** One GD step from the residuals of the last {@link #forward()}. */
     public void step() {
@@ -168,14 +177,19 @@ public final class McTrainer {
         final double decay = this.decay;
         final int d = this.d;
         final McKernels k = kernels;
-        for (int i = from; i < to; i++) k.rowUpdate(u, v, u2, v2, i * d, 0, d, decay, nbr, cu, cv, start[i], start[i + 1]);
+        for (int i = from; i < to; i++)
+            k.rowUpdate(u, v, u2, v2, i * d, 0, d, decay, nbr, cu, cv, start[i], start[i + 1]);
     }
 
     /** Threads one step uses. */
-    public int threads() { return Math.min(parts, Workers.threads()); }
+    public int threads() {
+        return Math.min(parts, Workers.threads());
+    }
 
     /** Copies of U and V. */
-    double[][] state() { return new double[][] {u.clone(), v.clone()}; }
+    double[][] state() {
+        return new double[][] {u.clone(), v.clone()};
+    }
 
     /** Sets U and V to a {@link #state()} of a trainer of the same config. */
     void restore(double[][] s) {
@@ -197,7 +211,9 @@ public final class McTrainer {
     }
 
     /** The kernel set the step runs on (vector256 or scalar), for provenance and the benchmark. */
-    public String kernelName() { return kernels.name(); }
+    public String kernelName() {
+        return kernels.name();
+    }
 
     /** ‖θ‖₂ = √(‖U‖_F² + ‖V‖_F²). */
     public double norm() {

@@ -16,7 +16,10 @@ final class McVectorKernels extends McKernels {
         return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256 ? new McVectorKernels() : null;
     }
 
-    @Override String name() { return "vector256"; }
+    @Override
+    String name() {
+        return "vector256";
+    }
 
     @Override
     double dotDiff(double[] u, double[] v, int io, int jo, int len) {
@@ -45,22 +48,39 @@ final class McVectorKernels extends McKernels {
     // U and V in separate passes of 32 columns (8 accumulators): fused (8 + 8 live vectors) C2 spills and a neighbour
     // took ~3× longer; 8 independent fma chains also hide the fma latency that 4 would expose
     @Override
-    void rowUpdate(double[] u, double[] v, double[] u2, double[] v2, int o, int from, int len, double decay,
-            int[] nb, double[] cu, double[] cv, int p0, int p1) {
+    void rowUpdate(
+            double[] u,
+            double[] v,
+            double[] u2,
+            double[] v2,
+            int o,
+            int from,
+            int len,
+            double decay,
+            int[] nb,
+            double[] cu,
+            double[] cv,
+            int p0,
+            int p1) {
         int c = pass(u, u2, o, from, len, decay, nb, cu, p0, p1);
         pass(v, v2, o, from, len, decay, nb, cv, p0, p1);
         rowUpdateScalar(u, v, u2, v2, o, c, len, decay, nb, cu, cv, p0, p1);
     }
 
     /** Columns from.. of one matrix's output row in vector blocks; returns the first column left to the scalar tail. */
-    private static int pass(double[] u, double[] u2, int o, int from, int len, double decay, int[] nb, double[] cu, int p0, int p1) {
+    private static int pass(
+            double[] u, double[] u2, int o, int from, int len, double decay, int[] nb, double[] cu, int p0, int p1) {
         int c = from;
         for (; c + 31 < len; c += 32) {
             int x = o + c;
-            DoubleVector a0 = DoubleVector.fromArray(D, u, x).mul(decay), a1 = DoubleVector.fromArray(D, u, x + 4).mul(decay),
-                    a2 = DoubleVector.fromArray(D, u, x + 8).mul(decay), a3 = DoubleVector.fromArray(D, u, x + 12).mul(decay),
-                    a4 = DoubleVector.fromArray(D, u, x + 16).mul(decay), a5 = DoubleVector.fromArray(D, u, x + 20).mul(decay),
-                    a6 = DoubleVector.fromArray(D, u, x + 24).mul(decay), a7 = DoubleVector.fromArray(D, u, x + 28).mul(decay);
+            DoubleVector a0 = DoubleVector.fromArray(D, u, x).mul(decay),
+                    a1 = DoubleVector.fromArray(D, u, x + 4).mul(decay),
+                    a2 = DoubleVector.fromArray(D, u, x + 8).mul(decay),
+                    a3 = DoubleVector.fromArray(D, u, x + 12).mul(decay),
+                    a4 = DoubleVector.fromArray(D, u, x + 16).mul(decay),
+                    a5 = DoubleVector.fromArray(D, u, x + 20).mul(decay),
+                    a6 = DoubleVector.fromArray(D, u, x + 24).mul(decay),
+                    a7 = DoubleVector.fromArray(D, u, x + 28).mul(decay);
             for (int p = p0; p < p1; p++) {
                 int y = nb[p] + c;
                 DoubleVector t = DoubleVector.broadcast(D, cu[p]);
@@ -85,7 +105,8 @@ final class McVectorKernels extends McKernels {
         for (; c + 3 < len; c += 4) {
             int x = o + c;
             DoubleVector a0 = DoubleVector.fromArray(D, u, x).mul(decay);
-            for (int p = p0; p < p1; p++) a0 = DoubleVector.fromArray(D, u, nb[p] + c).fma(DoubleVector.broadcast(D, cu[p]), a0);
+            for (int p = p0; p < p1; p++)
+                a0 = DoubleVector.fromArray(D, u, nb[p] + c).fma(DoubleVector.broadcast(D, cu[p]), a0);
             a0.intoArray(u2, x);
         }
         return c;

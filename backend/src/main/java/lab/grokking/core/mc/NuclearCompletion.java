@@ -22,6 +22,7 @@ public final class NuclearCompletion {
     public static final int MAX_ITERATIONS = 3000;
     /** Default relative duality gap. */
     public static final double TOLERANCE = 1e-7;
+
     private static final int CHECK_EVERY = 10;
     private static final double RELAX = 1.6;
 
@@ -35,7 +36,9 @@ public final class NuclearCompletion {
 
     private NuclearCompletion() {}
 
-    public static Result solve(int d, boolean[] known, double[] m) { return solve(d, known, m, TOLERANCE, MAX_ITERATIONS); }
+    public static Result solve(int d, boolean[] known, double[] m) {
+        return solve(d, known, m, TOLERANCE, MAX_ITERATIONS);
+    }
 
     /**
      * @param known symmetric mask of pinned entries
@@ -43,13 +46,18 @@ public final class NuclearCompletion {
      */
     public static Result solve(int d, boolean[] known, double[] m, double tol, int maxIterations) {
         int dd = d * d;
-        double[] w = new double[dd], y = new double[dd], z = new double[dd], x = new double[dd], wOld = new double[dd], lam = new double[dd];
+        double[] w = new double[dd],
+                y = new double[dd],
+                z = new double[dd],
+                x = new double[dd],
+                wOld = new double[dd],
+                lam = new double[dd];
         for (int i = 0; i < dd; i++) if (known[i]) w[i] = m[i];
         SymEigen eig = new SymEigen(d);
         eig.decompose(w, false);
         double spec0 = Math.max(Math.abs(eig.values()[0]), Math.abs(eig.values()[d - 1]));
         if (spec0 == 0) // M = 0 on K: W = 0 is optimal
-            return new Result(w, new Certificate(0, 0, 0, 0, 0, 0), true);
+        return new Result(w, new Certificate(0, 0, 0, 0, 0, 0), true);
         final double rho0 = 10 / spec0; // threshold 1/ρ: a tenth of the zero-fill's spectral norm
         double rho = rho0;
         Certificate cert = null;
@@ -94,7 +102,8 @@ public final class NuclearCompletion {
                     break;
                 }
             }
-            // residual balancing, within 10⁶ of the start (a W that cannot move, e.g. fully observed, has dual residual 0)
+            // residual balancing, within 10⁶ of the start (a W that cannot move, e.g. fully observed, has dual residual
+            // 0)
             if (pri > 10 * dual && rho < 1e6 * rho0) {
                 rho *= 2;
                 for (int i = 0; i < dd; i++) y[i] /= 2;
@@ -107,7 +116,16 @@ public final class NuclearCompletion {
     }
 
     /** Primal ‖W‖_*, dual value of Λ = −ρY scaled into the unit spectral ball, and their gap. */
-    static Certificate certificate(int d, boolean[] known, double[] m, double[] w, double[] y, double rho, SymEigen eig, double[] lam, int it) {
+    static Certificate certificate(
+            int d,
+            boolean[] known,
+            double[] m,
+            double[] w,
+            double[] y,
+            double rho,
+            SymEigen eig,
+            double[] lam,
+            int it) {
         int dd = d * d;
         eig.decompose(w, false);
         double primal = 0;

@@ -13,6 +13,7 @@ public final class SymEigen {
     private final int n;
     /** Work matrix; after {@link #decompose} with vectors, row i is the unit eigenvector of {@link #values()}[i]. */
     private final double[][] v;
+
     private final double[] d, e;
 
     public SymEigen(int n) {
@@ -23,7 +24,9 @@ public final class SymEigen {
         e = new double[n];
     }
 
-    public int size() { return n; }
+    public int size() {
+        return n;
+    }
 
     /**
      * Decomposes the symmetric matrix a (row-major, n×n; only symmetric input is meaningful, it is not
@@ -39,10 +42,14 @@ public final class SymEigen {
     }
 
     /** Eigenvalues in ascending order (the instance's array: copy it to keep it past the next call). */
-    public double[] values() { return d; }
+    public double[] values() {
+        return d;
+    }
 
     /** Unit eigenvector i (the instance's array), valid after a decomposition with vectors. */
-    public double[] vector(int i) { return v[i]; }
+    public double[] vector(int i) {
+        return v[i];
+    }
 
     /** Eigenvalues of a symmetric matrix, ascending (a convenience that allocates). */
     public static double[] eigenvalues(double[] a, int n) {

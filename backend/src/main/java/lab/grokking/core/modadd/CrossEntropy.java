@@ -10,12 +10,27 @@ package lab.grokking.core.modadd;
 final class CrossEntropy {
     private CrossEntropy() {}
 
-    static final double LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10, INV_LN2 = 1.44269504088896338700e+00;
+    static final double LN2_HI = 6.93147180369123816490e-01,
+            LN2_LO = 1.90821492927058770002e-10,
+            INV_LN2 = 1.44269504088896338700e+00;
 
     /** Taylor series of e^r to degree 12 (truncation < 1e-15 on |r| ≤ 0.35): 1/12!, then the lower coefficients by Horner. */
     static final double TAYLOR_TOP = 1.0 / 479001600;
-    static final double[] TAYLOR = {1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120,
-            1.0 / 24, 1.0 / 6, 0.5, 1.0, 1.0};
+
+    static final double[] TAYLOR = {
+        1.0 / 39916800,
+        1.0 / 3628800,
+        1.0 / 362880,
+        1.0 / 40320,
+        1.0 / 5040,
+        1.0 / 720,
+        1.0 / 120,
+        1.0 / 24,
+        1.0 / 6,
+        0.5,
+        1.0,
+        1.0
+    };
 
     /**
      * e^x from +, ×, fma and an exact power-of-two scaling only, so it is bit-reproducible on every JVM (the
@@ -29,7 +44,8 @@ final class CrossEntropy {
         double r = Math.fma(-k, LN2_LO, Math.fma(-k, LN2_HI, x));
         double q = TAYLOR_TOP;
         for (double c : TAYLOR) q = Math.fma(q, r, c);
-        // q·2^k by exact power-of-two factors (Math.scalb is not intrinsified); below 2^−1022 in two factors, one rounding
+        // q·2^k by exact power-of-two factors (Math.scalb is not intrinsified); below 2^−1022 in two factors, one
+        // rounding
         int ki = (int) k;
         if (ki >= -1022) return q * Double.longBitsToDouble((long) (ki + 1023) << 52);
         return q * Double.longBitsToDouble((long) (ki + 600 + 1023) << 52) * 0x1p-600;
@@ -41,7 +57,9 @@ final class CrossEntropy {
     }
 
     /** ln softplus(L): exactly L (to 1e-13 relative) once e^L is below 1e-13, where ln(ln(1 + e^L)) would round. */
-    static double logSoftplus(double l, double sp) { return l < -30 ? l : StrictMath.log(sp); }
+    static double logSoftplus(double l, double sp) {
+        return l < -30 ? l : StrictMath.log(sp);
+    }
 
     /** L = ln Σ_{j≠y} e^{z_j − z_y} of logits row z[o..o+p) with label y, summed in order with StrictMath.exp (the metrics). */
     static double logOthers(float[] z, int o, int p, int y) {
@@ -91,7 +109,17 @@ final class CrossEntropy {
      * The gradient weights of rows [from, to) into dz: e^{(z_j − z_y) − s} for j ≠ y and −e^{L − s} for y, with
      * s = sp[i] + shift (the shift divides by n, or by n·𝓛, before exponentiating).
      */
-    static void gradientRows(float[] z, int ld, int p, int[] y, double[] lOthers, double[] sp, double shift, float[] dz, int from, int to) {
+    static void gradientRows(
+            float[] z,
+            int ld,
+            int p,
+            int[] y,
+            double[] lOthers,
+            double[] sp,
+            double shift,
+            float[] dz,
+            int from,
+            int to) {
         for (int i = from; i < to; i++) {
             int o = i * ld, yi = y[i];
             double zy = z[o + yi], s = sp[i] + shift;

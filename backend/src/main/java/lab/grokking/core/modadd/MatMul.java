@@ -14,7 +14,19 @@ package lab.grokking.core.modadd;
 public interface MatMul {
     String name();
 
-    void gemm(int i0, int i1, int n, int kDim, float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, boolean accumulate);
+    void gemm(
+            int i0,
+            int i1,
+            int n,
+            int kDim,
+            float[] a,
+            int aRow,
+            int aCol,
+            float[] b,
+            int ldb,
+            float[] c,
+            int ldc,
+            boolean accumulate);
 
     /** out[o..o+len) = max(x[xa..] + x[xb..] + bias[0..], 0): the gathered first layer and ReLU of one sample. */
     default void reluGather(float[] x, int xa, int xb, float[] bias, float[] out, int o, int len) {
@@ -32,7 +44,17 @@ public interface MatMul {
     }
 
     /** {@link CrossEntropy#gradientRows}: ∂ℓ/∂z of rows [from, to), divided by e^{shift}. */
-    default void softmaxGradient(float[] z, int ld, int p, int[] y, double[] lOthers, double[] sp, double shift, float[] dz, int from, int to) {
+    default void softmaxGradient(
+            float[] z,
+            int ld,
+            int p,
+            int[] y,
+            double[] lOthers,
+            double[] sp,
+            double shift,
+            float[] dz,
+            int from,
+            int to) {
         CrossEntropy.gradientRows(z, ld, p, y, lOthers, sp, shift, dz, from, to);
     }
 
@@ -40,7 +62,8 @@ public interface MatMul {
      * Columns [from, to) of the first layer's gradient from the hidden gradient g (rows of h): ge = 0, gb = 0, then
      * for samples i ascending, rows a_i and b_i of ge (rows × h; b already offset by p) and gb each get row i of g added.
      */
-    default void scatter(float[] g, int n, int h, int[] a, int[] b, int rows, float[] ge, float[] gb, int from, int to) {
+    default void scatter(
+            float[] g, int n, int h, int[] a, int[] b, int rows, float[] ge, float[] gb, int from, int to) {
         for (int r = 0; r < rows; r++) java.util.Arrays.fill(ge, r * h + from, r * h + to, 0f);
         java.util.Arrays.fill(gb, from, to, 0f);
         for (int i = 0; i < n; i++) {
@@ -55,9 +78,13 @@ public interface MatMul {
     }
 
     /** The Vector API backend when the incubator module is present and vectors are ≥ 256 bits, else the scalar one. */
-    static MatMul get() { return Holder.DEFAULT; }
+    static MatMul get() {
+        return Holder.DEFAULT;
+    }
 
-    static MatMul scalar() { return ScalarMatMul.INSTANCE; }
+    static MatMul scalar() {
+        return ScalarMatMul.INSTANCE;
+    }
 
     /** "vector", "scalar" (tests, machines without the Vector API). */
     static MatMul named(String name) {
@@ -74,7 +101,8 @@ public interface MatMul {
         static final MatMul DEFAULT = pick();
 
         private static MatMul pick() {
-            if (Boolean.getBoolean("groklab.scalarKernels") || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return ScalarMatMul.INSTANCE;
+            if (Boolean.getBoolean("groklab.scalarKernels")
+                    || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return ScalarMatMul.INSTANCE;
             try {
                 MatMul v = VectorMatMul.create();
                 return v != null ? v : ScalarMatMul.INSTANCE;

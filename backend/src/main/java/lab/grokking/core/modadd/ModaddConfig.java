@@ -24,15 +24,32 @@ import lab.grokking.core.config.RunConfig;
  * @param evalPerDecade  evaluation points per decade of steps (after every step up to 10)
  * @param seed           seed of the train/test split and of the init
  */
-public record ModaddConfig(String task, int p, double trainFraction, int width, double alpha, boolean zeroLastLayer, double lr,
-                           double weightDecay, boolean lossNormalised, double lrFactor, double logLossSwitch, long steps,
-                           int evalPerDecade, long seed) implements RunConfig {
+public record ModaddConfig(
+        String task,
+        int p,
+        double trainFraction,
+        int width,
+        double alpha,
+        boolean zeroLastLayer,
+        double lr,
+        double weightDecay,
+        boolean lossNormalised,
+        double lrFactor,
+        double logLossSwitch,
+        long steps,
+        int evalPerDecade,
+        long seed)
+        implements RunConfig {
     public static final int MAX_P = 1024, MAX_WIDTH = 16384;
-    public static final ModaddConfig DEFAULTS = new ModaddConfig(ModaddSpec.NAME, 97, 0.4, 1024, 1, false, 0.002, 1e-4, false, 10, -5,
-            100_000_000, 40, 1);
+    public static final ModaddConfig DEFAULTS =
+            new ModaddConfig(ModaddSpec.NAME, 97, 0.4, 1024, 1, false, 0.002, 1e-4, false, 10, -5, 100_000_000, 40, 1);
 
     /** Training pairs: floor(trainFraction·p²), as the reference code's n_train = 3763 for p = 97. */
-    public int nTrain() { return (int) Math.floor(trainFraction * p * (double) p + 1e-9); }
+    public int nTrain() {
+        return (int) Math.floor(trainFraction * p * (double) p + 1e-9);
+    }
 
-    public int nTest() { return p * p - nTrain(); }
+    public int nTest() {
+        return p * p - nTrain();
+    }
 }

@@ -18,7 +18,12 @@ public record ModaddData(int p, int[] trainA, int[] trainB, int[] trainY, int[] 
             perm[i] = perm[j];
             perm[j] = t;
         }
-        int[] ta = new int[n], tb = new int[n], ty = new int[n], sa = new int[all - n], sb = new int[all - n], sy = new int[all - n];
+        int[] ta = new int[n],
+                tb = new int[n],
+                ty = new int[n],
+                sa = new int[all - n],
+                sb = new int[all - n],
+                sy = new int[all - n];
         for (int i = 0; i < all; i++) {
             int a = perm[i] / p, b = perm[i] % p;
             if (i < n) {
@@ -34,7 +39,11 @@ public record ModaddData(int p, int[] trainA, int[] trainB, int[] trainY, int[] 
         return new ModaddData(p, ta, tb, ty, sa, sb, sy);
     }
 
-    public int nTrain() { return trainY.length; }
+    public int nTrain() {
+        return trainY.length;
+    }
 
-    public int nTest() { return testY.length; }
+    public int nTest() {
+        return testY.length;
+    }
 }

@@ -16,6 +16,7 @@ public final class ModaddNet {
     final int p, h, n;
     /** Row stride of the logits and of W₂ᵀ: p rounded up to 8 (whole vectors; the padding columns stay exactly 0). */
     final int pq;
+
     private final int[] xa, xb, y;
     final float[] e, b1, w2;
     private final float[] w2t, ge, gb, gw2, gw2t;
@@ -77,18 +78,28 @@ public final class ModaddNet {
             mm.reluMask(hid, dh, from * h, to * h);
         });
         // ∇W₂ᵀ = Hᵀ·dz (h × pq): the packed operand is dz (n × pq), not H (n × h), and the split runs over h
-        weightGrad = new Split(h, Workers.minChunk((long) n * pq), (from, to) -> mm.gemm(from, to, pq, n, hid, 1, h, dz, pq, gw2t, pq, false));
-        scatter = new Split(h, Workers.minChunk(3L * n), (from, to) -> mm.scatter(dh, n, h, xa, xb, 2 * p, ge, gb, from, to));
+        weightGrad = new Split(
+                h,
+                Workers.minChunk((long) n * pq),
+                (from, to) -> mm.gemm(from, to, pq, n, hid, 1, h, dz, pq, gw2t, pq, false));
+        scatter = new Split(
+                h, Workers.minChunk(3L * n), (from, to) -> mm.scatter(dh, n, h, xa, xb, 2 * p, ge, gb, from, to));
     }
 
     /** A net on cfg's training pairs with the default backend; public for bench/java/ModaddStepBench.java. */
-    public static ModaddNet create(ModaddConfig cfg) { return create(cfg, MatMul.get()); }
+    public static ModaddNet create(ModaddConfig cfg) {
+        return create(cfg, MatMul.get());
+    }
 
     /** The same with another matrix-multiply backend (bench/java/Nd4jModaddStepBench.java's ND4J one). */
-    public static ModaddNet create(ModaddConfig cfg, MatMul mm) { return new ModaddNet(cfg, ModaddData.generate(cfg), mm); }
+    public static ModaddNet create(ModaddConfig cfg, MatMul mm) {
+        return new ModaddNet(cfg, ModaddData.generate(cfg), mm);
+    }
 
     /** The matrix-multiply backend's name. */
-    public String backend() { return mm.name(); }
+    public String backend() {
+        return mm.name();
+    }
 
     /** He init (W₁ ~ N(0, 2/2p), W₂ ~ N(0, 1/h), b₁ = 0) times α, drawn in PyTorch's W₁ (h × 2p) row order. */
     private void init(ModaddConfig cfg) {
@@ -110,9 +121,14 @@ public final class ModaddNet {
             this.body = body;
         }
 
-        @Override public void accept(int q) { body.run((int) ((long) total * q / parts), (int) ((long) total * (q + 1) / parts)); }
+        @Override
+        public void accept(int q) {
+            body.run((int) ((long) total * q / parts), (int) ((long) total * (q + 1) / parts));
+        }
 
-        void run() { Workers.run(parts, this); }
+        void run() {
+            Workers.run(parts, this);
+        }
     }
 
     /** Hidden activations ReLU(E[a] + E[b] + b₁) of samples from..to−1 into out (rows of h). */
@@ -135,7 +151,9 @@ public final class ModaddNet {
     }
 
     /** ln 𝓛 of the last {@link #forward()} (non-finite on divergence). */
-    public double lnLoss() { return lnLoss; }
+    public double lnLoss() {
+        return lnLoss;
+    }
 
     /** One GD step from the last {@link #forward()}: gradient of 𝓛 (or of lrFactor·𝓛 / ln 𝓛 when loss-normalised), coupled decay. */
     public void step() {
@@ -166,7 +184,9 @@ public final class ModaddNet {
     }
 
     /** The gradients of the last {@link #backward}: E = W₁ᵀ, b₁, W₂ (live arrays, for tests). */
-    float[][] gradients() { return new float[][] {ge, gb, gw2}; }
+    float[][] gradients() {
+        return new float[][] {ge, gb, gw2};
+    }
 
     /** θ ← θ − η(g + λθ), PyTorch SGD with weight_decay. */
     private void update(float[] w, float[] g) {
@@ -186,10 +206,14 @@ public final class ModaddNet {
     }
 
     /** ln t of the loss-normalised GD's continuous time (−∞ before the first step; unused with plain GD). */
-    double lnTime() { return lnTime; }
+    double lnTime() {
+        return lnTime;
+    }
 
     /** ‖E‖², ‖b₁‖², ‖W₂‖² in double. */
-    double[] squaredNorms() { return new double[] {sq(e), sq(b1), sq(w2)}; }
+    double[] squaredNorms() {
+        return new double[] {sq(e), sq(b1), sq(w2)};
+    }
 
     private static double sq(float[] a) {
         double s = 0;
@@ -197,7 +221,9 @@ public final class ModaddNet {
         return s;
     }
 
-    String matmulName() { return mm.name(); }
+    String matmulName() {
+        return mm.name();
+    }
 
     /** Copies of E, b₁, W₂ (exact in double) and the loss-normalised GD's ln t. */
     double[][] state() {
@@ -205,7 +231,11 @@ public final class ModaddNet {
     }
 
     void restore(double[][] s) {
-        if (s.length != 4 || s[0].length != e.length || s[1].length != b1.length || s[2].length != w2.length || s[3].length != 1)
+        if (s.length != 4
+                || s[0].length != e.length
+                || s[1].length != b1.length
+                || s[2].length != w2.length
+                || s[3].length != 1)
             throw new IllegalArgumentException("checkpoint does not fit modadd with p = " + p + ", width = " + h);
         toFloat(s[0], e);
         toFloat(s[1], b1);

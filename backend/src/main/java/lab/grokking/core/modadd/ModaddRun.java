@@ -41,8 +41,11 @@ final class ModaddRun implements TaskRun {
         net.predict(data.testA(), data.testB(), nt, hTest, zTest);
         rf = RandomFeatures.accuracies(net.hid, data.nTrain(), data.trainY(), hTest, nt, data.testY(), h, p);
         Map<String, Object> early = new LinkedHashMap<>();
-        early.put("name", cfg.zeroLastLayer() ? "random-features predictor on ReLU(W₁x + b₁) at init (the kernel predictor, W₂ = 0)"
-                : "random-features predictor on ReLU(W₁x + b₁) at init (W₂ ≠ 0 at init: a reference, not the full kernel predictor)");
+        early.put(
+                "name",
+                cfg.zeroLastLayer()
+                        ? "random-features predictor on ReLU(W₁x + b₁) at init (the kernel predictor, W₂ = 0)"
+                        : "random-features predictor on ReLU(W₁x + b₁) at init (W₂ ≠ 0 at init: a reference, not the full kernel predictor)");
         early.put("train_acc", rf[0]);
         early.put("test_acc", rf[1]);
         summary.put("n_train", data.nTrain());
@@ -51,42 +54,92 @@ final class ModaddRun implements TaskRun {
         summary.put("early_predictor", early);
     }
 
-    @Override public String forward(long step) {
+    @Override
+    public String forward(long step) {
         net.forward();
-        return Double.isFinite(net.lnLoss()) ? null
-                : String.format("training loss %s (lr = %g is too large for α = %g; try a smaller lr)", StrictMath.exp(net.lnLoss()), cfg.lr(), cfg.alpha());
+        return Double.isFinite(net.lnLoss())
+                ? null
+                : String.format(
+                        "training loss %s (lr = %g is too large for α = %g; try a smaller lr)",
+                        StrictMath.exp(net.lnLoss()), cfg.lr(), cfg.alpha());
     }
 
-    @Override public double[] evaluate(long step) {
+    @Override
+    public double[] evaluate(long step) {
         int p = cfg.p(), nt = data.nTest();
         double[] tr = CrossEntropy.metrics(net.z, net.pq, data.nTrain(), p, data.trainY(), scratch);
         net.predict(data.testA(), data.testB(), nt, hTest, zTest);
         double[] te = CrossEntropy.metrics(zTest, net.pq, nt, p, data.testY(), scratch);
         double[] sq = net.squaredNorms();
         double norm2 = sq[0] + sq[1] + sq[2];
-        double lnT = cfg.lossNormalised() ? net.lnTime() : step == 0 ? Double.NEGATIVE_INFINITY : StrictMath.log(cfg.lr()) + StrictMath.log(step);
+        double lnT = cfg.lossNormalised()
+                ? net.lnTime()
+                : step == 0 ? Double.NEGATIVE_INFINITY : StrictMath.log(cfg.lr()) + StrictMath.log(step);
         double time = cfg.lossNormalised() ? StrictMath.exp(lnT) : cfg.lr() * step;
-        double log10Time = lnT > 40 ? lnT / ln10 : StrictMath.log1p(StrictMath.exp(lnT)) / ln10; // log₁₀(1 + t) past double range
+        double log10Time =
+                lnT > 40 ? lnT / ln10 : StrictMath.log1p(StrictMath.exp(lnT)) / ln10; // log₁₀(1 + t) past double range
         double kernelNorm = initNorm * StrictMath.exp(-cfg.lr() * cfg.weightDecay() * step);
-        return new double[] {step, time, log10Time, tr[0], te[0], tr[1], te[1], tr[2], te[2], tr[3], te[3], tr[3] / norm2,
-                Math.sqrt(norm2), Math.sqrt(sq[0]), Math.sqrt(sq[1]), Math.sqrt(sq[2]), kernelNorm, transition, rf[1]};
+        return new double[] {
+            step,
+            time,
+            log10Time,
+            tr[0],
+            te[0],
+            tr[1],
+            te[1],
+            tr[2],
+            te[2],
+            tr[3],
+            te[3],
+            tr[3] / norm2,
+            Math.sqrt(norm2),
+            Math.sqrt(sq[0]),
+            Math.sqrt(sq[1]),
+            Math.sqrt(sq[2]),
+            kernelNorm,
+            transition,
+            rf[1]
+        };
     }
 
-    @Override public void step() { net.step(); }
+    @Override
+    public void step() {
+        net.step();
+    }
 
-    @Override public double[][] state() { return net.state(); }
+    @Override
+    public double[][] state() {
+        return net.state();
+    }
 
-    @Override public void restore(double[][] state) { net.restore(state); }
+    @Override
+    public void restore(double[][] state) {
+        net.restore(state);
+    }
 
-    @Override public Map<String, Object> summary() { return summary; }
+    @Override
+    public Map<String, Object> summary() {
+        return summary;
+    }
 
-    @Override public String kernels() { return net.matmulName() + "-float32"; }
+    @Override
+    public String kernels() {
+        return net.matmulName() + "-float32";
+    }
 
-    @Override public int threads() { return Workers.threads(); }
+    @Override
+    public int threads() {
+        return Workers.threads();
+    }
 
-    @Override public void finish(MetricTable table) { summary.put("milestones", milestones(table)); }
+    @Override
+    public void finish(MetricTable table) {
+        summary.put("milestones", milestones(table));
+    }
 
-    static double norm(double[] sq) { return Math.sqrt(sq[0] + sq[1] + sq[2]); }
+    static double norm(double[] sq) {
+        return Math.sqrt(sq[0] + sq[1] + sq[2]);
+    }
 
     /** First evaluated steps where train accuracy reaches 100 % and test accuracy 50 % / 95 % (null: not reached). */
     static Map<String, Object> milestones(MetricTable t) {

@@ -32,7 +32,8 @@ final class RandomFeatures {
             scoresTest[0] = scores(phiTest, nt, h, r, p);
         } else {
             double[] k = new double[n * n], c = new double[n * p];
-            for (int i = 0; i < n; i++) for (int j = i; j < n; j++) k[i * n + j] = k[j * n + i] = dot(phi, i, phi, j, h);
+            for (int i = 0; i < n; i++)
+                for (int j = i; j < n; j++) k[i * n + j] = k[j * n + i] = dot(phi, i, phi, j, h);
             double[] kTrain = k.clone();
             for (int i = 0; i < n; i++) c[i * p + y[i]] = 1;
             solve(k, n, c, p);
@@ -64,10 +65,11 @@ final class RandomFeatures {
 
     private static double[] kernelScores(double[] k, int m, int n, double[] c, int p) {
         double[] out = new double[m * p];
-        for (int t = 0; t < m; t++) for (int i = 0; i < n; i++) {
-            double v = k[t * n + i];
-            for (int j = 0; j < p; j++) out[t * p + j] += v * c[i * p + j];
-        }
+        for (int t = 0; t < m; t++)
+            for (int i = 0; i < n; i++) {
+                double v = k[t * n + i];
+                for (int j = 0; j < p; j++) out[t * p + j] += v * c[i * p + j];
+            }
         return out;
     }
 

@@ -4,10 +4,25 @@ package lab.grokking.core.modadd;
 final class ScalarMatMul implements MatMul {
     static final ScalarMatMul INSTANCE = new ScalarMatMul();
 
-    @Override public String name() { return "scalar"; }
+    @Override
+    public String name() {
+        return "scalar";
+    }
 
     @Override
-    public void gemm(int i0, int i1, int n, int kDim, float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {
+    public void gemm(
+            int i0,
+            int i1,
+            int n,
+            int kDim,
+            float[] a,
+            int aRow,
+            int aCol,
+            float[] b,
+            int ldb,
+            float[] c,
+            int ldc,
+            boolean accumulate) {
         for (int i = i0; i < i1; i++) {
             int ci = i * ldc, ai = i * aRow;
             if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);

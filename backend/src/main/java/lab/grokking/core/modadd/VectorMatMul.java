@@ -20,21 +20,41 @@ final class VectorMatMul implements MatMul {
     private static final DoubleVector IOTA4 = DoubleVector.fromArray(D, new double[] {0, 1, 2, 3}, 0);
     /** 1.5·2⁵²: v + MAGIC − MAGIC rounds v to an integer half-to-even (= Math.rint), and bits(v + MAGIC) − bits(MAGIC) is that integer. */
     private static final double MAGIC = 0x1.8p52;
+
     private static final long MAGIC_BITS = Double.doubleToRawLongBits(MAGIC);
     /** MR × NR: the register tile of C; MC: rows of A packed at a time (MC × 256 floats, 64 KB, stay in L2). */
     static final int MR = 4, NR = 16, MC = 64;
 
     /** k per packed block: ≤ 256, and the packed B block (k × n floats) ≤ 512 KB so that it and A's rows stay in L2. */
-    static int kBlock(int n) { return Math.clamp(Integer.highestOneBit(131072 / Math.max(1, n)), 64, 256); }
+    static int kBlock(int n) {
+        return Math.clamp(Integer.highestOneBit(131072 / Math.max(1, n)), 64, 256);
+    }
 
     private VectorMatMul() {}
 
-    static MatMul create() { return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256 ? new VectorMatMul() : null; }
-
-    @Override public String name() { return "vector256"; }
+    static MatMul create() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256 ? new VectorMatMul() : null;
+    }
 
     @Override
-    public void gemm(int i0, int i1, int n, int kDim, float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {
+    public String name() {
+        return "vector256";
+    }
+
+    @Override
+    public void gemm(
+            int i0,
+            int i1,
+            int n,
+            int kDim,
+            float[] a,
+            int aRow,
+            int aCol,
+            float[] b,
+            int ldb,
+            float[] c,
+            int ldc,
+            boolean accumulate) {
         if (kDim == 0 || n == 0) {
             if (!accumulate) for (int i = i0; i < i1; i++) java.util.Arrays.fill(c, i * ldc, i * ldc + n, 0f);
             return;
@@ -46,17 +66,22 @@ final class VectorMatMul implements MatMul {
             int kl = Math.min(kb, kDim - k0);
             boolean acc = accumulate || k0 > 0;
             packB(b, ldb, k0, kl, n, panels, bp);
-            for (int m0 = i0; m0 < i1; m0 += MC) { // MC rows of A packed (in L2), then each B panel (in L1) meets all of them
+            for (int m0 = i0;
+                    m0 < i1;
+                    m0 += MC) { // MC rows of A packed (in L2), then each B panel (in L1) meets all of them
                 int m1 = Math.min(i1, m0 + MC);
-                for (int i = m0; i < m1; i += MR) packA(a, aRow, aCol, i, Math.min(MR, m1 - i), k0, kl, ap, (i - m0) * kl);
+                for (int i = m0; i < m1; i += MR)
+                    packA(a, aRow, aCol, i, Math.min(MR, m1 - i), k0, kl, ap, (i - m0) * kl);
                 for (int q = 0; q < panels; q++) {
                     int j = q * NR, nr = Math.min(NR, n - j);
                     for (int i = m0; i < m1; i += MR) {
                         int mr = Math.min(MR, m1 - i), ao = (i - m0) * kl;
                         if (mr == MR && nr == NR) kernel(ap, ao, bp, q * kl * NR, kl, c, i * ldc + j, ldc, acc);
-                        else { // an edge tile: through a zero-padded copy, so the kernel never reads or writes past C's tile
+                        else { // an edge tile: through a zero-padded copy, so the kernel never reads or writes past C's
+                            // tile
                             for (int r = 0; r < MR; r++)
-                                for (int l = 0; l < NR; l++) tile[r * NR + l] = acc && r < mr && l < nr ? c[(i + r) * ldc + j + l] : 0f;
+                                for (int l = 0; l < NR; l++)
+                                    tile[r * NR + l] = acc && r < mr && l < nr ? c[(i + r) * ldc + j + l] : 0f;
                             kernel(ap, ao, bp, q * kl * NR, kl, tile, 0, NR, true);
                             for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, (i + r) * ldc + j, nr);
                         }
@@ -101,24 +126,41 @@ final class VectorMatMul implements MatMul {
 
     // 8 accumulators: with 12 (6 × 16 or 4 × 24) C2 runs out of the 16 ymm registers and the loop ran 2–3× slower
     /** C[4 × 16 at c0] (+)= packed A panel · packed B panel: 2 loads of B, 4 broadcasts of A and 8 fmas per k. */
-    private static void kernel(float[] ap, int ao, float[] bp, int bo, int kl, float[] c, int c0, int ldc, boolean acc) {
+    private static void kernel(
+            float[] ap, int ao, float[] bp, int bo, int kl, float[] c, int c0, int ldc, boolean acc) {
         int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        FloatVector x00 = load(acc, c, c0), x01 = load(acc, c, c0 + 8), x10 = load(acc, c, c1), x11 = load(acc, c, c1 + 8);
-        FloatVector x20 = load(acc, c, c2), x21 = load(acc, c, c2 + 8), x30 = load(acc, c, c3), x31 = load(acc, c, c3 + 8);
+        FloatVector x00 = load(acc, c, c0),
+                x01 = load(acc, c, c0 + 8),
+                x10 = load(acc, c, c1),
+                x11 = load(acc, c, c1 + 8);
+        FloatVector x20 = load(acc, c, c2),
+                x21 = load(acc, c, c2 + 8),
+                x30 = load(acc, c, c3),
+                x31 = load(acc, c, c3 + 8);
         for (int k = 0; k < kl; k++) {
             int bk = bo + k * NR, ak = ao + k * MR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bk), b1 = FloatVector.fromArray(S, bp, bk + 8);
             FloatVector s = FloatVector.broadcast(S, ap[ak]);
-            x00 = b0.fma(s, x00); x01 = b1.fma(s, x01);
+            x00 = b0.fma(s, x00);
+            x01 = b1.fma(s, x01);
             s = FloatVector.broadcast(S, ap[ak + 1]);
-            x10 = b0.fma(s, x10); x11 = b1.fma(s, x11);
+            x10 = b0.fma(s, x10);
+            x11 = b1.fma(s, x11);
             s = FloatVector.broadcast(S, ap[ak + 2]);
-            x20 = b0.fma(s, x20); x21 = b1.fma(s, x21);
+            x20 = b0.fma(s, x20);
+            x21 = b1.fma(s, x21);
             s = FloatVector.broadcast(S, ap[ak + 3]);
-            x30 = b0.fma(s, x30); x31 = b1.fma(s, x31);
+            x30 = b0.fma(s, x30);
+            x31 = b1.fma(s, x31);
         }
-        x00.intoArray(c, c0); x01.intoArray(c, c0 + 8); x10.intoArray(c, c1); x11.intoArray(c, c1 + 8);
-        x20.intoArray(c, c2); x21.intoArray(c, c2 + 8); x30.intoArray(c, c3); x31.intoArray(c, c3 + 8);
+        x00.intoArray(c, c0);
+        x01.intoArray(c, c0 + 8);
+        x10.intoArray(c, c1);
+        x11.intoArray(c, c1 + 8);
+        x20.intoArray(c, c2);
+        x21.intoArray(c, c2 + 8);
+        x30.intoArray(c, c3);
+        x31.intoArray(c, c3 + 8);
     }
 
     // branch-free: the sign of a hidden unit is a coin flip, so branches mispredict half the time
@@ -126,7 +168,11 @@ final class VectorMatMul implements MatMul {
     public void reluGather(float[] x, int xa, int xb, float[] bias, float[] out, int o, int len) {
         int k = 0;
         for (; k + 7 < len; k += 8)
-            FloatVector.fromArray(S, x, xa + k).add(FloatVector.fromArray(S, x, xb + k)).add(FloatVector.fromArray(S, bias, k)).max(0f).intoArray(out, o + k);
+            FloatVector.fromArray(S, x, xa + k)
+                    .add(FloatVector.fromArray(S, x, xb + k))
+                    .add(FloatVector.fromArray(S, bias, k))
+                    .max(0f)
+                    .intoArray(out, o + k);
         for (; k < len; k++) out[o + k] = Math.max((x[xa + k] + x[xb + k]) + bias[k], 0f);
     }
 
@@ -135,7 +181,9 @@ final class VectorMatMul implements MatMul {
         int i = from;
         for (; i + 7 < to; i += 8) {
             FloatVector a = FloatVector.fromArray(S, act, i);
-            FloatVector.fromArray(S, g, i).blend(0f, a.compare(jdk.incubator.vector.VectorOperators.LE, 0f)).intoArray(g, i);
+            FloatVector.fromArray(S, g, i)
+                    .blend(0f, a.compare(jdk.incubator.vector.VectorOperators.LE, 0f))
+                    .intoArray(g, i);
         }
         for (; i < to; i++) g[i] = act[i] > 0 ? g[i] : 0f;
     }
@@ -146,7 +194,8 @@ final class VectorMatMul implements MatMul {
             int o = i * ld, yi = y[i];
             FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int j = 0; j < p; j += 8) {
-                VectorMask<Float> skip = IOTA.compare(VectorOperators.GE, (float) (p - j)).or(IOTA.compare(VectorOperators.EQ, (float) (yi - j)));
+                VectorMask<Float> skip = IOTA.compare(VectorOperators.GE, (float) (p - j))
+                        .or(IOTA.compare(VectorOperators.EQ, (float) (yi - j)));
                 mx = mx.max(FloatVector.fromArray(S, z, o + j).blend(Float.NEGATIVE_INFINITY, skip));
             }
             float mxf = mx.reduceLanes(VectorOperators.MAX);
@@ -156,7 +205,17 @@ final class VectorMatMul implements MatMul {
     }
 
     @Override
-    public void softmaxGradient(float[] z, int ld, int p, int[] y, double[] lOthers, double[] sp, double shift, float[] dz, int from, int to) {
+    public void softmaxGradient(
+            float[] z,
+            int ld,
+            int p,
+            int[] y,
+            double[] lOthers,
+            double[] sp,
+            double shift,
+            float[] dz,
+            int from,
+            int to) {
         for (int i = from; i < to; i++) {
             int o = i * ld, yi = y[i];
             double s = sp[i] + shift;
@@ -176,14 +235,18 @@ final class VectorMatMul implements MatMul {
         double zy = z[o + y];
         DoubleVector acc = DoubleVector.zero(D);
         for (int j = 0; j < p; j += 4) {
-            VectorMask<Double> drop = IOTA4.compare(VectorOperators.GE, (double) (p - j)).or(IOTA4.compare(VectorOperators.EQ, (double) (y - j)));
+            VectorMask<Double> drop = IOTA4.compare(VectorOperators.GE, (double) (p - j))
+                    .or(IOTA4.compare(VectorOperators.EQ, (double) (y - j)));
             DoubleVector x = wide(z, o + j).sub(zy).sub(sub).blend(0.0, drop);
             DoubleVector v = x.mul(CrossEntropy.INV_LN2).add(MAGIC); // v − MAGIC = rint(x / ln 2) = k
             DoubleVector nk = v.sub(MAGIC).neg();
-            DoubleVector r = nk.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_LO), nk.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_HI), x));
+            DoubleVector r = nk.fma(
+                    DoubleVector.broadcast(D, CrossEntropy.LN2_LO),
+                    nk.fma(DoubleVector.broadcast(D, CrossEntropy.LN2_HI), x));
             DoubleVector q = DoubleVector.broadcast(D, CrossEntropy.TAYLOR_TOP);
             for (double c : CrossEntropy.TAYLOR) q = q.fma(r, DoubleVector.broadcast(D, c));
-            // q·2^k: one exact power-of-two factor while 2^k is normal (k ≥ −1022), else 2^(k+600)·2^−600, as the scalar code
+            // q·2^k: one exact power-of-two factor while 2^k is normal (k ≥ −1022), else 2^(k+600)·2^−600, as the
+            // scalar code
             VectorMask<Double> tiny = nk.compare(VectorOperators.GT, 1022.0);
             jdk.incubator.vector.LongVector bits = v.reinterpretAsLongs().sub(MAGIC_BITS - 1023);
             bits = bits.add(600, tiny.cast(jdk.incubator.vector.LongVector.SPECIES_256));
@@ -201,7 +264,8 @@ final class VectorMatMul implements MatMul {
     public void scatter(float[] g, int n, int h, int[] a, int[] b, int rows, float[] ge, float[] gb, int from, int to) {
         for (int r = 0; r < rows; r++) java.util.Arrays.fill(ge, r * h + from, r * h + to, 0f);
         int k = from;
-        // strips of 32 columns: each sample's 128-byte piece of g is read once, and the strip of ge (rows × 32) stays in L1
+        // strips of 32 columns: each sample's 128-byte piece of g is read once, and the strip of ge (rows × 32) stays
+        // in L1
         for (; k + 31 < to; k += 32) {
             FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
             for (int i = 0; i < n; i++) {
@@ -242,7 +306,11 @@ final class VectorMatMul implements MatMul {
     }
 
     /** Four floats from z[o..] widened to doubles (a 128-bit load: converting the upper half of a 256-bit vector is not intrinsified). */
-    private static DoubleVector wide(float[] z, int o) { return (DoubleVector) FloatVector.fromArray(S4, z, o).convertShape(VectorOperators.F2D, D, 0); }
+    private static DoubleVector wide(float[] z, int o) {
+        return (DoubleVector) FloatVector.fromArray(S4, z, o).convertShape(VectorOperators.F2D, D, 0);
+    }
 
-    private static FloatVector load(boolean acc, float[] c, int o) { return acc ? FloatVector.fromArray(S, c, o) : FloatVector.zero(S); }
+    private static FloatVector load(boolean acc, float[] c, int o) {
+        return acc ? FloatVector.fromArray(S, c, o) : FloatVector.zero(S);
+    }
 }

@@ -11,8 +11,13 @@ package lab.grokking.core.solve;
  * @param maxDualViolation   max(0, −min a) (L2); max(0, −min a, ‖Xᵀ(a⊙y)‖∞ − 1) (L1)
  * @param iterations         solver steps (active-set steps for L2, simplex pivots for L1)
  */
-public record Certificate(double primalObjective, double dualObjective, double dualityGap,
-                          double maxPrimalViolation, double maxDualViolation, int iterations) {
+public record Certificate(
+        double primalObjective,
+        double dualObjective,
+        double dualityGap,
+        double maxPrimalViolation,
+        double maxDualViolation,
+        int iterations) {
 
     /** |gap| relative to the larger objective. */
     public double relativeGap() {

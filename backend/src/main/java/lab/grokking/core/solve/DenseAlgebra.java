@@ -30,17 +30,27 @@ final class DenseAlgebra {
             int p = c;
             for (int r = c + 1; r < n; r++) if (Math.abs(b[r][c]) > Math.abs(b[p][c])) p = r;
             if (!(Math.abs(b[p][c]) > 1e-13 * scale)) return null;
-            double[] t = b[p]; b[p] = b[c]; b[c] = t;
-            t = inv[p]; inv[p] = inv[c]; inv[c] = t;
+            double[] t = b[p];
+            b[p] = b[c];
+            b[c] = t;
+            t = inv[p];
+            inv[p] = inv[c];
+            inv[c] = t;
             double piv = 1 / b[c][c];
             double[] bc = b[c], ic = inv[c];
-            for (int j = 0; j < n; j++) { bc[j] *= piv; ic[j] *= piv; }
+            for (int j = 0; j < n; j++) {
+                bc[j] *= piv;
+                ic[j] *= piv;
+            }
             for (int r = 0; r < n; r++) {
                 if (r == c) continue;
                 double f = b[r][c];
                 if (f == 0) continue;
                 double[] br = b[r], ir = inv[r];
-                for (int j = 0; j < n; j++) { br[j] -= f * bc[j]; ir[j] -= f * ic[j]; }
+                for (int j = 0; j < n; j++) {
+                    br[j] -= f * bc[j];
+                    ir[j] -= f * ic[j];
+                }
             }
         }
         return inv;

@@ -10,9 +10,11 @@ final class Margins {
         if (x == null || y == null) throw new IllegalArgumentException("design and labels must not be null");
         if (x.rows() == 0) throw new IllegalArgumentException("no samples: the design has 0 rows");
         if (x.cols() == 0) throw new IllegalArgumentException("no features: the design has 0 columns");
-        if (y.length != x.rows()) throw new IllegalArgumentException("labels length " + y.length + " != design rows " + x.rows());
+        if (y.length != x.rows())
+            throw new IllegalArgumentException("labels length " + y.length + " != design rows " + x.rows());
         for (int i = 0; i < y.length; i++)
-            if (y[i] != 1.0 && y[i] != -1.0) throw new IllegalArgumentException("label y[" + i + "] = " + y[i] + ", must be +1 or -1");
+            if (y[i] != 1.0 && y[i] != -1.0)
+                throw new IllegalArgumentException("label y[" + i + "] = " + y[i] + ", must be +1 or -1");
     }
 
     /** min_i y_i⟨w,x_i⟩. */
@@ -46,6 +48,7 @@ final class Margins {
     }
 
     static IllegalArgumentException notSeparable(String detail) {
-        return new IllegalArgumentException("data is not linearly separable through the origin (no w with y_i<w,x_i> >= 1 for all i): " + detail);
+        return new IllegalArgumentException(
+                "data is not linearly separable through the origin (no w with y_i<w,x_i> >= 1 for all i): " + detail);
     }
 }

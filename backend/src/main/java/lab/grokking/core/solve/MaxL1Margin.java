@@ -20,11 +20,13 @@ import lab.grokking.core.linalg.Design;
 public final class MaxL1Margin {
     private MaxL1Margin() {}
 
-    private static final double PRICING_TOL = 1e-9;   // |r_k| ≤ 1 + tol counts as dual feasible
-    private static final double FARKAS_TOL = 1e-9;    // |Z_kᵀu| ≤ tol (Σu = 1, |Z| ≤ 1) counts as Zᵀu = 0
-    private static final double NEAR = 0.9;           // columns with |r_k| > NEAR join J along with the violators
+    private static final double PRICING_TOL = 1e-9; // |r_k| ≤ 1 + tol counts as dual feasible
+    private static final double FARKAS_TOL = 1e-9; // |Z_kᵀu| ≤ tol (Σu = 1, |Z| ≤ 1) counts as Zᵀu = 0
+    private static final double NEAR = 0.9; // columns with |r_k| > NEAR join J along with the violators
 
-    public static Solution solve(Design x, double[] y) { return solve(x, y, -1, -1); }
+    public static Solution solve(Design x, double[] y) {
+        return solve(x, y, -1, -1);
+    }
 
     /** initialColumns / columnsPerRound: working-set sizes (≤ 0: defaults); initialColumns = cols() solves the full LP at once. */
     static Solution solve(Design x, double[] y, int initialColumns, int columnsPerRound) {
@@ -48,14 +50,15 @@ public final class MaxL1Margin {
         double[] a = new double[n];
         while (true) {
             double[] ray = lp.solve();
-            if (ray != null) {   // master infeasible: a column that breaks the Farkas ray may restore feasibility
+            if (ray != null) { // master infeasible: a column that breaks the Farkas ray may restore feasibility
                 double[] r = Margins.weighted(x, y, ray);
                 for (int k = 0; k < d; k++) r[k] /= scale;
                 int[] enter = top(r, perRound, inJ, FARKAS_TOL);
                 if (enter.length == 0) {
                     double maxR = 0;
                     for (double v : r) maxR = Math.max(maxR, Math.abs(v));
-                    throw Margins.notSeparable("Farkas certificate u >= 0, sum u = 1, max_k |sum_i u_i y_i x_ik| / max|x| = " + maxR);
+                    throw Margins.notSeparable(
+                            "Farkas certificate u >= 0, sum u = 1, max_k |sum_i u_i y_i x_ik| / max|x| = " + maxR);
                 }
                 add(lp, enter, columns(x, y, enter, buf, null), scale, jIndex, inJ);
                 continue;
@@ -85,8 +88,13 @@ public final class MaxL1Margin {
         double maxR = 0;
         for (double v : Margins.weighted(x, y, a)) maxR = Math.max(maxR, Math.abs(v));
         double minMargin = Margins.minMargin(x, y, w);
-        Certificate c = new Certificate(l1, sumA, l1 - sumA, Math.max(0, 1 - minMargin),
-                Math.max(0, Math.max(-Margins.min(a), maxR - 1)), lp.pivots);
+        Certificate c = new Certificate(
+                l1,
+                sumA,
+                l1 - sumA,
+                Math.max(0, 1 - minMargin),
+                Math.max(0, Math.max(-Margins.min(a), maxR - 1)),
+                lp.pivots);
         return new Solution(w, a, c);
     }
 
@@ -138,7 +146,7 @@ public final class MaxL1Margin {
     private static final class Simplex {
         private static final double PIVOT_TOL = 1e-9, FEAS_TOL = 1e-10, DUAL_TOL = 1e-11;
         final int n;
-        double[] zs = new double[0];   // column j of Z_J at zs[j·n .. j·n+n)
+        double[] zs = new double[0]; // column j of Z_J at zs[j·n .. j·n+n)
         int m;
         final int[] head;
         int[] pos;
@@ -163,9 +171,13 @@ public final class MaxL1Margin {
             pos[v] = pos[v + 1] = -1;
         }
 
-        int vars() { return n + 2 * m; }
+        int vars() {
+            return n + 2 * m;
+        }
 
-        double cost(int v) { return v < n ? 0 : 1; }
+        double cost(int v) {
+            return v < n ? 0 : 1;
+        }
 
         void column(int v, double[] out) {
             if (v < n) {
@@ -179,9 +191,9 @@ public final class MaxL1Margin {
         }
 
         private double[] rowA = new double[0], dj = new double[0];
-        private boolean warm;        // the basis is optimal for an earlier J
+        private boolean warm; // the basis is optimal for an earlier J
         private boolean[] atUpper = new boolean[0];
-        private double upper = Double.POSITIVE_INFINITY;   // box p, q ≤ upper, used only by the warm start
+        private double upper = Double.POSITIVE_INFINITY; // box p, q ≤ upper, used only by the warm start
 
         /**
          * Solves the master: null at the optimum, or a Farkas ray u ≥ 0, Σu = 1, |Z_jᵀu| ≲ tol for all j ∈ J,
@@ -218,10 +230,13 @@ public final class MaxL1Margin {
                     primal();
                     return null;
                 }
-                Arrays.fill(atUpper, false);   // numerical trouble: start over
+                Arrays.fill(atUpper, false); // numerical trouble: start over
             }
             Arrays.fill(pos, 0, vars, -1);
-            for (int r = 0; r < n; r++) { head[r] = r; pos[r] = r; }
+            for (int r = 0; r < n; r++) {
+                head[r] = r;
+                pos[r] = r;
+            }
             refactor();
             reducedCosts();
             double[] ray = dual();
@@ -235,20 +250,27 @@ public final class MaxL1Margin {
             int degenerate = 0;
             boolean bland = false;
             while (true) {
-                if (sinceRefactor >= 100) { refactor(); reducedCosts(); }
+                if (sinceRefactor >= 100) {
+                    refactor();
+                    reducedCosts();
+                }
                 double tol = DUAL_TOL * (1 + dMax), best = -tol;
                 int enter = -1;
                 for (int v = 0; v < dj.length && !(bland && enter >= 0); v++)
-                    if (pos[v] < 0 && dj[v] < best) { best = dj[v]; enter = v; }
+                    if (pos[v] < 0 && dj[v] < best) {
+                        best = dj[v];
+                        enter = v;
+                    }
                 if (enter < 0) {
                     if (sinceRefactor == 0) return;
-                    refactor();   // confirm optimality on a fresh factorisation
+                    refactor(); // confirm optimality on a fresh factorisation
                     reducedCosts();
                     continue;
                 }
                 loadAlpha(enter);
                 int leave = bland ? blandRatio() : harrisRatio();
-                if (leave < 0) throw new IllegalStateException("L1 master unbounded (cannot happen: costs are nonnegative)");
+                if (leave < 0)
+                    throw new IllegalStateException("L1 master unbounded (cannot happen: costs are nonnegative)");
                 double theta = Math.max(0, xB[leave] / alpha[leave]);
                 pivotRow(binv[leave]);
                 double f = dj[enter] / alpha[leave];
@@ -256,8 +278,12 @@ public final class MaxL1Margin {
                 dj[head[leave]] = -f;
                 dj[enter] = 0;
                 pivot(leave, enter, theta, theta, false);
-                if (theta <= 1e-12) { if (++degenerate > 50) bland = true; }
-                else { degenerate = 0; bland = false; }
+                if (theta <= 1e-12) {
+                    if (++degenerate > 50) bland = true;
+                } else {
+                    degenerate = 0;
+                    bland = false;
+                }
             }
         }
 
@@ -265,20 +291,28 @@ public final class MaxL1Margin {
         private double[] dual() {
             int vars = dj.length;
             while (true) {
-                if (sinceRefactor >= 100) { refactor(); reducedCosts(); }
+                if (sinceRefactor >= 100) {
+                    refactor();
+                    reducedCosts();
+                }
                 // leaving row: exact dual steepest edge, max infeasibility² / ‖e_rᵀB⁻¹‖²
                 int leave = -1;
                 double best = 0;
                 boolean toUpper = false;
                 for (int r = 0; r < n; r++) {
-                    double infeasible = xB[r] < -FEAS_TOL ? -xB[r] : head[r] >= n && xB[r] > upper + FEAS_TOL ? xB[r] - upper : 0;
+                    double infeasible =
+                            xB[r] < -FEAS_TOL ? -xB[r] : head[r] >= n && xB[r] > upper + FEAS_TOL ? xB[r] - upper : 0;
                     if (infeasible == 0) continue;
                     double score = infeasible * infeasible / dot(binv[r], 0, binv[r], n);
-                    if (score > best) { best = score; leave = r; toUpper = xB[r] > 0; }
+                    if (score > best) {
+                        best = score;
+                        leave = r;
+                        toUpper = xB[r] > 0;
+                    }
                 }
                 if (leave < 0) {
                     if (sinceRefactor == 0) return null;
-                    refactor();   // confirm feasibility on a fresh factorisation
+                    refactor(); // confirm feasibility on a fresh factorisation
                     reducedCosts();
                     continue;
                 }
@@ -292,10 +326,13 @@ public final class MaxL1Margin {
                     double a = atUpper[v] ? -s * rowA[v] : s * rowA[v];
                     if (a > PIVOT_TOL) tMax = Math.min(tMax, (slack(v) + tol) / a);
                 }
-                if (tMax == Double.POSITIVE_INFINITY) {   // x_r = ρ·1 < 0 while ρ·A ≥ 0: no feasible point
+                if (tMax == Double.POSITIVE_INFINITY) { // x_r = ρ·1 < 0 while ρ·A ≥ 0: no feasible point
                     double[] u = new double[n];
                     double sum = 0;
-                    for (int i = 0; i < n; i++) { u[i] = Math.max(0, s * rho[i]); sum += u[i]; }
+                    for (int i = 0; i < n; i++) {
+                        u[i] = Math.max(0, s * rho[i]);
+                        sum += u[i];
+                    }
                     for (int i = 0; i < n; i++) u[i] /= sum;
                     return u;
                 }
@@ -303,7 +340,10 @@ public final class MaxL1Margin {
                 double bestA = 0;
                 for (int v = 0; v < vars; v++) {
                     double a = atUpper[v] ? -s * rowA[v] : s * rowA[v];
-                    if (a > PIVOT_TOL && slack(v) / a <= tMax && a > bestA) { bestA = a; enter = v; }
+                    if (a > PIVOT_TOL && slack(v) / a <= tMax && a > bestA) {
+                        bestA = a;
+                        enter = v;
+                    }
                 }
                 double f = (atUpper[enter] ? Math.min(dj[enter], 0) : Math.max(dj[enter], 0)) / rowA[enter];
                 for (int v = 0; v < vars; v++) if (rowA[v] != 0) dj[v] -= f * rowA[v];
@@ -316,7 +356,9 @@ public final class MaxL1Margin {
         }
 
         /** How far d_v may move before v's bound becomes dual infeasible. */
-        private double slack(int v) { return atUpper[v] ? Math.max(-dj[v], 0) : Math.max(dj[v], 0); }
+        private double slack(int v) {
+            return atUpper[v] ? Math.max(-dj[v], 0) : Math.max(dj[v], 0);
+        }
 
         /** rowA_v = ρ·A_v for nonbasic v, 0 for basic v. */
         private void pivotRow(double[] rho) {
@@ -338,10 +380,13 @@ public final class MaxL1Margin {
         /** Harris two-pass ratio test: among near-minimal ratios take the largest pivot. */
         private int harrisRatio() {
             double thetaMax = Double.POSITIVE_INFINITY;
-            for (int r = 0; r < n; r++) if (alpha[r] > PIVOT_TOL) thetaMax = Math.min(thetaMax, (Math.max(xB[r], 0) + FEAS_TOL) / alpha[r]);
+            for (int r = 0; r < n; r++)
+                if (alpha[r] > PIVOT_TOL) thetaMax = Math.min(thetaMax, (Math.max(xB[r], 0) + FEAS_TOL) / alpha[r]);
             int leave = -1;
             for (int r = 0; r < n; r++)
-                if (alpha[r] > PIVOT_TOL && Math.max(xB[r], 0) / alpha[r] <= thetaMax && (leave < 0 || alpha[r] > alpha[leave])) leave = r;
+                if (alpha[r] > PIVOT_TOL
+                        && Math.max(xB[r], 0) / alpha[r] <= thetaMax
+                        && (leave < 0 || alpha[r] > alpha[leave])) leave = r;
             return leave;
         }
 
@@ -377,9 +422,13 @@ public final class MaxL1Margin {
         }
 
         /** vec·z_j where z_j starts at offset in the column store. */
-        private double dot(double[] vec, int offset) { return dot(vec, 0, zs, offset, n); }
+        private double dot(double[] vec, int offset) {
+            return dot(vec, 0, zs, offset, n);
+        }
 
-        private static double dot(double[] a, int ao, double[] b, int n) { return dot(a, ao, b, 0, n); }
+        private static double dot(double[] a, int ao, double[] b, int n) {
+            return dot(a, ao, b, 0, n);
+        }
 
         /** Four accumulators: independent chains run about 3× faster than one. */
         private static double dot(double[] a, int ao, double[] b, int bo, int n) {
@@ -429,7 +478,7 @@ public final class MaxL1Margin {
             double[][] inv = DenseAlgebra.invert(copy);
             if (inv == null) throw new IllegalStateException("L1 simplex basis became singular");
             binv = inv;
-            double[] rhs = new double[n];   // 1 − Σ_{v at upper} U·A_v
+            double[] rhs = new double[n]; // 1 − Σ_{v at upper} U·A_v
             Arrays.fill(rhs, 1);
             for (int v = n; v < atUpper.length; v++) {
                 if (!atUpper[v]) continue;

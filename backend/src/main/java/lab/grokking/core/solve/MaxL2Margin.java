@@ -33,13 +33,13 @@ public final class MaxL2Margin {
         Nnls r = null;
         int steps = 0;
         for (int pass = 0; ; pass++) {
-            r = Nnls.solve(q, sigma, r == null ? null : r.u);   // the support does not depend on σ: warm start
+            r = Nnls.solve(q, sigma, r == null ? null : r.u); // the support does not depend on σ: warm start
             steps += r.steps;
             double rest = 1 - r.sum;
             if (!(rest > SEPARABILITY_TOL))
                 throw Margins.notSeparable("0 lies in the convex hull of the y_i x_i (1 - sum u = " + rest + ")");
             if ((rest >= 0.1 && rest <= 0.9) || pass == 3) break;
-            sigma *= rest / r.sum;   // next pass: Σa·σ ≈ 1, so Σu ≈ ½
+            sigma *= rest / r.sum; // next pass: Σa·σ ≈ 1, so Σu ≈ ½
         }
         double rest = 1 - r.sum;
         double[] a = new double[n];
@@ -50,10 +50,11 @@ public final class MaxL2Margin {
         for (double v : w) ww += v * v;
         double sumA = Margins.sum(a);
         double minMargin = Margins.minMargin(x, y, w);
-        Certificate c = new Certificate(0.5 * ww, sumA - 0.5 * ww, ww - sumA,
-                Math.max(0, 1 - minMargin), Math.max(0, -Margins.min(a)), steps);
+        Certificate c = new Certificate(
+                0.5 * ww, sumA - 0.5 * ww, ww - sumA, Math.max(0, 1 - minMargin), Math.max(0, -Margins.min(a)), steps);
         if (!(c.maxPrimalViolation() <= 1e-6) || !Double.isFinite(ww))
-            throw Margins.notSeparable("margin below double-precision resolution (min margin of the candidate " + minMargin + ")");
+            throw Margins.notSeparable(
+                    "margin below double-precision resolution (min margin of the candidate " + minMargin + ")");
         return new Solution(w, a, c);
     }
 
@@ -65,7 +66,7 @@ public final class MaxL2Margin {
     private static final class Nnls {
         final int n;
         final double[][] h, l;
-        final int[] idx;       // passive set, in factor order
+        final int[] idx; // passive set, in factor order
         final boolean[] passive;
         int k;
         double[] u;
@@ -91,9 +92,17 @@ public final class MaxL2Margin {
         }
 
         private void warmStart(double[] start) {
-            for (int i = 0; i < n; i++) if (start[i] > 0 && !append(i)) { clear(); return; }
+            for (int i = 0; i < n; i++)
+                if (start[i] > 0 && !append(i)) {
+                    clear();
+                    return;
+                }
             double[] z = solveP();
-            for (int p = 0; p < k; p++) if (!(z[p] > 0)) { clear(); return; }
+            for (int p = 0; p < k; p++)
+                if (!(z[p] > 0)) {
+                    clear();
+                    return;
+                }
             for (int p = 0; p < k; p++) u[idx[p]] = z[p];
         }
 
@@ -104,14 +113,24 @@ public final class MaxL2Margin {
             gradient(g);
             while (true) {
                 int t = -1;
-                for (int i = 0; i < n; i++) if (!passive[i] && !skip[i] && g[i] > 1e-12 && (t < 0 || g[i] > g[t])) t = i;
+                for (int i = 0; i < n; i++)
+                    if (!passive[i] && !skip[i] && g[i] > 1e-12 && (t < 0 || g[i] > g[t])) t = i;
                 if (t < 0) break;
-                if (++steps > maxSteps) throw new IllegalStateException("L2 active set did not converge in " + maxSteps + " steps");
-                if (!append(t)) { skip[t] = true; continue; }
+                if (++steps > maxSteps)
+                    throw new IllegalStateException("L2 active set did not converge in " + maxSteps + " steps");
+                if (!append(t)) {
+                    skip[t] = true;
+                    continue;
+                }
                 for (boolean first = true; ; first = false) {
                     double[] z = solveP();
                     // rounding may make the entering index look useless: drop it until the set changes
-                    if (first && !(z[k - 1] > 0)) { k--; passive[t] = false; skip[t] = true; break; }
+                    if (first && !(z[k - 1] > 0)) {
+                        k--;
+                        passive[t] = false;
+                        skip[t] = true;
+                        break;
+                    }
                     boolean allPositive = true;
                     for (int p = 0; p < k; p++) allPositive &= z[p] > 0;
                     if (allPositive) {
@@ -125,16 +144,22 @@ public final class MaxL2Margin {
                     for (int p = 0; p < k; p++)
                         if (z[p] <= 0) {
                             double a = u[idx[p]] / (u[idx[p]] - z[p]);
-                            if (a < alpha) { alpha = a; leave = idx[p]; }
+                            if (a < alpha) {
+                                alpha = a;
+                                leave = idx[p];
+                            }
                         }
                     for (int p = 0; p < k; p++) u[idx[p]] += alpha * (z[p] - u[idx[p]]);
                     u[leave] = 0;
                     int[] keep = new int[k];
                     int kept = 0;
-                    for (int p = 0; p < k; p++) if (u[idx[p]] > 0) keep[kept++] = idx[p]; else u[idx[p]] = 0;
+                    for (int p = 0; p < k; p++)
+                        if (u[idx[p]] > 0) keep[kept++] = idx[p];
+                        else u[idx[p]] = 0;
                     clear();
                     for (int p = 0; p < kept; p++)
-                        if (!append(keep[p])) throw new IllegalStateException("L2 active set lost positive definiteness");
+                        if (!append(keep[p]))
+                            throw new IllegalStateException("L2 active set lost positive definiteness");
                 }
                 gradient(g);
             }

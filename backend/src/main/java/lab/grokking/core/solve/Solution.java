@@ -8,16 +8,24 @@ import java.util.Arrays;
  */
 public record Solution(double[] w, double[] dual, Certificate certificate) {
 
-    public double l1Norm() { return Arrays.stream(w).map(Math::abs).sum(); }
+    public double l1Norm() {
+        return Arrays.stream(w).map(Math::abs).sum();
+    }
 
-    public double l2Norm() { return Math.sqrt(Arrays.stream(w).map(v -> v * v).sum()); }
+    public double l2Norm() {
+        return Math.sqrt(Arrays.stream(w).map(v -> v * v).sum());
+    }
 
     /** Indices k with |w_k| > tol·max|w| (L1 solutions are sparse). */
     public int[] support(double tol) {
         double max = Arrays.stream(w).map(Math::abs).max().orElse(0);
-        return java.util.stream.IntStream.range(0, w.length).filter(k -> Math.abs(w[k]) > tol * max).toArray();
+        return java.util.stream.IntStream.range(0, w.length)
+                .filter(k -> Math.abs(w[k]) > tol * max)
+                .toArray();
     }
 
     /** Number of positive multipliers: the support vectors. */
-    public int supportVectors() { return (int) Arrays.stream(dual).filter(a -> a > 0).count(); }
+    public int supportVectors() {
+        return (int) Arrays.stream(dual).filter(a -> a > 0).count();
+    }
 }

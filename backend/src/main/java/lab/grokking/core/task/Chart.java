@@ -13,8 +13,12 @@ public record Chart(String key, String title, boolean ylog, String ylabel, List<
     /** dash: drawn dashed (a reference curve, e.g. the kernel-regime norm). */
     public record Series(String column, String label, boolean dash) {}
 
-    public Chart { series = List.copyOf(series); }
+    public Chart {
+        series = List.copyOf(series);
+    }
 
     /** A series; columns named kernel_* are reference curves and drawn dashed. */
-    public static Series s(String column, String label) { return new Series(column, label, column.startsWith("kernel_")); }
+    public static Series s(String column, String label) {
+        return new Series(column, label, column.startsWith("kernel_"));
+    }
 }

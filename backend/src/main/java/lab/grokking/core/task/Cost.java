@@ -14,8 +14,17 @@ package lab.grokking.core.task;
  * @param memoryNote   what the memory is made of, for the error message
  * @param workNote     what the work is made of, for the error message
  */
-public record Cost(double work, long memoryBytes, double seconds, String kernel, int sizeClass, String memoryFields, String memoryNote,
-                   String workNote) {
+public record Cost(
+        double work,
+        long memoryBytes,
+        double seconds,
+        String kernel,
+        int sizeClass,
+        String memoryFields,
+        String memoryNote,
+        String workNote) {
     /** log₄ of a step's multiply-adds: neighbouring classes differ 4× in size. */
-    public static int sizeClass(double workPerStep) { return workPerStep <= 1 ? 0 : (int) Math.floor(StrictMath.log(workPerStep) / StrictMath.log(4)); }
+    public static int sizeClass(double workPerStep) {
+        return workPerStep <= 1 ? 0 : (int) Math.floor(StrictMath.log(workPerStep) / StrictMath.log(4));
+    }
 }

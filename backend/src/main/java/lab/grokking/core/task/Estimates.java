@@ -26,10 +26,14 @@ public final class Estimates {
     }
 
     /** An estimator that learns in memory only (the CLI, tests). */
-    public static Estimates inMemory() { return new Estimates(ThroughputLog.NONE); }
+    public static Estimates inMemory() {
+        return new Estimates(ThroughputLog.NONE);
+    }
 
     /** Key of a correction: runs of the same task, kernel and size class run at the same speed. */
-    static String key(String task, Cost c) { return task + "/" + c.kernel() + "/" + c.sizeClass(); }
+    static String key(String task, Cost c) {
+        return task + "/" + c.kernel() + "/" + c.sizeClass();
+    }
 
     /** Predicted wall seconds of a whole run of this (valid) config on this host. */
     public double seconds(RunConfig rc) {
@@ -38,7 +42,9 @@ public final class Estimates {
     }
 
     /** The correction now applied to runs like this one (1: none learnt yet). */
-    public double factor(RunConfig rc) { return factors.getOrDefault(key(rc.task(), TaskSpecs.of(rc).cost(rc)), 1.0); }
+    public double factor(RunConfig rc) {
+        return factors.getOrDefault(key(rc.task(), TaskSpecs.of(rc).cost(rc)), 1.0);
+    }
 
     /** A whole, uninterrupted run of this config took {@code seconds} here (a resumed one did part of its work elsewhere). */
     public void observe(RunConfig rc, double seconds) {

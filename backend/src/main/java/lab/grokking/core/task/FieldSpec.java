@@ -17,22 +17,39 @@ import lab.grokking.core.config.Checks;
  * @param appliesWhen  other field → values for which this field is used (empty: always); a field that does not apply
  *                     is neither validated nor shown
  */
-public record FieldSpec(String key, String label, Type type, String unit, String meaning, double min, boolean minExclusive, double max,
-                        List<String> choices, Map<String, List<String>> appliesWhen) {
-    public enum Type { INTEGER, NUMBER, BOOLEAN, CHOICE }
+public record FieldSpec(
+        String key,
+        String label,
+        Type type,
+        String unit,
+        String meaning,
+        double min,
+        boolean minExclusive,
+        double max,
+        List<String> choices,
+        Map<String, List<String>> appliesWhen) {
+    public enum Type {
+        INTEGER,
+        NUMBER,
+        BOOLEAN,
+        CHOICE
+    }
 
     public FieldSpec {
         choices = List.copyOf(choices);
         appliesWhen = Map.copyOf(appliesWhen);
-        if ((type == Type.INTEGER || type == Type.NUMBER) && !(min <= max)) throw new IllegalArgumentException(key + ": min must be ≤ max");
-        if (type == Type.CHOICE && choices.isEmpty()) throw new IllegalArgumentException(key + ": a choice needs choices");
+        if ((type == Type.INTEGER || type == Type.NUMBER) && !(min <= max))
+            throw new IllegalArgumentException(key + ": min must be ≤ max");
+        if (type == Type.CHOICE && choices.isEmpty())
+            throw new IllegalArgumentException(key + ": a choice needs choices");
     }
 
     public static FieldSpec integer(String key, String label, String unit, String meaning, long min, long max) {
         return new FieldSpec(key, label, Type.INTEGER, unit, meaning, min, false, max, List.of(), Map.of());
     }
 
-    public static FieldSpec number(String key, String label, String unit, String meaning, double min, boolean minExclusive, double max) {
+    public static FieldSpec number(
+            String key, String label, String unit, String meaning, double min, boolean minExclusive, double max) {
         return new FieldSpec(key, label, Type.NUMBER, unit, meaning, min, minExclusive, max, List.of(), Map.of());
     }
 
@@ -41,19 +58,24 @@ public record FieldSpec(String key, String label, Type type, String unit, String
     }
 
     public static FieldSpec choice(String key, String label, String meaning, String... choices) {
-        return new FieldSpec(key, label, Type.CHOICE, "", meaning, Double.NaN, false, Double.NaN, List.of(choices), Map.of());
+        return new FieldSpec(
+                key, label, Type.CHOICE, "", meaning, Double.NaN, false, Double.NaN, List.of(choices), Map.of());
     }
 
     /** This field, used only when {@code field} has one of {@code values}. */
     public FieldSpec when(String field, String... values) {
-        return new FieldSpec(key, label, type, unit, meaning, min, minExclusive, max, choices, Map.of(field, List.of(values)));
+        return new FieldSpec(
+                key, label, type, unit, meaning, min, minExclusive, max, choices, Map.of(field, List.of(values)));
     }
 
-    public boolean numeric() { return type == Type.INTEGER || type == Type.NUMBER; }
+    public boolean numeric() {
+        return type == Type.INTEGER || type == Type.NUMBER;
+    }
 
     /** Whether the field is used in this config document. */
     public boolean applies(JsonNode config) {
-        for (var e : appliesWhen.entrySet()) if (!e.getValue().contains(config.path(e.getKey()).asText())) return false;
+        for (var e : appliesWhen.entrySet())
+            if (!e.getValue().contains(config.path(e.getKey()).asText())) return false;
         return true;
     }
 
@@ -71,10 +93,17 @@ public record FieldSpec(String key, String label, Type type, String unit, String
             case NUMBER -> c.range(key, value.asDouble(), min, minExclusive, max);
             case CHOICE -> {
                 if (!choices.contains(value.asText()) || !value.isTextual())
-                    c.fail(key, "must be " + String.join(" or ", choices.stream().map(s -> "'" + s + "'").toList()) + ", got "
-                            + (value.isNull() ? "null" : "'" + value.asText() + "'"));
+                    c.fail(
+                            key,
+                            "must be "
+                                    + String.join(
+                                            " or ",
+                                            choices.stream()
+                                                    .map(s -> "'" + s + "'")
+                                                    .toList()) + ", got "
+                                    + (value.isNull() ? "null" : "'" + value.asText() + "'"));
             }
-            case BOOLEAN -> { } // the parser has checked the type
+            case BOOLEAN -> {} // the parser has checked the type
         }
     }
 }

@@ -5,13 +5,21 @@ package lab.grokking.core.task;
  * counts as reached ("test accuracy ≥ 0.95", "test MSE ≤ 10⁻³"). Sweeps classify runs with it.
  */
 public record OutcomeMetric(String trainColumn, String testColumn, boolean higherIsBetter, double level) {
-    public static OutcomeMetric atLeast(String train, String test, double level) { return new OutcomeMetric(train, test, true, level); }
+    public static OutcomeMetric atLeast(String train, String test, double level) {
+        return new OutcomeMetric(train, test, true, level);
+    }
 
-    public static OutcomeMetric atMost(String train, String test, double level) { return new OutcomeMetric(train, test, false, level); }
+    public static OutcomeMetric atMost(String train, String test, double level) {
+        return new OutcomeMetric(train, test, false, level);
+    }
 
     /** Whether a value of either column reaches the level (NaN never does). */
-    public boolean reached(double value) { return higherIsBetter ? value >= level : value <= level; }
+    public boolean reached(double value) {
+        return higherIsBetter ? value >= level : value <= level;
+    }
 
     /** As users read it, e.g. "test_acc ≥ 0.95". */
-    public String describe(String column) { return column + (higherIsBetter ? " ≥ " : " ≤ ") + level; }
+    public String describe(String column) {
+        return column + (higherIsBetter ? " ≥ " : " ≤ ") + level;
+    }
 }

@@ -9,7 +9,11 @@ package lab.grokking.core.task;
  * @param caption     what the panel shows, with "%d" for the snapshot's step (CURVE: the whole caption)
  */
 public record PredictorView(Kind kind, String netSnapshot, String earlyLabel, String lateLabel, String caption) {
-    public enum Kind { COORDINATES, HEATMAP, CURVE }
+    public enum Kind {
+        COORDINATES,
+        HEATMAP,
+        CURVE
+    }
 
     /** The predictors are stored as snapshots of these names at step −1. */
     public static final String EARLY = "early", LATE = "late";

@@ -48,24 +48,43 @@ public final class SpecTask<C extends RunConfig> implements Task {
         summary.put("setup_seconds", (System.nanoTime() - started) / 1e9);
         MetricTable table = new MetricTable(spec.columns());
         SnapshotSteps snapshots = new SnapshotSteps(new LogSchedule(cfg.steps(), cfg.evalPerDecade()), SNAPSHOTS);
-        TrainingLoop.Outcome o = TrainingLoop.run(cfg.steps(), cfg.evalPerDecade(), table, new TrainingLoop.Model() {
-            @Override public String forward(long step) { return run.forward(step); }
+        TrainingLoop.Outcome o = TrainingLoop.run(
+                cfg.steps(),
+                cfg.evalPerDecade(),
+                table,
+                new TrainingLoop.Model() {
+                    @Override
+                    public String forward(long step) {
+                        return run.forward(step);
+                    }
 
-            @Override public double[] evaluate(long step) {
-                double[] row = run.evaluate(step);
-                if (snapshots.due(step)) {
-                    Snapshot s = run.snapshot(step);
-                    if (s != null) listener.onSnapshot(s);
-                }
-                return row;
-            }
+                    @Override
+                    public double[] evaluate(long step) {
+                        double[] row = run.evaluate(step);
+                        if (snapshots.due(step)) {
+                            Snapshot s = run.snapshot(step);
+                            if (s != null) listener.onSnapshot(s);
+                        }
+                        return row;
+                    }
 
-            @Override public void step() { run.step(); }
+                    @Override
+                    public void step() {
+                        run.step();
+                    }
 
-            @Override public double[][] state() { return run.state(); }
+                    @Override
+                    public double[][] state() {
+                        return run.state();
+                    }
 
-            @Override public void restore(double[][] state) { run.restore(state); }
-        }, listener, resume);
+                    @Override
+                    public void restore(double[][] state) {
+                        run.restore(state);
+                    }
+                },
+                listener,
+                resume);
         o.summarise(summary, table);
         if (spec.predictorView().netSnapshot() != null) summary.put("snapshot_steps", snapshots.steps());
         run.finish(table);

@@ -17,7 +17,9 @@ public interface TaskRun extends TrainingLoop.Model {
     int threads();
 
     /** The net's snapshot after the evaluation at {@code step} (null: the task takes none). */
-    default Snapshot snapshot(long step) { return null; }
+    default Snapshot snapshot(long step) {
+        return null;
+    }
 
     /** Adds what only the finished table tells to the task's summary. */
     default void finish(MetricTable table) {}

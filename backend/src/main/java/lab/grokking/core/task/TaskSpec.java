@@ -57,5 +57,7 @@ public interface TaskSpec<C extends RunConfig> {
     TaskRun start(C cfg, RunListener listener);
 
     /** Presets the task ships beside its classes: resource names relative to the spec's class (empty for most). */
-    default List<String> presets() { return List.of(); }
+    default List<String> presets() {
+        return List.of();
+    }
 }

@@ -18,16 +18,23 @@ public final class TaskSpecs {
         Map<String, TaskSpec<?>> m = new TreeMap<>();
         for (TaskSpec<?> s : ServiceLoader.load(TaskSpec.class, TaskSpecs.class.getClassLoader())) {
             TaskSpec<?> old = m.put(s.name(), s);
-            if (old != null) throw new IllegalStateException("two tasks named '" + s.name() + "': " + old.getClass() + " and " + s.getClass());
+            if (old != null)
+                throw new IllegalStateException(
+                        "two tasks named '" + s.name() + "': " + old.getClass() + " and " + s.getClass());
         }
-        if (m.isEmpty()) throw new IllegalStateException("no TaskSpec registered in META-INF/services/" + TaskSpec.class.getName());
+        if (m.isEmpty())
+            throw new IllegalStateException("no TaskSpec registered in META-INF/services/" + TaskSpec.class.getName());
         return Collections.unmodifiableMap(m);
     }
 
     /** Every task, by name. */
-    public static Collection<TaskSpec<?>> all() { return ALL.values(); }
+    public static Collection<TaskSpec<?>> all() {
+        return ALL.values();
+    }
 
-    public static String names() { return String.join(", ", ALL.keySet()); }
+    public static String names() {
+        return String.join(", ", ALL.keySet());
+    }
 
     /** The task of this name, or a ConfigException on the "task" field naming the known ones. */
     public static TaskSpec<?> get(String name) {
@@ -40,10 +47,13 @@ public final class TaskSpecs {
     @SuppressWarnings("unchecked")
     public static <C extends RunConfig> TaskSpec<C> of(C cfg) {
         TaskSpec<?> s = get(cfg.task());
-        if (!s.configType().isInstance(cfg)) throw new IllegalArgumentException(cfg.getClass().getSimpleName() + " is not a config of task " + s.name());
+        if (!s.configType().isInstance(cfg))
+            throw new IllegalArgumentException(cfg.getClass().getSimpleName() + " is not a config of task " + s.name());
         return (TaskSpec<C>) s;
     }
 
     /** A user's string, cut for an error message. */
-    public static String abbreviate(String s) { return s.length() <= 40 ? s : s.substring(0, 40) + "…"; }
+    public static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
 }

@@ -6,9 +6,13 @@ import java.util.Map;
 public interface ThroughputLog {
     /** Keeps nothing. */
     ThroughputLog NONE = new ThroughputLog() {
-        @Override public Map<String, Double> load() { return Map.of(); }
+        @Override
+        public Map<String, Double> load() {
+            return Map.of();
+        }
 
-        @Override public void save(String key, double factor) {}
+        @Override
+        public void save(String key, double factor) {}
     };
 
     /** Every correction saved so far, by key. */

@@ -3,8 +3,8 @@ package lab.grokking.core.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import lab.grokking.core.config.Checks;
-import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.ConfigException;
+import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Limits;
 import lab.grokking.core.config.RunConfig;
 
@@ -24,11 +24,16 @@ public final class Validation {
         if (c.problems().isEmpty()) {
             Cost cost = TaskSpecs.of(cfg).cost(cfg);
             if (cost.memoryBytes() > limits.maxMemoryBytes())
-                c.fail(cost.memoryFields(), "need ~" + (cost.memoryBytes() >> 20) + " MiB (" + cost.memoryNote() + "), above the memory limit of "
-                        + (limits.maxMemoryBytes() >> 20) + " MiB");
+                c.fail(
+                        cost.memoryFields(),
+                        "need ~" + (cost.memoryBytes() >> 20) + " MiB (" + cost.memoryNote()
+                                + "), above the memory limit of " + (limits.maxMemoryBytes() >> 20) + " MiB");
             if (cost.work() > limits.maxWork())
-                c.fail("steps", String.format("the run needs ~%.2g multiply-adds (%s; ~%s on this machine), above the work limit of %.2g", cost.work(),
-                        cost.workNote(), Durations.human(cost.seconds()), limits.maxWork()));
+                c.fail(
+                        "steps",
+                        String.format(
+                                "the run needs ~%.2g multiply-adds (%s; ~%s on this machine), above the work limit of %.2g",
+                                cost.work(), cost.workNote(), Durations.human(cost.seconds()), limits.maxWork()));
         }
         c.throwIfAny();
     }
@@ -40,7 +45,9 @@ public final class Validation {
         ObjectNode tree = Configs.toTree(cfg);
         for (FieldSpec f : spec.fields()) {
             JsonNode v = tree.get(f.key());
-            if (v == null) throw new IllegalStateException(spec.name() + " declares field '" + f.key() + "' that its config lacks");
+            if (v == null)
+                throw new IllegalStateException(
+                        spec.name() + " declares field '" + f.key() + "' that its config lacks");
             if (f.applies(tree)) f.check(c, v);
         }
         spec.validate(cfg, c);

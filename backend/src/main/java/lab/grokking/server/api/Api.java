@@ -1,13 +1,13 @@
 package lab.grokking.server.api;
 
-import io.javalin.config.JavalinConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.javalin.config.JavalinConfig;
 import java.io.IOException;
-import lab.grokking.core.config.Configs;
 import java.io.InputStream;
 import lab.grokking.core.config.ConfigException;
+import lab.grokking.core.config.Configs;
 import lab.grokking.server.ServerConfig;
 import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.QueueLimitException;
@@ -22,13 +22,21 @@ public final class Api {
         j.router.contextPath = "/api";
         j.http.maxRequestSize = cfg.maxRequestBytes;
         j.startup.showJavalinBanner = false;
-        lab.grokking.server.RateLimiter rate = new lab.grokking.server.RateLimiter(cfg.requestsPerSecond, cfg.requestBurst);
+        lab.grokking.server.RateLimiter rate =
+                new lab.grokking.server.RateLimiter(cfg.requestsPerSecond, cfg.requestBurst);
         j.routes.before(ctx -> {
             double wait = rate.tryAcquire(client(ctx, cfg));
             if (wait > 0) {
                 ctx.header("Retry-After", String.valueOf((long) Math.ceil(wait)));
-                throw new ApiError(429, "requestsPerSecond", String.format(java.util.Locale.ROOT,
-                        "more than %.0f requests per second (burst %.0f) from this client; retry after %.1f s", cfg.requestsPerSecond, cfg.requestBurst, wait));
+                throw new ApiError(
+                        429,
+                        "requestsPerSecond",
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "more than %.0f requests per second (burst %.0f) from this client; retry after %.1f s",
+                                cfg.requestsPerSecond,
+                                cfg.requestBurst,
+                                wait));
             }
         });
         j.http.prefer405over404 = true; // a known path with the wrong method says which methods it has
@@ -41,50 +49,77 @@ public final class Api {
         String openapi = openApi(resource("/openapi.json"));
         j.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
 
-        j.routes.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).contentType("application/json").result(Json.write(e.body())));
+        j.routes.exception(
+                ApiError.class,
+                (e, ctx) ->
+                        ctx.status(e.status()).contentType("application/json").result(Json.write(e.body())));
         j.routes.exception(ConfigException.class, (e, ctx) -> {
             // malformed JSON is a 400; a well-formed config that breaks a rule or a limit is a 422
-            int status = e.problems().stream().anyMatch(p -> p.field().equals("json") || p.field().equals("body")) ? 400 : 422;
-            ctx.status(status).contentType("application/json").result(Json.write(ApiError.body(status, e.getMessage(), e.problems())));
+            int status = e.problems().stream()
+                            .anyMatch(p -> p.field().equals("json") || p.field().equals("body"))
+                    ? 400
+                    : 422;
+            ctx.status(status)
+                    .contentType("application/json")
+                    .result(Json.write(ApiError.body(status, e.getMessage(), e.problems())));
         });
         j.routes.exception(QueueLimitException.class, (e, ctx) -> {
             int status = e.limit().equals("perClientQueued") ? 429 : 503;
-            ctx.status(status).header("Retry-After", "30").contentType("application/json")
-                    .result(Json.write(ApiError.body(status, e.getMessage(), java.util.List.of(new ConfigException.Problem(e.limit(), e.getMessage())))));
+            ctx.status(status)
+                    .header("Retry-After", "30")
+                    .contentType("application/json")
+                    .result(Json.write(ApiError.body(
+                            status,
+                            e.getMessage(),
+                            java.util.List.of(new ConfigException.Problem(e.limit(), e.getMessage())))));
         });
         j.routes.exception(Exception.class, (e, ctx) -> {
             // never a stack trace in a response; the log has it
-            System.getLogger(Api.class.getName()).log(System.Logger.Level.ERROR, "request " + ctx.method() + " " + ctx.path() + " failed", e);
-            ctx.status(500).contentType("application/json").result(Json.write(ApiError.body(500, "internal error; the server log has the details", java.util.List.of())));
+            System.getLogger(Api.class.getName())
+                    .log(System.Logger.Level.ERROR, "request " + ctx.method() + " " + ctx.path() + " failed", e);
+            ctx.status(500)
+                    .contentType("application/json")
+                    .result(Json.write(
+                            ApiError.body(500, "internal error; the server log has the details", java.util.List.of())));
         });
-        j.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> { // Javalin's own: unknown endpoint, body too large, ...
-            String allowed = e.getStatus() == 405 ? String.join(", ", allowedMethods(e)) : "";
-            if (!allowed.isEmpty()) ctx.header("Allow", allowed);
-            String hint = switch (e.getStatus()) {
-                case 404 -> "; see /api/openapi.json";
-                case 405 -> allowed.isEmpty() ? "" : ": " + ctx.path() + " answers " + allowed;
-                case 413 -> " (limit http.maxRequestBytes = " + cfg.maxRequestBytes + ")";
-                default -> "";
-            };
-            ctx.status(e.getStatus()).contentType("application/json").result(Json.write(ApiError.body(e.getStatus(), e.getMessage() + hint, java.util.List.of())));
-        });
+        j.routes.exception(
+                io.javalin.http.HttpResponseException.class,
+                (e, ctx) -> { // Javalin's own: unknown endpoint, body too large, ...
+                    String allowed = e.getStatus() == 405 ? String.join(", ", allowedMethods(e)) : "";
+                    if (!allowed.isEmpty()) ctx.header("Allow", allowed);
+                    String hint = switch (e.getStatus()) {
+                        case 404 -> "; see /api/openapi.json";
+                        case 405 -> allowed.isEmpty() ? "" : ": " + ctx.path() + " answers " + allowed;
+                        case 413 -> " (limit http.maxRequestBytes = " + cfg.maxRequestBytes + ")";
+                        default -> "";
+                    };
+                    ctx.status(e.getStatus())
+                            .contentType("application/json")
+                            .result(Json.write(
+                                    ApiError.body(e.getStatus(), e.getMessage() + hint, java.util.List.of())));
+                });
     }
 
     /** The methods Javalin lists for a 405 (its details hold them as "availableMethods"). */
     private static java.util.List<String> allowedMethods(io.javalin.http.HttpResponseException e) {
         String m = e.getDetails().getOrDefault("availableMethods", "");
-        return java.util.Arrays.stream(m.replaceAll("[\\[\\]\\s]", "").split(",")).filter(x -> !x.isEmpty()).toList();
+        return java.util.Arrays.stream(m.replaceAll("[\\[\\]\\s]", "").split(","))
+                .filter(x -> !x.isEmpty())
+                .toList();
     }
 
     /**
      * The request body as text. JSON is UTF-8 (RFC 8259 defines no charset parameter), so a declared charset is ignored:
      * Javalin's ctx.body() decodes with it and failed with a 500 on "charset=nonsense" (found by FuzzTest).
      */
-    static String body(io.javalin.http.Context ctx) { return new String(ctx.bodyAsBytes(), java.nio.charset.StandardCharsets.UTF_8); }
+    static String body(io.javalin.http.Context ctx) {
+        return new String(ctx.bodyAsBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     /** The request's client identity, the unit of per-client limits (see {@link Clients}). */
     static String client(io.javalin.http.Context ctx, ServerConfig cfg) {
-        return lab.grokking.server.Clients.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"), cfg.trustedProxy);
+        return lab.grokking.server.Clients.of(
+                ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"), cfg.trustedProxy);
     }
 
     /** The API document with the registered tasks as the config's "task" enum (a plug-in task appears without editing it). */
@@ -92,7 +127,10 @@ public final class Api {
         try {
             ObjectNode root = (ObjectNode) Configs.JSON.readTree(doc);
             ObjectNode task = (ObjectNode) root.at("/components/schemas/Config/properties/task");
-            task.putArray("enum").addAll(TasksApi.names().stream().map(n -> (JsonNode) TextNode.valueOf(n)).toList());
+            task.putArray("enum")
+                    .addAll(TasksApi.names().stream()
+                            .map(n -> (JsonNode) TextNode.valueOf(n))
+                            .toList());
             return Configs.JSON.writeValueAsString(root);
         } catch (IOException e) {
             throw new IllegalStateException("openapi.json is not JSON", e);

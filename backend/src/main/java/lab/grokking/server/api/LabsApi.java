@@ -45,9 +45,20 @@ final class LabsApi {
         }
         RunConfig rc = labs.config(lab, body.get("overrides"));
         RunService.Submission s = runs.submit(rc, Api.client(ctx, cfg));
-        ctx.status(s.outcome() == RunService.Outcome.CREATED ? 201 : s.outcome() == RunService.Outcome.EXISTING ? 200 : 202);
+        ctx.status(
+                s.outcome() == RunService.Outcome.CREATED
+                        ? 201
+                        : s.outcome() == RunService.Outcome.EXISTING ? 200 : 202);
         ctx.header("Location", "/api/runs/" + s.run().id());
-        RunsApi.json(ctx, Json.obj("id", s.run().id(), "status", s.run().status().name(), "outcome", s.outcome().name().toLowerCase(java.util.Locale.ROOT)));
+        RunsApi.json(
+                ctx,
+                Json.obj(
+                        "id",
+                        s.run().id(),
+                        "status",
+                        s.run().status().name(),
+                        "outcome",
+                        s.outcome().name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     private Lab lab(Context ctx) {

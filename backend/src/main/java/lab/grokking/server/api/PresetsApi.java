@@ -16,10 +16,17 @@ final class PresetsApi {
 
     static void register(RoutesConfig routes, RunService runs) {
         // per request: an estimate falls to 0 once the preset's run is computed, and follows the host's measured speed
-        routes.get("/presets", ctx -> ctx.contentType("application/json").result(Json.write(Presets.all().stream().map(p -> describe(p, runs)).toList())));
+        routes.get(
+                "/presets",
+                ctx -> ctx.contentType("application/json")
+                        .result(Json.write(Presets.all().stream()
+                                .map(p -> describe(p, runs))
+                                .toList())));
         routes.get("/presets/{id}", ctx -> {
             String id = ctx.pathParam("id");
-            Presets.Preset p = Presets.all().stream().filter(x -> x.id().equals(id)).findFirst()
+            Presets.Preset p = Presets.all().stream()
+                    .filter(x -> x.id().equals(id))
+                    .findFirst()
                     .orElseThrow(() -> new ApiError(404, "id", "no such preset; see GET /api/presets"));
             ctx.contentType("application/json").result(Json.write(describe(p, runs)));
         });
@@ -33,14 +40,25 @@ final class PresetsApi {
         m.put("title", p.title());
         m.put("description", p.description());
         try {
-            RunConfig rc = runs.parse(Configs.JSON.createObjectNode().put("preset", p.id())); // with this server's limits
+            RunConfig rc =
+                    runs.parse(Configs.JSON.createObjectNode().put("preset", p.id())); // with this server's limits
             m.put("config", Configs.toTree(rc));
-            m.put("estimate", Json.obj("memory_bytes", rc.memoryBytes(), "work", rc.work(), "seconds", runs.estimatedSeconds(rc)));
-        } catch (ConfigException e) { // a paper-scale preset beyond this server's limits: listed, with why it cannot run here
-            m.put("config", Configs.merge(Configs.defaults(p.config().get("task").asText()), p.config()));
-            m.put("over_limits", e.problems().stream().map(x -> Json.obj("field", x.field(), "message", x.message())).toList());
+            m.put(
+                    "estimate",
+                    Json.obj(
+                            "memory_bytes", rc.memoryBytes(), "work", rc.work(), "seconds", runs.estimatedSeconds(rc)));
+        } catch (
+                ConfigException
+                        e) { // a paper-scale preset beyond this server's limits: listed, with why it cannot run here
+            m.put(
+                    "config",
+                    Configs.merge(Configs.defaults(p.config().get("task").asText()), p.config()));
+            m.put(
+                    "over_limits",
+                    e.problems().stream()
+                            .map(x -> Json.obj("field", x.field(), "message", x.message()))
+                            .toList());
         }
         return m;
     }
-
 }

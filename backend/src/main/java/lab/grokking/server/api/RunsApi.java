@@ -16,7 +16,6 @@ import lab.grokking.server.ServerConfig;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.LiveRun;
 import lab.grokking.server.runs.RunService;
-import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.StoredRun;
 
 /** The /api/runs endpoints: submit, read, list, metrics, snapshots, cancel, remove. */
@@ -50,11 +49,12 @@ final class RunsApi {
         RunService.Submission s = runs.submit(rc, Api.client(ctx, cfg));
         Map<String, Object> doc = describe(s.run());
         doc.put("outcome", s.outcome().name().toLowerCase(java.util.Locale.ROOT));
-        ctx.status(switch (s.outcome()) {
-            case CREATED -> 201;
-            case EXISTING -> 200;
-            case REQUEUED -> 202;
-        });
+        ctx.status(
+                switch (s.outcome()) {
+                    case CREATED -> 201;
+                    case EXISTING -> 200;
+                    case REQUEUED -> 202;
+                });
         ctx.header("Location", "/api/runs/" + s.run().id());
         json(ctx, doc);
     }
@@ -67,38 +67,65 @@ final class RunsApi {
             try {
                 status = StoredRun.Status.valueOf(st.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new ApiError(400, "status", "must be one of " + List.of(StoredRun.Status.values()).toString().toLowerCase(java.util.Locale.ROOT));
+                throw new ApiError(
+                        400,
+                        "status",
+                        "must be one of "
+                                + List.of(StoredRun.Status.values()).toString().toLowerCase(java.util.Locale.ROOT));
             }
         }
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE), limit = intParam(ctx, "limit", 50, 1, MAX_PAGE);
         Map<String, Object> doc = new LinkedHashMap<>();
-        String client = Api.client(ctx, cfg); // only the caller's own runs: other clients' ids are their share links, never listed
+        String client = Api.client(
+                ctx, cfg); // only the caller's own runs: other clients' ids are their share links, never listed
         doc.put("total", runs.count(client, task, status));
         doc.put("offset", offset);
         doc.put("limit", limit);
-        doc.put("runs", runs.list(client, task, status, offset, limit).stream().map(this::brief).toList());
+        doc.put(
+                "runs",
+                runs.list(client, task, status, offset, limit).stream()
+                        .map(this::brief)
+                        .toList());
         json(ctx, doc);
     }
 
-    private void get(Context ctx) { json(ctx, describe(run(ctx))); }
+    private void get(Context ctx) {
+        json(ctx, describe(run(ctx)));
+    }
 
     private void cancel(Context ctx) {
         StoredRun r = run(ctx);
         StoredRun.Status after = runs.cancel(r.id()).orElseThrow(ApiError::noSuchRun);
         ctx.status(after == StoredRun.Status.RUNNING ? 202 : 200);
-        json(ctx, Json.obj("id", r.id(), "status", after.name(), "message",
-                after == StoredRun.Status.RUNNING ? "stopping at the next step; the stream sends the final status" : "not running"));
+        json(
+                ctx,
+                Json.obj(
+                        "id",
+                        r.id(),
+                        "status",
+                        after.name(),
+                        "message",
+                        after == StoredRun.Status.RUNNING
+                                ? "stopping at the next step; the stream sends the final status"
+                                : "not running"));
     }
 
     private void remove(Context ctx) {
         StoredRun r = run(ctx);
-        if (!r.client().equals(Api.client(ctx, cfg))) throw new ApiError(403, "id", "only the client that started a run can remove it");
-        if (!runs.remove(r.id())) throw new ApiError(409, "status", "the run is " + r.status().name().toLowerCase(java.util.Locale.ROOT) + "; cancel it first");
+        if (!r.client().equals(Api.client(ctx, cfg)))
+            throw new ApiError(403, "id", "only the client that started a run can remove it");
+        if (!runs.remove(r.id()))
+            throw new ApiError(
+                    409,
+                    "status",
+                    "the run is " + r.status().name().toLowerCase(java.util.Locale.ROOT) + "; cancel it first");
         ctx.status(204);
     }
 
     private void config(Context ctx) {
-        ctx.contentType("application/json").header("Content-Disposition", "attachment; filename=\"config.json\"").result(run(ctx).config());
+        ctx.contentType("application/json")
+                .header("Content-Disposition", "attachment; filename=\"config.json\"")
+                .result(run(ctx).config());
     }
 
     private void metrics(Context ctx) {
@@ -109,15 +136,22 @@ final class RunsApi {
         List<String> columns = live.columns() == null ? List.of() : live.columns();
         switch (format) {
             case "json" -> {
-                StringBuilder b = new StringBuilder("{\"id\":").append(Json.write(r.id())).append(",\"status\":").append(Json.write(live.status().name()))
-                        .append(",\"columns\":").append(Json.write(columns)).append(",\"rows\":[");
+                StringBuilder b = new StringBuilder("{\"id\":")
+                        .append(Json.write(r.id()))
+                        .append(",\"status\":")
+                        .append(Json.write(live.status().name()))
+                        .append(",\"columns\":")
+                        .append(Json.write(columns))
+                        .append(",\"rows\":[");
                 for (int i = 0; i < rows.size(); i++) b.append(i > 0 ? "," : "").append(Json.row(rows.get(i)));
                 ctx.contentType("application/json").result(b.append("]}").toString());
             }
             case "csv" -> {
                 StringBuilder b = new StringBuilder(String.join(",", columns)).append('\n');
                 for (double[] row : rows) b.append(lab.grokking.core.MetricTable.csvLine(row));
-                ctx.contentType("text/csv").header("Content-Disposition", "attachment; filename=\"metrics.csv\"").result(b.toString());
+                ctx.contentType("text/csv")
+                        .header("Content-Disposition", "attachment; filename=\"metrics.csv\"")
+                        .result(b.toString());
             }
             default -> throw new ApiError(400, "format", "must be json or csv, got '" + abbreviate(format) + "'");
         }
@@ -125,17 +159,26 @@ final class RunsApi {
 
     private void snapshotList(Context ctx) {
         StoredRun r = run(ctx);
-        List<Map<String, Object>> list = runs.snapshots(r.id()).stream().map(s -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", s.name());
-            m.put("step", s.step());
-            m.put("rows", s.rows());
-            m.put("cols", s.cols());
-            m.put("href", "/api/runs/" + r.id() + "/snapshots/" + s.name() + "/" + s.step());
-            return m;
-        }).toList();
-        json(ctx, Json.obj("id", r.id(), "snapshots", list,
-                "note", "early/late (step -1): the early and late predictors; W: the model's matrix at a step. Stored with checkpoints: a running run lists them up to its last checkpoint."));
+        List<Map<String, Object>> list = runs.snapshots(r.id()).stream()
+                .map(s -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("name", s.name());
+                    m.put("step", s.step());
+                    m.put("rows", s.rows());
+                    m.put("cols", s.cols());
+                    m.put("href", "/api/runs/" + r.id() + "/snapshots/" + s.name() + "/" + s.step());
+                    return m;
+                })
+                .toList();
+        json(
+                ctx,
+                Json.obj(
+                        "id",
+                        r.id(),
+                        "snapshots",
+                        list,
+                        "note",
+                        "early/late (step -1): the early and late predictors; W: the model's matrix at a step. Stored with checkpoints: a running run lists them up to its last checkpoint."));
     }
 
     private void snapshot(Context ctx) {
@@ -147,11 +190,28 @@ final class RunsApi {
         } catch (NumberFormatException e) {
             throw new ApiError(400, "step", "must be an integer step (-1 for the fixed predictors)");
         }
-        Snapshot s = runs.snapshot(r.id(), name, step).orElseThrow(() -> new ApiError(404, "snapshot", "no snapshot '" + abbreviate(name) + "' at step " + step
-                + "; see /api/runs/" + r.id() + "/snapshots"));
+        Snapshot s = runs.snapshot(r.id(), name, step)
+                .orElseThrow(() -> new ApiError(
+                        404,
+                        "snapshot",
+                        "no snapshot '" + abbreviate(name) + "' at step " + step + "; see /api/runs/" + r.id()
+                                + "/snapshots"));
         String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
         switch (format) {
-            case "json" -> json(ctx, Json.obj("name", s.name(), "step", s.step(), "rows", s.rows(), "cols", s.cols(), "values", s.values()));
+            case "json" ->
+                json(
+                        ctx,
+                        Json.obj(
+                                "name",
+                                s.name(),
+                                "step",
+                                s.step(),
+                                "rows",
+                                s.rows(),
+                                "cols",
+                                s.cols(),
+                                "values",
+                                s.values()));
             case "f32" -> {
                 ByteBuffer b = ByteBuffer.allocate(s.values().length * 4).order(ByteOrder.LITTLE_ENDIAN);
                 b.asFloatBuffer().put(s.values());
@@ -162,7 +222,9 @@ final class RunsApi {
         }
     }
 
-    private StoredRun run(Context ctx) { return runs.get(ctx.pathParam("id")).orElseThrow(ApiError::noSuchRun); }
+    private StoredRun run(Context ctx) {
+        return runs.get(ctx.pathParam("id")).orElseThrow(ApiError::noSuchRun);
+    }
 
     private Map<String, Object> brief(StoredRun r) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -194,13 +256,32 @@ final class RunsApi {
         if (status == StoredRun.Status.QUEUED) progress.put("queue_position", runs.queuePosition(r.id()));
         m.put("progress", progress);
         m.put("columns", live != null ? live.columns() : r.columns());
-        m.put("started_at", r.startedAt() == null ? null : Instant.ofEpochMilli(r.startedAt()).toString());
-        m.put("finished_at", r.finishedAt() == null ? null : Instant.ofEpochMilli(r.finishedAt()).toString());
+        m.put(
+                "started_at",
+                r.startedAt() == null
+                        ? null
+                        : Instant.ofEpochMilli(r.startedAt()).toString());
+        m.put(
+                "finished_at",
+                r.finishedAt() == null
+                        ? null
+                        : Instant.ofEpochMilli(r.finishedAt()).toString());
         m.put("summary", r.summary() == null ? null : Configs.readObject(r.summary(), "summary"));
         m.put("provenance", r.provenance() == null ? null : Configs.readObject(r.provenance(), "provenance"));
         String base = "/api/runs/" + r.id();
-        m.put("links", Json.obj("self", base, "metrics", base + "/metrics", "stream", base + "/stream", "snapshots", base + "/snapshots",
-                "cancel", base + "/cancel"));
+        m.put(
+                "links",
+                Json.obj(
+                        "self",
+                        base,
+                        "metrics",
+                        base + "/metrics",
+                        "stream",
+                        base + "/stream",
+                        "snapshots",
+                        base + "/snapshots",
+                        "cancel",
+                        base + "/cancel"));
         return m;
     }
 
@@ -216,8 +297,11 @@ final class RunsApi {
         throw new ApiError(400, name, "must be an integer in [" + min + ", " + max + "], got '" + abbreviate(v) + "'");
     }
 
-    static String abbreviate(String s) { return s.length() <= 40 ? s : s.substring(0, 40) + "…"; }
+    static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
 
-    static void json(Context ctx, Object doc) { ctx.contentType("application/json").result(Json.write(doc)); }
-
+    static void json(Context ctx, Object doc) {
+        ctx.contentType("application/json").result(Json.write(doc));
+    }
 }

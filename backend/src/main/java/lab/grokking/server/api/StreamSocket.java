@@ -32,23 +32,30 @@ final class StreamSocket {
 
     /** Re-wakes every viewer twice a second: sends a progress tick the throttle held back, and no lost wake can stall a viewer. */
     static final long SWEEP_MILLIS = 500;
-    private static final java.util.concurrent.ScheduledExecutorService SWEEPER = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "groklab-stream-sweep");
-        t.setDaemon(true);
-        return t;
-    });
+
+    private static final java.util.concurrent.ScheduledExecutorService SWEEPER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "groklab-stream-sweep");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
 
     static void register(RoutesConfig routes, RunService runs) {
         StreamSocket s = new StreamSocket();
-        java.lang.ref.WeakReference<StreamSocket> ref = new java.lang.ref.WeakReference<>(s); // a stopped server's sockets are not kept alive
+        java.lang.ref.WeakReference<StreamSocket> ref =
+                new java.lang.ref.WeakReference<>(s); // a stopped server's sockets are not kept alive
         java.util.concurrent.ScheduledFuture<?>[] sweep = new java.util.concurrent.ScheduledFuture<?>[1];
-        sweep[0] = SWEEPER.scheduleWithFixedDelay(() -> {
-            StreamSocket live = ref.get();
-            if (live == null) sweep[0].cancel(false);
-            else live.viewers.values().forEach(Viewer::wake);
-        }, SWEEP_MILLIS, SWEEP_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        sweep[0] = SWEEPER.scheduleWithFixedDelay(
+                () -> {
+                    StreamSocket live = ref.get();
+                    if (live == null) sweep[0].cancel(false);
+                    else live.viewers.values().forEach(Viewer::wake);
+                },
+                SWEEP_MILLIS,
+                SWEEP_MILLIS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         routes.ws("/runs/{id}/stream", ws -> {
             ws.onConnect(ctx -> s.connect(ctx, runs));
             ws.onClose(ctx -> s.disconnect(ctx.sessionId()));
@@ -114,14 +121,18 @@ final class StreamSocket {
                     continue; // re-check: a wake may have come in between
                 }
                 boolean last = statusSent;
-                ctx.session.sendText(msg, Callback.from(() -> {
-                    busy.set(false);
-                    if (last) ctx.closeSession(1000, "run ended");
-                    else {
-                        again.set(true);
-                        pump();
-                    }
-                }, err -> disconnect(ctx.sessionId())));
+                ctx.session.sendText(
+                        msg,
+                        Callback.from(
+                                () -> {
+                                    busy.set(false);
+                                    if (last) ctx.closeSession(1000, "run ended");
+                                    else {
+                                        again.set(true);
+                                        pump();
+                                    }
+                                },
+                                err -> disconnect(ctx.sessionId())));
                 return;
             }
         }
@@ -133,15 +144,20 @@ final class StreamSocket {
             boolean ended = status.isFinal(); // read before the rows: every row of an ended run is already in
             if (!startSent && run.columns() != null) {
                 startSent = true;
-                return Json.write(Json.obj("type", "start", "id", run.id(), "columns", run.columns(), "steps", run.steps()));
+                return Json.write(
+                        Json.obj("type", "start", "id", run.id(), "columns", run.columns(), "steps", run.steps()));
             }
             LiveRun.Batch b = startSent ? run.batch(cursor, BATCH) : null;
             if (b != null) {
                 cursor = b.next();
-                return "{\"type\":\"points\",\"rows\":[" + String.join(",", b.rowJson()) + "],\"computed_at\":" + Json.write(b.computedAt()) + "}";
+                return "{\"type\":\"points\",\"rows\":[" + String.join(",", b.rowJson()) + "],\"computed_at\":"
+                        + Json.write(b.computedAt()) + "}";
             }
             long step = run.progressStep();
-            if (!ended && step != progressSent && status == lab.grokking.server.store.StoredRun.Status.RUNNING && System.nanoTime() - progressAt >= PROGRESS_NANOS) {
+            if (!ended
+                    && step != progressSent
+                    && status == lab.grokking.server.store.StoredRun.Status.RUNNING
+                    && System.nanoTime() - progressAt >= PROGRESS_NANOS) {
                 progressSent = step;
                 progressAt = System.nanoTime();
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -21,7 +21,9 @@ final class TasksApi {
         String all = Json.write(TaskSpecs.all().stream().map(TasksApi::describe).toList()); // fixed for the process
         routes.get("/tasks", ctx -> ctx.contentType("application/json").result(all));
         routes.get("/tasks/{name}", ctx -> {
-            TaskSpec<?> spec = TaskSpecs.all().stream().filter(s -> s.name().equals(ctx.pathParam("name"))).findFirst()
+            TaskSpec<?> spec = TaskSpecs.all().stream()
+                    .filter(s -> s.name().equals(ctx.pathParam("name")))
+                    .findFirst()
                     .orElseThrow(() -> new ApiError(404, "name", "no such task; known: " + TaskSpecs.names()));
             ctx.contentType("application/json").result(Json.write(describe(spec)));
         });
@@ -32,15 +34,36 @@ final class TasksApi {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", spec.name());
         m.put("title", spec.title());
-        m.put("fields", spec.fields().stream().map(f -> field(f, defaults.get(f.key()))).toList());
+        m.put(
+                "fields",
+                spec.fields().stream().map(f -> field(f, defaults.get(f.key()))).toList());
         m.put("columns", spec.columns());
         m.put("charts", spec.charts());
         m.put("headline_metric", spec.headlineMetric());
         var o = spec.outcome();
-        m.put("outcome", Json.obj("train_column", o.trainColumn(), "test_column", o.testColumn(), "higher_is_better", o.higherIsBetter(), "level", o.level()));
+        m.put(
+                "outcome",
+                Json.obj(
+                        "train_column",
+                        o.trainColumn(),
+                        "test_column",
+                        o.testColumn(),
+                        "higher_is_better",
+                        o.higherIsBetter(),
+                        "level",
+                        o.level()));
         var v = spec.predictorView();
-        m.put("predictor_view", Json.obj("kind", v.kind().name().toLowerCase(java.util.Locale.ROOT), "net_snapshot", v.netSnapshot(), "early_label",
-                v.earlyLabel(), "late_label", v.lateLabel()));
+        m.put(
+                "predictor_view",
+                Json.obj(
+                        "kind",
+                        v.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        "net_snapshot",
+                        v.netSnapshot(),
+                        "early_label",
+                        v.earlyLabel(),
+                        "late_label",
+                        v.lateLabel()));
         return m;
     }
 
@@ -64,5 +87,7 @@ final class TasksApi {
     }
 
     /** The task names, for the served OpenAPI document's enum. */
-    static List<String> names() { return TaskSpecs.all().stream().map(TaskSpec::name).toList(); }
+    static List<String> names() {
+        return TaskSpecs.all().stream().map(TaskSpec::name).toList();
+    }
 }

@@ -7,10 +7,16 @@ import java.util.Map;
  * preset's value; hidden fields are locked and never shown to students.
  */
 public record Lab(String id, String preset, String title, String instructions, Map<String, Rule> rules) {
-    public enum Mode { EDITABLE, LOCKED, HIDDEN }
+    public enum Mode {
+        EDITABLE,
+        LOCKED,
+        HIDDEN
+    }
 
     /** min/max bound an editable number (null: only the server's own limits). */
     public record Rule(Mode mode, Double min, Double max) {}
 
-    public Rule rule(String field) { return rules.getOrDefault(field, new Rule(Mode.LOCKED, null, null)); }
+    public Rule rule(String field) {
+        return rules.getOrDefault(field, new Rule(Mode.LOCKED, null, null));
+    }
 }

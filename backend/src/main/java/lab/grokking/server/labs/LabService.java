@@ -36,20 +36,31 @@ public final class LabService {
         Checks c = new Checks();
         for (var it = req.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!f.equals("preset") && !f.equals("instructions") && !f.equals("fields")) c.fail(f, "unknown field; allowed: preset, instructions, fields");
+            if (!f.equals("preset") && !f.equals("instructions") && !f.equals("fields"))
+                c.fail(f, "unknown field; allowed: preset, instructions, fields");
         }
         JsonNode pn = req.get("preset");
-        Presets.Preset preset = pn == null || !pn.isTextual() ? null : Presets.all().stream().filter(p -> p.id().equals(pn.asText())).findFirst().orElse(null);
+        Presets.Preset preset = pn == null || !pn.isTextual()
+                ? null
+                : Presets.all().stream()
+                        .filter(p -> p.id().equals(pn.asText()))
+                        .findFirst()
+                        .orElse(null);
         if (preset == null) throw new ConfigException("preset", "must name a preset; see GET /api/presets");
-        runs.parse(Configs.JSON.createObjectNode().put("preset", preset.id())); // a preset over this server's limits makes no lab
+        runs.parse(Configs.JSON
+                .createObjectNode()
+                .put("preset", preset.id())); // a preset over this server's limits makes no lab
         JsonNode in = req.get("instructions");
         String instructions = in == null || in.isNull() ? "" : in.isTextual() ? in.asText() : null;
         if (instructions == null) c.fail("instructions", "must be text");
-        else if (instructions.length() > MAX_INSTRUCTIONS) c.fail("instructions", "at most " + MAX_INSTRUCTIONS + " characters, got " + instructions.length());
-        ObjectNode values = Configs.merge(Configs.defaults(preset.config().get("task").asText()), preset.config());
+        else if (instructions.length() > MAX_INSTRUCTIONS)
+            c.fail("instructions", "at most " + MAX_INSTRUCTIONS + " characters, got " + instructions.length());
+        ObjectNode values =
+                Configs.merge(Configs.defaults(preset.config().get("task").asText()), preset.config());
         Map<String, Lab.Rule> rules = new LinkedHashMap<>();
         JsonNode fields = req.get("fields");
-        if (fields != null && !fields.isNull() && !fields.isObject()) c.fail("fields", "must be an object of field name → {mode, min, max}");
+        if (fields != null && !fields.isNull() && !fields.isObject())
+            c.fail("fields", "must be an object of field name → {mode, min, max}");
         else if (fields != null && fields.isObject()) {
             for (var it = fields.fields(); it.hasNext(); ) {
                 var e = it.next();
@@ -86,7 +97,8 @@ public final class LabService {
             return null;
         }
         if (min != null && max != null && min > max) c.fail(at, "min " + min + " is above max " + max);
-        if (presetValue.isNumber() && (min != null && presetValue.asDouble() < min || max != null && presetValue.asDouble() > max))
+        if (presetValue.isNumber()
+                && (min != null && presetValue.asDouble() < min || max != null && presetValue.asDouble() > max))
             c.fail(at, "the range must contain the preset's value " + presetValue.asText());
         return new Lab.Rule(mode, min, max);
     }
@@ -107,7 +119,8 @@ public final class LabService {
 
     /** The run config a student asks for: the preset with their overrides, each allowed by the lab's rules. */
     public RunConfig config(Lab lab, JsonNode overrides) {
-        if (overrides != null && !overrides.isNull() && !overrides.isObject()) throw new ConfigException("overrides", "must be a JSON object of config fields");
+        if (overrides != null && !overrides.isNull() && !overrides.isObject())
+            throw new ConfigException("overrides", "must be a JSON object of config fields");
         Checks c = new Checks();
         if (overrides != null && overrides.isObject()) {
             for (var it = overrides.fields(); it.hasNext(); ) {
@@ -131,8 +144,12 @@ public final class LabService {
 
     /** What students see: instructions and every field that is not hidden, with its value and rule. */
     public Map<String, Object> studentView(Lab lab) {
-        Presets.Preset p = Presets.all().stream().filter(x -> x.id().equals(lab.preset())).findFirst().orElseThrow();
-        ObjectNode values = Configs.merge(Configs.defaults(p.config().get("task").asText()), p.config());
+        Presets.Preset p = Presets.all().stream()
+                .filter(x -> x.id().equals(lab.preset()))
+                .findFirst()
+                .orElseThrow();
+        ObjectNode values =
+                Configs.merge(Configs.defaults(p.config().get("task").asText()), p.config());
         Map<String, Object> fields = new LinkedHashMap<>();
         for (var it = values.fields(); it.hasNext(); ) {
             var e = it.next();

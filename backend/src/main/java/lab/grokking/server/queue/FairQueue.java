@@ -24,8 +24,10 @@ public final class FairQueue implements RunQueue {
 
     public FairQueue(int workers, int perClientRunning, int perClientQueued, int maxQueued) {
         if (workers < 1) throw new IllegalArgumentException("queue.workers must be >= 1, got " + workers);
-        if (perClientRunning < 1) throw new IllegalArgumentException("queue.perClientRunning must be >= 1, got " + perClientRunning);
-        if (perClientQueued < 0) throw new IllegalArgumentException("queue.perClientQueued must be >= 0, got " + perClientQueued);
+        if (perClientRunning < 1)
+            throw new IllegalArgumentException("queue.perClientRunning must be >= 1, got " + perClientRunning);
+        if (perClientQueued < 0)
+            throw new IllegalArgumentException("queue.perClientQueued must be >= 0, got " + perClientQueued);
         if (maxQueued < 1) throw new IllegalArgumentException("queue.maxQueued must be >= 1, got " + maxQueued);
         this.perClientRunning = perClientRunning;
         this.perClientQueued = perClientQueued;
@@ -40,13 +42,18 @@ public final class FairQueue implements RunQueue {
 
     @Override
     public synchronized void submit(Job job) {
-        long mine = waiting.stream().filter(j -> j.client().equals(job.client())).count();
+        long mine =
+                waiting.stream().filter(j -> j.client().equals(job.client())).count();
         if (mine >= perClientQueued)
-            throw new QueueLimitException("perClientQueued", "this client already has " + mine + " runs waiting (limit queue.perClientQueued = "
-                    + perClientQueued + "); wait for one to start or cancel one");
+            throw new QueueLimitException(
+                    "perClientQueued",
+                    "this client already has " + mine + " runs waiting (limit queue.perClientQueued = "
+                            + perClientQueued + "); wait for one to start or cancel one");
         if (waiting.size() >= maxQueued)
-            throw new QueueLimitException("maxQueued", "the server's queue is full (" + waiting.size() + " runs waiting, limit queue.maxQueued = " + maxQueued
-                    + "); try again later");
+            throw new QueueLimitException(
+                    "maxQueued",
+                    "the server's queue is full (" + waiting.size() + " runs waiting, limit queue.maxQueued = "
+                            + maxQueued + "); try again later");
         resubmit(job);
     }
 
@@ -64,9 +71,15 @@ public final class FairQueue implements RunQueue {
         return waiting.removeIf(j -> j.runId().equals(runId));
     }
 
-    @Override public synchronized int queued(String client) { return (int) waiting.stream().filter(j -> j.client().equals(client)).count(); }
+    @Override
+    public synchronized int queued(String client) {
+        return (int) waiting.stream().filter(j -> j.client().equals(client)).count();
+    }
 
-    @Override public synchronized int running(String client) { return running.getOrDefault(client, 0); }
+    @Override
+    public synchronized int running(String client) {
+        return running.getOrDefault(client, 0);
+    }
 
     @Override
     public synchronized int position(String runId) {
@@ -113,7 +126,8 @@ public final class FairQueue implements RunQueue {
                 job.body().run();
             } catch (RuntimeException | Error e) {
                 // the body records its own failure; a worker must outlive any run
-                System.getLogger(FairQueue.class.getName()).log(System.Logger.Level.ERROR, "run " + job.runId() + " failed", e);
+                System.getLogger(FairQueue.class.getName())
+                        .log(System.Logger.Level.ERROR, "run " + job.runId() + " failed", e);
             } finally {
                 synchronized (this) {
                     running.merge(job.client(), -1, Integer::sum);

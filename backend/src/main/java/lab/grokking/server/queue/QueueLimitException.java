@@ -10,5 +10,7 @@ public final class QueueLimitException extends RuntimeException {
     }
 
     /** The setting that was hit, e.g. "perClientQueued". */
-    public String limit() { return limit; }
+    public String limit() {
+        return limit;
+    }
 }

@@ -22,5 +22,8 @@ public interface RunQueue extends AutoCloseable {
     /** Stops dispatching; returns once running jobs have returned or the timeout passed. */
     void close(long timeoutMillis);
 
-    @Override default void close() { close(10_000); }
+    @Override
+    default void close() {
+        close(10_000);
+    }
 }

@@ -29,7 +29,9 @@ public final class Json {
     /** A metric row as a JSON array, values as in CSV ({@link lab.grokking.core.MetricTable#format}), null for non-finite ones. */
     public static String row(double[] row) {
         StringBuilder b = new StringBuilder(row.length * 12).append('[');
-        for (int i = 0; i < row.length; i++) b.append(i > 0 ? "," : "").append(Double.isFinite(row[i]) ? lab.grokking.core.MetricTable.format(row[i]) : "null");
+        for (int i = 0; i < row.length; i++)
+            b.append(i > 0 ? "," : "")
+                    .append(Double.isFinite(row[i]) ? lab.grokking.core.MetricTable.format(row[i]) : "null");
         return b.append(']').toString();
     }
 }

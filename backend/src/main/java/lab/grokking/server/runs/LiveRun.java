@@ -13,7 +13,9 @@ import lab.grokking.server.store.StoredRun;
  */
 public final class LiveRun {
     /** Woken (on the training thread: it must return at once) when rows, progress or status change. */
-    public interface Viewer { void wake(); }
+    public interface Viewer {
+        void wake();
+    }
 
     private final String id;
     private final long steps;
@@ -22,6 +24,7 @@ public final class LiveRun {
     private final List<String> rowJson = new ArrayList<>();
     /** Epoch milliseconds each row was computed (0 for rows read back from the store). */
     private final List<Double> computedAt = new ArrayList<>();
+
     private volatile long progressStep, segmentFirstStep, segmentStartNanos;
     private static final long PROGRESS_WAKE_NANOS = 20_000_000;
     private long progressWokeAt = System.nanoTime() - PROGRESS_WAKE_NANOS; // the training thread's only
@@ -37,17 +40,29 @@ public final class LiveRun {
         this.columns = columns;
     }
 
-    public String id() { return id; }
+    public String id() {
+        return id;
+    }
 
-    public long steps() { return steps; }
+    public long steps() {
+        return steps;
+    }
 
-    public List<String> columns() { return columns; }
+    public List<String> columns() {
+        return columns;
+    }
 
-    public StoredRun.Status status() { return status; }
+    public StoredRun.Status status() {
+        return status;
+    }
 
-    public String message() { return message; }
+    public String message() {
+        return message;
+    }
 
-    public long progressStep() { return progressStep; }
+    public long progressStep() {
+        return progressStep;
+    }
 
     /** Seconds left at the current segment's pace (null before there is a pace). */
     public Double etaSeconds() {
@@ -108,9 +123,13 @@ public final class LiveRun {
         wakeAll();
     }
 
-    public synchronized int size() { return rows.size(); }
+    public synchronized int size() {
+        return rows.size();
+    }
 
-    public synchronized List<double[]> rows() { return List.copyOf(rows); }
+    public synchronized List<double[]> rows() {
+        return List.copyOf(rows);
+    }
 
     /** Index of the first row with step > {@code step}. */
     public synchronized int indexAfter(long step) {
@@ -133,11 +152,19 @@ public final class LiveRun {
     public record Batch(List<String> rowJson, List<Double> computedAt, int next) {}
 
     /** Approximate bytes held, for the cache's weigher. */
-    public synchronized int weight() { return 256 + rows.size() * (columns == null ? 1 : columns.size()) * 40; }
+    public synchronized int weight() {
+        return 256 + rows.size() * (columns == null ? 1 : columns.size()) * 40;
+    }
 
-    public void subscribe(Viewer v) { viewers.add(v); }
+    public void subscribe(Viewer v) {
+        viewers.add(v);
+    }
 
-    public void unsubscribe(Viewer v) { viewers.remove(v); }
+    public void unsubscribe(Viewer v) {
+        viewers.remove(v);
+    }
 
-    private void wakeAll() { for (Viewer v : viewers) v.wake(); }
+    private void wakeAll() {
+        for (Viewer v : viewers) v.wake();
+    }
 }

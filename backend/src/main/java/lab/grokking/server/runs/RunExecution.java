@@ -5,7 +5,6 @@ import java.util.List;
 import lab.grokking.core.Checkpoint;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
-import lab.grokking.core.RunStatus;
 import lab.grokking.core.Snapshot;
 import lab.grokking.core.config.Configs;
 import lab.grokking.server.store.RunStore;
@@ -18,7 +17,11 @@ import lab.grokking.server.store.StoredRun;
  */
 final class RunExecution implements RunListener {
     /** Why a run is being stopped. */
-    enum Stop { NONE, CANCEL, SHUTDOWN }
+    enum Stop {
+        NONE,
+        CANCEL,
+        SHUTDOWN
+    }
 
     private final StoredRun run;
     private final LiveRun live;
@@ -30,7 +33,9 @@ final class RunExecution implements RunListener {
     private long lastCheckpoint = System.nanoTime(), firstStep;
 
     /** Whether this execution continued from a checkpoint. */
-    boolean resumed() { return firstStep > 0; }
+    boolean resumed() {
+        return firstStep > 0;
+    }
 
     RunExecution(StoredRun run, LiveRun live, RunStore store, double checkpointSeconds) {
         this.run = run;
@@ -39,7 +44,9 @@ final class RunExecution implements RunListener {
         this.checkpointNanos = (long) (checkpointSeconds * 1e9);
     }
 
-    void stop(Stop why) { stop = why; }
+    void stop(Stop why) {
+        stop = why;
+    }
 
     /** Trains to the end; returns the status the store now holds. */
     StoredRun.Status execute() {
@@ -54,17 +61,26 @@ final class RunExecution implements RunListener {
                 case DIVERGED -> StoredRun.Status.DIVERGED;
                 case CANCELLED -> stop == Stop.SHUTDOWN ? StoredRun.Status.QUEUED : StoredRun.Status.CANCELLED;
             };
-            String message = status == StoredRun.Status.QUEUED ? "interrupted by a server shutdown at step " + live.progressStep() + "; resumes on restart"
+            String message = status == StoredRun.Status.QUEUED
+                    ? "interrupted by a server shutdown at step " + live.progressStep() + "; resumes on restart"
                     : r.message();
             java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>(r.summary());
             if (firstStep > 0) summary.put("resumed_from_step", firstStep); // timings cover the last attempt only
-            store.finish(run.id(), status, message, Json.write(summary), Json.write(r.provenance().describe()), pendingRows, pendingSnapshots,
+            store.finish(
+                    run.id(),
+                    status,
+                    message,
+                    Json.write(summary),
+                    Json.write(r.provenance().describe()),
+                    pendingRows,
+                    pendingSnapshots,
                     !(status == StoredRun.Status.FINISHED || status == StoredRun.Status.DIVERGED));
             live.end(status, message);
             return status;
         } catch (RuntimeException | OutOfMemoryError e) {
             String message = "failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-            System.getLogger(RunExecution.class.getName()).log(System.Logger.Level.ERROR, "run " + run.id() + " " + message, e);
+            System.getLogger(RunExecution.class.getName())
+                    .log(System.Logger.Level.ERROR, "run " + run.id() + " " + message, e);
             store.setStatus(run.id(), StoredRun.Status.FAILED, message, null);
             live.end(StoredRun.Status.FAILED, message);
             return StoredRun.Status.FAILED;
@@ -84,13 +100,25 @@ final class RunExecution implements RunListener {
         live.append(copy);
     }
 
-    @Override public void onSnapshot(Snapshot s) { pendingSnapshots.add(s); }
+    @Override
+    public void onSnapshot(Snapshot s) {
+        pendingSnapshots.add(s);
+    }
 
-    @Override public void onProgress(long step, long totalSteps) { live.progress(step); }
+    @Override
+    public void onProgress(long step, long totalSteps) {
+        live.progress(step);
+    }
 
-    @Override public boolean cancelled() { return stop != Stop.NONE; }
+    @Override
+    public boolean cancelled() {
+        return stop != Stop.NONE;
+    }
 
-    @Override public boolean checkpointDue() { return System.nanoTime() - lastCheckpoint >= checkpointNanos; }
+    @Override
+    public boolean checkpointDue() {
+        return System.nanoTime() - lastCheckpoint >= checkpointNanos;
+    }
 
     @Override
     public void onCheckpoint(Checkpoint c) {

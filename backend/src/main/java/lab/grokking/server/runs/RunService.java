@@ -34,7 +34,11 @@ import lab.grokking.server.store.StoredRun;
  */
 public final class RunService implements AutoCloseable {
     /** What a POST did: created a run, found an identical one, or queued a stopped one again. */
-    public enum Outcome { CREATED, EXISTING, REQUEUED }
+    public enum Outcome {
+        CREATED,
+        EXISTING,
+        REQUEUED
+    }
 
     public record Submission(StoredRun run, Outcome outcome) {}
 
@@ -58,9 +62,14 @@ public final class RunService implements AutoCloseable {
         this.estimates = estimates;
         this.store = store;
         this.queue = queue;
-        finished = Caffeine.newBuilder().maximumWeight(cfg.cacheMaxBytes / 2).weigher((String k, LiveRun v) -> v.weight()).build();
-        snapshots = Caffeine.newBuilder().maximumWeight(cfg.cacheMaxBytes / 2)
-                .weigher((String k, Snapshot s) -> 64 + s.values().length * Float.BYTES).build();
+        finished = Caffeine.newBuilder()
+                .maximumWeight(cfg.cacheMaxBytes / 2)
+                .weigher((String k, LiveRun v) -> v.weight())
+                .build();
+        snapshots = Caffeine.newBuilder()
+                .maximumWeight(cfg.cacheMaxBytes / 2)
+                .weigher((String k, Snapshot s) -> 64 + s.values().length * Float.BYTES)
+                .build();
         meta = Caffeine.newBuilder().maximumSize(10_000).build();
         byKey = Caffeine.newBuilder().maximumSize(100_000).build();
     }
@@ -76,7 +85,8 @@ public final class RunService implements AutoCloseable {
     /** The identity of a result: hash of canonical config (seed included) and code version. */
     public static String configKey(String canonicalConfig) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest((canonicalConfig + "\n" + Provenance.CODE_VERSION).getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest((canonicalConfig + "\n" + Provenance.CODE_VERSION).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -92,15 +102,23 @@ public final class RunService implements AutoCloseable {
         }
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!f.equals("preset") && !f.equals("overrides")) throw new ConfigException(f, "unknown field beside \"preset\"; allowed: preset, overrides");
+            if (!f.equals("preset") && !f.equals("overrides"))
+                throw new ConfigException(f, "unknown field beside \"preset\"; allowed: preset, overrides");
         }
-        if (!preset.isTextual()) throw new ConfigException("preset", "must be a preset id string; see GET /api/presets");
-        Presets.Preset p = Presets.all().stream().filter(x -> x.id().equals(preset.asText())).findFirst()
-                .orElseThrow(() -> new ConfigException("preset", "unknown preset '" + abbreviate(preset.asText()) + "'; see GET /api/presets"));
+        if (!preset.isTextual())
+            throw new ConfigException("preset", "must be a preset id string; see GET /api/presets");
+        Presets.Preset p = Presets.all().stream()
+                .filter(x -> x.id().equals(preset.asText()))
+                .findFirst()
+                .orElseThrow(() -> new ConfigException(
+                        "preset", "unknown preset '" + abbreviate(preset.asText()) + "'; see GET /api/presets"));
         JsonNode overrides = body.get("overrides");
-        if (overrides != null && !overrides.isObject()) throw new ConfigException("overrides", "must be a JSON object of config fields");
+        if (overrides != null && !overrides.isObject())
+            throw new ConfigException("overrides", "must be a JSON object of config fields");
         ObjectNode doc = overrides == null ? p.config() : Configs.merge(p.config(), (ObjectNode) overrides);
-        if (overrides != null && overrides.has("task") && !overrides.get("task").equals(p.config().get("task")))
+        if (overrides != null
+                && overrides.has("task")
+                && !overrides.get("task").equals(p.config().get("task")))
             throw new ConfigException("overrides.task", "a preset's task cannot be overridden");
         return validated(Configs.parse(doc));
     }
@@ -112,15 +130,19 @@ public final class RunService implements AutoCloseable {
 
     /** Starts a run of this config for this client, or returns the identical one. */
     public Submission submit(RunConfig rc, String client) {
-        if (closing) throw new lab.grokking.server.queue.QueueLimitException("closed", "the server is shutting down; try again after it restarts");
+        if (closing)
+            throw new lab.grokking.server.queue.QueueLimitException(
+                    "closed", "the server is shutting down; try again after it restarts");
         String canonical = Configs.canonical(rc), key = configKey(canonical);
         synchronized (submitLock) { // one run per key even when identical requests race
-            Optional<StoredRun> existing = Optional.ofNullable(byKey.getIfPresent(key)).flatMap(this::get);
+            Optional<StoredRun> existing =
+                    Optional.ofNullable(byKey.getIfPresent(key)).flatMap(this::get);
             if (existing.isEmpty()) existing = store.findByKey(key);
             if (existing.isPresent()) {
                 StoredRun r = existing.get();
                 byKey.put(key, r.id());
-                if (r.status() != StoredRun.Status.CANCELLED && r.status() != StoredRun.Status.FAILED) return new Submission(r, Outcome.EXISTING);
+                if (r.status() != StoredRun.Status.CANCELLED && r.status() != StoredRun.Status.FAILED)
+                    return new Submission(r, Outcome.EXISTING);
                 StoredRun again = r.withStatus(StoredRun.Status.QUEUED, "queued again");
                 store.setStatus(r.id(), StoredRun.Status.QUEUED, "queued again", null);
                 try {
@@ -133,8 +155,25 @@ public final class RunService implements AutoCloseable {
                 meta.invalidate(r.id());
                 return new Submission(again, Outcome.REQUEUED);
             }
-            StoredRun r = new StoredRun(newId(), key, rc.task(), canonical, rc.seed(), Provenance.CODE_VERSION, client, priority(rc), rc.steps(),
-                    StoredRun.Status.QUEUED, null, null, null, null, 0, System.currentTimeMillis(), null, null);
+            StoredRun r = new StoredRun(
+                    newId(),
+                    key,
+                    rc.task(),
+                    canonical,
+                    rc.seed(),
+                    Provenance.CODE_VERSION,
+                    client,
+                    priority(rc),
+                    rc.steps(),
+                    StoredRun.Status.QUEUED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    0,
+                    System.currentTimeMillis(),
+                    null,
+                    null);
             store.insert(r); // first: a worker may take the job at once
             try {
                 enqueue(r, true);
@@ -147,7 +186,9 @@ public final class RunService implements AutoCloseable {
         }
     }
 
-    int priority(RunConfig rc) { return rc.work() <= cfg.smallRunWork ? 0 : 1; }
+    int priority(RunConfig rc) {
+        return rc.work() <= cfg.smallRunWork ? 0 : 1;
+    }
 
     private void enqueue(StoredRun r, boolean limited) {
         LiveRun live = new LiveRun(r.id(), r.steps(), StoredRun.Status.QUEUED, r.message(), r.columns());
@@ -164,7 +205,8 @@ public final class RunService implements AutoCloseable {
 
     private void execute(String id, LiveRun live) {
         Optional<StoredRun> r = store.get(id);
-        if (r.isEmpty() || r.get().status() != StoredRun.Status.QUEUED || closing) return; // removed or cancelled while waiting
+        if (r.isEmpty() || r.get().status() != StoredRun.Status.QUEUED || closing)
+            return; // removed or cancelled while waiting
         RunExecution ex = new RunExecution(r.get(), live, store, cfg.checkpointSeconds);
         executing.put(id, ex);
         long t0 = System.nanoTime();
@@ -220,7 +262,9 @@ public final class RunService implements AutoCloseable {
         }));
     }
 
-    public List<RunStore.SnapshotInfo> snapshots(String id) { return store.snapshots(id); }
+    public List<RunStore.SnapshotInfo> snapshots(String id) {
+        return store.snapshots(id);
+    }
 
     public Optional<Snapshot> snapshot(String id, String name, long step) {
         String k = id + "/" + name + "/" + step;
@@ -231,12 +275,18 @@ public final class RunService implements AutoCloseable {
         return loaded;
     }
 
-    public int queuePosition(String id) { return queue.position(id); }
+    public int queuePosition(String id) {
+        return queue.position(id);
+    }
 
     /** A client's runs (null: everyone's), newest first. */
-    public List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit) { return store.list(client, task, status, offset, limit); }
+    public List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit) {
+        return store.list(client, task, status, offset, limit);
+    }
 
-    public int count(String client, String task, StoredRun.Status status) { return store.count(client, task, status); }
+    public int count(String client, String task, StoredRun.Status status) {
+        return store.count(client, task, status);
+    }
 
     /** Cancels a queued or running run; returns its status afterwards (empty: no such run). */
     public Optional<StoredRun.Status> cancel(String id) {
@@ -266,12 +316,20 @@ public final class RunService implements AutoCloseable {
         return true;
     }
 
-    public int running() { return executing.size(); }
+    public int running() {
+        return executing.size();
+    }
 
     /** "ok" or what is wrong with the store. */
-    public String integrityCheck() { return store.integrityCheck(); }
+    public String integrityCheck() {
+        return store.integrityCheck();
+    }
 
-    public int waiting() { return (int) active.values().stream().filter(l -> l.status() == StoredRun.Status.QUEUED).count(); }
+    public int waiting() {
+        return (int) active.values().stream()
+                .filter(l -> l.status() == StoredRun.Status.QUEUED)
+                .count();
+    }
 
     /** Graceful stop: no new runs; running ones checkpoint and go back to QUEUED for the next start. */
     @Override
@@ -289,7 +347,13 @@ public final class RunService implements AutoCloseable {
     }
 
     /** Cheap filter before touching the store: ids are 22 URL-safe Base64 characters. */
-    public static boolean plausibleId(String id) { return id != null && id.length() == 22 && id.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_'); }
+    public static boolean plausibleId(String id) {
+        return id != null
+                && id.length() == 22
+                && id.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_');
+    }
 
-    private static String abbreviate(String s) { return s.length() <= 40 ? s : s.substring(0, 40) + "…"; }
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
 }

@@ -34,6 +34,7 @@ import lab.grokking.core.Checkpoint;
 public final class CheckpointCodec {
     /** The format {@link #encode} writes, and the newest {@link #decode} reads. */
     public static final int VERSION = 1;
+
     static final byte[] MAGIC = {'G', 'L', 'C', 'P'};
     private static final int HEADER = MAGIC.length + 4 + 8 + 4;
     private static final int TRAILER = 4;
@@ -45,7 +46,8 @@ public final class CheckpointCodec {
         double[][] state = cp.state();
         long bytes = HEADER + TRAILER;
         for (double[] a : state) bytes += 4 + 8L * a.length;
-        if (bytes > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("checkpoint of " + bytes + " bytes is too large to store");
+        if (bytes > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException("checkpoint of " + bytes + " bytes is too large to store");
         ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).putInt(VERSION).putLong(cp.step()).putInt(state.length);
         for (double[] a : state) {
@@ -65,22 +67,34 @@ public final class CheckpointCodec {
      */
     public static Checkpoint decode(byte[] blob, long legacyStep) {
         if (blob == null) throw new CorruptCheckpointException("checkpoint is null");
-        if (!hasMagic(blob)) return new Checkpoint(legacyStep, arrays(ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN), "format-0 "));
-        if (blob.length < MAGIC.length + 4) throw new CorruptCheckpointException("checkpoint truncated: " + blob.length + " bytes, its header alone has " + HEADER);
+        if (!hasMagic(blob))
+            return new Checkpoint(
+                    legacyStep, arrays(ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN), "format-0 "));
+        if (blob.length < MAGIC.length + 4)
+            throw new CorruptCheckpointException(
+                    "checkpoint truncated: " + blob.length + " bytes, its header alone has " + HEADER);
         ByteBuffer b = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN).position(MAGIC.length);
         int version = b.getInt();
-        if (version == 0) throw new CorruptCheckpointException("checkpoint has the magic but format version 0, which has none");
+        if (version == 0)
+            throw new CorruptCheckpointException("checkpoint has the magic but format version 0, which has none");
         if (Integer.compareUnsigned(version, VERSION) > 0)
-            throw new UnsupportedFormatException(version, "checkpoint is in format version " + Integer.toUnsignedString(version) + "; this build reads versions up to " + VERSION
-                    + " (it was written by a newer Grokking Lab, or is corrupt)");
+            throw new UnsupportedFormatException(
+                    version,
+                    "checkpoint is in format version " + Integer.toUnsignedString(version)
+                            + "; this build reads versions up to " + VERSION
+                            + " (it was written by a newer Grokking Lab, or is corrupt)");
         if (blob.length < HEADER + TRAILER)
-            throw new CorruptCheckpointException("checkpoint truncated: " + blob.length + " bytes, a format-" + version + " checkpoint has at least " + (HEADER + TRAILER));
+            throw new CorruptCheckpointException("checkpoint truncated: " + blob.length + " bytes, a format-" + version
+                    + " checkpoint has at least " + (HEADER + TRAILER));
         int body = blob.length - TRAILER;
-        long stored = ByteBuffer.wrap(blob, body, TRAILER).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+        long stored = ByteBuffer.wrap(blob, body, TRAILER)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getInt()
+                & 0xFFFFFFFFL;
         long computed = crc(blob, body);
         if (stored != computed)
-            throw new CorruptCheckpointException("checkpoint fails its CRC32 (stored " + Long.toHexString(stored) + ", computed " + Long.toHexString(computed)
-                    + " over " + body + " bytes): truncated or corrupt");
+            throw new CorruptCheckpointException("checkpoint fails its CRC32 (stored " + Long.toHexString(stored)
+                    + ", computed " + Long.toHexString(computed) + " over " + body + " bytes): truncated or corrupt");
         long step = b.getLong();
         if (step < 0) throw new CorruptCheckpointException("checkpoint has a negative step " + step);
         return new Checkpoint(step, arrays(b.limit(body), "format-" + version + " "));
@@ -97,17 +111,24 @@ public final class CheckpointCodec {
     private static double[][] arrays(ByteBuffer b, String format) {
         if (b.remaining() < 4) throw new CorruptCheckpointException(format + "checkpoint truncated: no array count");
         int n = b.getInt();
-        if (n < 0 || n > b.remaining() / 4) throw new CorruptCheckpointException(format + "checkpoint claims " + n + " arrays in " + b.remaining() + " bytes");
+        if (n < 0 || n > b.remaining() / 4)
+            throw new CorruptCheckpointException(
+                    format + "checkpoint claims " + n + " arrays in " + b.remaining() + " bytes");
         double[][] s = new double[n][];
         for (int i = 0; i < n; i++) {
-            if (b.remaining() < 4) throw new CorruptCheckpointException(format + "checkpoint truncated in the length of array " + i + " of " + n);
+            if (b.remaining() < 4)
+                throw new CorruptCheckpointException(
+                        format + "checkpoint truncated in the length of array " + i + " of " + n);
             int m = b.getInt();
             if (m < 0 || m > b.remaining() / 8)
-                throw new CorruptCheckpointException(format + "checkpoint truncated or corrupt: array " + i + " of " + n + " claims " + m + " values, " + b.remaining() + " bytes are left");
+                throw new CorruptCheckpointException(format + "checkpoint truncated or corrupt: array " + i + " of " + n
+                        + " claims " + m + " values, " + b.remaining() + " bytes are left");
             s[i] = new double[m];
             for (int k = 0; k < m; k++) s[i][k] = Double.longBitsToDouble(b.getLong());
         }
-        if (b.hasRemaining()) throw new CorruptCheckpointException(format + "checkpoint has " + b.remaining() + " bytes after its last array");
+        if (b.hasRemaining())
+            throw new CorruptCheckpointException(
+                    format + "checkpoint has " + b.remaining() + " bytes after its last array");
         return s;
     }
 
@@ -119,12 +140,16 @@ public final class CheckpointCodec {
 
     /** The bytes are not a readable checkpoint: the message says how. */
     public static class CheckpointFormatException extends IllegalArgumentException {
-        CheckpointFormatException(String message) { super(message); }
+        CheckpointFormatException(String message) {
+            super(message);
+        }
     }
 
     /** Truncated, failing the checksum, or not following the layout. */
     public static final class CorruptCheckpointException extends CheckpointFormatException {
-        CorruptCheckpointException(String message) { super(message); }
+        CorruptCheckpointException(String message) {
+            super(message);
+        }
     }
 
     /** Written in a format version this build does not know (by a newer build, presumably). */
@@ -136,6 +161,8 @@ public final class CheckpointCodec {
             this.version = version;
         }
 
-        public int version() { return version; }
+        public int version() {
+            return version;
+        }
     }
 }

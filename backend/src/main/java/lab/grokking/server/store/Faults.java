@@ -15,6 +15,7 @@ final class Faults {
     private Faults() {}
 
     static void inCheckpointTransaction() {
-        if (HALT_AT > 0 && CHECKPOINTS.incrementAndGet() == HALT_AT) Runtime.getRuntime().halt(HALT_STATUS);
+        if (HALT_AT > 0 && CHECKPOINTS.incrementAndGet() == HALT_AT)
+            Runtime.getRuntime().halt(HALT_STATUS);
     }
 }

@@ -22,7 +22,9 @@ public final class FileThroughputLog implements ThroughputLog {
     private final Path file;
     private final Map<String, Double> saved = new TreeMap<>();
 
-    public FileThroughputLog(Path dataDir) { this.file = dataDir.resolve("throughput.properties"); }
+    public FileThroughputLog(Path dataDir) {
+        this.file = dataDir.resolve("throughput.properties");
+    }
 
     @Override
     public synchronized Map<String, Double> load() {

@@ -23,15 +23,18 @@ final class Migrations {
     /** Applies the scripts the database has not seen; returns the schema version. */
     static int apply(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_at INTEGER NOT NULL)");
         }
         int current = 0;
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
             if (r.next()) current = r.getInt(1);
         }
         if (current > SCRIPTS.size())
-            throw new IllegalStateException("the data directory's schema version " + current + " is newer than this build's " + SCRIPTS.size()
-                    + "; run a newer Grokking Lab or point GROKLAB_DATA_DIR elsewhere");
+            throw new IllegalStateException(
+                    "the data directory's schema version " + current + " is newer than this build's " + SCRIPTS.size()
+                            + "; run a newer Grokking Lab or point GROKLAB_DATA_DIR elsewhere");
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -70,7 +73,11 @@ final class Migrations {
     /** Splits a script on ';' at line ends, dropping "--" comment lines (the scripts hold no ';' inside strings). */
     static List<String> statements(String script) {
         StringBuilder b = new StringBuilder();
-        for (String line : script.split("\n")) if (!line.strip().startsWith("--")) b.append(line).append('\n');
-        return java.util.Arrays.stream(b.toString().split(";\\s*\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        for (String line : script.split("\n"))
+            if (!line.strip().startsWith("--")) b.append(line).append('\n');
+        return java.util.Arrays.stream(b.toString().split(";\\s*\n"))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

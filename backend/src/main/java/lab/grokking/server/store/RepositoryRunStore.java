@@ -13,7 +13,12 @@ import lab.grokking.core.Snapshot;
  */
 public class RepositoryRunStore implements RunStore {
     /** One dialect's repositories, all on the same database so that they can share its transactions. */
-    public record Repositories(StoreDatabase db, RunRepository runs, MetricRepository metrics, SnapshotRepository snapshots, CheckpointRepository checkpoints,
+    public record Repositories(
+            StoreDatabase db,
+            RunRepository runs,
+            MetricRepository metrics,
+            SnapshotRepository snapshots,
+            CheckpointRepository checkpoints,
             LabRepository labs) {}
 
     private final StoreDatabase db;
@@ -32,19 +37,40 @@ public class RepositoryRunStore implements RunStore {
         labs = r.labs();
     }
 
-    @Override public void insert(StoredRun run) { runs.insert(run); }
+    @Override
+    public void insert(StoredRun run) {
+        runs.insert(run);
+    }
 
-    @Override public Optional<StoredRun> get(String id) { return runs.get(id); }
+    @Override
+    public Optional<StoredRun> get(String id) {
+        return runs.get(id);
+    }
 
-    @Override public Optional<StoredRun> findByKey(String configKey) { return runs.findByKey(configKey); }
+    @Override
+    public Optional<StoredRun> findByKey(String configKey) {
+        return runs.findByKey(configKey);
+    }
 
-    @Override public List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit) { return runs.list(client, task, status, offset, limit); }
+    @Override
+    public List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit) {
+        return runs.list(client, task, status, offset, limit);
+    }
 
-    @Override public int count(String client, String task, StoredRun.Status status) { return runs.count(client, task, status); }
+    @Override
+    public int count(String client, String task, StoredRun.Status status) {
+        return runs.count(client, task, status);
+    }
 
-    @Override public List<StoredRun> unfinished() { return runs.unfinished(); }
+    @Override
+    public List<StoredRun> unfinished() {
+        return runs.unfinished();
+    }
 
-    @Override public void setStatus(String id, StoredRun.Status status, String message, List<String> columns) { runs.setStatus(id, status, message, columns); }
+    @Override
+    public void setStatus(String id, StoredRun.Status status, String message, List<String> columns) {
+        runs.setStatus(id, status, message, columns);
+    }
 
     @Override
     public void saveCheckpoint(String id, Checkpoint cp, List<double[]> rows, List<Snapshot> snapshotList) {
@@ -58,8 +84,15 @@ public class RepositoryRunStore implements RunStore {
     }
 
     @Override
-    public void finish(String id, StoredRun.Status status, String message, String summary, String provenance, List<double[]> rows,
-            List<Snapshot> snapshotList, boolean keepCheckpoint) {
+    public void finish(
+            String id,
+            StoredRun.Status status,
+            String message,
+            String summary,
+            String provenance,
+            List<double[]> rows,
+            List<Snapshot> snapshotList,
+            boolean keepCheckpoint) {
         db.inTransaction("finish " + id, () -> {
             metrics.append(id, rows);
             snapshots.append(id, snapshotList);
@@ -68,7 +101,10 @@ public class RepositoryRunStore implements RunStore {
         });
     }
 
-    @Override public Optional<Checkpoint> checkpoint(String id) { return checkpoints.find(id); }
+    @Override
+    public Optional<Checkpoint> checkpoint(String id) {
+        return checkpoints.find(id);
+    }
 
     @Override
     public void truncateAfter(String id, long step) {
@@ -78,11 +114,20 @@ public class RepositoryRunStore implements RunStore {
         });
     }
 
-    @Override public List<double[]> metrics(String id) { return metrics.all(id); }
+    @Override
+    public List<double[]> metrics(String id) {
+        return metrics.all(id);
+    }
 
-    @Override public List<SnapshotInfo> snapshots(String id) { return snapshots.list(id); }
+    @Override
+    public List<SnapshotInfo> snapshots(String id) {
+        return snapshots.list(id);
+    }
 
-    @Override public Optional<Snapshot> snapshot(String id, String name, long step) { return snapshots.get(id, name, step); }
+    @Override
+    public Optional<Snapshot> snapshot(String id, String name, long step) {
+        return snapshots.get(id, name, step);
+    }
 
     @Override
     public void remove(String id) {
@@ -107,9 +152,18 @@ public class RepositoryRunStore implements RunStore {
         return problems.isEmpty() ? "ok" : String.join("; ", problems);
     }
 
-    @Override public void insertLab(String id, String doc, String client) { labs.insert(id, doc, client); }
+    @Override
+    public void insertLab(String id, String doc, String client) {
+        labs.insert(id, doc, client);
+    }
 
-    @Override public Optional<String> lab(String id) { return labs.get(id); }
+    @Override
+    public Optional<String> lab(String id) {
+        return labs.get(id);
+    }
 
-    @Override public void close() { db.close(); }
+    @Override
+    public void close() {
+        db.close();
+    }
 }

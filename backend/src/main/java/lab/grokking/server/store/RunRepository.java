@@ -28,7 +28,13 @@ public interface RunRepository {
     void setProgress(String id, long step);
 
     /** Sets the final status, summary, provenance and end time, and the progress to {@code lastStep} if present. */
-    void finish(String id, StoredRun.Status status, String message, String summary, String provenance, OptionalLong lastStep);
+    void finish(
+            String id,
+            StoredRun.Status status,
+            String message,
+            String summary,
+            String provenance,
+            OptionalLong lastStep);
 
     /** Hides the run from every query. */
     void markRemoved(String id);

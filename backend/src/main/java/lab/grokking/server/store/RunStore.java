@@ -35,8 +35,15 @@ public interface RunStore extends AutoCloseable {
     void saveCheckpoint(String id, Checkpoint checkpoint, List<double[]> rows, List<Snapshot> snapshots);
 
     /** Appends the last rows and snapshots and sets the final status, summary and provenance, in one transaction. */
-    void finish(String id, StoredRun.Status status, String message, String summary, String provenance, List<double[]> rows,
-            List<Snapshot> snapshots, boolean keepCheckpoint);
+    void finish(
+            String id,
+            StoredRun.Status status,
+            String message,
+            String summary,
+            String provenance,
+            List<double[]> rows,
+            List<Snapshot> snapshots,
+            boolean keepCheckpoint);
 
     /** The run's checkpoint, if one was stored and its checksum holds. */
     Optional<Checkpoint> checkpoint(String id);
@@ -65,5 +72,6 @@ public interface RunStore extends AutoCloseable {
     /** A classroom lab's JSON document. */
     Optional<String> lab(String id);
 
-    @Override void close();
+    @Override
+    void close();
 }

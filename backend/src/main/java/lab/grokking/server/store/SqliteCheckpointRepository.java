@@ -16,13 +16,16 @@ final class SqliteCheckpointRepository implements CheckpointRepository {
     private static final System.Logger LOG = System.getLogger(SqliteCheckpointRepository.class.getName());
     private final SqliteDatabase db;
 
-    SqliteCheckpointRepository(SqliteDatabase db) { this.db = db; }
+    SqliteCheckpointRepository(SqliteDatabase db) {
+        this.db = db;
+    }
 
     @Override
     public void save(String runId, Checkpoint cp) {
         byte[] state = CheckpointCodec.encode(cp);
         db.run("save the checkpoint of " + runId, c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO checkpoints (run_id, step, state, crc) VALUES (?, ?, ?, ?)")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT OR REPLACE INTO checkpoints (run_id, step, state, crc) VALUES (?, ?, ?, ?)")) {
                 p.setString(1, runId);
                 p.setLong(2, cp.step());
                 p.setBytes(3, state);
@@ -36,16 +39,20 @@ final class SqliteCheckpointRepository implements CheckpointRepository {
     public Optional<Checkpoint> find(String runId) {
         record Row(long step, byte[] state, long crc) {}
         Optional<Row> row = db.call("read checkpoint of " + runId, c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT step, state, crc FROM checkpoints WHERE run_id = ?")) {
+            try (PreparedStatement p =
+                    c.prepareStatement("SELECT step, state, crc FROM checkpoints WHERE run_id = ?")) {
                 p.setString(1, runId);
                 try (ResultSet r = p.executeQuery()) {
-                    return r.next() ? Optional.of(new Row(r.getLong(1), r.getBytes(2), r.getLong(3))) : Optional.empty();
+                    return r.next()
+                            ? Optional.of(new Row(r.getLong(1), r.getBytes(2), r.getLong(3)))
+                            : Optional.empty();
                 }
             }
         });
         if (row.isEmpty()) return Optional.empty();
         Row r = row.get();
-        if (Blobs.crc(r.state()) != r.crc()) return Optional.empty(); // torn or corrupted: start over rather than resume wrongly
+        if (Blobs.crc(r.state()) != r.crc())
+            return Optional.empty(); // torn or corrupted: start over rather than resume wrongly
         Checkpoint cp;
         try {
             cp = CheckpointCodec.decode(r.state(), r.step());
@@ -54,7 +61,10 @@ final class SqliteCheckpointRepository implements CheckpointRepository {
             return Optional.empty(); // as above; a format from a newer build is not corrupt, so that one propagates
         }
         if (cp.step() != r.step()) {
-            LOG.log(System.Logger.Level.WARNING, "run " + runId + ": checkpoint holds step " + cp.step() + " but is filed at step " + r.step() + "; the run starts over");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "run " + runId + ": checkpoint holds step " + cp.step() + " but is filed at step " + r.step()
+                            + "; the run starts over");
             return Optional.empty();
         }
         return Optional.of(cp);
@@ -62,14 +72,17 @@ final class SqliteCheckpointRepository implements CheckpointRepository {
 
     @Override
     public void delete(String runId) {
-        db.run("delete the checkpoint of " + runId, c -> SqliteDatabase.update(c, "DELETE FROM checkpoints WHERE run_id = ?", runId));
+        db.run(
+                "delete the checkpoint of " + runId,
+                c -> SqliteDatabase.update(c, "DELETE FROM checkpoints WHERE run_id = ?", runId));
     }
 
     @Override
     public List<String> problems() {
         return db.call("check checkpoints", c -> {
             List<String> problems = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT run_id, step, state, crc FROM checkpoints")) {
+            try (Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("SELECT run_id, step, state, crc FROM checkpoints")) {
                 while (r.next()) {
                     byte[] state = r.getBytes(3);
                     if (Blobs.crc(state) != r.getLong(4)) {

@@ -26,7 +26,8 @@ final class SqliteDatabase implements StoreDatabase {
     SqliteDatabase(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
-            c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("runs.db").toAbsolutePath());
+            c = DriverManager.getConnection(
+                    "jdbc:sqlite:" + dataDir.resolve("runs.db").toAbsolutePath());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
@@ -39,9 +40,13 @@ final class SqliteDatabase implements StoreDatabase {
         }
     }
 
-    interface Sql<T> { T apply(Connection c) throws SQLException; }
+    interface Sql<T> {
+        T apply(Connection c) throws SQLException;
+    }
 
-    interface SqlBody { void run(Connection c) throws SQLException; }
+    interface SqlBody {
+        void run(Connection c) throws SQLException;
+    }
 
     /** Runs statements on the connection: in the open transaction if there is one, else each on its own. */
     synchronized <T> T call(String what, Sql<T> sql) {

@@ -8,12 +8,15 @@ import java.util.Optional;
 final class SqliteLabRepository implements LabRepository {
     private final SqliteDatabase db;
 
-    SqliteLabRepository(SqliteDatabase db) { this.db = db; }
+    SqliteLabRepository(SqliteDatabase db) {
+        this.db = db;
+    }
 
     @Override
     public void insert(String id, String doc, String client) {
         db.run("insert lab " + id, c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO labs (id, doc, client, created_at) VALUES (?,?,?,?)")) {
+            try (PreparedStatement p =
+                    c.prepareStatement("INSERT INTO labs (id, doc, client, created_at) VALUES (?,?,?,?)")) {
                 p.setString(1, id);
                 p.setString(2, doc);
                 p.setString(3, client);

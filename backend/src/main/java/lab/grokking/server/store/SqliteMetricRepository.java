@@ -10,13 +10,16 @@ import java.util.OptionalLong;
 final class SqliteMetricRepository implements MetricRepository {
     private final SqliteDatabase db;
 
-    SqliteMetricRepository(SqliteDatabase db) { this.db = db; }
+    SqliteMetricRepository(SqliteDatabase db) {
+        this.db = db;
+    }
 
     @Override
     public void append(String runId, List<double[]> rows) {
         if (rows.isEmpty()) return;
         db.run("append rows of " + runId, c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO metrics (run_id, step, row) VALUES (?, ?, ?)")) {
+            try (PreparedStatement p =
+                    c.prepareStatement("INSERT OR REPLACE INTO metrics (run_id, step, row) VALUES (?, ?, ?)")) {
                 for (double[] row : rows) {
                     p.setString(1, runId);
                     p.setLong(2, (long) row[0]);

@@ -17,16 +17,20 @@ import lab.grokking.core.config.Configs;
 
 /** {@link RunRepository} on SQLite's runs table. */
 final class SqliteRunRepository implements RunRepository {
-    private static final String COLS = "id, config_key, task, config, seed, code_version, client, priority, steps, status, message, columns, summary, "
-            + "provenance, progress_step, created_at, started_at, finished_at";
+    private static final String COLS =
+            "id, config_key, task, config, seed, code_version, client, priority, steps, status, message, columns, summary, "
+                    + "provenance, progress_step, created_at, started_at, finished_at";
     private final SqliteDatabase db;
 
-    SqliteRunRepository(SqliteDatabase db) { this.db = db; }
+    SqliteRunRepository(SqliteDatabase db) {
+        this.db = db;
+    }
 
     @Override
     public void insert(StoredRun r) {
         db.run("insert run " + r.id(), c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO runs (" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT INTO runs (" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 p.setString(1, r.id());
                 p.setString(2, r.configKey());
                 p.setString(3, r.task());
@@ -57,12 +61,16 @@ final class SqliteRunRepository implements RunRepository {
 
     @Override
     public Optional<StoredRun> findByKey(String key) {
-        return one("SELECT " + COLS + " FROM runs WHERE config_key = ? AND removed = 0 ORDER BY created_at DESC, rowid DESC LIMIT 1", key);
+        return one(
+                "SELECT " + COLS
+                        + " FROM runs WHERE config_key = ? AND removed = 0 ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                key);
     }
 
     @Override
     public List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit) {
-        String sql = "SELECT " + COLS + " FROM runs WHERE removed = 0 AND " + FILTER + " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?";
+        String sql = "SELECT " + COLS + " FROM runs WHERE removed = 0 AND " + FILTER
+                + " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?";
         return db.call("list runs", c -> {
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 filter(p, client, task, status);
@@ -76,7 +84,8 @@ final class SqliteRunRepository implements RunRepository {
     @Override
     public int count(String client, String task, StoredRun.Status status) {
         return db.call("count runs", c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM runs WHERE removed = 0 AND " + FILTER)) {
+            try (PreparedStatement p =
+                    c.prepareStatement("SELECT COUNT(*) FROM runs WHERE removed = 0 AND " + FILTER)) {
                 filter(p, client, task, status);
                 try (ResultSet r = p.executeQuery()) {
                     return r.next() ? r.getInt(1) : 0;
@@ -86,9 +95,11 @@ final class SqliteRunRepository implements RunRepository {
     }
 
     /** Optional filters (null: any) on client, task and status, bound by {@link #filter}. */
-    private static final String FILTER = "(? IS NULL OR client = ?) AND (? IS NULL OR task = ?) AND (? IS NULL OR status = ?)";
+    private static final String FILTER =
+            "(? IS NULL OR client = ?) AND (? IS NULL OR task = ?) AND (? IS NULL OR status = ?)";
 
-    private static void filter(PreparedStatement p, String client, String task, StoredRun.Status status) throws SQLException {
+    private static void filter(PreparedStatement p, String client, String task, StoredRun.Status status)
+            throws SQLException {
         p.setString(1, client);
         p.setString(2, client);
         p.setString(3, task);
@@ -100,7 +111,8 @@ final class SqliteRunRepository implements RunRepository {
     @Override
     public List<StoredRun> unfinished() {
         return db.call("list unfinished runs", c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT " + COLS + " FROM runs WHERE removed = 0 AND status IN ('QUEUED', 'RUNNING') ORDER BY created_at, rowid")) {
+            try (PreparedStatement p = c.prepareStatement("SELECT " + COLS
+                    + " FROM runs WHERE removed = 0 AND status IN ('QUEUED', 'RUNNING') ORDER BY created_at, rowid")) {
                 return runs(p);
             }
         });
@@ -136,7 +148,13 @@ final class SqliteRunRepository implements RunRepository {
     }
 
     @Override
-    public void finish(String id, StoredRun.Status status, String message, String summary, String provenance, OptionalLong lastStep) {
+    public void finish(
+            String id,
+            StoredRun.Status status,
+            String message,
+            String summary,
+            String provenance,
+            OptionalLong lastStep) {
         db.run("finish " + id, c -> {
             try (PreparedStatement p = c.prepareStatement(
                     "UPDATE runs SET status = ?, message = ?, summary = ?, provenance = ?, finished_at = ?, progress_step = COALESCE(?, progress_step) WHERE id = ?")) {
@@ -161,8 +179,10 @@ final class SqliteRunRepository implements RunRepository {
     public List<String> finishedWithoutLastRow() {
         return db.call("check finished runs", c -> {
             List<String> out = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM runs WHERE status = 'FINISHED' AND removed = 0 AND NOT EXISTS "
-                    + "(SELECT 1 FROM metrics m WHERE m.run_id = runs.id AND m.step = runs.steps)")) {
+            try (Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery(
+                            "SELECT id FROM runs WHERE status = 'FINISHED' AND removed = 0 AND NOT EXISTS "
+                                    + "(SELECT 1 FROM metrics m WHERE m.run_id = runs.id AND m.step = runs.steps)")) {
                 while (r.next()) out.add(r.getString(1));
             }
             return out;
@@ -184,10 +204,25 @@ final class SqliteRunRepository implements RunRepository {
         try (ResultSet r = p.executeQuery()) {
             while (r.next()) {
                 String cols = r.getString(12);
-                out.add(new StoredRun(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5), r.getString(6), r.getString(7),
-                        r.getInt(8), r.getLong(9), StoredRun.Status.valueOf(r.getString(10)), r.getString(11),
-                        cols == null ? null : Configs.JSON.readValue(cols, STRINGS), r.getString(13), r.getString(14), r.getLong(15), r.getLong(16),
-                        nullableLong(r, 17), nullableLong(r, 18)));
+                out.add(new StoredRun(
+                        r.getString(1),
+                        r.getString(2),
+                        r.getString(3),
+                        r.getString(4),
+                        r.getLong(5),
+                        r.getString(6),
+                        r.getString(7),
+                        r.getInt(8),
+                        r.getLong(9),
+                        StoredRun.Status.valueOf(r.getString(10)),
+                        r.getString(11),
+                        cols == null ? null : Configs.JSON.readValue(cols, STRINGS),
+                        r.getString(13),
+                        r.getString(14),
+                        r.getLong(15),
+                        r.getLong(16),
+                        nullableLong(r, 17),
+                        nullableLong(r, 18)));
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("corrupt columns in the run store", e);

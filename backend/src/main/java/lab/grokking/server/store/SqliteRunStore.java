@@ -12,7 +12,12 @@ public final class SqliteRunStore extends RepositoryRunStore {
     }
 
     static Repositories repositories(SqliteDatabase db) {
-        return new Repositories(db, new SqliteRunRepository(db), new SqliteMetricRepository(db), new SqliteSnapshotRepository(db),
-                new SqliteCheckpointRepository(db), new SqliteLabRepository(db));
+        return new Repositories(
+                db,
+                new SqliteRunRepository(db),
+                new SqliteMetricRepository(db),
+                new SqliteSnapshotRepository(db),
+                new SqliteCheckpointRepository(db),
+                new SqliteLabRepository(db));
     }
 }

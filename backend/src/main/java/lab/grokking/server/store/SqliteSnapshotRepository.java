@@ -11,13 +11,16 @@ import lab.grokking.core.Snapshot;
 final class SqliteSnapshotRepository implements SnapshotRepository {
     private final SqliteDatabase db;
 
-    SqliteSnapshotRepository(SqliteDatabase db) { this.db = db; }
+    SqliteSnapshotRepository(SqliteDatabase db) {
+        this.db = db;
+    }
 
     @Override
     public void append(String runId, List<Snapshot> snapshots) {
         if (snapshots.isEmpty()) return;
         db.run("append snapshots of " + runId, c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO snapshots (run_id, name, step, n_rows, n_cols, data) VALUES (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT OR REPLACE INTO snapshots (run_id, name, step, n_rows, n_cols, data) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (Snapshot s : snapshots) {
                     p.setString(1, runId);
                     p.setString(2, s.name());
@@ -35,11 +38,13 @@ final class SqliteSnapshotRepository implements SnapshotRepository {
     @Override
     public List<RunStore.SnapshotInfo> list(String runId) {
         return db.call("list snapshots of " + runId, c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT name, step, n_rows, n_cols FROM snapshots WHERE run_id = ? ORDER BY name, step")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT name, step, n_rows, n_cols FROM snapshots WHERE run_id = ? ORDER BY name, step")) {
                 p.setString(1, runId);
                 List<RunStore.SnapshotInfo> out = new ArrayList<>();
                 try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) out.add(new RunStore.SnapshotInfo(r.getString(1), r.getLong(2), r.getInt(3), r.getInt(4)));
+                    while (r.next())
+                        out.add(new RunStore.SnapshotInfo(r.getString(1), r.getLong(2), r.getInt(3), r.getInt(4)));
                 }
                 return out;
             }
@@ -49,13 +54,15 @@ final class SqliteSnapshotRepository implements SnapshotRepository {
     @Override
     public Optional<Snapshot> get(String runId, String name, long step) {
         return db.call("read snapshot of " + runId, c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT n_rows, n_cols, data FROM snapshots WHERE run_id = ? AND name = ? AND step = ?")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT n_rows, n_cols, data FROM snapshots WHERE run_id = ? AND name = ? AND step = ?")) {
                 p.setString(1, runId);
                 p.setString(2, name);
                 p.setLong(3, step);
                 try (ResultSet r = p.executeQuery()) {
                     if (!r.next()) return Optional.empty();
-                    return Optional.of(new Snapshot(name, step, r.getInt(1), r.getInt(2), Blobs.decodeFloats(r.getBytes(3))));
+                    return Optional.of(
+                            new Snapshot(name, step, r.getInt(1), r.getInt(2), Blobs.decodeFloats(r.getBytes(3))));
                 }
             }
         });
@@ -74,6 +81,8 @@ final class SqliteSnapshotRepository implements SnapshotRepository {
 
     @Override
     public void deleteAll(String runId) {
-        db.run("delete snapshots of " + runId, c -> SqliteDatabase.update(c, "DELETE FROM snapshots WHERE run_id = ?", runId));
+        db.run(
+                "delete snapshots of " + runId,
+                c -> SqliteDatabase.update(c, "DELETE FROM snapshots WHERE run_id = ?", runId));
     }
 }

@@ -7,5 +7,6 @@ public interface StoreDatabase extends UnitOfWork, AutoCloseable {
     /** What the engine itself finds wrong (corrupt pages, dangling references); empty when all is well. */
     List<String> integrityProblems();
 
-    @Override void close();
+    @Override
+    void close();
 }

@@ -1,11 +1,7 @@
 package lab.grokking.cli.plot;
 
-import lab.grokking.core.MetricTable;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
@@ -15,17 +11,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import javax.imageio.ImageIO;
+import lab.grokking.core.MetricTable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FigurePlotTest {
     static final double LAST = 2e6, TRANSITION = 3e5, ALPHA = 20, LAMBDA_ETA = Math.log(ALPHA) / TRANSITION;
     static final Color ORANGE = new Color(0xff7f0e), RED = new Color(0xd62728), GREY = new Color(0x7f7f7f);
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
-    static void headless() { System.setProperty("java.awt.headless", "true"); }
+    static void headless() {
+        System.setProperty("java.awt.headless", "true");
+    }
 
     /** 0 and ~200 log-spaced integer steps up to 2e6. */
     static double[] steps() {
@@ -37,18 +39,31 @@ class FigurePlotTest {
         return s.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    static double sigmoid(double z) { return 1 / (1 + Math.exp(-z)); }
+    static double sigmoid(double z) {
+        return 1 / (1 + Math.exp(-z));
+    }
 
-    static double norm(double k) { return ALPHA * Math.exp(-LAMBDA_ETA * k) + 3; }
+    static double norm(double k) {
+        return ALPHA * Math.exp(-LAMBDA_ETA * k) + 3;
+    }
 
     static MetricTable classification(boolean kernel) {
-        List<String> cols = new ArrayList<>(List.of("step", "train_acc", "test_acc", "train_loss", "test_loss", "norm"));
+        List<String> cols =
+                new ArrayList<>(List.of("step", "train_acc", "test_acc", "train_loss", "test_loss", "norm"));
         if (kernel) cols.add("kernel_norm");
         MetricTable t = new MetricTable(cols);
         for (double k : steps()) {
             double lk = Math.log10(Math.max(k, 1));
-            double train = 0.5 + 0.5 * sigmoid((lk - 1.5) * 6), test = 0.5 + 0.5 * sigmoid((lk - Math.log10(TRANSITION)) * 8);
-            double[] row = {k, train, test, 0.7 * (1.5 - train) * 2, 0.7 * (1.5 - test) * 2 + 0.3 * Math.exp(-Math.pow(lk - 4, 2)), norm(k)};
+            double train = 0.5 + 0.5 * sigmoid((lk - 1.5) * 6),
+                    test = 0.5 + 0.5 * sigmoid((lk - Math.log10(TRANSITION)) * 8);
+            double[] row = {
+                k,
+                train,
+                test,
+                0.7 * (1.5 - train) * 2,
+                0.7 * (1.5 - test) * 2 + 0.3 * Math.exp(-Math.pow(lk - 4, 2)),
+                norm(k)
+            };
             if (kernel) row = append(row, ALPHA * Math.exp(-LAMBDA_ETA * k));
             t.add(row);
         }
@@ -59,7 +74,13 @@ class FigurePlotTest {
         MetricTable t = new MetricTable(List.of("step", "train_mse", "test_mse", "norm", "kernel_norm"));
         for (double k : steps()) {
             double lk = Math.log10(Math.max(k, 1));
-            t.add(new double[]{k, Math.exp(-k / 100.0), 1 - 0.95 * sigmoid((lk - Math.log10(TRANSITION)) * 8), norm(k), ALPHA * Math.exp(-LAMBDA_ETA * k)});
+            t.add(new double[] {
+                k,
+                Math.exp(-k / 100.0),
+                1 - 0.95 * sigmoid((lk - Math.log10(TRANSITION)) * 8),
+                norm(k),
+                ALPHA * Math.exp(-LAMBDA_ETA * k)
+            });
         }
         return t;
     }
@@ -78,7 +99,9 @@ class FigurePlotTest {
 
     static boolean near(int rgb, Color c, int tol) {
         Color p = new Color(rgb);
-        return Math.abs(p.getRed() - c.getRed()) <= tol && Math.abs(p.getGreen() - c.getGreen()) <= tol && Math.abs(p.getBlue() - c.getBlue()) <= tol;
+        return Math.abs(p.getRed() - c.getRed()) <= tol
+                && Math.abs(p.getGreen() - c.getGreen()) <= tol
+                && Math.abs(p.getBlue() - c.getBlue()) <= tol;
     }
 
     /** Whether a pixel of colour c lies in columns [x0, x1] at heights between fractions f0 and f1 of the panel (0 = bottom). */
@@ -91,8 +114,7 @@ class FigurePlotTest {
 
     static int columnsWith(BufferedImage img, Rectangle r, Color c) {
         int n = 0;
-        for (int x = r.x + 2; x < r.x + r.width - 2; x++)
-            if (has(img, r, x, x, 0.01, 0.99, c)) n++;
+        for (int x = r.x + 2; x < r.x + r.width - 2; x++) if (has(img, r, x, x, 0.01, 0.99, c)) n++;
         return n;
     }
 
@@ -101,7 +123,7 @@ class FigurePlotTest {
         Path png = dir.resolve("sub/cls.png");
         FigurePlot.writePng(classification(false), "modular addition, α = 20", TRANSITION, png);
         byte[] bytes = Files.readAllBytes(png);
-        assertArrayEquals(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, Arrays.copyOf(bytes, 8));
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, Arrays.copyOf(bytes, 8));
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(1200, img.getWidth());
         assertEquals(900, img.getHeight());
@@ -110,7 +132,9 @@ class FigurePlotTest {
         Rectangle top = p[0], bottom = p[1];
         // y range is 40–100 %: 50 % lies ~1/6 above the bottom, 100 % at the top
         int early = xOf(top, 1e4), late = xOf(top, LAST);
-        assertTrue(has(img, top, top.x + top.width / 20, top.x + top.width / 4, 0.08, 0.26, ORANGE), "test acc ≈ 50 % on the left");
+        assertTrue(
+                has(img, top, top.x + top.width / 20, top.x + top.width / 4, 0.08, 0.26, ORANGE),
+                "test acc ≈ 50 % on the left");
         assertTrue(has(img, top, early - 4, early + 4, 0.08, 0.26, ORANGE), "test acc still ≈ 50 % at step 1e4");
         assertFalse(has(img, top, early - 4, early + 4, 0.5, 1.0, ORANGE), "no test acc high at step 1e4");
         assertTrue(has(img, top, late - 12, late - 4, 0.9, 1.0, ORANGE), "test acc ≈ 100 % at the end");
@@ -135,8 +159,10 @@ class FigurePlotTest {
     @Test
     void kernelCurveAddsRedPixels() {
         Rectangle bottom = FigurePlot.panels(2)[1];
-        assertTrue(redPixels(FigurePlot.render(classification(true), "k", TRANSITION), bottom)
-                > redPixels(FigurePlot.render(classification(false), "k", TRANSITION), bottom) + 50, "dotted kernel-regime curve drawn");
+        assertTrue(
+                redPixels(FigurePlot.render(classification(true), "k", TRANSITION), bottom)
+                        > redPixels(FigurePlot.render(classification(false), "k", TRANSITION), bottom) + 50,
+                "dotted kernel-regime curve drawn");
     }
 
     static int redPixels(BufferedImage img, Rectangle r) {
@@ -178,14 +204,15 @@ class FigurePlotTest {
 
     @Test
     void degenerateTablesRender() throws IOException {
-        MetricTable empty = new MetricTable(List.of("step", "train_acc", "test_acc", "train_loss", "test_loss", "norm"));
+        MetricTable empty =
+                new MetricTable(List.of("step", "train_acc", "test_acc", "train_loss", "test_loss", "norm"));
         assertEquals(900, FigurePlot.render(empty, "empty", Double.NaN).getHeight());
         MetricTable one = new MetricTable(List.of("step", "train_mse", "test_mse", "norm"));
-        one.add(new double[]{0, 1, Double.NaN, 5});
+        one.add(new double[] {0, 1, Double.NaN, 5});
         assertEquals(600, FigurePlot.render(one, null, 0).getHeight());
         MetricTable nans = new MetricTable(List.of("step", "train_acc", "test_acc"));
-        nans.add(new double[]{0, Double.NaN, Double.NaN});
-        nans.add(new double[]{10, Double.NaN, 0.5});
+        nans.add(new double[] {0, Double.NaN, Double.NaN});
+        nans.add(new double[] {10, Double.NaN, 0.5});
         FigurePlot.writePng(nans, "", Double.POSITIVE_INFINITY, dir.resolve("nan.png"));
         assertNotNull(ImageIO.read(dir.resolve("nan.png").toFile()));
         // a far-away transition (beyond the axis) is simply not drawn

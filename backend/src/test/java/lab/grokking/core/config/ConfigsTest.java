@@ -14,7 +14,9 @@ class ConfigsTest {
 
     private static void assertRejected(String json, String field, String fragment) {
         ConfigException e = reject(json);
-        assertTrue(e.problems().stream().anyMatch(p -> p.field().equals(field) && p.message().contains(fragment)),
+        assertTrue(
+                e.problems().stream()
+                        .anyMatch(p -> p.field().equals(field) && p.message().contains(fragment)),
                 () -> "expected a problem on '" + field + "' containing '" + fragment + "', got: " + e.getMessage());
     }
 
@@ -34,22 +36,24 @@ class ConfigsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "{\"task\":\"diag\",\"n\":-5}                        | n           | must be in [1, 2048], got -5",
-        "{\"task\":\"diag\",\"k\":4}                         | k           | must be odd",
-        "{\"task\":\"diag\",\"alpha\":0}                     | alpha       | must be in (0.0",
-        "{\"task\":\"diag\",\"lr\":1e300}                    | lr          | must be in (0.0, 100.0]",
-        "{\"task\":\"diag\",\"data\":\"dense\"}              | data        | 'sparse' or 'gaussian'",
-        "{\"task\":\"diag\",\"alhpa\":3}                     | alhpa       | unknown field; allowed: alpha",
-        "{\"task\":\"diag\",\"n\":\"256\"}                   | n           | expected int",
-        "{\"task\":\"diag\",\"n\":2.5}                       | n           | expected int",
-        "{\"task\":\"diag\",\"n\":99999999999}               | n           | expected int",
-        "{\"task\":\"diag\",\"d\":10000000,\"n\":2000}       | n, d        | above the memory limit",
-        "{\"task\":\"diag\",\"steps\":1000000000}            | steps       | above the work limit",
-        "{\"task\":\"diag\",\"data\":null}                   | data        | must be 'sparse' or 'gaussian', got null",
-        "{\"task\":\"mnist\"}                                | task        | unknown task 'mnist'; known: diag",
-        "{\"d\":5}                                           | task        | required",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"task\":\"diag\",\"n\":-5}                        | n           | must be in [1, 2048], got -5",
+                "{\"task\":\"diag\",\"k\":4}                         | k           | must be odd",
+                "{\"task\":\"diag\",\"alpha\":0}                     | alpha       | must be in (0.0",
+                "{\"task\":\"diag\",\"lr\":1e300}                    | lr          | must be in (0.0, 100.0]",
+                "{\"task\":\"diag\",\"data\":\"dense\"}              | data        | 'sparse' or 'gaussian'",
+                "{\"task\":\"diag\",\"alhpa\":3}                     | alhpa       | unknown field; allowed: alpha",
+                "{\"task\":\"diag\",\"n\":\"256\"}                   | n           | expected int",
+                "{\"task\":\"diag\",\"n\":2.5}                       | n           | expected int",
+                "{\"task\":\"diag\",\"n\":99999999999}               | n           | expected int",
+                "{\"task\":\"diag\",\"d\":10000000,\"n\":2000}       | n, d        | above the memory limit",
+                "{\"task\":\"diag\",\"steps\":1000000000}            | steps       | above the work limit",
+                "{\"task\":\"diag\",\"data\":null}                   | data        | must be 'sparse' or 'gaussian', got null",
+                "{\"task\":\"mnist\"}                                | task        | unknown task 'mnist'; known: diag",
+                "{\"d\":5}                                           | task        | required",
+            })
     void badFieldsAreNamedWithTheirLimit(String json, String field, String fragment) {
         assertRejected(json, field.trim(), fragment.trim());
     }
@@ -66,7 +70,8 @@ class ConfigsTest {
         assertRejected("{\"task\":\"diag\",", "json", "line 1");
         assertRejected("[1,2]", "config", "must be a JSON object");
         assertRejected("{\"task\":\"diag\"} {}", "json", "");
-        assertRejected("{\"task\":\"diag\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}", "json", "nesting depth");
+        assertRejected(
+                "{\"task\":\"diag\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}", "json", "nesting depth");
     }
 
     @Test

@@ -33,10 +33,13 @@ class DiagTrainerTest {
             for (int k = 0; k < d; k++) x[i][k] = r.nextInt(-4, 5) / 4.0; // exact in float32
             y[i] = r.nextBoolean() ? 1 : -1;
         }
-        DiagConfig cfg = (DiagConfig) Configs.parse("{\"task\":\"diag\",\"d\":" + d + ",\"n\":" + n + ",\"nTest\":1,\"depth\":" + L
-                + ",\"alpha\":3,\"lr\":" + eta + ",\"weightDecay\":" + lambda + "}");
+        DiagConfig cfg = (DiagConfig) Configs.parse("{\"task\":\"diag\",\"d\":" + d + ",\"n\":" + n
+                + ",\"nTest\":1,\"depth\":" + L + ",\"alpha\":3,\"lr\":" + eta + ",\"weightDecay\":" + lambda + "}");
         DiagTrainer t = new DiagTrainer(cfg, DenseDesign.of(x), y);
-        for (int s = 0; s < 3; s++) { t.forward(); t.step(); } // move off the symmetric init, where ∂/∂u = −∂/∂v
+        for (int s = 0; s < 3; s++) {
+            t.forward();
+            t.step();
+        } // move off the symmetric init, where ∂/∂u = −∂/∂v
         double[] u0 = t.u.clone(), v0 = t.v.clone();
         t.forward();
         t.step();
@@ -51,7 +54,11 @@ class DiagTrainerTest {
                 double expected = (part == 0 ? u0 : v0)[k] - eta * (gp - gm) / (2 * h);
                 double got = (part == 0 ? t.u : t.v)[k];
                 // float32 products: agreement to ~1e-6 of the step, far tighter than a missing factor L or a sign
-                assertEquals(expected, got, 1e-5 * Math.max(1, Math.abs(expected)), (part == 0 ? "u" : "v") + "[" + k + "], L = " + L);
+                assertEquals(
+                        expected,
+                        got,
+                        1e-5 * Math.max(1, Math.abs(expected)),
+                        (part == 0 ? "u" : "v") + "[" + k + "], L = " + L);
             }
         }
     }

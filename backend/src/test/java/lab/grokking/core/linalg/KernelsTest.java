@@ -12,11 +12,16 @@ class KernelsTest {
     @CsvSource({"1, 1", "3, 70", "7, 64", "9, 31", "13, 1000", "61, 200", "31, 1501", "256, 4097"})
     void vectorKernelsMatchScalarBitForBitAndDoublesClosely(int n, int d) {
         // bit-equality of SIMD and scalar needs a SIMD path; on CPUs without 256-bit vectors both are the scalar one
-        org.junit.jupiter.api.Assumptions.assumeFalse(Kernels.get().name().equals("scalar"), "no 256-bit vector kernels on this CPU");
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                Kernels.get().name().equals("scalar"), "no 256-bit vector kernels on this CPU");
         SplittableRandom r = new SplittableRandom(n * 31L + d);
         int[][] s = new int[n][d];
         double[][] x = new double[n][d];
-        for (int i = 0; i < n; i++) for (int k = 0; k < d; k++) { s[i][k] = r.nextBoolean() ? 1 : -1; x[i][k] = (float) r.nextGaussian(); }
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < d; k++) {
+                s[i][k] = r.nextBoolean() ? 1 : -1;
+                x[i][k] = (float) r.nextGaussian();
+            }
         SignDesign sign = SignDesign.of(s);
         DenseDesign dense = DenseDesign.of(x);
         for (Design m : new Design[] {sign, dense}) {
@@ -24,7 +29,10 @@ class KernelsTest {
             double[] wd = new double[d], cd = new double[n];
             for (int k = 0; k < d; k++) wd[k] = w[k] = (float) r.nextGaussian();
             for (int i = 0; i < n; i++) cd[i] = c[i] = (float) (r.nextGaussian() * 1e-3);
-            float[] zv = new float[n], zs = new float[n], gv = new float[m.paddedCols()], gs = new float[m.paddedCols()];
+            float[] zv = new float[n],
+                    zs = new float[n],
+                    gv = new float[m.paddedCols()],
+                    gs = new float[m.paddedCols()];
             m.multiply(w, zv);
             m.multiplyTransposed(c, gv);
             if (m instanceof SignDesign) {
@@ -60,7 +68,8 @@ class KernelsTest {
         SplittableRandom r = new SplittableRandom(n * 17L + d);
         int wpr = SignDesign.wordsFor(d);
         long[] bits = new long[n * wpr];
-        for (int i = 0; i < n; i++) for (int k = 0; k < d; k++) if (r.nextBoolean()) bits[i * wpr + (k >>> 6)] |= 1L << (k & 63);
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < d; k++) if (r.nextBoolean()) bits[i * wpr + (k >>> 6)] |= 1L << (k & 63);
         SignDesign sign = new SignDesign(n, d, bits);
         DenseDesign dense = new DenseDesign(n, Math.min(d, 3000));
         for (int i = 0; i < n; i++) for (int k = 0; k < dense.cols(); k++) dense.set(i, k, (float) r.nextGaussian());
@@ -82,9 +91,18 @@ class KernelsTest {
                 float[] zp = new float[n], gp = new float[m.paddedCols()];
                 int[] seen = new int[m.cols()];
                 product(m, w, c, zp, gp, seen, parts);
-                assertArrayEquals(z1, zp, 0f, "forward in " + parts + " parts, " + m.getClass().getSimpleName());
-                assertArrayEquals(g1, gp, 0f, "transposed in " + parts + " parts, " + m.getClass().getSimpleName());
-                for (int k = 0; k < m.cols(); k++) assertEquals(1, seen[k], "column " + k + " passed to the consumer once, after its gradient");
+                assertArrayEquals(
+                        z1,
+                        zp,
+                        0f,
+                        "forward in " + parts + " parts, " + m.getClass().getSimpleName());
+                assertArrayEquals(
+                        g1,
+                        gp,
+                        0f,
+                        "transposed in " + parts + " parts, " + m.getClass().getSimpleName());
+                for (int k = 0; k < m.cols(); k++)
+                    assertEquals(1, seen[k], "column " + k + " passed to the consumer once, after its gradient");
             }
         }
     }
@@ -118,5 +136,7 @@ class KernelsTest {
         return DenseDesign.of(a);
     }
 
-    private static float[] dataOf(DenseDesign m) { return m.data(); }
+    private static float[] dataOf(DenseDesign m) {
+        return m.data();
+    }
 }

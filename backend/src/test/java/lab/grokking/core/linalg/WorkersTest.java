@@ -18,10 +18,13 @@ class WorkersTest {
             for (int parts = 1; parts <= 5; parts++) {
                 for (boolean inline : new boolean[] {false, true}) {
                     AtomicIntegerArray seen = new AtomicIntegerArray(n);
-                    Workers.RangeBody body = (from, to) -> { for (int i = from; i < to; i++) seen.incrementAndGet(i); };
+                    Workers.RangeBody body = (from, to) -> {
+                        for (int i = from; i < to; i++) seen.incrementAndGet(i);
+                    };
                     if (inline) Workers.forPartsOrInline(n, parts, body);
                     else Workers.forParts(n, parts, body);
-                    for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "index " + i + " of " + n + " in " + parts + " parts");
+                    for (int i = 0; i < n; i++)
+                        assertEquals(1, seen.get(i), "index " + i + " of " + n + " in " + parts + " parts");
                 }
             }
         }

@@ -52,7 +52,8 @@ final class Interpolators {
         for (int j = 0; j < n; j++) {
             double s = a[j * n + j];
             for (int k = 0; k < j; k++) s -= a[j * n + k] * a[j * n + k];
-            if (!(s > 0)) throw new IllegalStateException("the Gram matrix is singular: the samples are linearly dependent");
+            if (!(s > 0))
+                throw new IllegalStateException("the Gram matrix is singular: the samples are linearly dependent");
             double l = Math.sqrt(s);
             a[j * n + j] = l;
             for (int i = j + 1; i < n; i++) {

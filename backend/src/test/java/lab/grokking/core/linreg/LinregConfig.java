@@ -13,7 +13,18 @@ import lab.grokking.core.config.RunConfig;
  * @param k     non-zeros of w*
  * @param alpha initial parameter norm ‖θ(0)‖₂
  */
-public record LinregConfig(String task, int d, int n, int k, double alpha, double lr, double weightDecay, long steps, int evalPerDecade,
-                           long seed) implements RunConfig {
-    public static final LinregConfig DEFAULTS = new LinregConfig(LinregSpec.NAME, 100, 30, 3, 10, 0.02, 1e-3, 300_000, 20, 1);
+public record LinregConfig(
+        String task,
+        int d,
+        int n,
+        int k,
+        double alpha,
+        double lr,
+        double weightDecay,
+        long steps,
+        int evalPerDecade,
+        long seed)
+        implements RunConfig {
+    public static final LinregConfig DEFAULTS =
+            new LinregConfig(LinregSpec.NAME, 100, 30, 3, 10, 0.02, 1e-3, 300_000, 20, 1);
 }

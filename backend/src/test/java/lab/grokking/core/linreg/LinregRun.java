@@ -76,7 +76,11 @@ final class LinregRun implements TaskRun {
             residual[i] = f - data.y()[i];
             loss += residual[i] * residual[i];
         }
-        return Double.isFinite(loss) ? null : String.format("train MSE %s (lr = %g is too large for α = %g; try a smaller lr)", loss, cfg.lr(), cfg.alpha());
+        return Double.isFinite(loss)
+                ? null
+                : String.format(
+                        "train MSE %s (lr = %g is too large for α = %g; try a smaller lr)",
+                        loss, cfg.lr(), cfg.alpha());
     }
 
     @Override
@@ -86,16 +90,25 @@ final class LinregRun implements TaskRun {
         for (int j = 0; j < u.length; j++) norm2 += u[j] * u[j] + v[j] * v[j];
         double kernelNorm = initNorm * StrictMath.exp(-cfg.lr() * cfg.weightDecay() * step);
         double transition = StrictMath.log(cfg.alpha()) / (cfg.lr() * cfg.weightDecay());
-        return new double[] {step, cfg.lr() * step, train / (2 * cfg.n()), testMse(w), Math.sqrt(norm2), kernelNorm, transition, dist(w, early),
-                dist(w, late), l1(w)};
+        return new double[] {
+            step,
+            cfg.lr() * step,
+            train / (2 * cfg.n()),
+            testMse(w),
+            Math.sqrt(norm2),
+            kernelNorm,
+            transition,
+            dist(w, early),
+            dist(w, late),
+            l1(w)
+        };
     }
 
     @Override
     public void step() {
         int n = cfg.n(), d = cfg.d();
         java.util.Arrays.fill(grad, 0);
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++) grad[j] += data.x()[i * d + j] * residual[i] / n;
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) grad[j] += data.x()[i * d + j] * residual[i] / n;
         double eta = cfg.lr(), lambda = cfg.weightDecay();
         for (int j = 0; j < d; j++) {
             double gu = 2 * u[j] * grad[j] + lambda * u[j], gv = -2 * v[j] * grad[j] + lambda * v[j];
@@ -104,9 +117,15 @@ final class LinregRun implements TaskRun {
         }
     }
 
-    @Override public Snapshot snapshot(long step) { return Snapshot.of(LinregSpec.NET, step, 1, w.length, w); }
+    @Override
+    public Snapshot snapshot(long step) {
+        return Snapshot.of(LinregSpec.NET, step, 1, w.length, w);
+    }
 
-    @Override public double[][] state() { return new double[][] {u.clone(), v.clone()}; }
+    @Override
+    public double[][] state() {
+        return new double[][] {u.clone(), v.clone()};
+    }
 
     @Override
     public void restore(double[][] state) {
@@ -114,9 +133,18 @@ final class LinregRun implements TaskRun {
         System.arraycopy(state[1], 0, v, 0, v.length);
     }
 
-    @Override public Map<String, Object> summary() { return summary; }
+    @Override
+    public Map<String, Object> summary() {
+        return summary;
+    }
 
-    @Override public String kernels() { return "scalar-double"; }
+    @Override
+    public String kernels() {
+        return "scalar-double";
+    }
 
-    @Override public int threads() { return 1; }
+    @Override
+    public int threads() {
+        return 1;
+    }
 }

@@ -19,59 +19,122 @@ import lab.grokking.core.task.TaskSpec;
 public final class LinregSpec implements TaskSpec<LinregConfig> {
     public static final String NAME = "linreg";
     static final String NET = "w";
-    static final List<String> COLUMNS = List.of("step", "time", "train_mse", "test_mse", "norm", "kernel_norm", "transition_step", "dist_early",
-            "dist_late", "l1_norm");
+    static final List<String> COLUMNS = List.of(
+            "step",
+            "time",
+            "train_mse",
+            "test_mse",
+            "norm",
+            "kernel_norm",
+            "transition_step",
+            "dist_early",
+            "dist_late",
+            "l1_norm");
     private static final List<FieldSpec> FIELDS = declaredFields();
 
     private static List<FieldSpec> declaredFields() {
         List<FieldSpec> f = new ArrayList<>(List.of(
                 FieldSpec.integer("d", "Dimension d", "features", "input dimension", 1, 2000),
-                FieldSpec.integer("n", "Training samples n", "samples", "training set size (below d: many interpolators)", 1, 200),
+                FieldSpec.integer(
+                        "n",
+                        "Training samples n",
+                        "samples",
+                        "training set size (below d: many interpolators)",
+                        1,
+                        200),
                 FieldSpec.integer("k", "Support size k", "coordinates", "non-zeros of w* (at most d)", 1, 100)));
         f.addAll(CommonFields.training(1e4, 10_000_000));
         return List.copyOf(f);
     }
 
-    @Override public String name() { return NAME; }
+    @Override
+    public String name() {
+        return NAME;
+    }
 
-    @Override public String title() { return "Diagonal linear regression"; }
+    @Override
+    public String title() {
+        return "Diagonal linear regression";
+    }
 
-    @Override public Class<LinregConfig> configType() { return LinregConfig.class; }
+    @Override
+    public Class<LinregConfig> configType() {
+        return LinregConfig.class;
+    }
 
-    @Override public LinregConfig defaults() { return LinregConfig.DEFAULTS; }
+    @Override
+    public LinregConfig defaults() {
+        return LinregConfig.DEFAULTS;
+    }
 
-    @Override public List<FieldSpec> fields() { return FIELDS; }
+    @Override
+    public List<FieldSpec> fields() {
+        return FIELDS;
+    }
 
     @Override
     public void validate(LinregConfig cfg, Checks c) {
         if (!c.problems().isEmpty()) return;
         if (cfg.k() > cfg.d()) c.fail("k", "must be at most d = " + cfg.d() + ", got " + cfg.k());
-        if (cfg.n() > cfg.d()) c.fail("n", "must be at most d = " + cfg.d() + " (n Gaussian samples in d dimensions are independent only up to d), got " + cfg.n());
+        if (cfg.n() > cfg.d())
+            c.fail(
+                    "n",
+                    "must be at most d = " + cfg.d()
+                            + " (n Gaussian samples in d dimensions are independent only up to d), got " + cfg.n());
     }
 
-    @Override public List<String> columns() { return COLUMNS; }
+    @Override
+    public List<String> columns() {
+        return COLUMNS;
+    }
 
     @Override
     public List<Chart> charts() {
         return List.of(
-                new Chart("mse", "Mean squared error (test: population)", true, "MSE", List.of(Chart.s("train_mse", "train"), Chart.s("test_mse", "test"))),
-                new Chart("norm", "‖θ‖₂ and the kernel regime α·e^(−ληk)", true, "norm", List.of(Chart.s("norm", "‖θ‖₂"), Chart.s("kernel_norm", "α·e^(−ληk)"))),
-                new Chart("dist", "Relative distance of w to the min-L2 (early) and min-L1 (late) interpolators", true, "‖w − w*‖/‖w*‖",
+                new Chart(
+                        "mse",
+                        "Mean squared error (test: population)",
+                        true,
+                        "MSE",
+                        List.of(Chart.s("train_mse", "train"), Chart.s("test_mse", "test"))),
+                new Chart(
+                        "norm",
+                        "‖θ‖₂ and the kernel regime α·e^(−ληk)",
+                        true,
+                        "norm",
+                        List.of(Chart.s("norm", "‖θ‖₂"), Chart.s("kernel_norm", "α·e^(−ληk)"))),
+                new Chart(
+                        "dist",
+                        "Relative distance of w to the min-L2 (early) and min-L1 (late) interpolators",
+                        true,
+                        "‖w − w*‖/‖w*‖",
                         List.of(Chart.s("dist_early", "to min L2 (early)"), Chart.s("dist_late", "to min L1 (late)"))));
     }
 
-    @Override public String headlineMetric() { return "test_mse"; }
+    @Override
+    public String headlineMetric() {
+        return "test_mse";
+    }
 
-    @Override public OutcomeMetric outcome() { return OutcomeMetric.atMost("train_mse", "test_mse", 1e-2); }
+    @Override
+    public OutcomeMetric outcome() {
+        return OutcomeMetric.atMost("train_mse", "test_mse", 1e-2);
+    }
 
     @Override
     public PredictorView predictorView() {
-        return new PredictorView(PredictorView.Kind.COORDINATES, NET, "Early: min L2 norm", "Late: min L1 norm",
+        return new PredictorView(
+                PredictorView.Kind.COORDINATES,
+                NET,
+                "Early: min L2 norm",
+                "Late: min L1 norm",
                 "Step %d: the largest coordinates of w = u∘u − v∘v beside the minimum-L2-norm and minimum-L1-norm interpolators.");
     }
 
     @Override
-    public String runTitle(LinregConfig c) { return String.format(Locale.ROOT, "Diagonal linear regression (d = %d, n = %d, k = %d)", c.d(), c.n(), c.k()); }
+    public String runTitle(LinregConfig c) {
+        return String.format(Locale.ROOT, "Diagonal linear regression (d = %d, n = %d, k = %d)", c.d(), c.n(), c.k());
+    }
 
     /** Scalar double loops: about 10⁹ multiply-adds per second on the project's machine. */
     static final double RATE = 1e9;
@@ -82,11 +145,24 @@ public final class LinregSpec implements TaskSpec<LinregConfig> {
         double solver = 200.0 * ((double) c.n() * c.n() * c.d() + (double) c.n() * c.n() * c.n());
         double work = c.steps() * stepWork + evals * 8.0 * c.d() + solver;
         long memory = (8L * c.n() * c.d() + 10L * c.d() + (long) c.n() * c.n()) * 8;
-        return new Cost(work, memory, work / RATE, "scalar", Cost.sizeClass(stepWork), "n, d", "n·d = " + (long) c.n() * c.d() + " doubles",
+        return new Cost(
+                work,
+                memory,
+                work / RATE,
+                "scalar",
+                Cost.sizeClass(stepWork),
+                "n, d",
+                "n·d = " + (long) c.n() * c.d() + " doubles",
                 "steps × 4nd plus the interpolators");
     }
 
-    @Override public TaskRun start(LinregConfig cfg, RunListener listener) { return new LinregRun(cfg, listener); }
+    @Override
+    public TaskRun start(LinregConfig cfg, RunListener listener) {
+        return new LinregRun(cfg, listener);
+    }
 
-    @Override public List<String> presets() { return List.of("linreg-classroom.json"); }
+    @Override
+    public List<String> presets() {
+        return List.of("linreg-classroom.json");
+    }
 }

@@ -15,7 +15,8 @@ class McKernelsTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 5, 8, 13, 16, 19, 31, 40, 97})
     void vectorSplitAndScalarTrainersGiveTheSameBits(int d) {
-        McConfig cfg = (McConfig) Configs.parse("{\"task\":\"mc\",\"d\":" + d + ",\"observed\":0.4,\"sigma\":0.1,\"steps\":10,\"seed\":7}");
+        McConfig cfg = (McConfig) Configs.parse(
+                "{\"task\":\"mc\",\"d\":" + d + ",\"observed\":0.4,\"sigma\":0.1,\"steps\":10,\"seed\":7}");
         McData data = McData.generate(cfg);
         McTrainer v = new McTrainer(cfg, data, McKernels.get(), 3), s = new McTrainer(cfg, data, McKernels.scalar(), 1);
         for (int k = 0; k < 50; k++) {
@@ -31,7 +32,8 @@ class McKernelsTest {
         v.fullW(wv);
         s.fullW(ws);
         assertArrayEquals(ws, wv, 0);
-        for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) assertEquals(wv[i * d + j], wv[j * d + i], 0, "W symmetric");
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++) assertEquals(wv[i * d + j], wv[j * d + i], 0, "W symmetric");
     }
 
     @Test

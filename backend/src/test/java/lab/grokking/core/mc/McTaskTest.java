@@ -2,7 +2,6 @@ package lab.grokking.core.mc;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -11,10 +10,10 @@ import java.util.Map;
 import lab.grokking.core.Checkpoint;
 import lab.grokking.core.MetricTable;
 import lab.grokking.core.Recorder;
-import lab.grokking.core.Snapshot;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
+import lab.grokking.core.Snapshot;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.task.SpecTask;
@@ -31,7 +30,8 @@ class McTaskTest {
         return (McConfig) Configs.parse("{\"task\":\"mc\"," + fields + "}");
     }
 
-    static final McConfig SMALL = config("\"d\":24,\"observed\":0.2,\"alpha\":10,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":100000,\"evalPerDecade\":20,\"seed\":1");
+    static final McConfig SMALL = config(
+            "\"d\":24,\"observed\":0.2,\"alpha\":10,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":100000,\"evalPerDecade\":20,\"seed\":1");
 
     static double summary(RunResult r, String group, String key) {
         return ((Number) ((Map<?, ?>) r.summary().get(group)).get(key)).doubleValue();
@@ -71,7 +71,8 @@ class McTaskTest {
         assertEquals(data.testMse(new double[cfg.d() * cfg.d()]), t.at("test_mse", 0), 1e-15);
         assertEquals(cfg.alpha() * Math.sqrt(2.0 * cfg.d()), t.at("norm", 0), 1e-12, "‖θ(0)‖ = α√(2d)");
 
-        assertTrue(t.at("train_mse", 100) < 1e-6, "fits the observed entries within 10² steps: " + t.at("train_mse", 100));
+        assertTrue(
+                t.at("train_mse", 100) < 1e-6, "fits the observed entries within 10² steps: " + t.at("train_mse", 100));
         // kernel phase: test MSE on the zero-fill plateau, W ≈ the zero-fill, ‖θ‖ ≈ α√(2d)·e^{−ληk}
         for (long k : new long[] {100, 1000, (long) (0.2 * kStar)}) {
             assertEquals(plateau, t.at("test_mse", k), 0.01 * plateau, "plateau at step " + k);
@@ -84,27 +85,39 @@ class McTaskTest {
         }
         // the drop: test MSE halves between 0.5·k* and 3·k*
         double half = Double.NaN;
-        for (double[] row : t.rows()) if (row[0] > 100 && row[3] < plateau / 2) { half = row[0]; break; }
-        assertTrue(half >= 0.5 * kStar && half <= 3 * kStar, "test MSE halves at " + half + " vs ln(α)/(λη) = " + kStar);
+        for (double[] row : t.rows())
+            if (row[0] > 100 && row[3] < plateau / 2) {
+                half = row[0];
+                break;
+            }
+        assertTrue(
+                half >= 0.5 * kStar && half <= 3 * kStar, "test MSE halves at " + half + " vs ln(α)/(λη) = " + kStar);
         // late phase: the minimum-nuclear-norm completion (= X*), rank one, ‖θ‖² = ‖W‖_*
         long last = cfg.steps();
         assertTrue(t.at("test_mse", last) < 5e-4, "final test MSE " + t.at("test_mse", last));
         assertTrue(t.at("dist_late", last) < 0.06, "near the late predictor at the end: " + t.at("dist_late", last));
         assertTrue(t.at("effective_rank", last) < 1.1, "rank one at the end: " + t.at("effective_rank", last));
-        assertEquals(summary(r, "late_predictor", "sqrt_nuclear_norm"), t.at("norm", last), 0.05 * t.at("norm", last),
+        assertEquals(
+                summary(r, "late_predictor", "sqrt_nuclear_norm"),
+                t.at("norm", last),
+                0.05 * t.at("norm", last),
                 "‖θ‖ at the end ≈ √‖W_late‖_*");
         assertTrue(t.at("sv2", last) < 0.01 * t.at("sv1", last), "one dominant singular value");
     }
 
     @Test
     void sameConfigAndSeedGiveBitIdenticalMetricsAndSnapshots() {
-        McConfig cfg = config("\"d\":16,\"observed\":0.3,\"sigma\":0.01,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":3000,\"seed\":4");
+        McConfig cfg = config(
+                "\"d\":16,\"observed\":0.3,\"sigma\":0.01,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":3000,\"seed\":4");
         Recorder ra = new Recorder(false), rb = new Recorder(false);
-        MetricTable a = cfg.newTask().run(ra).metrics(), b = cfg.newTask().run(rb).metrics();
+        MetricTable a = cfg.newTask().run(ra).metrics(),
+                b = cfg.newTask().run(rb).metrics();
         assertEquals(a.size(), b.size());
-        for (int i = 0; i < a.size(); i++) assertArrayEquals(a.rows().get(i), b.rows().get(i), 0.0, "row " + i);
+        for (int i = 0; i < a.size(); i++)
+            assertArrayEquals(a.rows().get(i), b.rows().get(i), 0.0, "row " + i);
         assertEquals(ra.snapshots.size(), rb.snapshots.size());
-        for (int i = 0; i < ra.snapshots.size(); i++) assertArrayEquals(ra.snapshots.get(i).values(), rb.snapshots.get(i).values(), 0f);
+        for (int i = 0; i < ra.snapshots.size(); i++)
+            assertArrayEquals(ra.snapshots.get(i).values(), rb.snapshots.get(i).values(), 0f);
         McConfig other = (McConfig) Configs.parse(Configs.canonical(cfg).replace("\"seed\":4", "\"seed\":5"));
         MetricTable c = other.newTask().run(RunListener.NONE).metrics();
         assertNotEquals(a.at("test_mse", 3000), c.at("test_mse", 3000), "another seed is another observed set");
@@ -115,7 +128,9 @@ class McTaskTest {
         McConfig small = config("\"d\":16,\"observed\":0.3,\"steps\":10,\"seed\":4");
         assertEquals(1, small.newTask().run(RunListener.NONE).provenance().threads());
         McConfig paper = config("\"d\":97,\"observed\":0.05,\"steps\":10,\"seed\":1");
-        assertEquals(Math.min(2, lab.grokking.core.linalg.Workers.threads()), paper.newTask().run(RunListener.NONE).provenance().threads());
+        assertEquals(
+                Math.min(2, lab.grokking.core.linalg.Workers.threads()),
+                paper.newTask().run(RunListener.NONE).provenance().threads());
     }
 
     @Test
@@ -126,7 +141,11 @@ class McTaskTest {
         for (int k = 0; k < 300; k++) {
             v.forward();
             s.forward();
-            assertEquals(s.loss(), v.loss(), 0, "loss at step " + k + " (" + McKernels.get().name() + " vs scalar)");
+            assertEquals(
+                    s.loss(),
+                    v.loss(),
+                    0,
+                    "loss at step " + k + " (" + McKernels.get().name() + " vs scalar)");
             v.step();
             s.step();
         }
@@ -136,7 +155,8 @@ class McTaskTest {
 
     @Test
     void aStepIsGradientDescentWithCoupledWeightDecay() {
-        McConfig cfg = config("\"d\":5,\"observed\":0.5,\"alpha\":1,\"sigma\":0.3,\"lr\":0.001,\"weightDecay\":0.01,\"steps\":10,\"seed\":3");
+        McConfig cfg = config(
+                "\"d\":5,\"observed\":0.5,\"alpha\":1,\"sigma\":0.3,\"lr\":0.001,\"weightDecay\":0.01,\"steps\":10,\"seed\":3");
         McData data = McData.generate(cfg);
         McTrainer tr = new McTrainer(cfg, data);
         int d = cfg.d();
@@ -182,13 +202,15 @@ class McTaskTest {
         assertTrue(list.size() >= 20 && list.size() <= SpecTask.SNAPSHOTS, "about 30 snapshots: " + list.size());
         assertEquals(0, list.getFirst().step());
         assertEquals(cfg.steps(), list.getLast().step());
-        for (int i = 1; i < list.size(); i++) assertTrue(list.get(i).step() > list.get(i - 1).step());
+        for (int i = 1; i < list.size(); i++)
+            assertTrue(list.get(i).step() > list.get(i - 1).step());
         assertArrayEquals(new float[cfg.d() * cfg.d()], list.getFirst().values(), 0f, "W(0) = 0");
         McData data = McData.generate(cfg);
         for (Snapshot s : list) {
             double[] w = new double[s.values().length];
             for (int i = 0; i < w.length; i++) w[i] = s.values()[i];
-            assertEquals(r.metrics().at("test_mse", s.step()), data.testMse(w), 1e-6, "snapshot at " + s.step() + " is W");
+            assertEquals(
+                    r.metrics().at("test_mse", s.step()), data.testMse(w), 1e-6, "snapshot at " + s.step() + " is W");
         }
         List<Snapshot> early = rec.snapshots("early"), late = rec.snapshots("late");
         assertEquals(1, early.size());
@@ -196,12 +218,15 @@ class McTaskTest {
         assertEquals(-1, late.getFirst().step(), "fixed predictors carry step -1");
         double[] lw = new double[late.getFirst().values().length];
         for (int i = 0; i < lw.length; i++) lw[i] = late.getFirst().values()[i];
-        assertTrue(data.testMse(lw) < 1e-6, "the late snapshot is the min-nuclear-norm completion: test MSE " + data.testMse(lw));
+        assertTrue(
+                data.testMse(lw) < 1e-6,
+                "the late snapshot is the min-nuclear-norm completion: test MSE " + data.testMse(lw));
     }
 
     @Test
     void resumingFromACheckpointReproducesTheRestOfTheRunBitForBit() {
-        McConfig cfg = config("\"d\":16,\"observed\":0.3,\"sigma\":0.01,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":20000,\"seed\":4");
+        McConfig cfg = config(
+                "\"d\":16,\"observed\":0.3,\"sigma\":0.01,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":20000,\"seed\":4");
         Recorder full = new Recorder(true);
         cfg.newTask().run(full);
         Checkpoint mid = full.checkpoints.get(full.checkpoints.size() / 2);
@@ -211,15 +236,24 @@ class McTaskTest {
         assertEquals(RunStatus.FINISHED, r.status());
         List<double[]> expected = full.rowsAfter(mid.step());
         assertEquals(expected.size(), resumed.rows.size(), "every row after the checkpoint, none before");
-        for (int i = 0; i < expected.size(); i++) assertArrayEquals(expected.get(i), resumed.rows.get(i), 0.0, "row " + i);
-        List<Snapshot> ws = full.snapshots("W").stream().filter(s -> s.step() > mid.step()).toList(), wr = resumed.snapshots("W");
+        for (int i = 0; i < expected.size(); i++)
+            assertArrayEquals(expected.get(i), resumed.rows.get(i), 0.0, "row " + i);
+        List<Snapshot>
+                ws =
+                        full.snapshots("W").stream()
+                                .filter(s -> s.step() > mid.step())
+                                .toList(),
+                wr = resumed.snapshots("W");
         assertEquals(ws.size(), wr.size());
-        for (int i = 0; i < ws.size(); i++) assertArrayEquals(ws.get(i).values(), wr.get(i).values(), 0f);
+        for (int i = 0; i < ws.size(); i++)
+            assertArrayEquals(ws.get(i).values(), wr.get(i).values(), 0f);
     }
 
     @Test
     void aLearningRateThatDivergesStopsTheRunAndSaysSo() {
-        RunResult r = config("\"d\":16,\"observed\":0.3,\"lr\":20,\"steps\":1000").newTask().run(RunListener.NONE);
+        RunResult r = config("\"d\":16,\"observed\":0.3,\"lr\":20,\"steps\":1000")
+                .newTask()
+                .run(RunListener.NONE);
         assertEquals(RunStatus.DIVERGED, r.status());
         assertTrue(r.message().contains("diverged at step") && r.message().contains("lr"), r.message());
     }
@@ -227,12 +261,27 @@ class McTaskTest {
     @Test
     void cancellationStopsBetweenStepsAndTheListenerSeesColumnsFirst() {
         List<String> events = new java.util.ArrayList<>();
-        RunResult r = config("\"d\":16,\"observed\":0.3,\"steps\":100000").newTask().run(new RunListener() {
-            int evals;
-            @Override public void onStart(List<String> columns) { events.add("start " + columns); }
-            @Override public void onEvaluation(double[] row) { evals++; events.add("row"); }
-            @Override public boolean cancelled() { return evals >= 12; }
-        });
+        RunResult r = config("\"d\":16,\"observed\":0.3,\"steps\":100000")
+                .newTask()
+                .run(new RunListener() {
+                    int evals;
+
+                    @Override
+                    public void onStart(List<String> columns) {
+                        events.add("start " + columns);
+                    }
+
+                    @Override
+                    public void onEvaluation(double[] row) {
+                        evals++;
+                        events.add("row");
+                    }
+
+                    @Override
+                    public boolean cancelled() {
+                        return evals >= 12;
+                    }
+                });
         assertEquals(RunStatus.CANCELLED, r.status());
         assertEquals(12, r.metrics().size());
         assertEquals(13, events.size());
@@ -241,25 +290,31 @@ class McTaskTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "\"observed\":0                       | observed     | must be in (0.0, 1.0], got 0.0",
-        "\"observed\":1.5                     | observed     | must be in (0.0, 1.0], got 1.5",
-        "\"observed\":0.00001                 | observed     | observes no entry",
-        "\"d\":1000                           | d            | must be in [2, 256], got 1000",
-        "\"d\":10,\"rank\":11                 | rank         | must be in [1, 10], got 11",
-        "\"rank\":0                           | rank         | must be in [1, 97], got 0",
-        "\"target\":\"random\"                | target       | must be 'table' or 'lowrank'",
-        "\"lr\":0                             | lr           | must be in (0.0, 100.0]",
-        "\"weightDecay\":-1                   | weightDecay  | must be in [0.0, 10.0]",
-        "\"sigma\":-0.1                       | sigma        | must be in [0.0",
-        "\"steps\":0                          | steps        | must be in [1, 1000000000]",
-        "\"d\":256,\"steps\":1000000000       | steps        | above the work limit",
-        "\"alpah\":3                          | alpah        | unknown field; allowed: alpha",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"observed\":0                       | observed     | must be in (0.0, 1.0], got 0.0",
+                "\"observed\":1.5                     | observed     | must be in (0.0, 1.0], got 1.5",
+                "\"observed\":0.00001                 | observed     | observes no entry",
+                "\"d\":1000                           | d            | must be in [2, 256], got 1000",
+                "\"d\":10,\"rank\":11                 | rank         | must be in [1, 10], got 11",
+                "\"rank\":0                           | rank         | must be in [1, 97], got 0",
+                "\"target\":\"random\"                | target       | must be 'table' or 'lowrank'",
+                "\"lr\":0                             | lr           | must be in (0.0, 100.0]",
+                "\"weightDecay\":-1                   | weightDecay  | must be in [0.0, 10.0]",
+                "\"sigma\":-0.1                       | sigma        | must be in [0.0",
+                "\"steps\":0                          | steps        | must be in [1, 1000000000]",
+                "\"d\":256,\"steps\":1000000000       | steps        | above the work limit",
+                "\"alpah\":3                          | alpah        | unknown field; allowed: alpha",
+            })
     void badFieldsAreNamedWithTheirLimit(String fields, String field, String fragment) {
         ConfigException e = assertThrows(ConfigException.class, () -> config(fields));
-        assertTrue(e.problems().stream().anyMatch(p -> p.field().equals(field.trim()) && p.message().contains(fragment.trim())),
-                () -> "expected a problem on '" + field.trim() + "' containing '" + fragment.trim() + "', got: " + e.getMessage());
+        assertTrue(
+                e.problems().stream()
+                        .anyMatch(p ->
+                                p.field().equals(field.trim()) && p.message().contains(fragment.trim())),
+                () -> "expected a problem on '" + field.trim() + "' containing '" + fragment.trim() + "', got: "
+                        + e.getMessage());
     }
 
     @Test
@@ -293,13 +348,15 @@ class McTaskTest {
         McConfig cfg = config("\"target\":\"lowrank\",\"d\":40,\"rank\":3,\"observed\":0.5,\"seed\":9");
         McData data = McData.generate(cfg);
         int d = cfg.d();
-        for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) assertEquals(data.target()[i * d + j], data.target()[j * d + i], 0);
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++) assertEquals(data.target()[i * d + j], data.target()[j * d + i], 0);
         double[] ev = SymEigen.eigenvalues(data.target(), d);
         double mag = d / (3 * Math.sqrt(3));
         long nonzero = Arrays.stream(ev).filter(l -> Math.abs(l) > 1e-9).count();
         assertEquals(3, nonzero);
         for (double l : ev) if (Math.abs(l) > 1e-9) assertEquals(mag, Math.abs(l), 1e-10);
-        double meanSquare = Arrays.stream(data.target()).map(x -> x * x).average().orElseThrow();
+        double meanSquare =
+                Arrays.stream(data.target()).map(x -> x * x).average().orElseThrow();
         assertEquals(1 / 9.0, meanSquare, 1e-12);
         assertTrue(data.coherence() >= 1 && data.coherence() < 6, "incoherent: μ = " + data.coherence());
         assertEquals(Math.round(0.5 * d * d), data.nTrain());
@@ -314,6 +371,8 @@ class McTaskTest {
         assertEquals(exact, n0, 0.05 * exact);
         assertEquals(n0, r.metrics().at("kernel_norm", 0), 0);
         assertTrue(r.metrics().at("nuclear_norm", 0) > 0, "W(0) ≠ 0");
-        assertTrue(r.metrics().at("train_mse", 100) < 1e-4, "still fits: " + r.metrics().at("train_mse", 100));
+        assertTrue(
+                r.metrics().at("train_mse", 100) < 1e-4,
+                "still fits: " + r.metrics().at("train_mse", 100));
     }
 }

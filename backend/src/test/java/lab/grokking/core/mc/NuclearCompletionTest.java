@@ -11,7 +11,8 @@ class NuclearCompletionTest {
         Certificate c = r.certificate();
         assertTrue(r.converged(), "converged: " + c);
         assertTrue(c.relativeGap() <= NuclearCompletion.TOLERANCE, "relative gap " + c.relativeGap());
-        assertTrue(c.primalObjective() >= c.dualObjective() - 1e-12 * Math.abs(c.primalObjective()), "weak duality: " + c);
+        assertTrue(
+                c.primalObjective() >= c.dualObjective() - 1e-12 * Math.abs(c.primalObjective()), "weak duality: " + c);
         assertEquals(0, c.maxPrimalViolation(), "W is pinned to M on the known entries");
         for (int i = 0; i < d; i++) {
             for (int j = 0; j < d; j++) {
@@ -57,14 +58,17 @@ class NuclearCompletionTest {
 
     @Test
     void onesWithUnknownDiagonalIsCompletedToAllOnes() {
-        // off-diagonal 1, diagonal t: eigenvalues t + 2, t − 1 (twice), ‖W‖_* = |t + 2| + 2|t − 1|, minimal (3) only at t = 1
+        // off-diagonal 1, diagonal t: eigenvalues t + 2, t − 1 (twice), ‖W‖_* = |t + 2| + 2|t − 1|, minimal (3) only at
+        // t = 1
         int d = 3;
         boolean[] known = new boolean[9];
         double[] m = new double[9];
-        for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) if (i != j) {
-            known[i * d + j] = true;
-            m[i * d + j] = 1;
-        }
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+                if (i != j) {
+                    known[i * d + j] = true;
+                    m[i * d + j] = 1;
+                }
         NuclearCompletion.Result r = NuclearCompletion.solve(d, known, m);
         assertCertified(r, d, known, m);
         for (int i = 0; i < d; i++) assertEquals(1, r.w()[i * d + i], 1e-6);
@@ -77,7 +81,8 @@ class NuclearCompletionTest {
         McData data = McData.generate(cfg);
         NuclearCompletion.Result r = NuclearCompletion.solve(cfg.d(), data.known(), data.target());
         assertCertified(r, cfg.d(), data.known(), data.target());
-        assertTrue(maxAbsDiff(r.w(), data.target()) < 1e-5, "recovers X*: max error " + maxAbsDiff(r.w(), data.target()));
+        assertTrue(
+                maxAbsDiff(r.w(), data.target()) < 1e-5, "recovers X*: max error " + maxAbsDiff(r.w(), data.target()));
         double nuc = 0;
         for (int i = 0; i < cfg.d(); i++) nuc += i * (double) i / (cfg.d() * cfg.d()); // ‖X*‖_* = ‖u‖² for X* = uuᵀ
         assertEquals(nuc, r.certificate().dualObjective(), 1e-5 * nuc);
@@ -89,7 +94,8 @@ class NuclearCompletionTest {
         McData data = McData.generate(cfg);
         NuclearCompletion.Result r = NuclearCompletion.solve(cfg.d(), data.known(), data.target());
         assertCertified(r, cfg.d(), data.known(), data.target());
-        assertTrue(maxAbsDiff(r.w(), data.target()) < 1e-4, "recovers X*: max error " + maxAbsDiff(r.w(), data.target()));
+        assertTrue(
+                maxAbsDiff(r.w(), data.target()) < 1e-4, "recovers X*: max error " + maxAbsDiff(r.w(), data.target()));
     }
 
     @Test

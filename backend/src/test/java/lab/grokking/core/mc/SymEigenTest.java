@@ -43,7 +43,8 @@ class SymEigenTest {
 
     @Test
     void diagonalOneByOneZeroAndRankOneMatrices() {
-        assertArrayEquals(new double[] {-2, 0, 5}, SymEigen.eigenvalues(new double[] {5, 0, 0, 0, -2, 0, 0, 0, 0}, 3), 0);
+        assertArrayEquals(
+                new double[] {-2, 0, 5}, SymEigen.eigenvalues(new double[] {5, 0, 0, 0, -2, 0, 0, 0, 0}, 3), 0);
         assertArrayEquals(new double[] {7}, SymEigen.eigenvalues(new double[] {7}, 1), 0);
         assertArrayEquals(new double[4], SymEigen.eigenvalues(new double[16], 4), 0);
         int n = 6; // all-ones: eigenvalues 0 (×5) and n
@@ -87,7 +88,9 @@ class SymEigenTest {
         base.decompose(randomSymmetric(n, 99), true);
         double[] lam = {1, 1, 1, 4, 4, -2, -2, -2, 0, 0, 3, 1};
         double[] a = new double[n * n];
-        for (int k = 0; k < n; k++) for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) a[i * n + j] += lam[k] * base.vector(k)[i] * base.vector(k)[j];
+        for (int k = 0; k < n; k++)
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) a[i * n + j] += lam[k] * base.vector(k)[i] * base.vector(k)[j];
         NuclearCompletion.symmetrize(a, n);
         SymEigen e = new SymEigen(n);
         e.decompose(a, true);

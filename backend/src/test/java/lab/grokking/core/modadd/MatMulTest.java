@@ -50,7 +50,8 @@ class MatMulTest {
         int[] y = new int[rows];
         for (int i = 0; i < rows; i++) {
             y[i] = r.nextInt(p);
-            // logit spreads from 1e−3 to 2000: sums of e^{−0.001} up to terms below e^{−745} (zero) and subnormal results
+            // logit spreads from 1e−3 to 2000: sums of e^{−0.001} up to terms below e^{−745} (zero) and subnormal
+            // results
             double spread = Math.pow(10, -3 + 6.3 * i / rows);
             for (int j = 0; j < p; j++) z[i * ld + j] = (float) (spread * r.nextDouble(-1, 1));
         }

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 
 /** The MLP step against finite differences, its backends against each other, its init scale, and its allocation. */
 class ModaddNetTest {
-    static ModaddConfig config(String fields) { return (ModaddConfig) Configs.parse("{\"task\":\"modadd\"," + fields + "}"); }
+    static ModaddConfig config(String fields) {
+        return (ModaddConfig) Configs.parse("{\"task\":\"modadd\"," + fields + "}");
+    }
 
     /** Mean cross-entropy of the current parameters, from the double-precision log-space loss. */
     static double loss(ModaddNet net) {
@@ -37,7 +39,8 @@ class ModaddNetTest {
                 w[i] = old - eps;
                 double down = loss(net);
                 w[i] = old;
-                if (!java.util.Arrays.equals(upPattern, pattern(net))) continue; // a ReLU kink inside ±eps: no derivative to compare
+                if (!java.util.Arrays.equals(upPattern, pattern(net)))
+                    continue; // a ReLU kink inside ±eps: no derivative to compare
                 double fd = (up - down) / (2.0 * eps);
                 num += (fd - gr[i]) * (fd - gr[i]);
                 den += fd * fd;
@@ -55,7 +58,8 @@ class ModaddNetTest {
 
     @Test
     void vectorAndScalarBackendsGiveTheSameBits() {
-        ModaddConfig cfg = config("\"p\":13,\"trainFraction\":0.5,\"width\":40,\"alpha\":2,\"zeroLastLayer\":true,\"lr\":0.05,\"weightDecay\":0.001,\"steps\":1");
+        ModaddConfig cfg = config(
+                "\"p\":13,\"trainFraction\":0.5,\"width\":40,\"alpha\":2,\"zeroLastLayer\":true,\"lr\":0.05,\"weightDecay\":0.001,\"steps\":1");
         ModaddData d = ModaddData.generate(cfg);
         ModaddNet a = new ModaddNet(cfg, d, MatMul.get()), b = new ModaddNet(cfg, d, MatMul.scalar());
         for (int s = 0; s < 20; s++) {
@@ -73,8 +77,10 @@ class ModaddNetTest {
     void initialNormsAreThePapers() {
         // paper §4: √(2h + p) = 46.3 with a random W₂ at α = 1, √(2h)·α = 45.25·α with W₂ = 0 (h = 1024, p = 97)
         ModaddConfig he = config("\"steps\":1"), zero = config("\"steps\":1,\"zeroLastLayer\":true,\"alpha\":10");
-        assertEquals(46.3, ModaddRun.norm(new ModaddNet(he, ModaddData.generate(he), MatMul.get()).squaredNorms()), 0.5);
-        assertEquals(452.5, ModaddRun.norm(new ModaddNet(zero, ModaddData.generate(zero), MatMul.get()).squaredNorms()), 5);
+        assertEquals(
+                46.3, ModaddRun.norm(new ModaddNet(he, ModaddData.generate(he), MatMul.get()).squaredNorms()), 0.5);
+        assertEquals(
+                452.5, ModaddRun.norm(new ModaddNet(zero, ModaddData.generate(zero), MatMul.get()).squaredNorms()), 5);
         assertEquals(3763, he.nTrain());
         assertEquals(5646, he.nTest());
     }
@@ -83,7 +89,8 @@ class ModaddNetTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
     void forwardAndStepAllocateNothing(String backend) {
         var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        ModaddConfig cfg = config("\"p\":23,\"trainFraction\":0.5,\"width\":64,\"lr\":0.05,\"weightDecay\":0.001,\"steps\":1");
+        ModaddConfig cfg =
+                config("\"p\":23,\"trainFraction\":0.5,\"width\":64,\"lr\":0.05,\"weightDecay\":0.001,\"steps\":1");
         ModaddNet net = new ModaddNet(cfg, ModaddData.generate(cfg), MatMul.named(backend));
         for (int s = 0; s < 5000; s++) { // warm up the JIT (C2 must compile the Vector API code, or it boxes)
             net.forward();
@@ -106,6 +113,7 @@ class ModaddNetTest {
         assertEquals(StrictMath.log(3) - 30, m[1], 1e-9);
         assertEquals(1.0, m[2]);
         assertEquals(30.0, m[3]);
-        for (double x = -740; x < 700; x += 0.37) assertEquals(StrictMath.exp(x), CrossEntropy.exp(x), 4e-15 * StrictMath.exp(x), "x = " + x);
+        for (double x = -740; x < 700; x += 0.37)
+            assertEquals(StrictMath.exp(x), CrossEntropy.exp(x), 4e-15 * StrictMath.exp(x), "x = " + x);
     }
 }

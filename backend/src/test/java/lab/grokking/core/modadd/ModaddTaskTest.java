@@ -13,17 +13,20 @@ import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
-import lab.grokking.core.task.Estimates;
 import lab.grokking.core.config.Presets;
+import lab.grokking.core.task.Estimates;
 import org.junit.jupiter.api.Test;
 
 /** Modular addition at reduced scale: checkpoints, the loss-normalised variant, configs and presets. */
 class ModaddTaskTest {
-    static ModaddConfig config(String fields) { return (ModaddConfig) Configs.parse("{\"task\":\"modadd\"," + fields + "}"); }
+    static ModaddConfig config(String fields) {
+        return (ModaddConfig) Configs.parse("{\"task\":\"modadd\"," + fields + "}");
+    }
 
     @Test
     void resumingFromACheckpointReproducesTheRestOfTheRunBitForBit() {
-        ModaddConfig cfg = config("\"p\":13,\"trainFraction\":0.5,\"width\":32,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":5000,\"evalPerDecade\":20,\"seed\":4");
+        ModaddConfig cfg = config(
+                "\"p\":13,\"trainFraction\":0.5,\"width\":32,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":5000,\"evalPerDecade\":20,\"seed\":4");
         Recorder full = new Recorder(true);
         cfg.newTask().run(full);
         Checkpoint mid = full.checkpoints.get(full.checkpoints.size() / 2);
@@ -33,12 +36,14 @@ class ModaddTaskTest {
         assertEquals(RunStatus.FINISHED, r.status());
         List<double[]> expected = full.rowsAfter(mid.step());
         assertEquals(expected.size(), resumed.rows.size(), "every row after the checkpoint, none before");
-        for (int i = 0; i < expected.size(); i++) assertArrayEquals(expected.get(i), resumed.rows.get(i), 0.0, "row " + i);
+        for (int i = 0; i < expected.size(); i++)
+            assertArrayEquals(expected.get(i), resumed.rows.get(i), 0.0, "row " + i);
     }
 
     @Test
     void lossNormalisedRunResumesBitForBitAndItsTimeOutgrowsTheSteps() {
-        ModaddConfig cfg = config("\"p\":11,\"trainFraction\":0.6,\"width\":32,\"lr\":0.05,\"weightDecay\":0,\"lossNormalised\":true,\"steps\":3000,\"evalPerDecade\":20,\"seed\":2");
+        ModaddConfig cfg = config(
+                "\"p\":11,\"trainFraction\":0.6,\"width\":32,\"lr\":0.05,\"weightDecay\":0,\"lossNormalised\":true,\"steps\":3000,\"evalPerDecade\":20,\"seed\":2");
         Recorder full = new Recorder(true);
         RunResult r = cfg.newTask().run(full);
         MetricTable t = r.metrics();
@@ -47,14 +52,19 @@ class ModaddTaskTest {
         assertEquals(0.5, t.at("time", 1), 1e-12);
         double lnLoss = (double) t.lastRow().get("train_log_loss");
         assertTrue(lnLoss < -5, "ln 𝓛 = " + lnLoss);
-        assertTrue((double) t.lastRow().get("log10_time") > StrictMath.log10(0.1 * cfg.steps()) + 1, "t grows faster than 10η·k");
-        assertFalse(Double.isFinite((double) r.summary().get("transition_step")), "no weight decay: no predicted transition");
+        assertTrue(
+                (double) t.lastRow().get("log10_time") > StrictMath.log10(0.1 * cfg.steps()) + 1,
+                "t grows faster than 10η·k");
+        assertFalse(
+                Double.isFinite((double) r.summary().get("transition_step")),
+                "no weight decay: no predicted transition");
         Checkpoint mid = full.checkpoints.get(full.checkpoints.size() / 2);
         Recorder resumed = new Recorder(false);
         cfg.newTask().run(resumed, mid);
         List<double[]> expected = full.rowsAfter(mid.step());
         assertEquals(expected.size(), resumed.rows.size());
-        for (int i = 0; i < expected.size(); i++) assertArrayEquals(expected.get(i), resumed.rows.get(i), 0.0, "row " + i);
+        for (int i = 0; i < expected.size(); i++)
+            assertArrayEquals(expected.get(i), resumed.rows.get(i), 0.0, "row " + i);
     }
 
     @Test
@@ -76,11 +86,17 @@ class ModaddTaskTest {
     @Test
     void defaultsAreThePaperFig2aAndEveryPresetParses() throws Exception {
         ObjectNode paper = preset("fig2a-paper.json");
-        assertEquals(ModaddConfig.DEFAULTS, Configs.JSON.treeToValue(Configs.merge(Configs.defaults(ModaddSpec.NAME), (ObjectNode) paper.get("config")), ModaddConfig.class));
+        assertEquals(
+                ModaddConfig.DEFAULTS,
+                Configs.JSON.treeToValue(
+                        Configs.merge(Configs.defaults(ModaddSpec.NAME), (ObjectNode) paper.get("config")),
+                        ModaddConfig.class));
         for (String fig : List.of("fig2a", "fig2b", "fig2c", "fig4")) {
             for (var p : Presets.series(fig, "classroom")) {
                 ModaddConfig c = (ModaddConfig) Configs.parse(p.config());
-                assertTrue(Estimates.inMemory().seconds(c) < 90, p.id() + " is a classroom run: " + Estimates.inMemory().seconds(c) + " s");
+                assertTrue(
+                        Estimates.inMemory().seconds(c) < 90,
+                        p.id() + " is a classroom run: " + Estimates.inMemory().seconds(c) + " s");
             }
             assertFalse(Presets.series(fig, "paper").isEmpty());
         }
@@ -97,7 +113,9 @@ class ModaddTaskTest {
 
     @Test
     void theEarlyPredictorMemorisesButDoesNotGeneralise() {
-        RunResult r = config("\"p\":23,\"trainFraction\":0.4,\"width\":256,\"zeroLastLayer\":true,\"alpha\":10,\"steps\":1").newTask()
+        RunResult r = config(
+                        "\"p\":23,\"trainFraction\":0.4,\"width\":256,\"zeroLastLayer\":true,\"alpha\":10,\"steps\":1")
+                .newTask()
                 .run(RunListener.NONE);
         var early = (java.util.Map<?, ?>) r.summary().get("early_predictor");
         assertTrue(((Number) early.get("train_acc")).doubleValue() > 0.99, early.toString());

@@ -15,7 +15,8 @@ class MaxL1MarginTest {
         assertTrue(c.optimal(1e-9), () -> "not certified optimal: " + c);
     }
 
-    @Test void singlePointPicksLargestCoordinate() {
+    @Test
+    void singlePointPicksLargestCoordinate() {
         // <(2,1),w> >= 1: w = (1/2, 0), dual a = 1/2 (|2a| <= 1 binds)
         Solution s = MaxL1Margin.solve(DenseDesign.of(new double[][] {{2, 1}}), new double[] {1});
         assertArrayEquals(new double[] {0.5, 0}, s.w(), EPS);
@@ -23,7 +24,8 @@ class MaxL1MarginTest {
         assertOptimal(s);
     }
 
-    @Test void sparseAndDifferentFromL2() {
+    @Test
+    void sparseAndDifferentFromL2() {
         // z1 = (2,1,0), z2 = (0,1,3): w1 = (1/2, 0, 1/3), a = (1/2, 1/3), ‖w‖₁ = 5/6; w2 = (18,13,12)/49 is dense
         Design x = DenseDesign.of(new double[][] {{2, 1, 0}, {0, -1, -3}});
         double[] y = {1, -1};
@@ -39,7 +41,8 @@ class MaxL1MarginTest {
         assertTrue(l2.l2Norm() < l1.l2Norm());
     }
 
-    @Test void symmetricPair() {
+    @Test
+    void symmetricPair() {
         // one effective constraint w1 + 2 w2 >= 1: w = (0, 1/2)
         Solution s = MaxL1Margin.solve(DenseDesign.of(new double[][] {{1, 2}, {-1, -2}}), new double[] {1, -1});
         assertArrayEquals(new double[] {0, 0.5}, s.w(), EPS);
@@ -47,14 +50,17 @@ class MaxL1MarginTest {
         assertOptimal(s);
     }
 
-    @Test void duplicatePoints() {
+    @Test
+    void duplicatePoints() {
         // w1 + w2 >= 1 (twice), w1 - w2 >= 1: w = (1, 0) uniquely
-        Solution s = MaxL1Margin.solve(DenseDesign.of(new double[][] {{1, 1}, {1, 1}, {1, -1}}), new double[] {1, 1, 1});
+        Solution s =
+                MaxL1Margin.solve(DenseDesign.of(new double[][] {{1, 1}, {1, 1}, {1, -1}}), new double[] {1, 1, 1});
         assertArrayEquals(new double[] {1, 0}, s.w(), EPS);
         assertOptimal(s);
     }
 
-    @Test void randomSignsSparseTeacher() {
+    @Test
+    void randomSignsSparseTeacher() {
         SplittableRandom rnd = new SplittableRandom(21);
         for (int rep = 0; rep < 5; rep++) {
             double[][] x = Problems.signs(40, 300, rnd);
@@ -63,13 +69,14 @@ class MaxL1MarginTest {
             Solution l1 = MaxL1Margin.solve(dx, y);
             assertOptimal(l1);
             assertTrue(l1.support(1e-12).length <= 40, "a basic solution has at most n nonzeros");
-            Solution l2 = MaxL2Margin.solve(dx, y);   // each is optimal in its own norm
+            Solution l2 = MaxL2Margin.solve(dx, y); // each is optimal in its own norm
             assertTrue(l1.l1Norm() <= l2.l1Norm() * (1 + 1e-12));
             assertTrue(l2.l2Norm() <= l1.l2Norm() * (1 + 1e-12));
         }
     }
 
-    @Test void gaussianLargeMargin() {
+    @Test
+    void gaussianLargeMargin() {
         SplittableRandom rnd = new SplittableRandom(22);
         for (int[] nd : new int[][] {{60, 200}, {150, 20}}) {
             Problems.Labeled p = Problems.gaussianMargin(nd[0], nd[1], 0.3, rnd);
@@ -77,7 +84,8 @@ class MaxL1MarginTest {
         }
     }
 
-    @Test void columnGenerationMatchesFullLp() {
+    @Test
+    void columnGenerationMatchesFullLp() {
         SplittableRandom rnd = new SplittableRandom(23);
         for (int rep = 0; rep < 5; rep++) {
             double[][] x = Problems.signs(40, 60, rnd);
@@ -87,17 +95,25 @@ class MaxL1MarginTest {
             Solution cg = MaxL1Margin.solve(dx, y, 2, 3);
             assertOptimal(full);
             assertOptimal(cg);
-            assertEquals(full.certificate().primalObjective(), cg.certificate().primalObjective(), 1e-10 * full.certificate().primalObjective());
+            assertEquals(
+                    full.certificate().primalObjective(),
+                    cg.certificate().primalObjective(),
+                    1e-10 * full.certificate().primalObjective());
         }
     }
 
-    @Test void nonSeparableIsRejected() {
-        var e = assertThrows(IllegalArgumentException.class,
+    @Test
+    void nonSeparableIsRejected() {
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> MaxL1Margin.solve(DenseDesign.of(new double[][] {{1, 2}, {1, 2}}), new double[] {1, -1}));
         assertTrue(e.getMessage().contains("not linearly separable"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> MaxL1Margin.solve(DenseDesign.of(new double[][] {{1, 0}, {-1, 1}, {0, -1}}), new double[] {1, 1, 1}));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> MaxL1Margin.solve(DenseDesign.of(new double[][] {{1, 0}, {-1, 1}, {0, -1}}), new double[] {1, 1, 1
+                }));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> MaxL1Margin.solve(DenseDesign.of(new double[][] {{0, 0}}), new double[] {1}));
         // a contradiction hidden in a wide random problem: the last sample repeats the first with the other label
         SplittableRandom rnd = new SplittableRandom(3);
@@ -109,10 +125,13 @@ class MaxL1MarginTest {
         assertTrue(e.getMessage().contains("not linearly separable"), e.getMessage());
     }
 
-    @Test void badInputsAreRejected() {
+    @Test
+    void badInputsAreRejected() {
         Design x = DenseDesign.of(new double[][] {{1, 0}, {0, 1}});
         assertThrows(IllegalArgumentException.class, () -> MaxL1Margin.solve(x, new double[] {1, -2}));
         assertThrows(IllegalArgumentException.class, () -> MaxL1Margin.solve(x, new double[] {1, 1, 1}));
-        assertThrows(IllegalArgumentException.class, () -> MaxL1Margin.solve(new PackedSigns(0, 3, new long[0]), new double[0]));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> MaxL1Margin.solve(new PackedSigns(0, 3, new long[0]), new double[0]));
     }
 }

@@ -26,12 +26,22 @@ final class PackedSigns implements Design {
         return new PackedSigns(n, d, b);
     }
 
-    double get(int i, int k) { return (bits[i * words + (k >>> 6)] >>> (k & 63) & 1L) != 0 ? 1 : -1; }
+    double get(int i, int k) {
+        return (bits[i * words + (k >>> 6)] >>> (k & 63) & 1L) != 0 ? 1 : -1;
+    }
 
-    @Override public int rows() { return rows; }
-    @Override public int cols() { return cols; }
+    @Override
+    public int rows() {
+        return rows;
+    }
 
-    @Override public void multiply(float[] w, float[] out) {
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public void multiply(float[] w, float[] out) {
         for (int i = 0; i < rows; i++) {
             float s = 0;
             for (int k = 0; k < cols; k++) s += (float) get(i, k) * w[k];
@@ -39,36 +49,42 @@ final class PackedSigns implements Design {
         }
     }
 
-    @Override public void multiplyTransposed(float[] c, float[] out) {
+    @Override
+    public void multiplyTransposed(float[] c, float[] out) {
         java.util.Arrays.fill(out, 0, cols, 0f);
         for (int i = 0; i < rows; i++) for (int k = 0; k < cols; k++) out[k] += c[i] * (float) get(i, k);
     }
 
-    @Override public void row(int i, double[] out) {
+    @Override
+    public void row(int i, double[] out) {
         for (int wd = 0; wd < words; wd++) {
             long b = bits[i * words + wd];
             for (int k = wd << 6, end = Math.min(cols, k + 64); k < end; k++, b >>>= 1) out[k] = (b & 1) != 0 ? 1 : -1;
         }
     }
 
-    @Override public double dot(int i, int j) {
+    @Override
+    public double dot(int i, int j) {
         int diff = 0;
         for (int w = 0; w < words; w++) diff += Long.bitCount(bits[i * words + w] ^ bits[j * words + w]);
         return cols - 2.0 * diff;
     }
 
-    @Override public void multiply(double[] w, double[] out) {
+    @Override
+    public void multiply(double[] w, double[] out) {
         double total = 0;
         for (int k = 0; k < cols; k++) total += w[k];
         for (int i = 0; i < rows; i++) {
             double s = 0;
             for (int wd = 0; wd < words; wd++)
-                for (long b = bits[i * words + wd]; b != 0; b &= b - 1) s += w[(wd << 6) + Long.numberOfTrailingZeros(b)];
+                for (long b = bits[i * words + wd]; b != 0; b &= b - 1)
+                    s += w[(wd << 6) + Long.numberOfTrailingZeros(b)];
             out[i] = 2 * s - total;
         }
     }
 
-    @Override public void multiplyTransposed(double[] c, double[] out) {
+    @Override
+    public void multiplyTransposed(double[] c, double[] out) {
         java.util.Arrays.fill(out, 0, cols, 0.0);
         double total = 0;
         for (int i = 0; i < rows; i++) {
@@ -76,7 +92,8 @@ final class PackedSigns implements Design {
             if (c[i] == 0) continue;
             double ci = 2 * c[i];
             for (int wd = 0; wd < words; wd++)
-                for (long b = bits[i * words + wd]; b != 0; b &= b - 1) out[(wd << 6) + Long.numberOfTrailingZeros(b)] += ci;
+                for (long b = bits[i * words + wd]; b != 0; b &= b - 1)
+                    out[(wd << 6) + Long.numberOfTrailingZeros(b)] += ci;
         }
         for (int k = 0; k < cols; k++) out[k] -= total;
     }

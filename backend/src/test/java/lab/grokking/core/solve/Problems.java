@@ -33,13 +33,19 @@ final class Problems {
     static Labeled gaussianMargin(int n, int d, double margin, SplittableRandom rnd) {
         double[] u = new double[d];
         double norm = 0;
-        for (int k = 0; k < d; k++) { u[k] = rnd.nextGaussian(); norm += u[k] * u[k]; }
+        for (int k = 0; k < d; k++) {
+            u[k] = rnd.nextGaussian();
+            norm += u[k] * u[k];
+        }
         for (int k = 0; k < d; k++) u[k] /= Math.sqrt(norm);
         double[][] x = new double[n][d];
         double[] y = new double[n];
         for (int i = 0; i < n; ) {
             double f = 0;
-            for (int k = 0; k < d; k++) { x[i][k] = Math.rint(64 * rnd.nextGaussian()) / 64; f += u[k] * x[i][k]; }
+            for (int k = 0; k < d; k++) {
+                x[i][k] = Math.rint(64 * rnd.nextGaussian()) / 64;
+                f += u[k] * x[i][k];
+            }
             if (Math.abs(f) >= margin) y[i++] = Math.signum(f);
         }
         return new Labeled(x, y);

@@ -43,11 +43,16 @@ public class LabBuilderView extends VerticalLayout {
     private final TextField link = new TextField("Lab link for students");
 
     public LabBuilderView() {
-        add(new Anchor("", "← All experiments"), new H2("Build a classroom lab"),
-                new Paragraph("Pick a preset, then choose for each field whether students may change it (within a range), see it locked, or not see it. "
-                        + "The server enforces the same rules on every request."));
+        add(
+                new Anchor("", "← All experiments"),
+                new H2("Build a classroom lab"),
+                new Paragraph(
+                        "Pick a preset, then choose for each field whether students may change it (within a range), see it locked, or not see it. "
+                                + "The server enforces the same rules on every request."));
         preset.setLabel("Preset");
-        preset.setItems(Presets.all().stream().filter(p -> p.scale().equals("classroom")).toList());
+        preset.setItems(Presets.all().stream()
+                .filter(p -> p.scale().equals("classroom"))
+                .toList());
         preset.setItemLabelGenerator(Presets.Preset::title);
         preset.setId("lab-preset");
         preset.addValueChangeListener(e -> showFields(e.getValue()));
@@ -63,7 +68,10 @@ public class LabBuilderView extends VerticalLayout {
         link.setReadOnly(true);
         link.setWidth("40em");
         add(preset, rows, instructions, problems, create, link);
-        preset.setValue(Presets.all().stream().filter(p -> p.scale().equals("classroom")).findFirst().orElseThrow());
+        preset.setValue(Presets.all().stream()
+                .filter(p -> p.scale().equals("classroom"))
+                .findFirst()
+                .orElseThrow());
     }
 
     private void showFields(Presets.Preset p) {
@@ -95,7 +103,10 @@ public class LabBuilderView extends VerticalLayout {
                 TextField mn = min, mx = max;
                 mn.setVisible(false);
                 mx.setVisible(false);
-                mode.addValueChangeListener(e -> { mn.setVisible(e.getValue() == Lab.Mode.EDITABLE); mx.setVisible(e.getValue() == Lab.Mode.EDITABLE); });
+                mode.addValueChangeListener(e -> {
+                    mn.setVisible(e.getValue() == Lab.Mode.EDITABLE);
+                    mx.setVisible(e.getValue() == Lab.Mode.EDITABLE);
+                });
                 row.add(min, max);
             }
             rules.put(f.key(), new Row(mode, min, max));
@@ -111,7 +122,8 @@ public class LabBuilderView extends VerticalLayout {
         for (var e : rules.entrySet()) {
             Row r = e.getValue();
             r.mode().setInvalid(false);
-            ObjectNode rule = fields.putObject(e.getKey()).put("mode", r.mode().getValue().name().toLowerCase(java.util.Locale.ROOT));
+            ObjectNode rule = fields.putObject(e.getKey())
+                    .put("mode", r.mode().getValue().name().toLowerCase(java.util.Locale.ROOT));
             if (r.mode().getValue() == Lab.Mode.EDITABLE && r.min() != null) {
                 putNumber(rule, "min", r.min().getValue());
                 putNumber(rule, "max", r.max().getValue());
@@ -120,11 +132,15 @@ public class LabBuilderView extends VerticalLayout {
         problems.setText("");
         try {
             Lab lab = Services.current().server().labs().create(req, Submit.client());
-            UI.getCurrent().getPage().executeJs("return new URL($0, document.baseURI).href", "lab/" + lab.id()).then(String.class, link::setValue);
+            UI.getCurrent()
+                    .getPage()
+                    .executeJs("return new URL($0, document.baseURI).href", "lab/" + lab.id())
+                    .then(String.class, link::setValue);
         } catch (ConfigException ex) {
             StringBuilder rest = new StringBuilder();
             for (ConfigException.Problem p : ex.problems()) {
-                String name = p.field().startsWith("fields.") ? p.field().substring(7).replaceAll("\\..*", "") : p.field();
+                String name =
+                        p.field().startsWith("fields.") ? p.field().substring(7).replaceAll("\\..*", "") : p.field();
                 Row r = rules.get(name);
                 if (r != null) {
                     r.mode().setErrorMessage(p.message());

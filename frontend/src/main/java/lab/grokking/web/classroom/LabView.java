@@ -57,7 +57,10 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         FormLayout form = new FormLayout();
         TaskSpec<?> spec = TaskSpecs.get(doc.get("task").asText());
         // what the fields depend on (e.g. data → k or γ) may be hidden from students: the preset's values stand in
-        ObjectNode preset = Presets.all().stream().filter(p -> p.id().equals(lab.get().preset())).findFirst().map(Presets.Preset::config)
+        ObjectNode preset = Presets.all().stream()
+                .filter(p -> p.id().equals(lab.get().preset()))
+                .findFirst()
+                .map(Presets.Preset::config)
                 .orElse(Configs.JSON.createObjectNode());
         ObjectNode base = Configs.merge(Configs.defaults(spec.name()), preset);
         Map<String, Component> shown = new LinkedHashMap<>();
@@ -68,8 +71,10 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
             if (field.get("mode").asText().equals("editable")) {
                 editable.put(f.key(), c);
                 if ((field.has("min") || field.has("max")) && c instanceof com.vaadin.flow.component.HasHelper h)
-                    h.setHelperText(f.meaning() + " · this lab allows [" + bound(field.get("min")) + ", " + bound(field.get("max")) + "]");
-                if (c instanceof HasValue<?, ?> hv) hv.addValueChangeListener(ev -> ConfigureView.showApplicable(spec, base, shown));
+                    h.setHelperText(f.meaning() + " · this lab allows [" + bound(field.get("min")) + ", "
+                            + bound(field.get("max")) + "]");
+                if (c instanceof HasValue<?, ?> hv)
+                    hv.addValueChangeListener(ev -> ConfigureView.showApplicable(spec, base, shown));
             } else if (c instanceof HasValue<?, ?> hv) hv.setReadOnly(true);
             shown.put(f.key(), c);
             form.add(c);
@@ -79,7 +84,9 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         problems.setId("form-problems");
         problems.addClassName("over-limits");
         Button run = new Button("Run", ev -> {
-            editable.values().forEach(c -> { if (c instanceof com.vaadin.flow.component.HasValidation v) v.setInvalid(false); });
+            editable.values().forEach(c -> {
+                if (c instanceof com.vaadin.flow.component.HasValidation v) v.setInvalid(false);
+            });
             ObjectNode overrides = ConfigureView.document(null, editable);
             try {
                 Submit.start(labs.config(lab.get(), overrides));

@@ -50,13 +50,15 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
             startSeries(e, series.get(), q.getSingleParameter("scale").orElse("classroom"));
             return;
         }
-        List<String> ids = q.getSingleParameter("runs").map(s -> List.of(s.split(","))).orElse(List.of());
+        List<String> ids =
+                q.getSingleParameter("runs").map(s -> List.of(s.split(","))).orElse(List.of());
         add(picker(ids));
         if (ids.isEmpty()) return;
         List<StoredRun> found = new ArrayList<>();
         for (String id : ids) runs.get(id.strip()).ifPresent(found::add);
         if (found.size() != ids.size()) {
-            add(new Paragraph("Some of these runs do not exist on this server: " + (ids.size() - found.size()) + " of " + ids.size() + " not found."));
+            add(new Paragraph("Some of these runs do not exist on this server: " + (ids.size() - found.size()) + " of "
+                    + ids.size() + " not found."));
             if (found.isEmpty()) return;
         }
         String task = found.get(0).task();
@@ -64,21 +66,29 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
             add(new Paragraph("Runs of different tasks cannot share charts: pick runs of one task."));
             return;
         }
-        List<JsonNode> configs = found.stream().map(r -> RunView.readConfig(r.config())).toList();
+        List<JsonNode> configs =
+                found.stream().map(r -> RunView.readConfig(r.config())).toList();
         List<String> labels = Legends.labels(configs);
         List<ChartSpecs.Run> chartRuns = new ArrayList<>();
-        for (int i = 0; i < found.size(); i++) chartRuns.add(new ChartSpecs.Run(found.get(i).id(), labels.get(i)));
+        for (int i = 0; i < found.size(); i++)
+            chartRuns.add(new ChartSpecs.Run(found.get(i).id(), labels.get(i)));
         ViewState[] state = {ViewState.parse(q.getParameters())};
         GrokCharts charts = new GrokCharts();
         charts.setId("charts");
         String runsParam = String.join(",", found.stream().map(StoredRun::id).toList());
-        Runnable url = () -> UI.getCurrent().getPage().getHistory().replaceState(null, "compare?runs=" + runsParam + "&" + state[0].query());
-        add(new AxisControls(state[0], change -> {
-            state[0] = change.apply(state[0]);
-            charts.setAxes(state[0].x(), state[0].xlog());
-            url.run();
-        }), charts);
-        for (int i = 0; i < found.size(); i++) add(new Anchor("run/" + found.get(i).id(), "Open " + labels.get(i)));
+        Runnable url = () -> UI.getCurrent()
+                .getPage()
+                .getHistory()
+                .replaceState(null, "compare?runs=" + runsParam + "&" + state[0].query());
+        add(
+                new AxisControls(state[0], change -> {
+                    state[0] = change.apply(state[0]);
+                    charts.setAxes(state[0].x(), state[0].xlog());
+                    url.run();
+                }),
+                charts);
+        for (int i = 0; i < found.size(); i++)
+            add(new Anchor("run/" + found.get(i).id(), "Open " + labels.get(i)));
         charts.configure(RunView.json(ChartSpecs.document(task, chartRuns, configs, state[0])));
         url.run();
     }
@@ -86,8 +96,11 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     private VerticalLayout picker(List<String> ids) {
         HorizontalLayout seriesButtons = new HorizontalLayout();
         seriesButtons.setWrap(true);
-        for (String[] s : new String[][] {{"fig2b", "classroom", "Fig. 2b over α (classroom)"}, {"fig2c", "classroom", "Fig. 2c over λ (classroom)"},
-                {"fig1", "classroom", "Fig. 1a vs 1b (classroom)"}}) {
+        for (String[] s : new String[][] {
+            {"fig2b", "classroom", "Fig. 2b over α (classroom)"},
+            {"fig2c", "classroom", "Fig. 2c over λ (classroom)"},
+            {"fig1", "classroom", "Fig. 1a vs 1b (classroom)"}
+        }) {
             Button b = new Button(s[2], ev -> UI.getCurrent().navigate("compare?series=" + s[0] + "&scale=" + s[1]));
             seriesButtons.add(b);
         }
@@ -95,20 +108,25 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         field.setWidth("40em");
         field.setValue(String.join(",", ids));
         field.setId("compare-ids");
-        Button show = new Button("Compare", ev -> UI.getCurrent().navigate("compare?runs=" + RunIds.parse(field.getValue())));
+        Button show =
+                new Button("Compare", ev -> UI.getCurrent().navigate("compare?runs=" + RunIds.parse(field.getValue())));
         HorizontalLayout byId = new HorizontalLayout(field, show);
         byId.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
-        return new VerticalLayout(new Paragraph("Run a paper series (members already computed open at once):"), seriesButtons, byId);
+        return new VerticalLayout(
+                new Paragraph("Run a paper series (members already computed open at once):"), seriesButtons, byId);
     }
 
     /** Starts (or finds) every member of a series, then shows them overlaid. */
     private void startSeries(BeforeEnterEvent e, String figure, String scale) {
         try {
             List<Presets.Preset> members = figure.equals("fig1")
-                    ? List.of(Presets.get("fig1a", scale), Presets.get("fig1b", scale)) : Presets.series(figure, scale);
+                    ? List.of(Presets.get("fig1a", scale), Presets.get("fig1b", scale))
+                    : Presets.series(figure, scale);
             List<String> ids = new ArrayList<>();
             for (Presets.Preset p : members)
-                ids.add(runs.submit(runs.parse(Configs.JSON.createObjectNode().put("preset", p.id())), Submit.client()).run().id());
+                ids.add(runs.submit(runs.parse(Configs.JSON.createObjectNode().put("preset", p.id())), Submit.client())
+                        .run()
+                        .id());
             e.forwardTo("compare", com.vaadin.flow.router.QueryParameters.of("runs", String.join(",", ids)));
         } catch (ConfigException | QueueLimitException ex) {
             add(new Paragraph("Cannot start this series: " + ex.getMessage()));

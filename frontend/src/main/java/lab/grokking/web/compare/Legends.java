@@ -10,7 +10,8 @@ import java.util.Set;
 public final class Legends {
     private Legends() {}
 
-    private static final java.util.Map<String, String> SYMBOLS = java.util.Map.of("alpha", "α", "weightDecay", "λ", "lr", "η", "seed", "seed");
+    private static final java.util.Map<String, String> SYMBOLS =
+            java.util.Map.of("alpha", "α", "weightDecay", "λ", "lr", "η", "seed", "seed");
 
     public static List<String> labels(List<JsonNode> configs) {
         Set<String> differ = new LinkedHashSet<>();
@@ -23,7 +24,8 @@ public final class Legends {
         for (int i = 0; i < configs.size(); i++) {
             JsonNode c = configs.get(i);
             List<String> parts = new ArrayList<>();
-            for (String f : differ) parts.add(SYMBOLS.getOrDefault(f, f) + " = " + c.get(f).asText());
+            for (String f : differ)
+                parts.add(SYMBOLS.getOrDefault(f, f) + " = " + c.get(f).asText());
             out.add(parts.isEmpty() ? "run " + (i + 1) : String.join(", ", parts));
         }
         return out;

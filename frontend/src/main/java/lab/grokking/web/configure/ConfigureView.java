@@ -52,21 +52,34 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
     public void beforeEnter(BeforeEnterEvent e) {
         removeAll();
         inputs.clear();
-        String id = e.getLocation().getQueryParameters().getSingleParameter("preset").orElse("fig1a-classroom");
-        preset = Presets.all().stream().filter(p -> p.id().equals(id)).findFirst().orElse(null);
+        String id = e.getLocation()
+                .getQueryParameters()
+                .getSingleParameter("preset")
+                .orElse("fig1a-classroom");
+        preset = Presets.all().stream()
+                .filter(p -> p.id().equals(id))
+                .findFirst()
+                .orElse(null);
         if (preset == null) {
             add(new H2("No such preset"), new Anchor("", "All experiments"));
             return;
         }
-        add(new Anchor("", "← All experiments"), new H2("Configure: " + preset.title()), new Paragraph(preset.description()));
+        add(
+                new Anchor("", "← All experiments"),
+                new H2("Configure: " + preset.title()),
+                new Paragraph(preset.description()));
         spec = TaskSpecs.get(preset.config().get("task").asText());
         values = Configs.merge(Configs.defaults(spec.name()), preset.config());
         FormLayout form = new FormLayout();
-        form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("40em", 2), new FormLayout.ResponsiveStep("70em", 3));
+        form.setResponsiveSteps(
+                new FormLayout.ResponsiveStep("0", 1),
+                new FormLayout.ResponsiveStep("40em", 2),
+                new FormLayout.ResponsiveStep("70em", 3));
         for (FieldSpec f : spec.fields()) {
             Component c = input(f, values.get(f.key()));
             inputs.put(f.key(), c);
-            // the server's validation on every change: its messages appear at the field; a choice may show or hide others
+            // the server's validation on every change: its messages appear at the field; a choice may show or hide
+            // others
             if (c instanceof com.vaadin.flow.component.HasValue<?, ?> hv) hv.addValueChangeListener(ev -> check());
             form.add(c);
         }
@@ -112,16 +125,21 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
      */
     public static void showApplicable(TaskSpec<?> spec, ObjectNode base, Map<String, Component> inputs) {
         ObjectNode values = Configs.merge(base, document(null, inputs, true));
-        for (FieldSpec f : spec.fields()) if (inputs.get(f.key()) instanceof Component c) c.setVisible(f.applies(values));
+        for (FieldSpec f : spec.fields())
+            if (inputs.get(f.key()) instanceof Component c) c.setVisible(f.applies(values));
     }
 
-    ObjectNode document() { return document(spec.name(), inputs); }
+    ObjectNode document() {
+        return document(spec.name(), inputs);
+    }
 
     /**
      * The shown inputs as a config document (a hidden field does not apply: the server neither needs nor checks it);
      * numbers that do not parse are sent as text so the server names the field.
      */
-    public static ObjectNode document(String task, Map<String, Component> inputs) { return document(task, inputs, false); }
+    public static ObjectNode document(String task, Map<String, Component> inputs) {
+        return document(task, inputs, false);
+    }
 
     private static ObjectNode document(String task, Map<String, Component> inputs, boolean hiddenToo) {
         ObjectNode doc = Configs.JSON.createObjectNode();
@@ -140,12 +158,17 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
 
     private RunConfig check() {
         showApplicable(spec, values, inputs);
-        inputs.values().forEach(c -> { if (c instanceof HasValidation v) v.setInvalid(false); });
+        inputs.values().forEach(c -> {
+            if (c instanceof HasValidation v) v.setInvalid(false);
+        });
         problems.setText("");
         try {
             RunConfig rc = Services.current().runs().parse(document());
             double s = Services.current().runs().estimatedSeconds(rc);
-            estimate.setText(String.format("Estimated cost: %.2g multiply-adds, %d MiB; %s", rc.work(), rc.memoryBytes() >> 20,
+            estimate.setText(String.format(
+                    "Estimated cost: %.2g multiply-adds, %d MiB; %s",
+                    rc.work(),
+                    rc.memoryBytes() >> 20,
                     s == 0 ? "computed already: opens at once" : "about " + Durations.human(s) + " on this machine"));
             return rc;
         } catch (ConfigException ex) {
@@ -172,5 +195,4 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
         RunConfig rc = check();
         if (rc != null) Submit.start(rc);
     }
-
 }

@@ -15,7 +15,9 @@ final class Numbers {
         }
         try {
             BigDecimal v = new BigDecimal(t);
-            if (v.signum() == 0 || v.stripTrailingZeros().scale() <= 0 && v.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0)
+            if (v.signum() == 0
+                    || v.stripTrailingZeros().scale() <= 0
+                            && v.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0)
                 doc.put(field, v.longValueExact()); // 1e5 steps is the integer 100000
             else doc.put(field, v.doubleValue());
         } catch (NumberFormatException | ArithmeticException e) {

@@ -26,17 +26,22 @@ public class HomeView extends VerticalLayout {
     public HomeView() {
         Services s = Services.current();
         add(new H1("Grokking Lab"));
-        add(new Paragraph("Lyu et al. (ICLR 2024) prove that a large initialisation and a small weight decay keep a network on its "
-                + "kernel (early) predictor until about step ln(α)/(λη), then switch it sharply to the min-norm / max-margin (late) "
-                + "predictor. Pick an experiment; the classroom presets run in seconds to minutes here."));
+        add(new Paragraph(
+                "Lyu et al. (ICLR 2024) prove that a large initialisation and a small weight decay keep a network on its "
+                        + "kernel (early) predictor until about step ln(α)/(λη), then switch it sharply to the min-norm / max-margin (late) "
+                        + "predictor. Pick an experiment; the classroom presets run in seconds to minutes here."));
         add(new Anchor("compare", "Compare runs"), new Anchor("classroom", "Build a classroom lab"));
-        var recent = s.runs().list(Submit.client(), null, null, 0, 8); // this browser's client only: run ids are share links
+        var recent =
+                s.runs().list(Submit.client(), null, null, 0, 8); // this browser's client only: run ids are share links
         if (!recent.isEmpty()) {
             add(new H2("Your recent runs"));
             Div links = new Div();
             links.setId("recent-runs");
             for (var r : recent)
-                links.add(new Div(new Anchor("run/" + r.id(), RunTitles.of(r.task(), RunView.readConfig(r.config())) + " — " + r.status().name().toLowerCase(java.util.Locale.ROOT))));
+                links.add(new Div(new Anchor(
+                        "run/" + r.id(),
+                        RunTitles.of(r.task(), RunView.readConfig(r.config())) + " — "
+                                + r.status().name().toLowerCase(java.util.Locale.ROOT))));
             add(links);
         }
         for (Gallery.Section sec : Gallery.sections(s.runs())) {

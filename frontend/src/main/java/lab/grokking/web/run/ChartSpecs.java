@@ -18,14 +18,18 @@ public final class ChartSpecs {
     public record Run(String id, String label) {}
 
     /** The charts of a task, metrics first, then the predictor curves: the task's spec declares them. */
-    public static List<Chart> charts(String task) { return TaskSpecs.get(task).charts(); }
+    public static List<Chart> charts(String task) {
+        return TaskSpecs.get(task).charts();
+    }
 
     /**
      * The theorem's transition ln(α)/(λη) as a step and as continuous time ln(α)/λ; none without weight decay or
      * with α ≤ 1 (no kernel phase to leave).
      */
     public static List<Map<String, Object>> markers(JsonNode config) {
-        double alpha = config.path("alpha").asDouble(1), wd = config.path("weightDecay").asDouble(0), lr = config.path("lr").asDouble(0);
+        double alpha = config.path("alpha").asDouble(1),
+                wd = config.path("weightDecay").asDouble(0),
+                lr = config.path("lr").asDouble(0);
         List<Map<String, Object>> m = new ArrayList<>();
         if (alpha > 1 && wd > 0 && lr > 0) {
             double t = Math.log(alpha) / wd;
@@ -38,14 +42,19 @@ public final class ChartSpecs {
     public static Map<String, Object> document(String task, List<Run> runs, List<JsonNode> configs, ViewState state) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("runs", runs);
-        d.put("charts", charts(task).stream().filter(c -> !state.hidden().contains(c.key())).toList());
+        d.put(
+                "charts",
+                charts(task).stream()
+                        .filter(c -> !state.hidden().contains(c.key()))
+                        .toList());
         d.put("x", state.x());
         d.put("xlog", state.xlog());
         List<Map<String, Object>> markers = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++)
             for (Map<String, Object> m : markers(configs.get(i))) {
                 Map<String, Object> labelled = new LinkedHashMap<>(m);
-                if (configs.size() > 1) labelled.put("label", m.get("label") + " · " + runs.get(i).label());
+                if (configs.size() > 1)
+                    labelled.put("label", m.get("label") + " · " + runs.get(i).label());
                 markers.add(labelled);
             }
         d.put("markers", markers);

@@ -26,8 +26,18 @@ public final class FinalMetric {
 
     /** "train_acc" → "train accuracy 97.5 %", "test_mse" → "test MSE 0.102", any other column by its name. */
     static String value(String column, double v) {
-        if (column.endsWith("_acc")) return String.format(Locale.ROOT, "%s accuracy %.1f %%", column.substring(0, column.length() - 4).replace('_', ' '), 100 * v);
-        if (column.endsWith("_mse")) return String.format(Locale.ROOT, "%s MSE %.3g", column.substring(0, column.length() - 4).replace('_', ' '), v);
+        if (column.endsWith("_acc"))
+            return String.format(
+                    Locale.ROOT,
+                    "%s accuracy %.1f %%",
+                    column.substring(0, column.length() - 4).replace('_', ' '),
+                    100 * v);
+        if (column.endsWith("_mse"))
+            return String.format(
+                    Locale.ROOT,
+                    "%s MSE %.3g",
+                    column.substring(0, column.length() - 4).replace('_', ' '),
+                    v);
         return String.format(Locale.ROOT, "%s %.3g", column.replace('_', ' '), v);
     }
 }

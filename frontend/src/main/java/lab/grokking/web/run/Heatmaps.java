@@ -15,8 +15,17 @@ public final class Heatmaps extends Component {
     public record Map(String title, Snapshot matrix) {}
 
     public void show(List<Map> maps) {
-        var doc = maps.stream().map(m -> java.util.Map.of("title", m.title(), "rows", m.matrix().rows(), "cols", m.matrix().cols(),
-                "values", m.matrix().values())).toList();
+        var doc = maps.stream()
+                .map(m -> java.util.Map.of(
+                        "title",
+                        m.title(),
+                        "rows",
+                        m.matrix().rows(),
+                        "cols",
+                        m.matrix().cols(),
+                        "values",
+                        m.matrix().values()))
+                .toList();
         try {
             getElement().callJsFunction("show", Configs.JSON.writeValueAsString(doc));
         } catch (JsonProcessingException e) {

@@ -41,8 +41,11 @@ public final class PredictorPanel extends Div {
                 grid.addColumn(c -> fmt(c.early())).setHeader(view.earlyLabel());
                 grid.addColumn(c -> fmt(c.late())).setHeader(view.lateLabel());
                 grid.setAllRowsVisible(true);
-                grid.getElement().setAttribute("aria-label", "Largest coordinates of " + view.netSnapshot()
-                        + " beside the early and late predictors, each divided by its L2 norm");
+                grid.getElement()
+                        .setAttribute(
+                                "aria-label",
+                                "Largest coordinates of " + view.netSnapshot()
+                                        + " beside the early and late predictors, each divided by its L2 norm");
                 add(grid);
             }
             case HEATMAP -> add(heatmaps);
@@ -55,9 +58,11 @@ public final class PredictorPanel extends Div {
         if (view.kind() == PredictorView.Kind.CURVE) return;
         List<RunStore.SnapshotInfo> all = runs.snapshots(id);
         String name = view.netSnapshot();
-        Optional<RunStore.SnapshotInfo> at = all.stream().filter(s -> s.name().equals(name) && (step == null || s.step() <= step))
+        Optional<RunStore.SnapshotInfo> at = all.stream()
+                .filter(s -> s.name().equals(name) && (step == null || s.step() <= step))
                 .reduce((a, b) -> b.step() >= a.step() ? b : a);
-        Optional<Snapshot> early = runs.snapshot(id, PredictorView.EARLY, -1), late = runs.snapshot(id, PredictorView.LATE, -1);
+        Optional<Snapshot> early = runs.snapshot(id, PredictorView.EARLY, -1),
+                late = runs.snapshot(id, PredictorView.LATE, -1);
         if (at.isEmpty() || early.isEmpty() || late.isEmpty()) {
             caption.setText("No snapshot yet: they are saved with each checkpoint and at the end of the run.");
             grid.setItems(List.of());
@@ -65,10 +70,17 @@ public final class PredictorPanel extends Div {
         }
         Snapshot w = runs.snapshot(id, name, at.get().step()).orElseThrow();
         caption.setText(String.format(Locale.ROOT, view.caption(), w.step()));
-        if (view.kind() == PredictorView.Kind.COORDINATES) grid.setItems(Predictors.top(w.values(), early.get().values(), late.get().values(), 8));
-        else heatmaps.show(List.of(new Heatmaps.Map("Net " + name + " at step " + w.step(), w), new Heatmaps.Map(view.earlyLabel(), early.get()),
-                new Heatmaps.Map(view.lateLabel(), late.get())));
+        if (view.kind() == PredictorView.Kind.COORDINATES)
+            grid.setItems(
+                    Predictors.top(w.values(), early.get().values(), late.get().values(), 8));
+        else
+            heatmaps.show(List.of(
+                    new Heatmaps.Map("Net " + name + " at step " + w.step(), w),
+                    new Heatmaps.Map(view.earlyLabel(), early.get()),
+                    new Heatmaps.Map(view.lateLabel(), late.get())));
     }
 
-    private static String fmt(double v) { return String.format(Locale.ROOT, "%+.3f", v); }
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%+.3f", v);
+    }
 }

@@ -16,7 +16,8 @@ public final class Predictors {
      * (so the sparse support stays visible while w is still dense), as fractions of each vector's L2 norm.
      */
     public static List<Coordinate> top(float[] w, float[] early, float[] late, int k) {
-        if (w.length != early.length || w.length != late.length) throw new IllegalArgumentException("vectors of different lengths");
+        if (w.length != early.length || w.length != late.length)
+            throw new IllegalArgumentException("vectors of different lengths");
         double nw = norm(w), ne = norm(early), nl = norm(late);
         List<Integer> idx = new ArrayList<>(largest(w, k));
         for (int i : largest(late, k)) if (!idx.contains(i)) idx.add(i);
@@ -26,8 +27,12 @@ public final class Predictors {
     }
 
     private static List<Integer> largest(float[] v, int k) {
-        return IntStream.range(0, v.length).boxed().sorted(Comparator.comparingDouble((Integer i) -> -Math.abs(v[i])).thenComparingInt(i -> i))
-                .limit(k).toList();
+        return IntStream.range(0, v.length)
+                .boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> -Math.abs(v[i]))
+                        .thenComparingInt(i -> i))
+                .limit(k)
+                .toList();
     }
 
     private static double norm(float[] v) {
@@ -36,5 +41,7 @@ public final class Predictors {
         return Math.sqrt(s);
     }
 
-    private static double nonZero(double n) { return n == 0 ? 1 : n; }
+    private static double nonZero(double n) {
+        return n == 0 ? 1 : n;
+    }
 }

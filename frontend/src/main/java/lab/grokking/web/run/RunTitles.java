@@ -14,7 +14,13 @@ public final class RunTitles {
     private RunTitles() {}
 
     public static String of(String task, JsonNode c) {
-        return name(task, c) + String.format(Locale.ROOT, ": α = %s, η = %s, λ = %s", c.path("alpha").asText(), c.path("lr").asText(), c.path("weightDecay").asText());
+        return name(task, c)
+                + String.format(
+                        Locale.ROOT,
+                        ": α = %s, η = %s, λ = %s",
+                        c.path("alpha").asText(),
+                        c.path("lr").asText(),
+                        c.path("weightDecay").asText());
     }
 
     /** The spec's run title; its plain title when the stored config no longer parses (older code), the task's name when it is unknown. */
@@ -33,5 +39,7 @@ public final class RunTitles {
         }
     }
 
-    private static <C extends RunConfig> String title(C cfg) { return TaskSpecs.of(cfg).runTitle(cfg); }
+    private static <C extends RunConfig> String title(C cfg) {
+        return TaskSpecs.of(cfg).runTitle(cfg);
+    }
 }

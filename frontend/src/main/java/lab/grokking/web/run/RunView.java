@@ -22,8 +22,8 @@ import com.vaadin.flow.router.Route;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.task.Chart;
 import lab.grokking.core.task.Durations;
@@ -57,21 +57,27 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         Optional<StoredRun> r = runs.get(id);
         if (r.isEmpty()) {
             title = "No such run";
-            add(new H2("No such run"), new Paragraph("This link names no run on this server: it may have been removed."), new Anchor("", "All experiments"));
+            add(
+                    new H2("No such run"),
+                    new Paragraph("This link names no run on this server: it may have been removed."),
+                    new Anchor("", "All experiments"));
             return;
         }
         build(r.get());
     }
 
     @Override
-    public String getPageTitle() { return title + " · Grokking Lab"; }
+    public String getPageTitle() {
+        return title + " · Grokking Lab";
+    }
 
     private void build(StoredRun r) {
         JsonNode config = readConfig(r.config());
         spec = TaskSpecs.get(r.task());
         title = RunTitles.of(r.task(), config);
         add(new Anchor("", "← All experiments"), new H2(title));
-        Paragraph prov = new Paragraph("run " + r.id() + " · config " + r.configKey().substring(0, 12) + " · seed " + r.seed() + " · code " + r.codeVersion());
+        Paragraph prov = new Paragraph("run " + r.id() + " · config "
+                + r.configKey().substring(0, 12) + " · seed " + r.seed() + " · code " + r.codeVersion());
         prov.addClassName("provenance");
         prov.setId("provenance");
         add(prov);
@@ -118,15 +124,20 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         CheckboxGroup<String> panels = new CheckboxGroup<>("Panels");
         panels.setId("panels");
         Map<String, String> titles = new LinkedHashMap<>();
-        for (Chart c : ChartSpecs.charts(r.task())) titles.put(c.key(), c.title().replaceAll(" \\([^()]*\\)$", "")); // a trailing aside only
+        for (Chart c : ChartSpecs.charts(r.task()))
+            titles.put(c.key(), c.title().replaceAll(" \\([^()]*\\)$", "")); // a trailing aside only
         titles.put(ViewState.PREDICTORS, "Early and late predictors");
         panels.setItems(titles.keySet());
         panels.setItemLabelGenerator(titles::get);
-        panels.setValue(titles.keySet().stream().filter(k -> !state.hidden().contains(k)).collect(Collectors.toSet()));
+        panels.setValue(titles.keySet().stream()
+                .filter(k -> !state.hidden().contains(k))
+                .collect(Collectors.toSet()));
         List<ChartSpecs.Run> chartRuns = List.of(new ChartSpecs.Run(r.id(), "this run"));
         panels.addValueChangeListener(ev -> {
             if (!ev.isFromClient()) return;
-            state = state.withHidden(titles.keySet().stream().filter(k -> !ev.getValue().contains(k)).collect(Collectors.toSet()));
+            state = state.withHidden(titles.keySet().stream()
+                    .filter(k -> !ev.getValue().contains(k))
+                    .collect(Collectors.toSet()));
             charts.configure(json(ChartSpecs.document(r.task(), chartRuns, List.of(config), state)));
             panel.setVisible(!state.hidden().contains(ViewState.PREDICTORS));
             updateUrl();
@@ -140,7 +151,11 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         shareUrl.setId("share-url");
         shareUrl.setReadOnly(true);
         shareUrl.setWidth("40em");
-        Button copy = new Button("Copy link", ev -> UI.getCurrent().getPage().executeJs("navigator.clipboard && navigator.clipboard.writeText($0)", shareUrl.getValue()));
+        Button copy = new Button(
+                "Copy link",
+                ev -> UI.getCurrent()
+                        .getPage()
+                        .executeJs("navigator.clipboard && navigator.clipboard.writeText($0)", shareUrl.getValue()));
         copy.setId("copy-link");
         HorizontalLayout share = new HorizontalLayout(shareUrl, copy);
         share.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
@@ -150,7 +165,11 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         for (Anchor a : List.of(csv, js, cfg)) a.getElement().setAttribute("download", true);
         csv.setId("export-csv");
         cfg.setId("export-config");
-        add(new H3("Share and export"), share, new HorizontalLayout(csv, js, cfg), new Paragraph("Each chart has its own PNG button."));
+        add(
+                new H3("Share and export"),
+                share,
+                new HorizontalLayout(csv, js, cfg),
+                new Paragraph("Each chart has its own PNG button."));
 
         LiveRun live = runs.live(id).orElseThrow();
         showStatus(live.status().name());
@@ -171,13 +190,17 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
 
     private void showProgress(long step, long steps, double etaSeconds) {
         progress.setValue(steps > 0 ? Math.min(1, (double) step / steps) : 0);
-        eta.setText("step " + step + " / " + steps + (Double.isFinite(etaSeconds) ? " · about " + Durations.human(etaSeconds) + " left" : ""));
+        eta.setText("step " + step + " / " + steps
+                + (Double.isFinite(etaSeconds) ? " · about " + Durations.human(etaSeconds) + " left" : ""));
     }
 
     private void updateUrl() {
         String path = "run/" + id + "?" + state.query();
         UI.getCurrent().getPage().getHistory().replaceState(null, path);
-        UI.getCurrent().getPage().executeJs("return new URL($0, document.baseURI).href", path).then(String.class, shareUrl::setValue);
+        UI.getCurrent()
+                .getPage()
+                .executeJs("return new URL($0, document.baseURI).href", path)
+                .then(String.class, shareUrl::setValue);
     }
 
     public static JsonNode readConfig(String json) {

@@ -21,23 +21,34 @@ public record ViewState(String x, boolean xlog, Long step, Set<String> hidden) {
     }
 
     public static ViewState parse(Map<String, List<String>> query) {
-        String x = first(query, "x").filter(v -> v.equals("step") || v.equals("time")).orElse(DEFAULT.x);
+        String x = first(query, "x")
+                .filter(v -> v.equals("step") || v.equals("time"))
+                .orElse(DEFAULT.x);
         boolean xlog = first(query, "xlog").map(v -> !v.equals("0")).orElse(DEFAULT.xlog);
         Long step = first(query, "step").flatMap(ViewState::parseStep).orElse(null);
         Set<String> hidden = new TreeSet<>();
         first(query, "hide").ifPresent(v -> {
-            for (String k : v.split(",")) if (k.matches("[a-z_]{1,32}")) hidden.add(k); // keys only; anything else is dropped
+            for (String k : v.split(","))
+                if (k.matches("[a-z_]{1,32}")) hidden.add(k); // keys only; anything else is dropped
         });
         return new ViewState(x, xlog, step, hidden);
     }
 
-    public ViewState withX(String x) { return new ViewState(x, xlog, step, hidden); }
+    public ViewState withX(String x) {
+        return new ViewState(x, xlog, step, hidden);
+    }
 
-    public ViewState withXlog(boolean xlog) { return new ViewState(x, xlog, step, hidden); }
+    public ViewState withXlog(boolean xlog) {
+        return new ViewState(x, xlog, step, hidden);
+    }
 
-    public ViewState withStep(Long step) { return new ViewState(x, xlog, step, hidden); }
+    public ViewState withStep(Long step) {
+        return new ViewState(x, xlog, step, hidden);
+    }
 
-    public ViewState withHidden(Set<String> hidden) { return new ViewState(x, xlog, step, hidden); }
+    public ViewState withHidden(Set<String> hidden) {
+        return new ViewState(x, xlog, step, hidden);
+    }
 
     /** The query string (without '?') that restores this state. */
     public String query() {

@@ -27,29 +27,49 @@ public class GrokCharts extends Component implements HasSize {
     }
 
     /** (Re)draws the charts from a {@link ChartSpecs} document. */
-    public void configure(String json) { getElement().callJsFunction("configure", json); }
+    public void configure(String json) {
+        getElement().callJsFunction("configure", json);
+    }
 
-    public void setAxes(String x, boolean xlog) { getElement().callJsFunction("setAxes", x, xlog); }
+    public void setAxes(String x, boolean xlog) {
+        getElement().callJsFunction("setAxes", x, xlog);
+    }
 
-    public void setCursor(long step) { getElement().callJsFunction("setCursor", step); }
+    public void setCursor(long step) {
+        getElement().callJsFunction("setCursor", step);
+    }
 
     public Registration onScrub(LongConsumer listener) {
-        return getElement().addEventListener("grok-scrub", e -> listener.accept((long) e.getEventData().get("event.detail.step").asDouble()))
-                .addEventData("event.detail.step").debounce(200);
+        return getElement()
+                .addEventListener(
+                        "grok-scrub",
+                        e -> listener.accept(
+                                (long) e.getEventData().get("event.detail.step").asDouble()))
+                .addEventData("event.detail.step")
+                .debounce(200);
     }
 
     public Registration onProgress(Consumer<Progress> listener) {
-        return getElement().addEventListener("grok-progress", e -> {
-            var d = e.getEventData();
-            var eta = d.get("event.detail.eta");
-            listener.accept(new Progress((long) d.get("event.detail.step").asDouble(), (long) d.get("event.detail.steps").asDouble(),
-                    eta == null || eta.isNull() ? Double.NaN : eta.asDouble()));
-        }).addEventData("event.detail.step").addEventData("event.detail.steps").addEventData("event.detail.eta").throttle(250);
+        return getElement()
+                .addEventListener("grok-progress", e -> {
+                    var d = e.getEventData();
+                    var eta = d.get("event.detail.eta");
+                    listener.accept(new Progress(
+                            (long) d.get("event.detail.step").asDouble(),
+                            (long) d.get("event.detail.steps").asDouble(),
+                            eta == null || eta.isNull() ? Double.NaN : eta.asDouble()));
+                })
+                .addEventData("event.detail.step")
+                .addEventData("event.detail.steps")
+                .addEventData("event.detail.eta")
+                .throttle(250);
     }
 
     public Registration onStatus(Consumer<String> listener) {
-        return getElement().addEventListener("grok-status", e -> {
-            listener.accept(e.getEventData().get("event.detail.status").asString());
-        }).addEventData("event.detail.status");
+        return getElement()
+                .addEventListener("grok-status", e -> {
+                    listener.accept(e.getEventData().get("event.detail.status").asString());
+                })
+                .addEventData("event.detail.status");
     }
 }

@@ -18,7 +18,9 @@ public final class Submit {
     /** The browser's client identity: its socket address (X-Forwarded-For only from the trusted proxy). */
     public static String client() {
         var req = com.vaadin.flow.server.VaadinRequest.getCurrent();
-        String remote = req != null ? req.getRemoteAddr() : VaadinSession.getCurrent().getBrowser().getAddress();
+        String remote = req != null
+                ? req.getRemoteAddr()
+                : VaadinSession.getCurrent().getBrowser().getAddress();
         String fwd = req != null ? req.getHeader("X-Forwarded-For") : null;
         return Clients.of(remote, fwd, Services.current().config().trustedProxy);
     }

@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The configure form's inputs, hints and parsing agree with the server's validation, for every registered task. */
 class FormTest {
-    static Stream<String> tasks() { return TaskSpecs.all().stream().map(TaskSpec::name); }
+    static Stream<String> tasks() {
+        return TaskSpecs.all().stream().map(TaskSpec::name);
+    }
 
     /** One input per field of the task, with the task's defaults. */
     static Map<String, Component> inputs(TaskSpec<?> spec) {
@@ -62,7 +64,10 @@ class FormTest {
             if (f.type() == FieldSpec.Type.INTEGER) doc.put(f.key(), (long) f.min() - 1);
             else doc.put(f.key(), f.minExclusive() ? f.min() : f.min() - 1);
             ConfigException e = assertThrows(ConfigException.class, () -> Configs.parse(doc), task + "." + f.key());
-            assertTrue(e.problems().stream().anyMatch(p -> p.field().equals(f.key()) && p.message().contains("must be in " + f.range())),
+            assertTrue(
+                    e.problems().stream()
+                            .anyMatch(p ->
+                                    p.field().equals(f.key()) && p.message().contains("must be in " + f.range())),
                     task + "." + f.key() + ": " + e.getMessage());
         }
         assertTrue(numeric > 0, task + " has numeric fields");
@@ -70,10 +75,13 @@ class FormTest {
 
     @Test
     void rangesReadFromTheSpec() {
-        FieldSpec n = FieldSpec.integer("n", "n", "", "", 1, 2048), alpha = FieldSpec.number("alpha", "α", "", "", 0, true, 1e6);
+        FieldSpec n = FieldSpec.integer("n", "n", "", "", 1, 2048),
+                alpha = FieldSpec.number("alpha", "α", "", "", 0, true, 1e6);
         assertEquals("[1, 2048]", n.range());
         assertEquals("(0.0, 1000000.0]", alpha.range());
-        assertEquals("m · range [1, 2048]", ((HasHelper) ConfigureView.input(FieldSpec.integer("n", "n", "", "m", 1, 2048), null)).getHelperText());
+        assertEquals(
+                "m · range [1, 2048]",
+                ((HasHelper) ConfigureView.input(FieldSpec.integer("n", "n", "", "m", 1, 2048), null)).getHelperText());
     }
 
     /** k only for sparse data, γ only for Gaussian, the plain-step factor only for loss-normalised steps: whatever the specs declare. */
@@ -86,8 +94,12 @@ class FormTest {
             for (FieldSpec f : spec.fields()) {
                 for (var when : f.appliesWhen().entrySet()) {
                     Map<String, Component> inputs = inputs(spec);
-                    FieldSpec driver = spec.fields().stream().filter(g -> g.key().equals(when.getKey())).findFirst().orElseThrow();
-                    List<String> values = driver.type() == FieldSpec.Type.BOOLEAN ? List.of("true", "false") : driver.choices();
+                    FieldSpec driver = spec.fields().stream()
+                            .filter(g -> g.key().equals(when.getKey()))
+                            .findFirst()
+                            .orElseThrow();
+                    List<String> values =
+                            driver.type() == FieldSpec.Type.BOOLEAN ? List.of("true", "false") : driver.choices();
                     for (String value : values) {
                         switch (inputs.get(driver.key())) {
                             case Checkbox b -> b.setValue(Boolean.parseBoolean(value));
@@ -98,7 +110,10 @@ class FormTest {
                         boolean applies = when.getValue().contains(value);
                         String what = spec.name() + "." + f.key() + " with " + driver.key() + " = " + value;
                         assertEquals(applies, inputs.get(f.key()).isVisible(), what);
-                        assertEquals(applies, ConfigureView.document(spec.name(), inputs).has(f.key()), what + ": sent only when shown");
+                        assertEquals(
+                                applies,
+                                ConfigureView.document(spec.name(), inputs).has(f.key()),
+                                what + ": sent only when shown");
                         assertTrue(ConfigureView.document(spec.name(), inputs).has(driver.key()));
                     }
                     dependent++;
@@ -115,7 +130,10 @@ class FormTest {
         Map<String, Component> inputs = inputs(spec);
         ConfigureView.showApplicable(spec, Configs.defaults(task), inputs);
         ObjectNode doc = ConfigureView.document(task, inputs);
-        assertEquals(Configs.canonical(spec.defaults()), Configs.canonical(Configs.parse(doc)), "the form round-trips the defaults");
+        assertEquals(
+                Configs.canonical(spec.defaults()),
+                Configs.canonical(Configs.parse(doc)),
+                "the form round-trips the defaults");
     }
 
     @Test
