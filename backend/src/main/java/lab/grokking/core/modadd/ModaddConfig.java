@@ -8,7 +8,7 @@ import lab.grokking.core.config.RunConfig;
  * h = 1024, He init ×1 with random W₂, η = 0.002, λ = 10⁻⁴, 10⁸ steps (far above the default work limit: a
  * paper-scale run needs a raised {@code groklab.maxWork} or fewer steps).
  *
- * @param task           "modadd"
+ * @param task           {@link ModaddSpec#NAME}
  * @param p              modulus (classes), 2..{@value #MAX_P}
  * @param trainFraction  fraction in (0, 1) of the p² pairs in the training set, floor(fraction·p²) (0.4 → 3763 at p = 97)
  * @param width          hidden width h
