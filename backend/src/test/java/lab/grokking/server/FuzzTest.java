@@ -484,7 +484,7 @@ class FuzzTest {
             add(gens, 2, this::getLab);
             add(gens, 10, this::postLabRun);
             add(gens, 2, this::presets);
-            add(gens, 1, this::tasks);
+            add(gens, 2, this::tasks);
             add(gens, 1, this::health);
             add(
                     gens,
@@ -1697,7 +1697,7 @@ class FuzzTest {
         // ---- generators: presets, health, unknown paths, wrong methods
 
         Req tasks() {
-            if (rnd.nextInt(3) == 0)
+            if (rnd.nextBoolean())
                 return get("GET /api/tasks", "/api/tasks" + (rnd.nextBoolean() ? "" : "?" + query()));
             return get(
                     "GET /api/tasks/{name}",

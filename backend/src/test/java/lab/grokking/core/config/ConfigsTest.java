@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigsTest {
     private static ConfigException reject(String json) {
-        return assertThrows(ConfigException.class, () -> Configs.parse(json));
+        return assertThrows(ConfigException.class, () -> Configs.parse(json).validate(Limits.DEFAULT));
     }
 
     private static void assertRejected(String json, String field, String fragment) {

@@ -28,7 +28,8 @@ class DiagTaskTest {
     }
 
     static double predictorAcc(RunResult r, String which) {
-        return ((Number) ((Map<?, ?>) r.summary().get(which)).get("test_acc")).doubleValue();
+        return ((Number) ((Map<?, ?>) ((Map<?, ?>) r.summary().get(SpecTask.TASK_KEY)).get(which)).get("test_acc"))
+                .doubleValue();
     }
 
     /** The step where test accuracy first crosses halfway between its plateau (at step 100) and its final value. */

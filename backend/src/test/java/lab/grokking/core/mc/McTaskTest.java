@@ -16,6 +16,7 @@ import lab.grokking.core.RunStatus;
 import lab.grokking.core.Snapshot;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.Limits;
 import lab.grokking.core.task.SpecTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +35,8 @@ class McTaskTest {
             "\"d\":24,\"observed\":0.2,\"alpha\":10,\"lr\":0.1,\"weightDecay\":0.001,\"steps\":100000,\"evalPerDecade\":20,\"seed\":1");
 
     static double summary(RunResult r, String group, String key) {
-        return ((Number) ((Map<?, ?>) r.summary().get(group)).get(key)).doubleValue();
+        return ((Number) ((Map<?, ?>) ((Map<?, ?>) r.summary().get(SpecTask.TASK_KEY)).get(group)).get(key))
+                .doubleValue();
     }
 
     /** Test MSE of the symmetric zero-fill, computed here from scratch: an unobserved entry scores 0 if its transpose is observed, X*² if not. */
@@ -297,8 +299,8 @@ class McTaskTest {
                 "\"observed\":1.5                     | observed     | must be in (0.0, 1.0], got 1.5",
                 "\"observed\":0.00001                 | observed     | observes no entry",
                 "\"d\":1000                           | d            | must be in [2, 256], got 1000",
-                "\"d\":10,\"rank\":11                 | rank         | must be in [1, 10], got 11",
-                "\"rank\":0                           | rank         | must be in [1, 97], got 0",
+                "\"target\":\"lowrank\",\"d\":10,\"rank\":11 | rank | must be at most d = 10, got 11",
+                "\"target\":\"lowrank\",\"rank\":0   | rank         | must be in [1, 256], got 0",
                 "\"target\":\"random\"                | target       | must be 'table' or 'lowrank'",
                 "\"lr\":0                             | lr           | must be in (0.0, 100.0]",
                 "\"weightDecay\":-1                   | weightDecay  | must be in [0.0, 10.0]",
@@ -308,7 +310,8 @@ class McTaskTest {
                 "\"alpah\":3                          | alpah        | unknown field; allowed: alpha",
             })
     void badFieldsAreNamedWithTheirLimit(String fields, String field, String fragment) {
-        ConfigException e = assertThrows(ConfigException.class, () -> config(fields));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> config(fields).validate(Limits.DEFAULT));
         assertTrue(
                 e.problems().stream()
                         .anyMatch(p ->

@@ -13,8 +13,10 @@ import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.Limits;
 import lab.grokking.core.config.Presets;
 import lab.grokking.core.task.Estimates;
+import lab.grokking.core.task.SpecTask;
 import org.junit.jupiter.api.Test;
 
 /** Modular addition at reduced scale: checkpoints, the loss-normalised variant, configs and presets. */
@@ -79,7 +81,8 @@ class ModaddTaskTest {
     }
 
     private static void assertProblem(String fields, String field) {
-        ConfigException e = assertThrows(ConfigException.class, () -> config(fields));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> config(fields).validate(Limits.DEFAULT));
         assertTrue(e.problems().stream().anyMatch(pr -> pr.field().equals(field)), e.getMessage());
     }
 
@@ -117,7 +120,8 @@ class ModaddTaskTest {
                         "\"p\":23,\"trainFraction\":0.4,\"width\":256,\"zeroLastLayer\":true,\"alpha\":10,\"steps\":1")
                 .newTask()
                 .run(RunListener.NONE);
-        var early = (java.util.Map<?, ?>) r.summary().get("early_predictor");
+        var early =
+                (java.util.Map<?, ?>) ((java.util.Map<?, ?>) r.summary().get(SpecTask.TASK_KEY)).get("early_predictor");
         assertTrue(((Number) early.get("train_acc")).doubleValue() > 0.99, early.toString());
         assertTrue(((Number) early.get("test_acc")).doubleValue() < 0.1, early.toString());
     }
