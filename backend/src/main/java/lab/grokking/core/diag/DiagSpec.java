@@ -117,12 +117,7 @@ public final class DiagSpec implements TaskSpec<DiagConfig> {
                         true,
                         "loss",
                         List.of(Chart.s("train_loss", "train"), Chart.s("test_loss", "test"))),
-                new Chart(
-                        "norm",
-                        "‖θ‖₂ and the kernel regime α·e^(−ληk)",
-                        true,
-                        "norm",
-                        List.of(Chart.s("norm", "‖θ‖₂"), Chart.s("kernel_norm", "α·e^(−ληk)"))),
+                Chart.KERNEL_REGIME_NORM,
                 new Chart(
                         "cos",
                         "Cosine of w with the early (w₂*) and late (w₁*) predictors",

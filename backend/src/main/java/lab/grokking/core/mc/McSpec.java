@@ -109,12 +109,7 @@ public final class McSpec implements TaskSpec<McConfig> {
                         true,
                         "MSE",
                         List.of(Chart.s("train_mse", "train (observed)"), Chart.s("test_mse", "test (unobserved)"))),
-                new Chart(
-                        "norm",
-                        "‖θ‖₂ and the kernel regime α·e^(−ληk)",
-                        true,
-                        "norm",
-                        List.of(Chart.s("norm", "‖θ‖₂"), Chart.s("kernel_norm", "α·e^(−ληk)"))),
+                Chart.KERNEL_REGIME_NORM,
                 new Chart(
                         "dist",
                         "Relative distance of W to the early (zero-fill) and late (min-nuclear-norm) predictors",

@@ -142,12 +142,7 @@ public final class ModaddSpec implements TaskSpec<ModaddConfig> {
                         true,
                         "loss",
                         List.of(Chart.s("train_loss", "train"), Chart.s("test_loss", "test"))),
-                new Chart(
-                        "norm",
-                        "‖θ‖₂ and the kernel regime α·e^(−ληk)",
-                        true,
-                        "norm",
-                        List.of(Chart.s("norm", "‖θ‖₂"), Chart.s("kernel_norm", "α·e^(−ληk)"))),
+                Chart.KERNEL_REGIME_NORM,
                 new Chart(
                         "margin",
                         "Margin (correct logit minus best wrong logit, min over samples)",

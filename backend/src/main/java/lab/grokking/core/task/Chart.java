@@ -13,6 +13,17 @@ public record Chart(String key, String title, boolean ylog, String ylabel, List<
     /** dash: drawn dashed (a reference curve, e.g. the kernel-regime norm). */
     public record Series(String column, String label, boolean dash) {}
 
+    /**
+     * ‖θ‖₂ beside α·e^(−ληk), the norm weight decay alone would leave: every task of the paper leaves the kernel
+     * regime where the two part (columns "norm" and "kernel_norm").
+     */
+    public static final Chart KERNEL_REGIME_NORM = new Chart(
+            "norm",
+            "‖θ‖₂ and the kernel regime α·e^(−ληk)",
+            true,
+            "norm",
+            List.of(s("norm", "‖θ‖₂"), s("kernel_norm", "α·e^(−ληk)")));
+
     public Chart {
         series = List.copyOf(series);
     }

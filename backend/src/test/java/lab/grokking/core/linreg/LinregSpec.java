@@ -97,12 +97,7 @@ public final class LinregSpec implements TaskSpec<LinregConfig> {
                         true,
                         "MSE",
                         List.of(Chart.s("train_mse", "train"), Chart.s("test_mse", "test"))),
-                new Chart(
-                        "norm",
-                        "‖θ‖₂ and the kernel regime α·e^(−ληk)",
-                        true,
-                        "norm",
-                        List.of(Chart.s("norm", "‖θ‖₂"), Chart.s("kernel_norm", "α·e^(−ληk)"))),
+                Chart.KERNEL_REGIME_NORM,
                 new Chart(
                         "dist",
                         "Relative distance of w to the min-L2 (early) and min-L1 (late) interpolators",
