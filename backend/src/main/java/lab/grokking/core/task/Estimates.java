@@ -37,18 +37,13 @@ public final class Estimates {
 
     /** Predicted wall seconds of a whole run of this (valid) config on this host. */
     public double seconds(RunConfig rc) {
-        Cost c = TaskSpecs.of(rc).cost(rc);
+        Cost c = rc.cost();
         return c.seconds() * factors.getOrDefault(key(rc.task(), c), 1.0);
-    }
-
-    /** The correction now applied to runs like this one (1: none learnt yet). */
-    public double factor(RunConfig rc) {
-        return factors.getOrDefault(key(rc.task(), TaskSpecs.of(rc).cost(rc)), 1.0);
     }
 
     /** A whole, uninterrupted run of this config took {@code seconds} here (a resumed one did part of its work elsewhere). */
     public void observe(RunConfig rc, double seconds) {
-        Cost c = TaskSpecs.of(rc).cost(rc);
+        Cost c = rc.cost();
         if (!(seconds >= MIN_SECONDS) || !(c.seconds() >= MIN_SECONDS)) return;
         double ratio = Math.min(MAX_FACTOR, Math.max(MIN_FACTOR, seconds / c.seconds()));
         String key = key(rc.task(), c);

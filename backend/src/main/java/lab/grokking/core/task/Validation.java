@@ -22,7 +22,7 @@ public final class Validation {
     public static <C extends RunConfig> void withLimits(C cfg, Limits limits) {
         Checks c = fieldChecks(cfg);
         if (c.problems().isEmpty()) {
-            Cost cost = TaskSpecs.of(cfg).cost(cfg);
+            Cost cost = cfg.cost();
             if (cost.memoryBytes() > limits.maxMemoryBytes())
                 c.fail(
                         cost.memoryFields(),

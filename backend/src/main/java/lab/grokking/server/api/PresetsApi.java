@@ -7,6 +7,7 @@ import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
+import lab.grokking.core.task.Cost;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.RunService;
 
@@ -43,10 +44,16 @@ final class PresetsApi {
             RunConfig rc =
                     runs.parse(Configs.JSON.createObjectNode().put("preset", p.id())); // with this server's limits
             m.put("config", Configs.toTree(rc));
+            Cost cost = rc.cost();
             m.put(
                     "estimate",
                     Json.obj(
-                            "memory_bytes", rc.memoryBytes(), "work", rc.work(), "seconds", runs.estimatedSeconds(rc)));
+                            "memory_bytes",
+                            cost.memoryBytes(),
+                            "work",
+                            cost.work(),
+                            "seconds",
+                            runs.estimatedSeconds(rc)));
         } catch (
                 ConfigException
                         e) { // a paper-scale preset beyond this server's limits: listed, with why it cannot run here
