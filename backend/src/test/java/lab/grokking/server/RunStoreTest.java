@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SQLite store: migrations, exact round trips, atomic checkpoints, truncation after a crash, integrity check. */
-class RunStoreTest {
+public class RunStoreTest {
     @TempDir
     Path dir;
 
-    static StoredRun run(String id) {
+    /** A queued run of this id (the store tests' fixture). */
+    public static StoredRun run(String id) {
         return new StoredRun(
                 id,
                 "key-" + id,

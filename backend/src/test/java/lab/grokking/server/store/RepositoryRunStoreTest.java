@@ -1,5 +1,6 @@
 package lab.grokking.server.store;
 
+import static lab.grokking.server.RunStoreTest.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
@@ -14,28 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RepositoryRunStoreTest {
     @TempDir
     Path dir;
-
-    static StoredRun run(String id) {
-        return new StoredRun(
-                id,
-                "key-" + id,
-                "mc",
-                "{\"task\":\"mc\"}",
-                1,
-                "v",
-                "client",
-                0,
-                100,
-                StoredRun.Status.QUEUED,
-                null,
-                null,
-                null,
-                null,
-                0,
-                System.currentTimeMillis(),
-                null,
-                null);
-    }
 
     /** SQLite's repositories, but the checkpoint repository fails once its rows and snapshots are written. */
     static RepositoryRunStore failingCheckpoints(SqliteDatabase db) {
