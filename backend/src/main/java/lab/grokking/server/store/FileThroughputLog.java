@@ -20,7 +20,6 @@ import lab.grokking.core.task.ThroughputLog;
 public final class FileThroughputLog implements ThroughputLog {
     private static final System.Logger LOG = System.getLogger(FileThroughputLog.class.getName());
     private final Path file;
-    private final Map<String, Double> saved = new TreeMap<>();
 
     public FileThroughputLog(Path dataDir) {
         this.file = dataDir.resolve("throughput.properties");
@@ -28,31 +27,16 @@ public final class FileThroughputLog implements ThroughputLog {
 
     @Override
     public synchronized Map<String, Double> load() {
-        saved.clear();
-        if (!Files.exists(file)) return Map.of();
-        Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(in);
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "ignoring unreadable " + file + ": " + e.getMessage());
-            return Map.of();
-        }
-        for (String k : p.stringPropertyNames()) {
-            try {
-                double f = Double.parseDouble(p.getProperty(k));
-                if (f > 0 && Double.isFinite(f)) saved.put(k, f);
-            } catch (NumberFormatException e) {
-                LOG.log(System.Logger.Level.WARNING, "ignoring " + k + " in " + file + ": not a number");
-            }
-        }
-        return Map.copyOf(saved);
+        return Map.copyOf(read());
     }
 
+    /** Adds to what is on disk (another process on the same data directory may have saved other keys since). */
     @Override
     public synchronized void save(String key, double factor) {
-        saved.put(key, factor);
+        Map<String, Double> all = read();
+        all.put(key, factor);
         Properties p = new Properties();
-        saved.forEach((k, v) -> p.setProperty(k, Double.toString(v)));
+        all.forEach((k, v) -> p.setProperty(k, Double.toString(v)));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -62,5 +46,26 @@ public final class FileThroughputLog implements ThroughputLog {
         } catch (IOException e) { // a full disk costs the estimate its correction, never a run
             LOG.log(System.Logger.Level.WARNING, "cannot save " + file + ": " + e.getMessage());
         }
+    }
+
+    private Map<String, Double> read() {
+        Map<String, Double> out = new TreeMap<>();
+        if (!Files.exists(file)) return out;
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring unreadable " + file + ": " + e.getMessage());
+            return out;
+        }
+        for (String k : p.stringPropertyNames()) {
+            try {
+                double f = Double.parseDouble(p.getProperty(k));
+                if (f > 0 && Double.isFinite(f)) out.put(k, f);
+            } catch (NumberFormatException e) {
+                LOG.log(System.Logger.Level.WARNING, "ignoring " + k + " in " + file + ": not a number");
+            }
+        }
+        return out;
     }
 }
