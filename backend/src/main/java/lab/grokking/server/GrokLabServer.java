@@ -7,31 +7,31 @@ import lab.grokking.core.task.Estimates;
 import lab.grokking.server.api.Api;
 import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.FairQueue;
+import lab.grokking.server.queue.RunExecutor;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.FileThroughputLog;
+import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.SqliteRunStore;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 
 /**
- * The run service in one JVM on one port: store, queue, runs and the Javalin API. Runs left unfinished by a
- * previous process (crash or shutdown) resume from their checkpoints at start.
+ * The composition root: a store, an executor, the run and lab services and the Javalin API (and the dashboard, when
+ * its jar is present) on one port. The embedded default is SQLite and the in-process fair queue; another store or
+ * executor is passed in. Runs left unfinished by a previous process (crash or shutdown) resume from their checkpoints
+ * at start.
  */
 public final class GrokLabServer implements AutoCloseable {
     private final ServerConfig cfg;
-    private final SqliteRunStore store;
+    private final RunStore store;
     private final RunService runs;
     private final LabService labs;
     private final Javalin app;
     private boolean dashboard;
 
-    private GrokLabServer(ServerConfig cfg) {
+    private GrokLabServer(ServerConfig cfg, RunStore store, RunExecutor executor) {
         this.cfg = cfg;
-        store = new SqliteRunStore(cfg.dataDir);
-        runs = new RunService(
-                cfg,
-                store,
-                new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued),
-                new Estimates(new FileThroughputLog(cfg.dataDir)));
+        this.store = store;
+        runs = new RunService(cfg, store, executor, new Estimates(new FileThroughputLog(cfg.dataDir)));
         labs = new LabService(store, runs);
         app = Javalin.create(j -> {
             Api.configure(j, runs, labs, cfg);
@@ -43,11 +43,22 @@ public final class GrokLabServer implements AutoCloseable {
         });
     }
 
-    /** Settings from config/app.properties and the environment, adjusted by {@code adjust}; then starts. */
+    /**
+     * Settings from config/app.properties and the environment, adjusted by {@code adjust}; then starts with the
+     * embedded defaults: SQLite in the data directory and the in-process fair queue.
+     */
     public static GrokLabServer start(Consumer<ServerConfig> adjust) {
         ServerConfig cfg = ServerConfig.load(System.getenv());
         adjust.accept(cfg);
-        GrokLabServer s = new GrokLabServer(cfg);
+        return start(
+                cfg,
+                new SqliteRunStore(cfg.dataDir),
+                new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued));
+    }
+
+    /** Starts over this store and executor (it closes both when it closes). */
+    public static GrokLabServer start(ServerConfig cfg, RunStore store, RunExecutor executor) {
+        GrokLabServer s = new GrokLabServer(cfg, store, executor);
         s.app.start(cfg.port);
         s.runs.recover();
         return s;

@@ -17,7 +17,7 @@ final class HealthApi {
             m.put("status", "ok");
             m.put("version", Provenance.CODE_VERSION);
             m.put("running", runs.running());
-            m.put("waiting", runs.waiting());
+            m.put("waiting", runs.reads().waiting());
             if ("store".equals(ctx.queryParam("check"))) m.put("store", runs.integrityCheck());
             ctx.contentType("application/json").result(Json.write(m));
         });

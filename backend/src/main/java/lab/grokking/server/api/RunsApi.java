@@ -78,12 +78,12 @@ final class RunsApi {
         Map<String, Object> doc = new LinkedHashMap<>();
         String client = Api.client(
                 ctx, cfg); // only the caller's own runs: other clients' ids are their share links, never listed
-        doc.put("total", runs.count(client, task, status));
+        doc.put("total", runs.reads().count(client, task, status));
         doc.put("offset", offset);
         doc.put("limit", limit);
         doc.put(
                 "runs",
-                runs.list(client, task, status, offset, limit).stream()
+                runs.reads().list(client, task, status, offset, limit).stream()
                         .map(this::brief)
                         .toList());
         json(ctx, doc);
@@ -130,7 +130,7 @@ final class RunsApi {
 
     private void metrics(Context ctx) {
         StoredRun r = run(ctx);
-        LiveRun live = runs.live(r.id()).orElseThrow(ApiError::noSuchRun);
+        LiveRun live = runs.reads().live(r.id()).orElseThrow(ApiError::noSuchRun);
         String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
         List<double[]> rows = live.rows();
         List<String> columns = live.columns() == null ? List.of() : live.columns();
@@ -159,7 +159,7 @@ final class RunsApi {
 
     private void snapshotList(Context ctx) {
         StoredRun r = run(ctx);
-        List<Map<String, Object>> list = runs.snapshots(r.id()).stream()
+        List<Map<String, Object>> list = runs.reads().snapshots(r.id()).stream()
                 .map(s -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("name", s.name());
@@ -190,7 +190,8 @@ final class RunsApi {
         } catch (NumberFormatException e) {
             throw new ApiError(400, "step", "must be an integer step (-1 for the fixed predictors)");
         }
-        Snapshot s = runs.snapshot(r.id(), name, step)
+        Snapshot s = runs.reads()
+                .snapshot(r.id(), name, step)
                 .orElseThrow(() -> new ApiError(
                         404,
                         "snapshot",
@@ -240,7 +241,7 @@ final class RunsApi {
 
     private Map<String, Object> describe(StoredRun r) {
         Map<String, Object> m = brief(r);
-        LiveRun live = r.status().isFinal() ? null : runs.live(r.id()).orElse(null);
+        LiveRun live = r.status().isFinal() ? null : runs.reads().live(r.id()).orElse(null);
         StoredRun.Status status = live != null ? live.status() : r.status();
         m.put("status", status.name());
         m.put("message", live != null ? live.message() : r.message());

@@ -64,7 +64,7 @@ final class StreamSocket {
     }
 
     private void connect(WsContext ctx, RunService runs) {
-        LiveRun run = runs.live(ctx.pathParam("id")).orElse(null);
+        LiveRun run = runs.reads().live(ctx.pathParam("id")).orElse(null);
         if (run == null) {
             ctx.closeSession(4404, "no such run");
             return;

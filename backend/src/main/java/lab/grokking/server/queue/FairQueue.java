@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * client's burst cannot starve the others), then arrival. A client never holds more than
  * {@code perClientRunning} workers or {@code perClientQueued} waiting jobs.
  */
-public final class FairQueue implements RunQueue {
+public final class FairQueue implements RunExecutor {
     private final int perClientRunning, perClientQueued, maxQueued;
     private final List<Job> waiting = new ArrayList<>();
     private final Map<String, Integer> running = new HashMap<>();

@@ -31,8 +31,9 @@ public class HomeView extends VerticalLayout {
                         + "kernel (early) predictor until about step ln(α)/(λη), then switch it sharply to the min-norm / max-margin (late) "
                         + "predictor. Pick an experiment; the classroom presets run in seconds to minutes here."));
         add(new Anchor("compare", "Compare runs"), new Anchor("classroom", "Build a classroom lab"));
-        var recent =
-                s.runs().list(Submit.client(), null, null, 0, 8); // this browser's client only: run ids are share links
+        var recent = s.runs()
+                .reads()
+                .list(Submit.client(), null, null, 0, 8); // this browser's client only: run ids are share links
         if (!recent.isEmpty()) {
             add(new H2("Your recent runs"));
             Div links = new Div();

@@ -56,19 +56,19 @@ public final class PredictorPanel extends Div {
     /** Shows the predictors at the last snapshot at or before {@code step} (null: the latest). */
     public void show(Long step) {
         if (view.kind() == PredictorView.Kind.CURVE) return;
-        List<RunStore.SnapshotInfo> all = runs.snapshots(id);
+        List<RunStore.SnapshotInfo> all = runs.reads().snapshots(id);
         String name = view.netSnapshot();
         Optional<RunStore.SnapshotInfo> at = all.stream()
                 .filter(s -> s.name().equals(name) && (step == null || s.step() <= step))
                 .reduce((a, b) -> b.step() >= a.step() ? b : a);
-        Optional<Snapshot> early = runs.snapshot(id, PredictorView.EARLY, -1),
-                late = runs.snapshot(id, PredictorView.LATE, -1);
+        Optional<Snapshot> early = runs.reads().snapshot(id, PredictorView.EARLY, -1),
+                late = runs.reads().snapshot(id, PredictorView.LATE, -1);
         if (at.isEmpty() || early.isEmpty() || late.isEmpty()) {
             caption.setText("No snapshot yet: they are saved with each checkpoint and at the end of the run.");
             grid.setItems(List.of());
             return;
         }
-        Snapshot w = runs.snapshot(id, name, at.get().step()).orElseThrow();
+        Snapshot w = runs.reads().snapshot(id, name, at.get().step()).orElseThrow();
         caption.setText(String.format(Locale.ROOT, view.caption(), w.step()));
         if (view.kind() == PredictorView.Kind.COORDINATES)
             grid.setItems(

@@ -171,7 +171,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
                 new HorizontalLayout(csv, js, cfg),
                 new Paragraph("Each chart has its own PNG button."));
 
-        LiveRun live = runs.live(id).orElseThrow();
+        LiveRun live = runs.reads().live(id).orElseThrow();
         showStatus(live.status().name());
         showProgress(live.progressStep(), live.steps(), live.etaSeconds() == null ? Double.NaN : live.etaSeconds());
         if (live.status().isFinal()) cancel.setEnabled(false);
@@ -180,7 +180,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
 
     private void showStatus(String st) {
         status.setText(st);
-        LiveRun live = runs.live(id).orElse(null);
+        LiveRun live = runs.reads().live(id).orElse(null);
         if (live != null && live.status().isFinal()) {
             finalMetric.setText(FinalMetric.describe(spec, live.columns(), live.rows()));
             progress.setValue(live.status() == StoredRun.Status.FINISHED ? 1 : progress.getValue());

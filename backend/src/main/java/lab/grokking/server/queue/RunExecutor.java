@@ -1,7 +1,11 @@
 package lab.grokking.server.queue;
 
-/** Where runs wait for a worker. The embedded default is {@link FairQueue}; a distributed one can replace it. */
-public interface RunQueue extends AutoCloseable {
+/**
+ * Executes accepted runs: where they wait for a worker and which worker trains them. Accepting a run (the run service's
+ * submissions) is separate from executing it: the in-process default is {@link FairQueue}; a cluster's executor, which
+ * spreads runs over members, can replace it.
+ */
+public interface RunExecutor extends AutoCloseable {
     /** Queues a job; throws {@link QueueLimitException} when its client (or the queue) is full. */
     void submit(Job job);
 
