@@ -8,6 +8,13 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Set;
 
 @AnalyzeClasses(packages = "lab.grokking", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -57,12 +64,7 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .belongToAnyOf(
-                    java.nio.file.Path.class,
-                    java.nio.file.Paths.class,
-                    java.nio.file.Files.class,
-                    java.io.File.class,
-                    java.io.FileInputStream.class,
-                    java.io.FileOutputStream.class);
+                    Path.class, Paths.class, Files.class, File.class, FileInputStream.class, FileOutputStream.class);
 
     /** Tasks, API and streams reach storage only through the RunStore interface, so another store can replace SQLite. */
     @ArchTest
@@ -85,7 +87,7 @@ class ArchitectureTest {
             .callMethodWhere(DescribedPredicate.describe(
                     "Math.exp/log/log1p/log10/pow/expm1/sin/cos/tanh",
                     (JavaMethodCall call) -> call.getTargetOwner().isEquivalentTo(Math.class)
-                            && java.util.Set.of(
+                            && Set.of(
                                             "exp", "log", "log1p", "log10", "pow", "expm1", "sin", "cos", "tan", "tanh",
                                             "sinh", "cosh", "atan2", "cbrt", "hypot")
                                     .contains(call.getName())));

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.grokking.core.MetricTable;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.Snapshot;
 
@@ -49,7 +50,7 @@ final class LiveOutput implements RunListener, AutoCloseable {
     @Override
     public void onEvaluation(double[] row) {
         try {
-            csv.write(lab.grokking.core.MetricTable.csvLine(row));
+            csv.write(MetricTable.csvLine(row));
             csv.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve("metrics.csv"), e);

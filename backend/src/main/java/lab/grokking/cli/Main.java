@@ -1,10 +1,17 @@
 package lab.grokking.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import lab.grokking.core.MetricTable;
+import lab.grokking.core.Provenance;
 import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
 import lab.grokking.core.config.ConfigException;
@@ -14,6 +21,7 @@ import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
 import lab.grokking.core.task.Durations;
 import lab.grokking.core.task.Estimates;
+import lab.grokking.server.GrokLabServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +50,7 @@ public final class Main {
             // expected failures (I/O, a predictor solver that cannot certify, a bad system property): one line, no
             // trace
             if (e instanceof IOException
-                    || e instanceof java.io.UncheckedIOException
+                    || e instanceof UncheckedIOException
                     || e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException) {
                 cmd.getErr().println("error: " + e.getMessage());
@@ -59,16 +67,16 @@ public final class Main {
     static final class Serve implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            lab.grokking.server.GrokLabServer server = lab.grokking.server.GrokLabServer.start(cfg -> {});
+            GrokLabServer server = GrokLabServer.start(cfg -> {});
             var cfg = server.config();
             System.err.printf(
                     "Grokking Lab %s: %sAPI http://localhost:%d/api (data: %s, %d workers)%n",
-                    lab.grokking.core.Provenance.CODE_VERSION,
+                    Provenance.CODE_VERSION,
                     server.dashboard() ? "dashboard http://localhost:" + server.port() + "/, " : "",
                     server.port(),
                     cfg.dataDir.toAbsolutePath(),
                     cfg.workers);
-            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> { // SIGTERM/SIGINT: checkpoint running runs, then exit
@@ -111,8 +119,8 @@ public final class Main {
 
         @Override
         public Integer call() throws Exception {
-            java.util.List<Presets.Preset> series = Presets.series(figure, scale);
-            java.util.List<RunConfig> configs = new java.util.ArrayList<>();
+            List<Presets.Preset> series = Presets.series(figure, scale);
+            List<RunConfig> configs = new ArrayList<>();
             for (Presets.Preset p : series) { // validate every member before the first one starts
                 var cfg = p.config().deepCopy();
                 if (seed != null) cfg.put("seed", seed);
@@ -133,8 +141,8 @@ public final class Main {
                     : Path.of(
                             "out",
                             figure + "-" + scale + "-seed" + configs.getFirst().seed());
-            java.util.List<String> labels = SeriesOutput.labels(configs);
-            java.util.List<lab.grokking.core.MetricTable> tables = new java.util.ArrayList<>();
+            List<String> labels = SeriesOutput.labels(configs);
+            List<MetricTable> tables = new ArrayList<>();
             int worst = 0;
             for (int i = 0; i < series.size(); i++) {
                 Path member = dir.resolve(series.get(i).id());
@@ -169,7 +177,7 @@ public final class Main {
             String text;
             try {
                 text = Files.readString(config);
-            } catch (java.nio.charset.CharacterCodingException e) {
+            } catch (CharacterCodingException e) {
                 throw new ConfigException("--config", "not UTF-8 text: " + config);
             }
             RunConfig rc = withinLimits(Configs.parse(text));
@@ -220,7 +228,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"grokking-lab " + lab.grokking.core.Provenance.CODE_VERSION};
+            return new String[] {"grokking-lab " + Provenance.CODE_VERSION};
         }
     }
 }

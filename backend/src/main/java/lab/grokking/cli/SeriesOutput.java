@@ -1,5 +1,6 @@
 package lab.grokking.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,8 +20,7 @@ final class SeriesOutput {
 
     /** Each member named by the config fields that differ across the series, e.g. "alpha=10". */
     static List<String> labels(List<RunConfig> configs) {
-        List<com.fasterxml.jackson.databind.node.ObjectNode> trees =
-                configs.stream().map(Configs::toTree).toList();
+        List<ObjectNode> trees = configs.stream().map(Configs::toTree).toList();
         List<String> differ = new ArrayList<>();
         trees.getFirst().fieldNames().forEachRemaining(f -> {
             if (trees.stream().anyMatch(t -> !t.get(f).equals(trees.getFirst().get(f)))) differ.add(f);
@@ -91,6 +91,6 @@ final class SeriesOutput {
     private static String last(MetricTable t, String column) {
         if (!t.columns().contains(column) || t.size() == 0) return "";
         double[] v = t.column(column);
-        return lab.grokking.core.MetricTable.format(v[v.length - 1]);
+        return MetricTable.format(v[v.length - 1]);
     }
 }

@@ -2,7 +2,9 @@ package lab.grokking.core;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Metric series of one run: named columns, one row per evaluation, all in double precision.
@@ -72,8 +74,8 @@ public final class MetricTable {
     }
 
     /** The last row by column name, null for undefined values (NaN, ±∞); empty before the first row. */
-    public synchronized java.util.Map<String, Object> lastRow() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    public synchronized Map<String, Object> lastRow() {
+        Map<String, Object> m = new LinkedHashMap<>();
         if (rows.isEmpty()) return m;
         double[] last = rows.get(rows.size() - 1);
         for (int c = 0; c < last.length; c++) m.put(columns.get(c), Double.isFinite(last[c]) ? last[c] : null);

@@ -1,11 +1,13 @@
 package lab.grokking.core;
 
+import java.util.List;
+
 /** Receives a run's evaluation rows and progress as they happen (called on the training thread). */
 public interface RunListener {
     RunListener NONE = new RunListener() {};
 
     /** Called once before the first evaluation, with the metric columns of the rows to come. */
-    default void onStart(java.util.List<String> columns) {}
+    default void onStart(List<String> columns) {}
 
     default void onEvaluation(double[] row) {}
 

@@ -1,6 +1,7 @@
 package lab.grokking.core;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The loop every task shares: forward, evaluate on the log-spaced schedule, stop on divergence or
@@ -39,7 +40,7 @@ public final class TrainingLoop {
         }
 
         /** Adds the timings and the table's last row to a run summary. */
-        public void summarise(java.util.Map<String, Object> summary, MetricTable table) {
+        public void summarise(Map<String, Object> summary, MetricTable table) {
             summary.put("train_seconds", trainSeconds);
             summary.put("eval_seconds", evalSeconds);
             summary.put("microseconds_per_step", microsecondsPerStep());

@@ -10,6 +10,7 @@ import lab.grokking.server.runs.Json;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 
@@ -26,8 +27,7 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     static String body(int status, String message) {
-        String error =
-                message == null || message.isBlank() ? org.eclipse.jetty.http.HttpStatus.getMessage(status) : message;
+        String error = message == null || message.isBlank() ? HttpStatus.getMessage(status) : message;
         // what was wrong: the HTTP message itself (400), its URI (414), its headers (431)
         String field = switch (status) {
             case 400 -> "request";

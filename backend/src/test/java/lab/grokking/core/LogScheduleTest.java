@@ -2,6 +2,7 @@ package lab.grokking.core;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class LogScheduleTest {
@@ -16,8 +17,7 @@ class LogScheduleTest {
         // about 40 points in every full decade after the first
         for (int e = 2; e <= 5; e++) {
             long lo = (long) Math.pow(10, e), hi = lo * 10;
-            long count =
-                    java.util.Arrays.stream(s).filter(k -> k >= lo && k < hi).count();
+            long count = Arrays.stream(s).filter(k -> k >= lo && k < hi).count();
             assertTrue(count >= 38 && count <= 41, "decade 1e" + e + " has " + count);
         }
     }

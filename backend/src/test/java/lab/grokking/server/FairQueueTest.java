@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import lab.grokking.server.queue.FairQueue;
 import lab.grokking.server.queue.Job;
 import lab.grokking.server.queue.QueueLimitException;
@@ -103,8 +104,7 @@ class FairQueueTest {
         FairQueue q = new FairQueue(3, 1, 10, 100);
         try {
             CountDownLatch release = new CountDownLatch(1);
-            java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger(),
-                    now = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger peak = new AtomicInteger(), now = new AtomicInteger();
             CountDownLatch done = new CountDownLatch(3);
             for (int i = 0; i < 3; i++)
                 q.submit(new Job("a" + i, "alice", 1, () -> {

@@ -3,9 +3,16 @@ package lab.grokking.server;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import lab.grokking.core.config.Limits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +30,7 @@ class FuzzRegressionTest {
 
     @BeforeEach
     void start() {
-        s = new TestServer(dir, cfg -> cfg.limits = new lab.grokking.core.config.Limits(64L << 20, 5e9));
+        s = new TestServer(dir, cfg -> cfg.limits = new Limits(64L << 20, 5e9));
     }
 
     @AfterEach
@@ -67,8 +74,8 @@ class FuzzRegressionTest {
                 HttpRequest.newBuilder(URI.create(s.url(path))).method(method, HttpRequest.BodyPublishers.noBody()));
         assertEquals(405, r.status(), r.body());
         assertEquals(
-                java.util.Set.of(allowed.split(", ")),
-                java.util.Set.of(r.headers().firstValue("Allow").orElse("").split(", ")),
+                Set.of(allowed.split(", ")),
+                Set.of(r.headers().firstValue("Allow").orElse("").split(", ")),
                 r.body());
         for (String m : allowed.split(", "))
             assertTrue(r.json().get("error").asText().contains(m), r.body());
@@ -87,17 +94,15 @@ class FuzzRegressionTest {
             })
     void aRequestRefusedByTheHttpLayerGetsAJsonError(String raw, int status, String field) throws Exception {
         String request = raw.replace("\\r\\n", "\r\n").replace("%LONG%", "a".repeat(20_000));
-        try (var socket =
-                new java.net.Socket("localhost", java.net.URI.create(s.url("/")).getPort())) {
+        try (var socket = new Socket("localhost", URI.create(s.url("/")).getPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            String response =
-                    new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String head = response.substring(0, response.indexOf("\r\n\r\n")),
                     body = response.substring(response.indexOf("\r\n\r\n") + 4);
             assertTrue(head.startsWith("HTTP/1.1 " + status), head);
-            assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/json"), head);
-            JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            assertTrue(head.toLowerCase(Locale.ROOT).contains("content-type: application/json"), head);
+            JsonNode j = new ObjectMapper().readTree(body);
             assertEquals(status, j.get("status").asInt(), body);
             assertFalse(j.get("error").asText().isBlank(), body);
             assertEquals(field, j.get("problems").get(0).get("field").asText(), body);
@@ -177,7 +182,7 @@ class FuzzRegressionTest {
         String id = s.start(TestServer.mcConfig(800_000, 78));
         TestServer.Viewer v = s.view(id, "", true);
         long t0 = System.nanoTime();
-        java.util.List<JsonNode> msgs = v.untilStatus(120);
+        List<JsonNode> msgs = v.untilStatus(120);
         double seconds = (System.nanoTime() - t0) / 1e9;
         long progress = msgs.stream()
                 .filter(m -> m.get("type").asText().equals("progress"))

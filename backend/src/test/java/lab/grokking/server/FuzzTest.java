@@ -9,15 +9,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,9 +32,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Limits;
 import lab.grokking.core.config.Presets;
@@ -377,7 +384,7 @@ class FuzzTest {
     static final double SEED_MAX = CommonFields.MAX_SEED;
     /** Every registered task's fields as its spec declares them; the JSON type of the default tells int from long. */
     static final Map<String, List<Field>> FIELDS = TaskSpecs.all().stream()
-            .collect(java.util.stream.Collectors.toMap(TaskSpec::name, t -> {
+            .collect(Collectors.toMap(TaskSpec::name, t -> {
                 ObjectNode defaults = Configs.defaults(t.name());
                 return t.fields().stream()
                         .map(f -> switch (f.type()) {
@@ -912,12 +919,11 @@ class FuzzTest {
 
         /** Whether a JSON number literal is outside the field's documented range (or not an integer for an integer field). */
         static boolean outside(Field f, String literal) {
-            java.math.BigDecimal v = new java.math.BigDecimal(literal);
+            BigDecimal v = new BigDecimal(literal);
             if (f.kind() != 'd') {
                 if (literal.contains(".") || literal.contains("e") || literal.contains("E"))
                     return true; // a float for an integer field
-                return v.compareTo(java.math.BigDecimal.valueOf(f.lo())) < 0
-                        || v.compareTo(new java.math.BigDecimal(f.hi())) > 0;
+                return v.compareTo(BigDecimal.valueOf(f.lo())) < 0 || v.compareTo(new BigDecimal(f.hi())) > 0;
             }
             double d = v.doubleValue(); // as the parser reads it: 1e400 is Infinity, 0.000…1 may underflow to 0
             if (!Double.isFinite(d)) return true;
@@ -1190,7 +1196,7 @@ class FuzzTest {
 
         static byte[] pad(byte[] json, int size) {
             byte[] b = new byte[size];
-            java.util.Arrays.fill(b, (byte) ' ');
+            Arrays.fill(b, (byte) ' ');
             System.arraycopy(json, 0, b, 0, Math.min(json.length, size));
             return b;
         }
@@ -1588,7 +1594,7 @@ class FuzzTest {
                             switch (rnd.nextInt(7)) {
                                 case 0 -> rule.put(bound, "5");
                                 case 1 -> rule.putNull(bound);
-                                case 2 -> rule.put(bound, new java.math.BigDecimal("1e400"));
+                                case 2 -> rule.put(bound, new BigDecimal("1e400"));
                                 case 3 -> rule.put(bound, bound.equals("min") ? hi : lo);
                                 default ->
                                     rule.put(
@@ -1853,7 +1859,7 @@ class FuzzTest {
                     int code;
                     for (int attempt = 0; ; attempt++) {
                         WebSocket ws = client.newWebSocketBuilder()
-                                .connectTimeout(java.time.Duration.ofSeconds(10))
+                                .connectTimeout(Duration.ofSeconds(10))
                                 .buildAsync(uri, c)
                                 .get(10, TimeUnit.SECONDS);
                         code = c.closed.get(20, TimeUnit.SECONDS);
@@ -1885,10 +1891,10 @@ class FuzzTest {
                         violation(wq, null, "4400 for a good ?from");
                     if (code == 1000 && !c.texts.getLast().contains("\"type\":\"status\""))
                         violation(wq, null, "a stream that did not end with its status");
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     outcome = "ws timeout";
                     violation(wq, null, "no close within the timeout");
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     if (e.getCause() instanceof WebSocketHandshakeException h) {
                         int st = h.getResponse().statusCode();
                         outcome = "ws refused " + st;
@@ -2032,7 +2038,7 @@ class FuzzTest {
         }
 
         static String enc(String s) {
-            return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+            return URLEncoder.encode(s, StandardCharsets.UTF_8);
         }
 
         static String str(String s) {

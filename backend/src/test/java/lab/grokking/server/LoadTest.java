@@ -7,7 +7,9 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -346,9 +348,9 @@ class LoadTest {
     }
 
     static long directBytes() {
-        return ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(b -> b.getName().equals("direct"))
-                .mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed)
+                .mapToLong(BufferPoolMXBean::getMemoryUsed)
                 .sum();
     }
 
@@ -488,7 +490,7 @@ class LoadTest {
                     throw new IOException("closed without a close frame after " + texts.size() + " messages");
                 long len = b1 & 0x7f;
                 if (len == 126) len = (buffered.read() << 8) | buffered.read();
-                else if (len == 127) len = new java.math.BigInteger(1, buffered.readNBytes(8)).longValueExact();
+                else if (len == 127) len = new BigInteger(1, buffered.readNBytes(8)).longValueExact();
                 byte[] mask = (b1 & 0x80) != 0 ? buffered.readNBytes(4) : null;
                 byte[] payload = buffered.readNBytes((int) len);
                 if (mask != null) for (int i = 0; i < payload.length; i++) payload[i] ^= mask[i % 4];

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
+import lab.grokking.core.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,9 +34,7 @@ class OpenApiTest {
 
             JsonNode health = s.get("/api/health").json();
             assertEquals("ok", health.get("status").asText());
-            assertEquals(
-                    lab.grokking.core.Provenance.CODE_VERSION,
-                    health.get("version").asText());
+            assertEquals(Provenance.CODE_VERSION, health.get("version").asText());
             TestServer.Response missing = s.get("/api/nothing-here");
             assertEquals(404, missing.status());
             assertTrue(missing.body().contains("openapi.json"), missing.body());

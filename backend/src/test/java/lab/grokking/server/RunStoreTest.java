@@ -2,9 +2,12 @@ package lab.grokking.server;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.List;
+import java.util.zip.CRC32;
 import lab.grokking.core.Checkpoint;
 import lab.grokking.core.Snapshot;
 import lab.grokking.server.store.SqliteRunStore;
@@ -113,9 +116,9 @@ public class RunStoreTest {
         }
         // what earlier builds wrote: count, then length and values per array, little-endian; crc32 of it in its own
         // column
-        var b = java.nio.ByteBuffer.allocate(4 + 4 + 16 + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        var b = ByteBuffer.allocate(4 + 4 + 16 + 4).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(2).putInt(2).putDouble(-0.0).putDouble(Double.NaN).putInt(0);
-        var crc = new java.util.zip.CRC32();
+        var crc = new CRC32();
         crc.update(b.array());
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
                 var p = c.prepareStatement(
@@ -156,7 +159,7 @@ public class RunStoreTest {
                 }
                 if (id.equals("r1")) state[4] = 9; // format version 9
                 else state[30] ^= 1; // a value bit: the blob's own CRC32 catches it
-                var crc = new java.util.zip.CRC32();
+                var crc = new CRC32();
                 crc.update(state);
                 try (var p = c.prepareStatement("UPDATE checkpoints SET state = ?, crc = ? WHERE run_id = ?")) {
                     p.setBytes(1, state);

@@ -3,7 +3,11 @@ package lab.grokking.server;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import lab.grokking.core.config.Limits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -211,10 +215,10 @@ class RunsApiTest {
     void theListShowsOnlyTheCallersOwnRunsSoShareIdsCannotBeEnumerated(@TempDir Path other) {
         try (TestServer t =
                 new TestServer(other, cfg -> cfg.trustedProxy = "127.0.0.1")) { // two clients through the proxy header
-            java.util.function.BiFunction<String, String, TestServer.Response> post = (client, body) ->
-                    t.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(t.url("/api/runs")))
+            BiFunction<String, String, TestServer.Response> post =
+                    (client, body) -> t.send(HttpRequest.newBuilder(URI.create(t.url("/api/runs")))
                             .header("X-Forwarded-For", client)
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+                            .POST(HttpRequest.BodyPublishers.ofString(body)));
             String alice = post.apply("10.0.0.1", TestServer.mcConfig(2000, 11))
                     .json()
                     .get("id")
@@ -223,11 +227,10 @@ class RunsApiTest {
                     .json()
                     .get("id")
                     .asText();
-            java.util.function.Function<String, JsonNode> list =
-                    client -> t.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(t.url("/api/runs")))
-                                    .header("X-Forwarded-For", client)
-                                    .GET())
-                            .json();
+            Function<String, JsonNode> list = client -> t.send(HttpRequest.newBuilder(URI.create(t.url("/api/runs")))
+                            .header("X-Forwarded-For", client)
+                            .GET())
+                    .json();
             assertEquals(1, list.apply("10.0.0.1").get("total").asInt());
             assertEquals(
                     alice, list.apply("10.0.0.1").get("runs").get(0).get("id").asText());

@@ -1,8 +1,10 @@
 package lab.grokking.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
@@ -12,10 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import lab.grokking.core.config.Configs;
+import lab.grokking.server.runs.LiveRun;
 
 /** A server on a random port over a temporary data directory, with a small HTTP and WebSocket client. */
 public final class TestServer implements AutoCloseable {
@@ -42,7 +47,7 @@ public final class TestServer implements AutoCloseable {
         this(dataDir, cfg -> {});
     }
 
-    public record Response(int status, String body, java.net.http.HttpHeaders headers) {
+    public record Response(int status, String body, HttpHeaders headers) {
         public JsonNode json() {
             try {
                 return Configs.JSON.readTree(body);
@@ -125,8 +130,7 @@ public final class TestServer implements AutoCloseable {
          * rarely reports "Invalid UTF-8 in frame TEXT" on the message after "start" with many viewers on loopback
          * (about 1 in 100–300 connections; cause not found: not frame size, not sends from onConnect or callbacks).
          */
-        public final java.util.concurrent.atomic.AtomicInteger resumed =
-                new java.util.concurrent.atomic.AtomicInteger();
+        public final AtomicInteger resumed = new AtomicInteger();
 
         private final HttpClient http;
         private final String base;
@@ -135,7 +139,7 @@ public final class TestServer implements AutoCloseable {
         private final boolean demand;
         private final StringBuilder partial = new StringBuilder();
         /** Receive time (epoch ms) of each "points" message, for latency. */
-        public final List<double[]> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        public final List<double[]> arrivals = new CopyOnWriteArrayList<>();
 
         Viewer(boolean demand, HttpClient http, String base) {
             this.demand = demand;
@@ -157,7 +161,7 @@ public final class TestServer implements AutoCloseable {
                     JsonNode m = Configs.JSON.readTree(partial.toString());
                     if (m.get("type").asText().equals("points")) {
                         for (JsonNode row : m.get("rows")) lastStep = row.get(0).asLong();
-                        double now = lab.grokking.server.runs.LiveRun.epochMillis();
+                        double now = LiveRun.epochMillis();
                         for (JsonNode t : m.get("computed_at")) arrivals.add(new double[] {t.asDouble(), now});
                     }
                     messages.add(m);
@@ -175,7 +179,7 @@ public final class TestServer implements AutoCloseable {
         @Override
         public void onError(WebSocket ws, Throwable e) {
             error = e;
-            if (!(e instanceof java.net.ProtocolException) || resumed.incrementAndGet() > 3) return;
+            if (!(e instanceof ProtocolException) || resumed.incrementAndGet() > 3) return;
             partial.setLength(0);
             http.newWebSocketBuilder()
                     .buildAsync(URI.create(base + (lastStep == Long.MIN_VALUE ? "" : "?from=" + lastStep)), this);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,6 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** The app as users start it (the jar, a separate process) on a free port over {@code data}, with an HTTP client for its API. */
 record AppServer(Process process, int port) {
@@ -29,17 +33,17 @@ record AppServer(Process process, int port) {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+        List<String> cmd = new ArrayList<>(List.of(
                 System.getProperty("groklab.java"),
                 "-Dgroklab.checkpointSeconds=0.3",
                 "--add-modules",
                 "jdk.incubator.vector"));
-        cmd.addAll(java.util.List.of(jvmArgs));
-        if (plugins == null) cmd.addAll(java.util.List.of("-jar", System.getProperty("groklab.jar"), "serve"));
+        cmd.addAll(List.of(jvmArgs));
+        if (plugins == null) cmd.addAll(List.of("-jar", System.getProperty("groklab.jar"), "serve"));
         else
-            cmd.addAll(java.util.List.of(
+            cmd.addAll(List.of(
                     "-cp",
-                    System.getProperty("groklab.jar") + java.io.File.pathSeparator + plugins,
+                    System.getProperty("groklab.jar") + File.pathSeparator + plugins,
                     "lab.grokking.cli.Main",
                     "serve"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -96,8 +100,7 @@ record AppServer(Process process, int port) {
 
     void stop() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS))
-            process.destroyForcibly().waitFor();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
     }
 
     String url(String path) {

@@ -2,11 +2,13 @@ package lab.grokking.e2e;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,7 @@ class CliIT {
             "\"provenance\"", "\"code_version\"", "\"seed\"", "\"config\"", "\"early_predictor\"", "\"late_predictor\""
         }) assertTrue(json.contains(key), "run.json lacks " + key);
         byte[] png = Files.readAllBytes(dir.resolve("a/figure.png"));
-        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
         assertTrue(a.err().contains("ETA"), "progress bar with ETA on the terminal");
     }
 
@@ -68,9 +70,8 @@ class CliIT {
         String[] header = csv.getFirst().split(",", -1), last = csv.getLast().split(",", -1);
         double testMse = Double.parseDouble(last[List.of(header).indexOf("test_mse")]);
         assertTrue(testMse < 1e-3, "classroom fig3 recovers the table: final test MSE " + testMse);
-        var snapshots = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(dir.resolve("c/run.json").toFile())
-                .get("snapshots");
+        var snapshots =
+                new ObjectMapper().readTree(dir.resolve("c/run.json").toFile()).get("snapshots");
         int d = snapshots.get("d").asInt(), count = snapshots.get("steps").size();
         assertTrue(count >= 20, "about 30 snapshots: " + count);
         assertEquals((long) count * d * d * Float.BYTES, Files.size(dir.resolve("c/snapshots.f32")));

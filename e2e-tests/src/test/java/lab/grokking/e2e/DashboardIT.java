@@ -10,8 +10,11 @@ import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import java.net.URLDecoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -34,8 +37,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
-    static final com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions FINISH =
-            new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(240_000);
+    static final LocatorAssertions.HasTextOptions FINISH = new LocatorAssertions.HasTextOptions().setTimeout(240_000);
     static Path dir, shots;
     static AppServer app;
     static Playwright playwright;
@@ -313,8 +315,7 @@ class DashboardIT {
             Page p = page(ctx, "/compare?series=fig1&scale=classroom");
             p.waitForURL(Pattern.compile(".*/compare\\?runs=.*"));
             int rows = 0;
-            for (String id : java.net.URLDecoder.decode(
-                            p.url().replaceAll(".*runs=([^&]*).*", "$1"), java.nio.charset.StandardCharsets.UTF_8)
+            for (String id : URLDecoder.decode(p.url().replaceAll(".*runs=([^&]*).*", "$1"), StandardCharsets.UTF_8)
                     .split(",")) {
                 assertEquals("FINISHED", app.awaitEnd(id).get("status").asText());
                 rows += app.get("/api/runs/" + id + "/metrics").get("rows").size();

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.stream.Stream;
 import lab.grokking.core.task.TaskSpec;
@@ -86,11 +88,7 @@ class ArchitectureTest {
                         "lab.grokking.web.shared..")
                 .should()
                 .dependOnClassesThat()
-                .belongToAnyOf(
-                        java.nio.file.Path.class,
-                        java.nio.file.Paths.class,
-                        java.nio.file.Files.class,
-                        java.io.File.class)
+                .belongToAnyOf(Path.class, Paths.class, Files.class, File.class)
                 .because("a view never turns a URL or a field into a file path")
                 .check(WEB);
     }

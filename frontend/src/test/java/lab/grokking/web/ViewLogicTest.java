@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
@@ -55,7 +57,7 @@ class ViewLogicTest {
     void theChartDocumentHasTheShapeTheChartElementReads(String task) throws Exception {
         JsonNode config = Configs.toTree(TaskSpecs.get(task).defaults());
         ViewState hideFirst = ViewState.DEFAULT.withHidden(
-                java.util.Set.of(ChartSpecs.charts(task).get(0).key()));
+                Set.of(ChartSpecs.charts(task).get(0).key()));
         JsonNode doc = json(RunView.json(
                 ChartSpecs.document(task, List.of(new ChartSpecs.Run("r1", "this run")), List.of(config), hideFirst)));
         assertEquals(ChartSpecs.charts(task).size() - 1, doc.get("charts").size(), "hidden charts are left out");
@@ -119,10 +121,10 @@ class ViewLogicTest {
     @Test
     void viewStateRoundTripsThroughTheQueryAndIgnoresBadValues() {
         ViewState s = ViewState.parse(Map.of("x", List.of("time"), "xlog", List.of("0"), "step", List.of("1234")));
-        assertEquals(new ViewState("time", false, 1234L, java.util.Set.of()), s);
+        assertEquals(new ViewState("time", false, 1234L, Set.of()), s);
         assertEquals("x=time&xlog=0&step=1234", s.query());
         ViewState h = ViewState.parse(Map.of("hide", List.of("norm,loss,../x,predictors")));
-        assertEquals(java.util.Set.of("loss", "norm", "predictors"), h.hidden(), "chart keys only");
+        assertEquals(Set.of("loss", "norm", "predictors"), h.hidden(), "chart keys only");
         assertEquals("x=step&xlog=1&hide=loss,norm,predictors", h.query());
         assertEquals(h, ViewState.parse(Map.of("hide", List.of("loss,norm,predictors"))));
         assertEquals(ViewState.DEFAULT, ViewState.parse(Map.of("x", List.of("../etc"), "step", List.of("-3"))));
@@ -176,7 +178,7 @@ class ViewLogicTest {
         TaskSpec<?> spec = TaskSpecs.get(task);
         List<String> columns = spec.columns();
         double[] row = new double[columns.size()];
-        java.util.Arrays.fill(row, 0.25);
+        Arrays.fill(row, 0.25);
         row[columns.indexOf("step")] = 42;
         row[columns.indexOf(spec.outcome().trainColumn())] = 0.5;
         row[columns.indexOf(spec.outcome().testColumn())] = 0.125;

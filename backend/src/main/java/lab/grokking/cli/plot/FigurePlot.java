@@ -15,6 +15,7 @@ import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Point2D;
 import java.awt.geom.Rectangle2D;
+import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -150,7 +152,7 @@ public final class FigurePlot {
             throws IOException {
         double[] steps = tables.stream()
                 .map(t -> t.column("step"))
-                .max(java.util.Comparator.comparingInt(a -> a.length))
+                .max(Comparator.comparingInt(a -> a.length))
                 .orElse(new double[0]);
         Rectangle[] panels = panels(2);
         BufferedImage img = new BufferedImage(WIDTH, 900, BufferedImage.TYPE_INT_RGB);
@@ -461,7 +463,7 @@ public final class FigurePlot {
                     best = s;
                 }
             }
-            var box = new java.awt.geom.RoundRectangle2D.Double(best[0], best[1], w, h, 8, 8);
+            var box = new RoundRectangle2D.Double(best[0], best[1], w, h, 8, 8);
             g.setColor(new Color(255, 255, 255, 225));
             g.fill(box);
             g.setColor(new Color(0xcccccc));

@@ -3,6 +3,7 @@ package lab.grokking.core.config;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.core.task.TaskSpecs;
@@ -141,7 +143,7 @@ public final class Configs {
             return JSON.writer()
                     .without(SerializationFeature.INDENT_OUTPUT)
                     .with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                    .writeValueAsString(JSON.convertValue(cfg, java.util.TreeMap.class));
+                    .writeValueAsString(JSON.convertValue(cfg, TreeMap.class));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -177,7 +179,7 @@ public final class Configs {
                                     ? "a different type"
                                     : m.getTargetType().getSimpleName()) + ": "
                             + clean(firstLine(m.getOriginalMessage())));
-        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException)
+        if (e instanceof StreamConstraintsException)
             return new ConfigException("json", clean(firstLine(e.getOriginalMessage())) + location(e));
         String msg = clean(firstLine(e.getOriginalMessage()));
         if (msg.contains("NaN") || msg.contains("Infinity") || msg.contains("non-standard"))

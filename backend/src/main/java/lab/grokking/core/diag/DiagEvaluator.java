@@ -1,5 +1,7 @@
 package lab.grokking.core.diag;
 
+import lab.grokking.core.TrainingLoop;
+
 /** Computes one metrics row (columns of {@link DiagSpec#COLUMNS}) from the trainer's state, in double. */
 final class DiagEvaluator {
     private final DiagConfig cfg;
@@ -73,7 +75,7 @@ final class DiagEvaluator {
             DiagRun.accuracy(yTest, testOut),
             Math.sqrt(normSq),
             cfg.alpha() * StrictMath.exp(-lam * eta * step),
-            lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), eta, lam),
+            TrainingLoop.transitionStep(cfg.alpha(), eta, lam),
             l2 > 0 ? minMargin / l2 : Double.NaN,
             l1 > 0 ? minMargin / l1 : Double.NaN,
             l2 > 0 ? dot2 / (l2 * w2norm) : Double.NaN,

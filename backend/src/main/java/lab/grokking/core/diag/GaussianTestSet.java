@@ -1,5 +1,7 @@
 package lab.grokking.core.diag;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.grokking.core.Rng;
 
 /**
@@ -17,7 +19,7 @@ final class GaussianTestSet implements TestSet {
 
     GaussianTestSet(DiagConfig cfg, double[] wStar, double[]... fixed) {
         this.gammaHalf = cfg.gamma() / 2;
-        java.util.List<double[]> q = new java.util.ArrayList<>();
+        List<double[]> q = new ArrayList<>();
         q.add(scaled(wStar, 1 / norm(wStar)));
         for (double[] f : fixed) {
             double[] r = residual(f, q);
@@ -50,7 +52,7 @@ final class GaussianTestSet implements TestSet {
         int m = basis.length;
         double[] a = new double[m + 1];
         for (int b = 0; b < m; b++) a[b] = dot(w, basis[b]);
-        a[m] = norm(residual(w, java.util.List.of(basis)));
+        a[m] = norm(residual(w, List.of(basis)));
         for (int j = 0; j < labels.length; j++) {
             double s = gammaHalf * labels[j] * a[0];
             for (int b = 0; b <= m; b++) s += a[b] * coords[j][b];
@@ -59,7 +61,7 @@ final class GaussianTestSet implements TestSet {
     }
 
     /** f minus its projection on the orthonormal q, twice (re-orthogonalised for accuracy). */
-    private static double[] residual(double[] f, java.util.List<double[]> q) {
+    private static double[] residual(double[] f, List<double[]> q) {
         double[] r = f.clone();
         for (int pass = 0; pass < 2; pass++)
             for (double[] b : q) {

@@ -1,5 +1,7 @@
 package lab.grokking.core.diag;
 
+import java.util.Arrays;
+import lab.grokking.core.Rng;
 import lab.grokking.core.linalg.SignDesign;
 import lab.grokking.core.linalg.Workers;
 
@@ -19,7 +21,7 @@ final class SparseTestSet implements TestSet {
         int labelWords = SignDesign.wordsFor(cfg.k());
         long[] row = new long[words];
         for (int j = 0; j < labels.length; j++) {
-            lab.grokking.core.Rng r = lab.grokking.core.Rng.stream(cfg.seed(), "test", j);
+            Rng r = Rng.stream(cfg.seed(), "test", j);
             for (int wd = 0; wd < labelWords; wd++) row[wd] = r.nextLong(); // the same first words signRow draws
             labels[j] = DiagData.sparseLabel(wStar, cfg.k(), row, 0);
         }
@@ -47,7 +49,7 @@ final class SparseTestSet implements TestSet {
             Workers.forRange(rows, 16, (from, to) -> {
                 for (int i = from; i < to; i++) DiagData.signRow(cfg.seed(), "test", s0 + i, cfg.d(), bits, i * words);
             });
-            long[] used = rows * words == bits.length ? bits : java.util.Arrays.copyOf(bits, rows * words);
+            long[] used = rows * words == bits.length ? bits : Arrays.copyOf(bits, rows * words);
             new SignDesign(rows, cfg.d(), used).multiply(wf, z);
             for (int i = 0; i < rows; i++) out[start + i] = z[i];
         }

@@ -1,5 +1,7 @@
 package lab.grokking.core.linalg;
 
+import java.util.Arrays;
+
 /**
  * A data matrix X (rows = samples, cols = features) seen only through products, so the ±1 data of the
  * sparse task can stay bit-packed. Float products are the training kernels (hot path); double accessors
@@ -51,7 +53,7 @@ public interface Design {
 
     /** out[k] = Σ_i c[i]·X[i][k] in double (slow path for solvers and certificates). */
     default void multiplyTransposed(double[] c, double[] out) {
-        java.util.Arrays.fill(out, 0, cols(), 0.0);
+        Arrays.fill(out, 0, cols(), 0.0);
         double[] r = new double[cols()];
         for (int i = 0; i < rows(); i++) {
             if (c[i] == 0) continue;

@@ -1,5 +1,7 @@
 package lab.grokking.core.linalg;
 
+import java.util.Arrays;
+
 /** Reference kernels in plain Java; the vector kernels must match them bit for bit. */
 final class ScalarKernels extends Kernels {
     static final ScalarKernels INSTANCE = new ScalarKernels();
@@ -56,7 +58,7 @@ final class ScalarKernels extends Kernels {
     public void denseMultiply(float[] x, int cols, int from, int to, float[] w, float[] out) {
         float[] p = new float[PARTIALS];
         for (int i = from; i < to; i++) {
-            java.util.Arrays.fill(p, 0f);
+            Arrays.fill(p, 0f);
             int base = i * cols;
             for (int k = 0; k < cols; k++) p[k & (PARTIALS - 1)] += x[base + k] * w[k];
             out[i] = reduce(p);
@@ -65,7 +67,7 @@ final class ScalarKernels extends Kernels {
 
     @Override
     public void denseMultiplyTransposed(float[] x, int cols, int rows, int colFrom, int colTo, float[] c, float[] out) {
-        java.util.Arrays.fill(out, colFrom, colTo, 0f);
+        Arrays.fill(out, colFrom, colTo, 0f);
         for (int i = 0; i < rows; i++) {
             float ci = c[i];
             int base = i * cols;

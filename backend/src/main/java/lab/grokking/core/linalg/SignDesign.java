@@ -1,5 +1,7 @@
 package lab.grokking.core.linalg;
 
+import java.util.Arrays;
+
 /** A ±1 data matrix bit-packed by row (32× smaller than float32, so a 256 × 10⁵ matrix is 3.2 MB). */
 public final class SignDesign implements Design {
     private final int rows, cols, wordsPerRow;
@@ -182,7 +184,7 @@ public final class SignDesign implements Design {
 
     @Override
     public void multiplyTransposed(double[] c, double[] out) {
-        java.util.Arrays.fill(out, 0, cols, 0.0);
+        Arrays.fill(out, 0, cols, 0.0);
         for (int i = 0; i < rows; i++) {
             double ci = c[i];
             if (ci == 0) continue;

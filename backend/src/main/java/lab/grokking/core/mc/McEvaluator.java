@@ -1,5 +1,7 @@
 package lab.grokking.core.mc;
 
+import lab.grokking.core.TrainingLoop;
+
 /** Computes one metrics row (columns of {@link McSpec#COLUMNS}) from the trainer's state, in double. */
 final class McEvaluator {
     private final McConfig cfg;
@@ -51,7 +53,7 @@ final class McEvaluator {
             data.testMse(w),
             tr.norm(),
             initNorm * StrictMath.exp(-lam * eta * step),
-            lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), eta, lam),
+            TrainingLoop.transitionStep(cfg.alpha(), eta, lam),
             nuclear,
             sv1,
             sv2,

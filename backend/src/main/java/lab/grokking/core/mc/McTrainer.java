@@ -1,5 +1,6 @@
 package lab.grokking.core.mc;
 
+import java.util.Arrays;
 import lab.grokking.core.Rng;
 import lab.grokking.core.linalg.Workers;
 
@@ -101,7 +102,7 @@ public final class McTrainer {
         // forward: each distinct pair once, in row order (row i of U, V stays in cache across its pairs)
         long[] key = new long[n];
         for (int k = 0; k < n; k++) key[k] = ((long) Math.min(a[k], b[k]) * d + Math.max(a[k], b[k])) << 32 | k;
-        java.util.Arrays.sort(key);
+        Arrays.sort(key);
         pairOf = new int[n];
         int[] ti = new int[n], tj = new int[n];
         int m = 0;
@@ -116,8 +117,8 @@ public final class McTrainer {
             }
             pairOf[(int) x] = m - 1;
         }
-        pi = java.util.Arrays.copyOf(ti, m);
-        pj = java.util.Arrays.copyOf(tj, m);
+        pi = Arrays.copyOf(ti, m);
+        pj = Arrays.copyOf(tj, m);
         wPair = new double[m];
     }
 

@@ -1,5 +1,6 @@
 package lab.grokking.core.mc;
 
+import java.util.Arrays;
 import lab.grokking.core.solve.Certificate;
 
 /**
@@ -70,7 +71,7 @@ public final class NuclearCompletion {
             eig.decompose(x, true);
             double tau = 1 / rho;
             double[] ev = eig.values();
-            java.util.Arrays.fill(z, 0);
+            Arrays.fill(z, 0);
             for (int k = 0; k < d; k++) {
                 double l = ev[k], s = l > tau ? l - tau : l < -tau ? l + tau : 0;
                 shrunk[k] = s;

@@ -1,5 +1,7 @@
 package lab.grokking.core.mc;
 
+import java.util.Arrays;
+
 /**
  * Eigen-decomposition of a dense symmetric matrix (n ≤ a few hundred) in double: Householder reduction to
  * tridiagonal form, then the implicit QL method with Wilkinson-type shifts (the EISPACK tred2/tql2 pair,
@@ -61,7 +63,7 @@ public final class SymEigen {
     /** Singular values of a symmetric matrix (|eigenvalues|) in descending order, into out. */
     public void singularValuesDescending(double[] out) {
         for (int i = 0; i < n; i++) out[i] = Math.abs(d[i]);
-        java.util.Arrays.sort(out, 0, n);
+        Arrays.sort(out, 0, n);
         for (int i = 0, j = n - 1; i < j; i++, j--) {
             double t = out[i];
             out[i] = out[j];

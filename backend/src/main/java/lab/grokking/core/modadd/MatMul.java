@@ -1,5 +1,7 @@
 package lab.grokking.core.modadd;
 
+import java.util.Arrays;
+
 /**
  * The dense float32 products of the MLP step behind one small interface, so a faster backend can be swapped
  * in (bench/java/Nd4jModaddStepBench.java puts ND4J behind it), with the step's row kernels (gather, cross-entropy,
@@ -64,8 +66,8 @@ public interface MatMul {
      */
     default void scatter(
             float[] g, int n, int h, int[] a, int[] b, int rows, float[] ge, float[] gb, int from, int to) {
-        for (int r = 0; r < rows; r++) java.util.Arrays.fill(ge, r * h + from, r * h + to, 0f);
-        java.util.Arrays.fill(gb, from, to, 0f);
+        for (int r = 0; r < rows; r++) Arrays.fill(ge, r * h + from, r * h + to, 0f);
+        Arrays.fill(gb, from, to, 0f);
         for (int i = 0; i < n; i++) {
             int o = i * h, ra = a[i] * h, rb = b[i] * h;
             for (int k = from; k < to; k++) {

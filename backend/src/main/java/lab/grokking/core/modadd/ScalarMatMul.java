@@ -1,5 +1,7 @@
 package lab.grokking.core.modadd;
 
+import java.util.Arrays;
+
 /** Reference {@link MatMul}: the documented fma chain per entry, plain loops. */
 final class ScalarMatMul implements MatMul {
     static final ScalarMatMul INSTANCE = new ScalarMatMul();
@@ -25,7 +27,7 @@ final class ScalarMatMul implements MatMul {
             boolean accumulate) {
         for (int i = i0; i < i1; i++) {
             int ci = i * ldc, ai = i * aRow;
-            if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
+            if (!accumulate) Arrays.fill(c, ci, ci + n, 0f);
             // k outer so the inner loop runs along rows of B and C; each C entry still sees k ascending
             for (int k = 0; k < kDim; k++) {
                 float x = a[ai + k * aCol];

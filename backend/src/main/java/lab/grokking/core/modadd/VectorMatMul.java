@@ -1,7 +1,9 @@
 package lab.grokking.core.modadd;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -56,7 +58,7 @@ final class VectorMatMul implements MatMul {
             int ldc,
             boolean accumulate) {
         if (kDim == 0 || n == 0) {
-            if (!accumulate) for (int i = i0; i < i1; i++) java.util.Arrays.fill(c, i * ldc, i * ldc + n, 0f);
+            if (!accumulate) for (int i = i0; i < i1; i++) Arrays.fill(c, i * ldc, i * ldc + n, 0f);
             return;
         }
         int panels = (n + NR - 1) / NR, kb = kBlock(panels * NR), kc = Math.min(kb, kDim);
@@ -111,7 +113,7 @@ final class VectorMatMul implements MatMul {
             int j = q * NR, nr = Math.min(NR, n - j), o = q * kl * NR;
             for (int k = 0; k < kl; k++, o += NR) {
                 System.arraycopy(b, (k0 + k) * ldb + j, bp, o, nr);
-                if (nr < NR) java.util.Arrays.fill(bp, o + nr, o + NR, 0f);
+                if (nr < NR) Arrays.fill(bp, o + nr, o + NR, 0f);
             }
         }
     }
@@ -182,7 +184,7 @@ final class VectorMatMul implements MatMul {
         for (; i + 7 < to; i += 8) {
             FloatVector a = FloatVector.fromArray(S, act, i);
             FloatVector.fromArray(S, g, i)
-                    .blend(0f, a.compare(jdk.incubator.vector.VectorOperators.LE, 0f))
+                    .blend(0f, a.compare(VectorOperators.LE, 0f))
                     .intoArray(g, i);
         }
         for (; i < to; i++) g[i] = act[i] > 0 ? g[i] : 0f;
@@ -248,8 +250,8 @@ final class VectorMatMul implements MatMul {
             // q·2^k: one exact power-of-two factor while 2^k is normal (k ≥ −1022), else 2^(k+600)·2^−600, as the
             // scalar code
             VectorMask<Double> tiny = nk.compare(VectorOperators.GT, 1022.0);
-            jdk.incubator.vector.LongVector bits = v.reinterpretAsLongs().sub(MAGIC_BITS - 1023);
-            bits = bits.add(600, tiny.cast(jdk.incubator.vector.LongVector.SPECIES_256));
+            LongVector bits = v.reinterpretAsLongs().sub(MAGIC_BITS - 1023);
+            bits = bits.add(600, tiny.cast(LongVector.SPECIES_256));
             DoubleVector e = q.mul(bits.lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
                     .mul(DoubleVector.broadcast(D, 1.0).blend(0x1p-600, tiny))
                     .blend(0.0, x.compare(VectorOperators.LT, -745.2).or(drop))
@@ -262,7 +264,7 @@ final class VectorMatMul implements MatMul {
 
     @Override
     public void scatter(float[] g, int n, int h, int[] a, int[] b, int rows, float[] ge, float[] gb, int from, int to) {
-        for (int r = 0; r < rows; r++) java.util.Arrays.fill(ge, r * h + from, r * h + to, 0f);
+        for (int r = 0; r < rows; r++) Arrays.fill(ge, r * h + from, r * h + to, 0f);
         int k = from;
         // strips of 32 columns: each sample's 128-byte piece of g is read once, and the strip of ge (rows × 32) stays
         // in L1

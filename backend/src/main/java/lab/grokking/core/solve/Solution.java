@@ -1,6 +1,7 @@
 package lab.grokking.core.solve;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * A max-margin predictor. w is un-normalised, scaled so the minimum margin min_i y_i⟨w,x_i⟩ is 1; dual holds
@@ -19,7 +20,7 @@ public record Solution(double[] w, double[] dual, Certificate certificate) {
     /** Indices k with |w_k| > tol·max|w| (L1 solutions are sparse). */
     public int[] support(double tol) {
         double max = Arrays.stream(w).map(Math::abs).max().orElse(0);
-        return java.util.stream.IntStream.range(0, w.length)
+        return IntStream.range(0, w.length)
                 .filter(k -> Math.abs(w[k]) > tol * max)
                 .toArray();
     }

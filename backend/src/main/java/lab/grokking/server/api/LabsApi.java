@@ -3,6 +3,7 @@ package lab.grokking.server.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.Locale;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
 import lab.grokking.server.ServerConfig;
@@ -58,7 +59,7 @@ final class LabsApi {
                         "status",
                         s.run().status().name(),
                         "outcome",
-                        s.outcome().name().toLowerCase(java.util.Locale.ROOT)));
+                        s.outcome().name().toLowerCase(Locale.ROOT)));
     }
 
     private Lab lab(Context ctx) {

@@ -8,7 +8,9 @@ import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import lab.grokking.core.MetricTable;
 import lab.grokking.core.Snapshot;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
@@ -48,7 +50,7 @@ final class RunsApi {
         RunConfig rc = runs.parse(body);
         RunService.Submission s = runs.submit(rc, Api.client(ctx, cfg));
         Map<String, Object> doc = describe(s.run());
-        doc.put("outcome", s.outcome().name().toLowerCase(java.util.Locale.ROOT));
+        doc.put("outcome", s.outcome().name().toLowerCase(Locale.ROOT));
         ctx.status(
                 switch (s.outcome()) {
                     case CREATED -> 201;
@@ -65,13 +67,13 @@ final class RunsApi {
         String st = ctx.queryParam("status");
         if (st != null) {
             try {
-                status = StoredRun.Status.valueOf(st.toUpperCase(java.util.Locale.ROOT));
+                status = StoredRun.Status.valueOf(st.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new ApiError(
                         400,
                         "status",
                         "must be one of "
-                                + List.of(StoredRun.Status.values()).toString().toLowerCase(java.util.Locale.ROOT));
+                                + List.of(StoredRun.Status.values()).toString().toLowerCase(Locale.ROOT));
             }
         }
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE), limit = intParam(ctx, "limit", 50, 1, MAX_PAGE);
@@ -116,9 +118,7 @@ final class RunsApi {
             throw new ApiError(403, "id", "only the client that started a run can remove it");
         if (!runs.remove(r.id()))
             throw new ApiError(
-                    409,
-                    "status",
-                    "the run is " + r.status().name().toLowerCase(java.util.Locale.ROOT) + "; cancel it first");
+                    409, "status", "the run is " + r.status().name().toLowerCase(Locale.ROOT) + "; cancel it first");
         ctx.status(204);
     }
 
@@ -148,7 +148,7 @@ final class RunsApi {
             }
             case "csv" -> {
                 StringBuilder b = new StringBuilder(String.join(",", columns)).append('\n');
-                for (double[] row : rows) b.append(lab.grokking.core.MetricTable.csvLine(row));
+                for (double[] row : rows) b.append(MetricTable.csvLine(row));
                 ctx.contentType("text/csv")
                         .header("Content-Disposition", "attachment; filename=\"metrics.csv\"")
                         .result(b.toString());

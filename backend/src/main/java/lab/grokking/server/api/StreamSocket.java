@@ -2,13 +2,20 @@ package lab.grokking.server.api;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.LiveRun;
 import lab.grokking.server.runs.RunService;
+import lab.grokking.server.store.StoredRun;
 import org.eclipse.jetty.websocket.api.Callback;
 
 /**
@@ -33,20 +40,18 @@ final class StreamSocket {
     /** Re-wakes every viewer twice a second: sends a progress tick the throttle held back, and no lost wake can stall a viewer. */
     static final long SWEEP_MILLIS = 500;
 
-    private static final java.util.concurrent.ScheduledExecutorService SWEEPER =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "groklab-stream-sweep");
-                t.setDaemon(true);
-                return t;
-            });
+    private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "groklab-stream-sweep");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
 
     static void register(RoutesConfig routes, RunService runs) {
         StreamSocket s = new StreamSocket();
-        java.lang.ref.WeakReference<StreamSocket> ref =
-                new java.lang.ref.WeakReference<>(s); // a stopped server's sockets are not kept alive
-        java.util.concurrent.ScheduledFuture<?>[] sweep = new java.util.concurrent.ScheduledFuture<?>[1];
+        WeakReference<StreamSocket> ref = new WeakReference<>(s); // a stopped server's sockets are not kept alive
+        ScheduledFuture<?>[] sweep = new ScheduledFuture<?>[1];
         sweep[0] = SWEEPER.scheduleWithFixedDelay(
                 () -> {
                     StreamSocket live = ref.get();
@@ -55,7 +60,7 @@ final class StreamSocket {
                 },
                 SWEEP_MILLIS,
                 SWEEP_MILLIS,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+                TimeUnit.MILLISECONDS);
         routes.ws("/runs/{id}/stream", ws -> {
             ws.onConnect(ctx -> s.connect(ctx, runs));
             ws.onClose(ctx -> s.disconnect(ctx.sessionId()));
@@ -79,7 +84,7 @@ final class StreamSocket {
                 return;
             }
         }
-        ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(10));
+        ctx.session.setIdleTimeout(Duration.ofMinutes(10));
         Viewer v = new Viewer(ctx, run, run.indexAfter(from));
         viewers.put(ctx.sessionId(), v);
         run.subscribe(v);
@@ -156,7 +161,7 @@ final class StreamSocket {
             long step = run.progressStep();
             if (!ended
                     && step != progressSent
-                    && status == lab.grokking.server.store.StoredRun.Status.RUNNING
+                    && status == StoredRun.Status.RUNNING
                     && System.nanoTime() - progressAt >= PROGRESS_NANOS) {
                 progressSent = step;
                 progressAt = System.nanoTime();

@@ -3,6 +3,7 @@ package lab.grokking.server.api;
 import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.task.FieldSpec;
@@ -57,7 +58,7 @@ final class TasksApi {
                 "predictor_view",
                 Json.obj(
                         "kind",
-                        v.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        v.kind().name().toLowerCase(Locale.ROOT),
                         "net_snapshot",
                         v.netSnapshot(),
                         "early_label",
@@ -71,7 +72,7 @@ final class TasksApi {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key", f.key());
         m.put("label", f.label());
-        m.put("type", f.type().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("type", f.type().name().toLowerCase(Locale.ROOT));
         m.put("unit", f.unit());
         m.put("meaning", f.meaning());
         if (f.numeric()) {

@@ -3,6 +3,9 @@ package lab.grokking.server.runs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import lab.grokking.core.MetricTable;
 import lab.grokking.core.config.Configs;
 
 /** Compact JSON for API bodies and stream messages. Non-finite metric values become null (JSON has no NaN). */
@@ -20,8 +23,8 @@ public final class Json {
     }
 
     /** A JSON object in the given key order (Map.of's order changes between JVMs, and equal answers should be equal bytes). */
-    public static java.util.Map<String, Object> obj(Object... keysAndValues) {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    public static Map<String, Object> obj(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
         return m;
     }
@@ -30,8 +33,7 @@ public final class Json {
     public static String row(double[] row) {
         StringBuilder b = new StringBuilder(row.length * 12).append('[');
         for (int i = 0; i < row.length; i++)
-            b.append(i > 0 ? "," : "")
-                    .append(Double.isFinite(row[i]) ? lab.grokking.core.MetricTable.format(row[i]) : "null");
+            b.append(i > 0 ? "," : "").append(Double.isFinite(row[i]) ? MetricTable.format(row[i]) : "null");
         return b.append(']').toString();
     }
 }

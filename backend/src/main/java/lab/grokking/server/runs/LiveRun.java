@@ -1,5 +1,6 @@
 package lab.grokking.server.runs;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -97,7 +98,7 @@ public final class LiveRun {
 
     /** Now in epoch milliseconds with microsecond digits (stream latency is measured against it). */
     public static double epochMillis() {
-        java.time.Instant t = java.time.Instant.now();
+        Instant t = Instant.now();
         return t.getEpochSecond() * 1e3 + t.getNano() / 1e6;
     }
 

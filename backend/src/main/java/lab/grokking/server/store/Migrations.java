@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -75,7 +76,7 @@ final class Migrations {
         StringBuilder b = new StringBuilder();
         for (String line : script.split("\n"))
             if (!line.strip().startsWith("--")) b.append(line).append('\n');
-        return java.util.Arrays.stream(b.toString().split(";\\s*\n"))
+        return Arrays.stream(b.toString().split(";\\s*\n"))
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .toList();

@@ -1,5 +1,6 @@
 package lab.grokking.server.store;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,7 +36,7 @@ final class SqliteDatabase implements StoreDatabase {
                 s.execute("PRAGMA busy_timeout=5000");
             }
             Migrations.apply(c);
-        } catch (java.io.IOException | SQLException e) {
+        } catch (IOException | SQLException e) {
             throw new IllegalStateException("cannot open the run store in " + dataDir + ": " + e.getMessage(), e);
         }
     }

@@ -3,6 +3,7 @@ package lab.grokking.server.store;
 import static lab.grokking.server.store.SqliteDatabase.nullableLong;
 import static lab.grokking.server.store.SqliteDatabase.setLong;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -224,7 +225,7 @@ final class SqliteRunRepository implements RunRepository {
                         nullableLong(r, 17),
                         nullableLong(r, 18)));
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt columns in the run store", e);
         }
         return out;
@@ -235,7 +236,7 @@ final class SqliteRunRepository implements RunRepository {
     private static String json(Object o) {
         try {
             return Configs.JSON.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

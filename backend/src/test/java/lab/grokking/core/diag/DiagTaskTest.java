@@ -11,6 +11,7 @@ import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
 import lab.grokking.core.Snapshot;
+import lab.grokking.core.TrainingLoop;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.task.SpecTask;
@@ -46,7 +47,7 @@ class DiagTaskTest {
         assertEquals(RunStatus.FINISHED, r.status(), r.message());
         MetricTable t = r.metrics();
         double early = predictorAcc(r, "early_predictor"), late = predictorAcc(r, "late_predictor");
-        double kStar = lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
+        double kStar = TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
         assertTrue(
                 late > early + 0.25,
                 "w1* must generalise far better than w2* on sparse data: " + late + " vs " + early);
@@ -82,7 +83,7 @@ class DiagTaskTest {
         assertEquals(RunStatus.FINISHED, r.status(), r.message());
         MetricTable t = r.metrics();
         double early = predictorAcc(r, "early_predictor"), late = predictorAcc(r, "late_predictor");
-        double kStar = lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
+        double kStar = TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
         assertTrue(
                 early > late + 0.2,
                 "w2* must generalise far better than w1* on large-L2-margin data: " + early + " vs " + late);

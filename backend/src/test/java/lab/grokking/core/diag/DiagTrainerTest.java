@@ -2,6 +2,7 @@ package lab.grokking.core.diag;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.SplittableRandom;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.linalg.DenseDesign;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +29,7 @@ class DiagTrainerTest {
         double eta = 0.05, lambda = 0.1;
         double[][] x = new double[n][d];
         double[] y = new double[n];
-        java.util.SplittableRandom r = new java.util.SplittableRandom(L);
+        SplittableRandom r = new SplittableRandom(L);
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < d; k++) x[i][k] = r.nextInt(-4, 5) / 4.0; // exact in float32
             y[i] = r.nextBoolean() ? 1 : -1;

@@ -2,7 +2,9 @@ package lab.grokking.core.linalg;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -12,8 +14,7 @@ class KernelsTest {
     @CsvSource({"1, 1", "3, 70", "7, 64", "9, 31", "13, 1000", "61, 200", "31, 1501", "256, 4097"})
     void vectorKernelsMatchScalarBitForBitAndDoublesClosely(int n, int d) {
         // bit-equality of SIMD and scalar needs a SIMD path; on CPUs without 256-bit vectors both are the scalar one
-        org.junit.jupiter.api.Assumptions.assumeFalse(
-                Kernels.get().name().equals("scalar"), "no 256-bit vector kernels on this CPU");
+        Assumptions.assumeFalse(Kernels.get().name().equals("scalar"), "no 256-bit vector kernels on this CPU");
         SplittableRandom r = new SplittableRandom(n * 31L + d);
         int[][] s = new int[n][d];
         double[][] x = new double[n][d];
@@ -114,7 +115,7 @@ class KernelsTest {
                 seen[k]++;
             }
         };
-        java.util.Arrays.fill(g, Float.NaN);
+        Arrays.fill(g, Float.NaN);
         if (m instanceof SignDesign s) {
             s.multiply(w, z, parts);
             s.multiplyTransposed(c, g, after, parts);

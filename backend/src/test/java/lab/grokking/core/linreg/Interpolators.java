@@ -1,5 +1,7 @@
 package lab.grokking.core.linreg;
 
+import java.util.Arrays;
+
 /** The two predictors of the task: the minimum-L2-norm and the minimum-L1-norm solutions of Xw = y. */
 final class Interpolators {
     private Interpolators() {}
@@ -25,7 +27,7 @@ final class Interpolators {
 
     static double[] minL2(double[] x, double[] y, int n, int d) {
         double[] ones = new double[d];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         return weighted(x, y, n, d, ones);
     }
 

@@ -1,5 +1,6 @@
 package lab.grokking.core.linreg;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.grokking.core.RunListener;
@@ -30,8 +31,8 @@ final class LinregRun implements TaskRun {
         w = new double[d];
         grad = new double[d];
         residual = new double[cfg.n()];
-        java.util.Arrays.fill(u, cfg.alpha() / Math.sqrt(2.0 * d));
-        java.util.Arrays.fill(v, cfg.alpha() / Math.sqrt(2.0 * d));
+        Arrays.fill(u, cfg.alpha() / Math.sqrt(2.0 * d));
+        Arrays.fill(v, cfg.alpha() / Math.sqrt(2.0 * d));
         initNorm = cfg.alpha();
     }
 
@@ -107,7 +108,7 @@ final class LinregRun implements TaskRun {
     @Override
     public void step() {
         int n = cfg.n(), d = cfg.d();
-        java.util.Arrays.fill(grad, 0);
+        Arrays.fill(grad, 0);
         for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) grad[j] += data.x()[i * d + j] * residual[i] / n;
         double eta = cfg.lr(), lambda = cfg.weightDecay();
         for (int j = 0; j < d; j++) {

@@ -2,7 +2,9 @@ package lab.grokking.core.mc;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.Random;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.linalg.Workers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,7 +40,7 @@ class McKernelsTest {
 
     @Test
     void aStepSplitsIntoOnePartPer2To14OfDTimesNUpToTheThreadCount() {
-        int t = lab.grokking.core.linalg.Workers.threads();
+        int t = Workers.threads();
         assertEquals(1, McTrainer.defaultParts(24, 115), "classroom Fig. 3");
         assertEquals(1, McTrainer.defaultParts(64, 205), "d = 64 at 5 %: measured no faster split");
         assertEquals(Math.min(2, t), McTrainer.defaultParts(97, 470), "paper Fig. 3");
@@ -48,7 +50,7 @@ class McKernelsTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 4, 7, 8, 9, 15, 16, 17, 97})
     void dotDiffIsTheSameBitsInBothKernelsAndSymmetric(int len) {
-        java.util.Random r = new java.util.Random(len);
+        Random r = new Random(len);
         double[] u = new double[3 * len], v = new double[3 * len];
         for (int i = 0; i < u.length; i++) {
             u[i] = r.nextGaussian();

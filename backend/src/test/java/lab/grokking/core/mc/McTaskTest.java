@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,11 @@ import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
 import lab.grokking.core.Snapshot;
+import lab.grokking.core.TrainingLoop;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Limits;
+import lab.grokking.core.linalg.Workers;
 import lab.grokking.core.task.SpecTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,7 +65,7 @@ class McTaskTest {
         assertEquals(RunStatus.FINISHED, r.status(), r.message());
         MetricTable t = r.metrics();
         McData data = McData.generate(cfg);
-        double kStar = lab.grokking.core.TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
+        double kStar = TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay());
         double plateau = zeroFillTestMse(data);
         assertEquals(plateau, summary(r, "early_predictor", "test_mse"), 1e-15, "the summary's zero-fill MSE");
         assertTrue(summary(r, "late_predictor", "test_mse") < 1e-9, "the min-nuclear-norm completion is X* here");
@@ -131,7 +134,7 @@ class McTaskTest {
         assertEquals(1, small.newTask().run(RunListener.NONE).provenance().threads());
         McConfig paper = config("\"d\":97,\"observed\":0.05,\"steps\":10,\"seed\":1");
         assertEquals(
-                Math.min(2, lab.grokking.core.linalg.Workers.threads()),
+                Math.min(2, Workers.threads()),
                 paper.newTask().run(RunListener.NONE).provenance().threads());
     }
 
@@ -262,7 +265,7 @@ class McTaskTest {
 
     @Test
     void cancellationStopsBetweenStepsAndTheListenerSeesColumnsFirst() {
-        List<String> events = new java.util.ArrayList<>();
+        List<String> events = new ArrayList<>();
         RunResult r = config("\"d\":16,\"observed\":0.3,\"steps\":100000")
                 .newTask()
                 .run(new RunListener() {

@@ -2,6 +2,7 @@ package lab.grokking.core.mc;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.Arrays;
 import lab.grokking.core.solve.Certificate;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,7 @@ class NuclearCompletionTest {
         int d = 9;
         double[] x = SymEigenTest.randomSymmetric(d, 5);
         boolean[] all = new boolean[d * d];
-        java.util.Arrays.fill(all, true);
+        Arrays.fill(all, true);
         NuclearCompletion.Result r = NuclearCompletion.solve(d, all, x);
         assertArrayEquals(x, r.w(), 0);
         assertCertified(r, d, all, x);

@@ -2,6 +2,7 @@ package lab.grokking.core.mc;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.Arrays;
 import lab.grokking.core.Rng;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class SymEigenTest {
         assertArrayEquals(new double[4], SymEigen.eigenvalues(new double[16], 4), 0);
         int n = 6; // all-ones: eigenvalues 0 (×5) and n
         double[] ones = new double[n * n];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         double[] ev = SymEigen.eigenvalues(ones, n);
         for (int k = 0; k < n - 1; k++) assertEquals(0, ev[k], 1e-14);
         assertEquals(n, ev[n - 1], 1e-13);
@@ -95,7 +96,7 @@ class SymEigenTest {
         SymEigen e = new SymEigen(n);
         e.decompose(a, true);
         double[] sorted = lam.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         assertArrayEquals(sorted, e.values(), 1e-13);
         double[] res = residuals(a, e);
         assertTrue(res[0] < 1e-13 && res[1] < 1e-13, "residuals " + res[0] + ", " + res[1]);

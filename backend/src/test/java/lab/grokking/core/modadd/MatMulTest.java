@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -91,7 +92,7 @@ class MatMulTest {
     }
 
     private static void assumeVector() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(VEC != REF, "the Vector API backend is not available on this JVM");
+        Assumptions.assumeTrue(VEC != REF, "the Vector API backend is not available on this JVM");
     }
 
     private static float[] random(SplittableRandom r, int len) {

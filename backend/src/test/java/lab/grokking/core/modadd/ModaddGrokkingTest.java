@@ -2,8 +2,10 @@ package lab.grokking.core.modadd;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.config.Configs;
@@ -26,14 +28,14 @@ class ModaddGrokkingTest {
         String key = lr + "/" + alpha + "/" + wd + "/" + target;
         return RUNS.computeIfAbsent(key, k -> {
             ModaddConfig cfg = (ModaddConfig) Configs.parse(String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "{\"task\":\"modadd\",\"p\":31,\"trainFraction\":0.7,\"width\":256,\"lr\":%s,\"weightDecay\":%s,\"alpha\":%s,"
                             + "\"zeroLastLayer\":true,\"steps\":%d,\"evalPerDecade\":40,\"seed\":1}",
                     lr,
                     wd,
                     alpha,
                     maxSteps));
-            List<double[]> rows = new java.util.ArrayList<>();
+            List<double[]> rows = new ArrayList<>();
             cfg.newTask().run(new RunListener() {
                 @Override
                 public void onEvaluation(double[] row) {

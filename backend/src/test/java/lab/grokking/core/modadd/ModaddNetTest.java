@@ -2,8 +2,13 @@ package lab.grokking.core.modadd;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import lab.grokking.core.config.Configs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The MLP step against finite differences, its backends against each other, its init scale, and its allocation. */
 class ModaddNetTest {
@@ -39,7 +44,7 @@ class ModaddNetTest {
                 w[i] = old - eps;
                 double down = loss(net);
                 w[i] = old;
-                if (!java.util.Arrays.equals(upPattern, pattern(net)))
+                if (!Arrays.equals(upPattern, pattern(net)))
                     continue; // a ReLU kink inside ±eps: no derivative to compare
                 double fd = (up - down) / (2.0 * eps);
                 num += (fd - gr[i]) * (fd - gr[i]);
@@ -85,10 +90,10 @@ class ModaddNetTest {
         assertEquals(5646, he.nTest());
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
     void forwardAndStepAllocateNothing(String backend) {
-        var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        var bean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         ModaddConfig cfg =
                 config("\"p\":23,\"trainFraction\":0.5,\"width\":64,\"lr\":0.05,\"weightDecay\":0.001,\"steps\":1");
         ModaddNet net = new ModaddNet(cfg, ModaddData.generate(cfg), MatMul.named(backend));

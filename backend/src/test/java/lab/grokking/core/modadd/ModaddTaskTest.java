@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import lab.grokking.core.Checkpoint;
 import lab.grokking.core.MetricTable;
 import lab.grokking.core.Recorder;
@@ -120,8 +121,7 @@ class ModaddTaskTest {
                         "\"p\":23,\"trainFraction\":0.4,\"width\":256,\"zeroLastLayer\":true,\"alpha\":10,\"steps\":1")
                 .newTask()
                 .run(RunListener.NONE);
-        var early =
-                (java.util.Map<?, ?>) ((java.util.Map<?, ?>) r.summary().get(SpecTask.TASK_KEY)).get("early_predictor");
+        var early = (Map<?, ?>) ((Map<?, ?>) r.summary().get(SpecTask.TASK_KEY)).get("early_predictor");
         assertTrue(((Number) early.get("train_acc")).doubleValue() > 0.99, early.toString());
         assertTrue(((Number) early.get("test_acc")).doubleValue() < 0.1, early.toString());
     }

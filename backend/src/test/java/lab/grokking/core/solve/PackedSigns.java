@@ -1,5 +1,6 @@
 package lab.grokking.core.solve;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import lab.grokking.core.linalg.Design;
 
@@ -51,7 +52,7 @@ final class PackedSigns implements Design {
 
     @Override
     public void multiplyTransposed(float[] c, float[] out) {
-        java.util.Arrays.fill(out, 0, cols, 0f);
+        Arrays.fill(out, 0, cols, 0f);
         for (int i = 0; i < rows; i++) for (int k = 0; k < cols; k++) out[k] += c[i] * (float) get(i, k);
     }
 
@@ -85,7 +86,7 @@ final class PackedSigns implements Design {
 
     @Override
     public void multiplyTransposed(double[] c, double[] out) {
-        java.util.Arrays.fill(out, 0, cols, 0.0);
+        Arrays.fill(out, 0, cols, 0.0);
         double total = 0;
         for (int i = 0; i < rows; i++) {
             total += c[i];

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 import lab.grokking.core.Checkpoint;
@@ -76,7 +77,7 @@ class CheckpointCodecTest {
     void theLayoutIsTheDocumentedOne() {
         byte[] b = CheckpointCodec.encode(new Checkpoint(5, new double[][] {{1.5}}));
         ByteBuffer r = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        assertArrayEquals("GLCP".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Arrays.copyOf(b, 4));
+        assertArrayEquals("GLCP".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(b, 4));
         assertEquals(1, r.getInt(4), "version");
         assertEquals(5, r.getLong(8), "step");
         assertEquals(1, r.getInt(16), "array count");

@@ -18,6 +18,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
@@ -26,6 +27,7 @@ import lab.grokking.core.task.FieldSpec;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.core.task.TaskSpecs;
 import lab.grokking.server.labs.Lab;
+import lab.grokking.server.labs.LabService;
 import lab.grokking.web.Services;
 import lab.grokking.web.shared.Submit;
 
@@ -58,7 +60,7 @@ public class LabBuilderView extends VerticalLayout {
         preset.addValueChangeListener(e -> showFields(e.getValue()));
         instructions.setId("lab-instructions");
         instructions.setWidth("40em");
-        instructions.setMaxLength(lab.grokking.server.labs.LabService.MAX_INSTRUCTIONS);
+        instructions.setMaxLength(LabService.MAX_INSTRUCTIONS);
         problems.setId("lab-problems");
         problems.addClassName("over-limits");
         Button create = new Button("Create lab link", e -> create());
@@ -123,7 +125,7 @@ public class LabBuilderView extends VerticalLayout {
             Row r = e.getValue();
             r.mode().setInvalid(false);
             ObjectNode rule = fields.putObject(e.getKey())
-                    .put("mode", r.mode().getValue().name().toLowerCase(java.util.Locale.ROOT));
+                    .put("mode", r.mode().getValue().name().toLowerCase(Locale.ROOT));
             if (r.mode().getValue() == Lab.Mode.EDITABLE && r.min() != null) {
                 putNumber(rule, "min", r.min().getValue());
                 putNumber(rule, "max", r.max().getValue());

@@ -3,6 +3,8 @@ package lab.grokking.web.classroom;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasHelper;
+import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -70,7 +72,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
             Component c = ConfigureView.input(f, field.get("value"));
             if (field.get("mode").asText().equals("editable")) {
                 editable.put(f.key(), c);
-                if ((field.has("min") || field.has("max")) && c instanceof com.vaadin.flow.component.HasHelper h)
+                if ((field.has("min") || field.has("max")) && c instanceof HasHelper h)
                     h.setHelperText(f.meaning() + " · this lab allows [" + bound(field.get("min")) + ", "
                             + bound(field.get("max")) + "]");
                 if (c instanceof HasValue<?, ?> hv)
@@ -85,7 +87,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         problems.addClassName("over-limits");
         Button run = new Button("Run", ev -> {
             editable.values().forEach(c -> {
-                if (c instanceof com.vaadin.flow.component.HasValidation v) v.setInvalid(false);
+                if (c instanceof HasValidation v) v.setInvalid(false);
             });
             ObjectNode overrides = ConfigureView.document(null, editable);
             try {

@@ -13,6 +13,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,7 +128,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                 ids.add(runs.submit(runs.parse(Configs.JSON.createObjectNode().put("preset", p.id())), Submit.client())
                         .run()
                         .id());
-            e.forwardTo("compare", com.vaadin.flow.router.QueryParameters.of("runs", String.join(",", ids)));
+            e.forwardTo("compare", QueryParameters.of("runs", String.join(",", ids)));
         } catch (ConfigException | QueueLimitException ex) {
             add(new Paragraph("Cannot start this series: " + ex.getMessage()));
         }

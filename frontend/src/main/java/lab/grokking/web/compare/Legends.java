@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Legend labels for overlaid runs: the parameters whose values differ between them, e.g. "α = 10" across Fig. 2b. */
 public final class Legends {
     private Legends() {}
 
-    private static final java.util.Map<String, String> SYMBOLS =
-            java.util.Map.of("alpha", "α", "weightDecay", "λ", "lr", "η", "seed", "seed");
+    private static final Map<String, String> SYMBOLS =
+            Map.of("alpha", "α", "weightDecay", "λ", "lr", "η", "seed", "seed");
 
     public static List<String> labels(List<JsonNode> configs) {
         Set<String> differ = new LinkedHashSet<>();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.HasHelper;
 import com.vaadin.flow.component.HasValidation;
+import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -80,7 +81,7 @@ public class ConfigureView extends VerticalLayout implements BeforeEnterObserver
             inputs.put(f.key(), c);
             // the server's validation on every change: its messages appear at the field; a choice may show or hide
             // others
-            if (c instanceof com.vaadin.flow.component.HasValue<?, ?> hv) hv.addValueChangeListener(ev -> check());
+            if (c instanceof HasValue<?, ?> hv) hv.addValueChangeListener(ev -> check());
             form.add(c);
         }
         add(form);

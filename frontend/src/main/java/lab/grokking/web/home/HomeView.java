@@ -13,6 +13,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import java.util.Locale;
 import lab.grokking.web.Services;
 import lab.grokking.web.run.RunTitles;
 import lab.grokking.web.run.RunView;
@@ -42,7 +43,7 @@ public class HomeView extends VerticalLayout {
                 links.add(new Div(new Anchor(
                         "run/" + r.id(),
                         RunTitles.of(r.task(), RunView.readConfig(r.config())) + " — "
-                                + r.status().name().toLowerCase(java.util.Locale.ROOT))));
+                                + r.status().name().toLowerCase(Locale.ROOT))));
             add(links);
         }
         for (Gallery.Section sec : Gallery.sections(s.runs())) {

@@ -4,6 +4,7 @@ import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /** The x-axis controls of the run and compare views: step or continuous time, log or linear; each change edits the view state. */
@@ -12,7 +13,7 @@ public final class AxisControls extends HorizontalLayout {
      * @param onChange given how to change the view state (x or log x), applies it: the caller keeps the state,
      *                 redraws its charts and rewrites its URL
      */
-    public AxisControls(ViewState state, java.util.function.Consumer<UnaryOperator<ViewState>> onChange) {
+    public AxisControls(ViewState state, Consumer<UnaryOperator<ViewState>> onChange) {
         RadioButtonGroup<String> x = new RadioButtonGroup<>("X axis");
         x.setItems("step", "time");
         x.setItemLabelGenerator(v -> v.equals("step") ? "Step k" : "Continuous time t = ηk");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.server.VaadinSession;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
@@ -17,7 +18,7 @@ public final class Submit {
 
     /** The browser's client identity: its socket address (X-Forwarded-For only from the trusted proxy). */
     public static String client() {
-        var req = com.vaadin.flow.server.VaadinRequest.getCurrent();
+        var req = VaadinRequest.getCurrent();
         String remote = req != null
                 ? req.getRemoteAddr()
                 : VaadinSession.getCurrent().getBrowser().getAddress();
