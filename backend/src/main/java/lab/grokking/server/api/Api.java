@@ -4,10 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
+import lab.grokking.server.Clients;
+import lab.grokking.server.RateLimiter;
 import lab.grokking.server.ServerConfig;
 import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.QueueLimitException;
@@ -22,8 +29,7 @@ public final class Api {
         j.router.contextPath = "/api";
         j.http.maxRequestSize = cfg.maxRequestBytes;
         j.startup.showJavalinBanner = false;
-        lab.grokking.server.RateLimiter rate =
-                new lab.grokking.server.RateLimiter(cfg.requestsPerSecond, cfg.requestBurst);
+        RateLimiter rate = new RateLimiter(cfg.requestsPerSecond, cfg.requestBurst);
         j.routes.before(ctx -> {
             double wait = rate.tryAcquire(client(ctx, cfg));
             if (wait > 0) {
@@ -32,7 +38,7 @@ public final class Api {
                         429,
                         "requestsPerSecond",
                         String.format(
-                                java.util.Locale.ROOT,
+                                Locale.ROOT,
                                 "more than %.0f requests per second (burst %.0f) from this client; retry after %.1f s",
                                 cfg.requestsPerSecond,
                                 cfg.requestBurst,
@@ -69,9 +75,7 @@ public final class Api {
                     .header("Retry-After", "30")
                     .contentType("application/json")
                     .result(Json.write(ApiError.body(
-                            status,
-                            e.getMessage(),
-                            java.util.List.of(new ConfigException.Problem(e.limit(), e.getMessage())))));
+                            status, e.getMessage(), List.of(new ConfigException.Problem(e.limit(), e.getMessage())))));
         });
         j.routes.exception(Exception.class, (e, ctx) -> {
             // never a stack trace in a response; the log has it
@@ -80,11 +84,10 @@ public final class Api {
             ctx.status(500)
                     .contentType("application/json")
                     .result(Json.write(
-                            ApiError.body(500, "internal error; the server log has the details", java.util.List.of())));
+                            ApiError.body(500, "internal error; the server log has the details", List.of())));
         });
         j.routes.exception(
-                io.javalin.http.HttpResponseException.class,
-                (e, ctx) -> { // Javalin's own: unknown endpoint, body too large, ...
+                HttpResponseException.class, (e, ctx) -> { // Javalin's own: unknown endpoint, body too large, ...
                     String allowed = e.getStatus() == 405 ? String.join(", ", allowedMethods(e)) : "";
                     if (!allowed.isEmpty()) ctx.header("Allow", allowed);
                     String hint = switch (e.getStatus()) {
@@ -95,15 +98,14 @@ public final class Api {
                     };
                     ctx.status(e.getStatus())
                             .contentType("application/json")
-                            .result(Json.write(
-                                    ApiError.body(e.getStatus(), e.getMessage() + hint, java.util.List.of())));
+                            .result(Json.write(ApiError.body(e.getStatus(), e.getMessage() + hint, List.of())));
                 });
     }
 
     /** The methods Javalin lists for a 405 (its details hold them as "availableMethods"). */
-    private static java.util.List<String> allowedMethods(io.javalin.http.HttpResponseException e) {
+    private static List<String> allowedMethods(HttpResponseException e) {
         String m = e.getDetails().getOrDefault("availableMethods", "");
-        return java.util.Arrays.stream(m.replaceAll("[\\[\\]\\s]", "").split(","))
+        return Arrays.stream(m.replaceAll("[\\[\\]\\s]", "").split(","))
                 .filter(x -> !x.isEmpty())
                 .toList();
     }
@@ -113,13 +115,12 @@ public final class Api {
      * Javalin's ctx.body() decodes with it and failed with a 500 on "charset=nonsense" (found by FuzzTest).
      */
     static String body(io.javalin.http.Context ctx) {
-        return new String(ctx.bodyAsBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
     }
 
     /** The request's client identity, the unit of per-client limits (see {@link Clients}). */
     static String client(io.javalin.http.Context ctx, ServerConfig cfg) {
-        return lab.grokking.server.Clients.of(
-                ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"), cfg.trustedProxy);
+        return Clients.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"), cfg.trustedProxy);
     }
 
     /** The API document with the registered tasks as the config's "task" enum (a plug-in task appears without editing it). */
@@ -140,7 +141,7 @@ public final class Api {
     private static String resource(String name) {
         try (InputStream in = Api.class.getResourceAsStream(name)) {
             if (in == null) throw new IllegalStateException(name + " missing from the classpath");
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + name, e);
         }

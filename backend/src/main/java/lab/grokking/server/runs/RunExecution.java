@@ -1,7 +1,9 @@
 package lab.grokking.server.runs;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import lab.grokking.core.Checkpoint;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
@@ -64,7 +66,7 @@ final class RunExecution implements RunListener {
             String message = status == StoredRun.Status.QUEUED
                     ? "interrupted by a server shutdown at step " + live.progressStep() + "; resumes on restart"
                     : r.message();
-            java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>(r.summary());
+            Map<String, Object> summary = new LinkedHashMap<>(r.summary());
             if (firstStep > 0) summary.put("resumed_from_step", firstStep); // timings cover the last attempt only
             store.finish(
                     run.id(),
