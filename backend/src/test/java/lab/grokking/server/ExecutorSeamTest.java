@@ -52,8 +52,13 @@ class ExecutorSeamTest {
         }
 
         @Override
-        public int position(String runId) {
-            return inner.position(runId);
+        public List<String> ahead(String runId) {
+            return inner.ahead(runId);
+        }
+
+        @Override
+        public int workers() {
+            return inner.workers();
         }
 
         @Override

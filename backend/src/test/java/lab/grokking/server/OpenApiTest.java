@@ -61,4 +61,24 @@ class OpenApiTest {
             s.post("/api/runs/" + running + "/cancel", "");
         }
     }
+
+    @Test
+    void aQueuedRunSaysItsPlaceAndWhenItStarts(@TempDir Path dir) {
+        try (TestServer s = new TestServer(dir, cfg -> cfg.workers = 1)) {
+            String running = s.start(TestServer.mcConfig(50_000_000, 1));
+            while (!s.get("/api/runs/" + running).json().get("status").asText().equals("RUNNING")) TestServer.sleep(10);
+            String queued = s.start(TestServer.mcConfig(1000, 2));
+            JsonNode progress = s.get("/api/runs/" + queued).json().get("progress");
+            assertEquals(0, progress.get("queue_position").asInt(), progress.toString());
+            // the run ahead is 5·10⁷ matrix-completion steps: its estimate (minutes, at least) is what the queued one
+            // waits
+            double start = progress.get("start_in_seconds").asDouble();
+            assertTrue(start > 60 && Double.isFinite(start), progress.toString());
+            assertFalse(
+                    s.get("/api/runs/" + running).json().get("progress").has("start_in_seconds"),
+                    "only a queued run has one");
+            s.post("/api/runs/" + queued + "/cancel", "");
+            s.post("/api/runs/" + running + "/cancel", "");
+        }
+    }
 }

@@ -254,7 +254,10 @@ final class RunsApi {
         progress.put("steps", r.steps());
         progress.put("fraction", r.steps() == 0 ? 1.0 : (double) step / r.steps());
         progress.put("eta_seconds", live != null ? live.etaSeconds() : null);
-        if (status == StoredRun.Status.QUEUED) progress.put("queue_position", runs.queuePosition(r.id()));
+        if (status == StoredRun.Status.QUEUED) {
+            progress.put("queue_position", runs.queuePosition(r.id()));
+            progress.put("start_in_seconds", runs.estimatedStartSeconds(r.id()));
+        }
         m.put("progress", progress);
         m.put("columns", live != null ? live.columns() : r.columns());
         m.put(

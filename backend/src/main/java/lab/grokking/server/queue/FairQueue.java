@@ -82,11 +82,18 @@ public final class FairQueue implements RunExecutor {
     }
 
     @Override
-    public synchronized int position(String runId) {
+    public synchronized List<String> ahead(String runId) {
         List<Job> order = new ArrayList<>(waiting);
         order.sort(this::compare);
-        for (int i = 0; i < order.size(); i++) if (order.get(i).runId().equals(runId)) return i;
-        return -1;
+        for (int i = 0; i < order.size(); i++)
+            if (order.get(i).runId().equals(runId))
+                return order.subList(0, i).stream().map(Job::runId).toList();
+        return null;
+    }
+
+    @Override
+    public int workers() {
+        return workers.size();
     }
 
     private int compare(Job a, Job b) {

@@ -1,5 +1,7 @@
 package lab.grokking.server.queue;
 
+import java.util.List;
+
 /**
  * Executes accepted runs: where they wait for a worker and which worker trains them. Accepting a run (the run service's
  * submissions) is separate from executing it: the in-process default is {@link FairQueue}; a cluster's executor, which
@@ -20,8 +22,17 @@ public interface RunExecutor extends AutoCloseable {
 
     int running(String client);
 
+    /** Ids of the waiting jobs dispatched before this one, in dispatch order (empty: it is next); null if it is not waiting. */
+    List<String> ahead(String runId);
+
     /** Position (0 = next) of a waiting job among all waiting jobs in dispatch order, or −1. */
-    int position(String runId);
+    default int position(String runId) {
+        List<String> a = ahead(runId);
+        return a == null ? -1 : a.size();
+    }
+
+    /** Runs trained at once. */
+    int workers();
 
     /** Stops dispatching; returns once running jobs have returned or the timeout passed. */
     void close(long timeoutMillis);

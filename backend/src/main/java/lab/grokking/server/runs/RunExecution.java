@@ -46,6 +46,14 @@ final class RunExecution implements RunListener {
         this.checkpointNanos = (long) (checkpointSeconds * 1e9);
     }
 
+    StoredRun run() {
+        return run;
+    }
+
+    LiveRun live() {
+        return live;
+    }
+
     void stop(Stop why) {
         stop = why;
     }

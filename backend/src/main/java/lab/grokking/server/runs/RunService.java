@@ -3,6 +3,7 @@ package lab.grokking.server.runs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -178,6 +179,33 @@ public final class RunService implements AutoCloseable {
 
     public int queuePosition(String id) {
         return executor.position(id);
+    }
+
+    /**
+     * Seconds until a queued run starts, from the same estimates as everything else: what the running runs have left
+     * (their live ETA, or their estimate less the part done) and the runs dispatched before it, shared by the workers;
+     * null when it is not waiting.
+     */
+    public Double estimatedStartSeconds(String id) {
+        List<String> ahead = executor.ahead(id);
+        if (ahead == null) return null;
+        double seconds = 0;
+        for (RunExecution ex : executing.values()) {
+            Double eta = ex.live().etaSeconds();
+            seconds += eta != null
+                    ? eta
+                    : modelSeconds(ex.run())
+                            * (1
+                                    - (double) ex.live().progressStep()
+                                            / Math.max(1, ex.run().steps()));
+        }
+        for (String other : ahead)
+            seconds += reads.get(other).map(this::modelSeconds).orElse(0.0);
+        return seconds / executor.workers();
+    }
+
+    private double modelSeconds(StoredRun r) {
+        return estimates.seconds(Configs.parse(r.config()));
     }
 
     /** Cancels a queued or running run; returns its status afterwards (empty: no such run). */

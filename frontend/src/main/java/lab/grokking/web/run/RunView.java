@@ -172,14 +172,17 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
                 new Paragraph("Each chart has its own PNG button."));
 
         LiveRun live = runs.reads().live(id).orElseThrow();
-        showStatus(live.status().name());
         showProgress(live.progressStep(), live.steps(), live.etaSeconds() == null ? Double.NaN : live.etaSeconds());
+        showStatus(live.status().name()); // after the progress line: a queued run's says when it starts
         if (live.status().isFinal()) cancel.setEnabled(false);
         updateUrl();
     }
 
     private void showStatus(String st) {
         status.setText(st);
+        Double start = runs.estimatedStartSeconds(id);
+        if (start != null) // queued: where it stands, and when it starts by the same estimates as the home page's
+        eta.setText("queued, " + runs.queuePosition(id) + " runs ahead · starts in about " + Durations.human(start));
         LiveRun live = runs.reads().live(id).orElse(null);
         if (live != null && live.status().isFinal()) {
             finalMetric.setText(FinalMetric.describe(spec, live.columns(), live.rows()));
