@@ -158,17 +158,19 @@ public final class DiagSpec implements TaskSpec<DiagConfig> {
         return String.format(Locale.ROOT, "Diagonal linear net (%s data, d = %d, n = %d)", c.data(), c.d(), c.n());
     }
 
-    // Rates on the project's 2-core machine (docs/benchmarks.md, "Estimates"): sign multiply-adds per second of the
-    // bit-packed sparse kernel and float multiply-adds of the dense Gaussian one, at the paper's size; small designs
-    // reach less (fixed costs per step and per evaluation, no thread split), modelled by overheads; set-up (data and
-    // the two exact predictor solvers) costs a fixed part plus the solvers' work.
-    static final double SPARSE_RATE = 4.3e10,
-            DENSE_RATE = 1.05e10,
-            STEP_OVERHEAD_S = 1e-5,
+    // Rates on the project's 2-core machine, quiet (docs/benchmarks.md, "Estimates"): sign multiply-adds per second of
+    // the bit-packed sparse kernel and float multiply-adds of the dense Gaussian one, each with a fixed cost per step
+    // (fitted at classroom and paper size); evaluations likewise; set-up is the data and the two exact predictor
+    // solvers (the sparse data's max-L1-margin LP has a fixed part of its own).
+    static final double SPARSE_RATE = 1.1e11,
+            SPARSE_STEP_S = 2e-5,
+            DENSE_RATE = 2.38e10,
+            DENSE_STEP_S = 5e-5,
             EVAL_RATE = 1.63e10,
             EVAL_OVERHEAD_S = 3.8e-3,
             SOLVER_RATE = 2.35e9,
-            SETUP_S = 0.8;
+            SPARSE_SETUP_S = 0.75,
+            DENSE_SETUP_S = 0.1;
 
     @Override
     public Cost cost(DiagConfig c) {
@@ -190,9 +192,10 @@ public final class DiagSpec implements TaskSpec<DiagConfig> {
         double solverWork =
                 50.0 * n * n * n + (double) n * n * d; // dense O(n³) factorisations, the Gram matrix, pricing rounds
         double work = c.steps() * stepWork + evals * evalWork + solverWork;
-        double seconds = c.steps() * (STEP_OVERHEAD_S + stepWork / (sparse ? SPARSE_RATE : DENSE_RATE))
+        double perStep = sparse ? SPARSE_STEP_S + stepWork / SPARSE_RATE : DENSE_STEP_S + stepWork / DENSE_RATE;
+        double seconds = c.steps() * perStep
                 + evals * (EVAL_OVERHEAD_S + evalWork / EVAL_RATE)
-                + SETUP_S
+                + (sparse ? SPARSE_SETUP_S : DENSE_SETUP_S)
                 + solverWork / SOLVER_RATE;
         return new Cost(
                 work,

@@ -155,8 +155,8 @@ public final class McSpec implements TaskSpec<McConfig> {
     // Rates on the project's 2-core machine (docs/benchmarks.md, "Estimates"): multiply-adds per second of a step over
     // the observed entries, of the evaluations' eigen-decompositions and of the nuclear-norm solver.
     // The solver's work limit counts its iteration cap; it converges in about SOLVER_ITERATIONS on the presets.
-    static final double STEP_RATE = 6.2e9,
-            STEP_OVERHEAD_S = 2e-6,
+    static final double STEP_RATE = 1.66e10,
+            STEP_OVERHEAD_S = 4.3e-6,
             EIGEN_RATE = 1.0e9,
             EVAL_OVERHEAD_S = 6e-4,
             SOLVER_ITERATIONS = 130;

@@ -183,9 +183,16 @@ public final class ModaddSpec implements TaskSpec<ModaddConfig> {
         return String.format(Locale.ROOT, "Modular addition (p = %d, width %d)", c.p(), c.width());
     }
 
-    // Rates on the project's 2-core machine (docs/benchmarks.md, "Estimates"): float multiply-adds per second of a
-    // training step (three dense products), of the evaluations and of the random-features solve at set-up.
-    static final double STEP_RATE = 2.6e10, STEP_OVERHEAD_S = 1.15e-3, EVAL_RATE = 1.5e10, SETUP_RATE = 5e9;
+    // Rates on the project's 2-core machine, quiet (docs/benchmarks.md, "Estimates"): float multiply-adds per second of
+    // a training step (three dense products) while the hidden activations (n·h floats) fit in cache and once they do
+    // not, the JIT's warm-up of the vector kernels, and the rates of the evaluations and of the random-features solve.
+    static final double CACHED_STEP_RATE = 5.4e10,
+            STEP_RATE = 2.6e10,
+            WARMUP_S = 2.0,
+            EVAL_RATE = 1.5e10,
+            SETUP_RATE = 5e9;
+    /** Hidden activations up to this many bytes stay in the 2-core machine's cache between products. */
+    static final long CACHE_BYTES = 4L << 20;
 
     @Override
     public Cost cost(ModaddConfig c) {
@@ -204,7 +211,8 @@ public final class ModaddSpec implements TaskSpec<ModaddConfig> {
         double evalWork = (double) nt * h * pp + 4.0 * (n + nt) * pp;
         double setupWork = (double) (n + nt) * h * pp + Math.max(n, h) * (double) m * m / 2 + (double) m * m * m / 3;
         double work = c.steps() * stepWork + evals * evalWork + setupWork;
-        double seconds = c.steps() * (STEP_OVERHEAD_S + stepWork / STEP_RATE)
+        double seconds = WARMUP_S
+                + c.steps() * stepWork / (n * h * 4 <= CACHE_BYTES ? CACHED_STEP_RATE : STEP_RATE)
                 + evals * evalWork / EVAL_RATE
                 + setupWork / SETUP_RATE;
         return new Cost(
