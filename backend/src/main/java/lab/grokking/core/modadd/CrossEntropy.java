@@ -17,6 +17,7 @@ final class CrossEntropy {
     /** Taylor series of e^r to degree 12 (truncation < 1e-15 on |r| ≤ 0.35): 1/12!, then the lower coefficients by Horner. */
     static final double TAYLOR_TOP = 1.0 / 479001600;
 
+    /** Twelve of them: VectorMatMul.expRow writes its Horner steps out one per coefficient. */
     static final double[] TAYLOR = {
         1.0 / 39916800,
         1.0 / 3628800,
