@@ -66,14 +66,24 @@ class OpenApiTest {
     void aQueuedRunSaysItsPlaceAndWhenItStarts(@TempDir Path dir) {
         try (TestServer s = new TestServer(dir, cfg -> cfg.workers = 1)) {
             String running = s.start(TestServer.mcConfig(50_000_000, 1));
-            while (!s.get("/api/runs/" + running).json().get("status").asText().equals("RUNNING")) TestServer.sleep(10);
+            while (s.get("/api/runs/" + running)
+                    .json()
+                    .get("progress")
+                    .get("eta_seconds")
+                    .isNull()) TestServer.sleep(10);
             String queued = s.start(TestServer.mcConfig(1000, 2));
             JsonNode progress = s.get("/api/runs/" + queued).json().get("progress");
+            double runningEta = s.get("/api/runs/" + running)
+                    .json()
+                    .get("progress")
+                    .get("eta_seconds")
+                    .asDouble();
             assertEquals(0, progress.get("queue_position").asInt(), progress.toString());
-            // the run ahead is 5·10⁷ matrix-completion steps: its estimate (minutes, at least) is what the queued one
-            // waits
+            // one worker and nothing else ahead: it starts when the running run ends, by that run's live ETA
             double start = progress.get("start_in_seconds").asDouble();
-            assertTrue(start > 60 && Double.isFinite(start), progress.toString());
+            assertTrue(
+                    runningEta > 1 && start > 0.5 * runningEta && start < 2 * runningEta,
+                    progress + " vs ETA " + runningEta);
             assertFalse(
                     s.get("/api/runs/" + running).json().get("progress").has("start_in_seconds"),
                     "only a queued run has one");
