@@ -28,6 +28,10 @@ public final class ServerConfig {
     public double smallRunWork = 1e11;
     /** Wall seconds of training between checkpoints. */
     public double checkpointSeconds = 10;
+    /** Seconds between the store's upkeep: the probe that resumes paused runs, and the ownership reconciler. */
+    public double probeSeconds = 5;
+    /** Free bytes in the data directory below which health is degraded and paused runs do not resume. */
+    public long minFreeBytes = 32L << 20;
     /** Weight bound of the result cache. */
     public long cacheMaxBytes = 256L << 20;
 
@@ -66,6 +70,8 @@ public final class ServerConfig {
         c.smallRunWork = number(p, "queue.smallRunWork", c.smallRunWork);
         c.checkpointSeconds = number(p, "checkpointSeconds", c.checkpointSeconds);
         c.cacheMaxBytes = (long) number(p, "cache.maxBytes", c.cacheMaxBytes);
+        c.probeSeconds = number(p, "store.probeSeconds", c.probeSeconds);
+        c.minFreeBytes = (long) number(p, "store.minFreeBytes", c.minFreeBytes);
         c.maxRequestBytes = (long) number(p, "http.maxRequestBytes", c.maxRequestBytes);
         c.requestsPerSecond = number(p, "http.requestsPerSecond", c.requestsPerSecond);
         c.requestBurst = number(p, "http.requestBurst", c.requestBurst);

@@ -205,8 +205,8 @@ public class RunStoreTest {
                 var st = c.createStatement();
                 var r = st.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
             assertTrue(r.next());
-            assertEquals(2, r.getInt(1), "V1 and V2, each once");
-            assertEquals(2, r.getInt(2));
+            assertEquals(3, r.getInt(1), "V1 to V3, each once");
+            assertEquals(3, r.getInt(2));
         }
     }
 

@@ -20,6 +20,7 @@ import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.QueueLimitException;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.RunService;
+import lab.grokking.server.store.StoreException;
 
 /** Everything under /api: routes, the OpenAPI description, and how errors become responses. */
 public final class Api {
@@ -77,15 +78,18 @@ public final class Api {
                     .result(Json.write(ApiError.body(
                             status, e.getMessage(), List.of(new ConfigException.Problem(e.limit(), e.getMessage())))));
         });
-        j.routes.exception(Exception.class, (e, ctx) -> {
-            // never a stack trace in a response; the log has it
-            System.getLogger(Api.class.getName())
-                    .log(System.Logger.Level.ERROR, "request " + ctx.method() + " " + ctx.path() + " failed", e);
-            ctx.status(500)
+        j.routes.exception(StoreException.class, (e, ctx) -> {
+            if (!runs.storeUnavailable(e)) { // a bug, not the disk: a plain 500
+                internalError(e, ctx);
+                return;
+            }
+            ctx.status(503)
+                    .header("Retry-After", String.valueOf((long) Math.ceil(cfg.probeSeconds)))
                     .contentType("application/json")
-                    .result(Json.write(
-                            ApiError.body(500, "internal error; the server log has the details", List.of())));
+                    .result(Json.write(ApiError.body(
+                            503, e.getMessage(), List.of(new ConfigException.Problem("store", e.getMessage())))));
         });
+        j.routes.exception(Exception.class, Api::internalError);
         j.routes.exception(
                 HttpResponseException.class, (e, ctx) -> { // Javalin's own: unknown endpoint, body too large, ...
                     String allowed = e.getStatus() == 405 ? String.join(", ", allowedMethods(e)) : "";
@@ -100,6 +104,15 @@ public final class Api {
                             .contentType("application/json")
                             .result(Json.write(ApiError.body(e.getStatus(), e.getMessage() + hint, List.of())));
                 });
+    }
+
+    /** Never a stack trace in a response; the log has it. */
+    private static void internalError(Exception e, io.javalin.http.Context ctx) {
+        System.getLogger(Api.class.getName())
+                .log(System.Logger.Level.ERROR, "request " + ctx.method() + " " + ctx.path() + " failed", e);
+        ctx.status(500)
+                .contentType("application/json")
+                .result(Json.write(ApiError.body(500, "internal error; the server log has the details", List.of())));
     }
 
     /** The methods Javalin lists for a 405 (its details hold them as "availableMethods"). */

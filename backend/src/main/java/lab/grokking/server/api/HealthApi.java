@@ -1,24 +1,37 @@
 package lab.grokking.server.api;
 
 import io.javalin.config.RoutesConfig;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import lab.grokking.core.Provenance;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.RunService;
 
-/** GET /api/health: liveness plus what the server is doing; ?check=store also runs the store's integrity check. */
+/**
+ * GET /api/health: "ok" or "degraded" with the reasons (store not writable, free space below store.minFreeBytes, a
+ * corrupt store), the data directory's free bytes, and the runs owned by state; ?check=store also runs the store's
+ * integrity check (a failed check is a reason too).
+ */
 final class HealthApi {
     private HealthApi() {}
 
     static void register(RoutesConfig routes, RunService runs) {
         routes.get("/health", ctx -> {
+            RunService.Health h = runs.health();
+            List<String> problems = new ArrayList<>(h.problems());
+            String check = "store".equals(ctx.queryParam("check")) ? runs.integrityCheck() : null;
+            if (check != null && !check.equals("ok")) problems.add("integrity check: " + check);
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("status", "ok");
+            m.put("status", problems.isEmpty() ? "ok" : "degraded");
+            m.put("problems", problems);
             m.put("version", Provenance.CODE_VERSION);
-            m.put("running", runs.running());
-            m.put("waiting", runs.reads().waiting());
-            if ("store".equals(ctx.queryParam("check"))) m.put("store", runs.integrityCheck());
+            m.put("running", h.running());
+            m.put("waiting", h.waiting());
+            m.put("paused", h.paused());
+            m.put("free_bytes", h.freeBytes());
+            if (check != null) m.put("store", check);
             ctx.contentType("application/json").result(Json.write(m));
         });
     }

@@ -98,7 +98,8 @@ final class RunsApi {
     private void cancel(Context ctx) {
         StoredRun r = run(ctx);
         StoredRun.Status after = runs.cancel(r.id()).orElseThrow(ApiError::noSuchRun);
-        ctx.status(after == StoredRun.Status.RUNNING ? 202 : 200);
+        boolean pending = after == StoredRun.Status.RUNNING || after == StoredRun.Status.PAUSED;
+        ctx.status(pending ? 202 : 200);
         json(
                 ctx,
                 Json.obj(
@@ -107,9 +108,13 @@ final class RunsApi {
                         "status",
                         after.name(),
                         "message",
-                        after == StoredRun.Status.RUNNING
-                                ? "stopping at the next step; the stream sends the final status"
-                                : "not running"));
+                        switch (after) {
+                            case RUNNING -> "stopping at the next step; the stream sends the final status";
+                            case PAUSED ->
+                                "the store takes no writes now; the cancel is kept and recorded when it does";
+                            case CANCELLED -> "cancelled";
+                            default -> "not running";
+                        }));
     }
 
     private void remove(Context ctx) {

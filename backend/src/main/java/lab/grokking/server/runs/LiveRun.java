@@ -73,9 +73,28 @@ public final class LiveRun {
         return elapsed / done * (steps - progressStep);
     }
 
-    /** Rows from the store (a resumed or finished run); call before any viewer subscribes or with none. */
+    /** Rows from the store (a finished run); call before any viewer subscribes or with none. */
     synchronized void load(List<double[]> stored) {
         for (double[] r : stored) add(r, 0);
+        if (!stored.isEmpty()) progressStep = (long) stored.getLast()[0];
+    }
+
+    /**
+     * An attempt starts from the stored rows (those up to its checkpoint). Rows this live run already holds beyond them
+     * are dropped: training is deterministic, so the attempt appends the same rows again, and a viewer that had them
+     * just waits until the rows pass its position (it never sees one twice).
+     */
+    synchronized void resumeFrom(List<double[]> stored) {
+        if (rows.size() >= stored.size()) {
+            rows.subList(stored.size(), rows.size()).clear();
+            rowJson.subList(stored.size(), rowJson.size()).clear();
+            computedAt.subList(stored.size(), computedAt.size()).clear();
+        } else {
+            rows.clear();
+            rowJson.clear();
+            computedAt.clear();
+            for (double[] r : stored) add(r, 0);
+        }
         if (!stored.isEmpty()) progressStep = (long) stored.getLast()[0];
     }
 
@@ -118,6 +137,7 @@ public final class LiveRun {
         wakeAll();
     }
 
+    /** A status other than RUNNING: a final one, or PAUSED / QUEUED again after a pause (viewers stay). */
     void end(StoredRun.Status s, String msg) {
         status = s;
         message = msg;

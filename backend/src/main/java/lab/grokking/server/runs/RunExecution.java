@@ -7,9 +7,11 @@ import java.util.Map;
 import lab.grokking.core.Checkpoint;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
+import lab.grokking.core.RunStatus;
 import lab.grokking.core.Snapshot;
 import lab.grokking.core.config.Configs;
 import lab.grokking.server.store.RunStore;
+import lab.grokking.server.store.StoreException;
 import lab.grokking.server.store.StoredRun;
 
 /**
@@ -58,43 +60,111 @@ final class RunExecution implements RunListener {
         stop = why;
     }
 
-    /** Trains to the end; returns the status the store now holds. */
-    StoredRun.Status execute() {
+    /**
+     * How an attempt ended: {@code DONE} with a status the store now holds; {@code PAUSED} when the store could not
+     * take a write (it keeps the last good checkpoint; {@code cause} is the first error, later ones suppressed in it,
+     * and {@code pending}, if set, is the final status still to be written); {@code SHUTDOWN} when the server stops.
+     */
+    record Ending(Kind kind, StoredRun.Status status, String message, RuntimeException cause, Pending pending) {
+        enum Kind {
+            DONE,
+            PAUSED,
+            SHUTDOWN
+        }
+    }
+
+    /** A final status decided but not yet written (the store refused it). */
+    record Pending(StoredRun.Status status, String message) {}
+
+    /** Trains to the end or until stopped; never throws (an Error other than OutOfMemoryError excepted). */
+    Ending execute() {
         try {
             Checkpoint cp = store.checkpoint(run.id()).orElse(null);
             firstStep = cp == null ? 0 : cp.step();
+            String discarded = cp == null && run.progressStep() > 0
+                    ? "its checkpoint at step " + run.progressStep() + " failed its checksum; it restarted from step 0"
+                    : null;
+            if (discarded != null)
+                System.getLogger(RunExecution.class.getName())
+                        .log(System.Logger.Level.WARNING, "run " + run.id() + ": " + discarded);
             store.truncateAfter(run.id(), cp == null ? -1 : cp.step());
-            live.load(store.metrics(run.id()));
+            live.resumeFrom(store.metrics(run.id()));
             RunResult r = Configs.parse(run.config()).newTask().run(this, cp);
+            if (stop == Stop.SHUTDOWN && r.status() == RunStatus.CANCELLED) return shutdown(r);
             StoredRun.Status status = switch (r.status()) {
                 case FINISHED -> StoredRun.Status.FINISHED;
                 case DIVERGED -> StoredRun.Status.DIVERGED;
-                case CANCELLED -> stop == Stop.SHUTDOWN ? StoredRun.Status.QUEUED : StoredRun.Status.CANCELLED;
+                case CANCELLED -> StoredRun.Status.CANCELLED;
             };
-            String message = status == StoredRun.Status.QUEUED
-                    ? "interrupted by a server shutdown at step " + live.progressStep() + "; resumes on restart"
-                    : r.message();
+            String message = r.message() != null ? r.message() : discarded;
             Map<String, Object> summary = new LinkedHashMap<>(r.summary());
             if (firstStep > 0) summary.put("resumed_from_step", firstStep); // timings cover the last attempt only
-            store.finish(
-                    run.id(),
-                    status,
-                    message,
-                    Json.write(summary),
-                    Json.write(r.provenance().describe()),
-                    pendingRows,
-                    pendingSnapshots,
-                    !(status == StoredRun.Status.FINISHED || status == StoredRun.Status.DIVERGED));
+            if (discarded != null) summary.put("checkpoint_discarded", discarded);
+            try {
+                store.finish(
+                        run.id(),
+                        status,
+                        message,
+                        Json.write(summary),
+                        Json.write(r.provenance().describe()),
+                        pendingRows,
+                        pendingSnapshots,
+                        status == StoredRun.Status.CANCELLED);
+            } catch (StoreException e) {
+                if (e.writeBlocked()) return paused(e, new Pending(status, message));
+                throw e;
+            }
             live.end(status, message);
-            return status;
-        } catch (RuntimeException | OutOfMemoryError e) {
-            String message = "failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-            System.getLogger(RunExecution.class.getName())
-                    .log(System.Logger.Level.ERROR, "run " + run.id() + " " + message, e);
-            store.setStatus(run.id(), StoredRun.Status.FAILED, message, null);
-            live.end(StoredRun.Status.FAILED, message);
-            return StoredRun.Status.FAILED;
+            return new Ending(Ending.Kind.DONE, status, message, null, null);
+        } catch (StoreException e) {
+            if (e.writeBlocked()) return paused(e, stop == Stop.CANCEL ? CANCELLED : null);
+            return failed(e);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            return failed(e);
         }
+    }
+
+    private static final Pending CANCELLED = new Pending(StoredRun.Status.CANCELLED, "cancelled");
+
+    private Ending shutdown(RunResult r) {
+        String message = "interrupted by a server shutdown at step " + live.progressStep() + "; resumes on restart";
+        try { // the rows up to here with their checkpoint (the loop saved one), so the restart loses nothing
+            store.setStatus(run.id(), StoredRun.Status.QUEUED, message, null);
+        } catch (StoreException e) { // the store still says RUNNING: resumed on restart all the same
+            log(System.Logger.Level.WARNING, "cannot record the shutdown: " + e.getMessage(), null);
+        }
+        live.end(StoredRun.Status.QUEUED, message);
+        return new Ending(Ending.Kind.SHUTDOWN, StoredRun.Status.QUEUED, message, null, null);
+    }
+
+    private Ending paused(StoreException e, Pending pending) {
+        log(System.Logger.Level.WARNING, "paused: " + e.getMessage(), e);
+        return new Ending(Ending.Kind.PAUSED, StoredRun.Status.PAUSED, null, e, pending);
+    }
+
+    /** The run's own failure: recorded as FAILED, or kept pending (with the first cause) if the store refuses that too. */
+    private Ending failed(Throwable e) {
+        String message = "failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        log(System.Logger.Level.ERROR, message, e);
+        try {
+            store.setStatus(run.id(), StoredRun.Status.FAILED, message, null);
+        } catch (RuntimeException second) {
+            e.addSuppressed(second);
+            RuntimeException cause =
+                    second instanceof StoreException s && s.writeBlocked() ? s : new IllegalStateException(message, e);
+            return new Ending(
+                    Ending.Kind.PAUSED,
+                    StoredRun.Status.PAUSED,
+                    null,
+                    cause,
+                    new Pending(StoredRun.Status.FAILED, message));
+        }
+        live.end(StoredRun.Status.FAILED, message);
+        return new Ending(Ending.Kind.DONE, StoredRun.Status.FAILED, message, null, null);
+    }
+
+    private void log(System.Logger.Level level, String message, Throwable e) {
+        System.getLogger(RunExecution.class.getName()).log(level, "run " + run.id() + " " + message, e);
     }
 
     @Override

@@ -84,13 +84,6 @@ public final class RunReads {
         return store.count(client, task, status);
     }
 
-    /** Runs queued and not started. */
-    public int waiting() {
-        return (int) active.values().stream()
-                .filter(l -> l.status() == StoredRun.Status.QUEUED)
-                .count();
-    }
-
     // ---- what the run service tells it
 
     /** The run is queued: viewers follow {@code live} from now on. */
@@ -105,15 +98,6 @@ public final class RunReads {
         meta.invalidate(live.id());
         active.remove(live.id(), live);
         if (live.status().isFinal()) finished.put(live.id(), live);
-    }
-
-    /** The live run of a run still queued or running, if any, no longer tracked. */
-    Optional<LiveRun> untrack(String id) {
-        return Optional.ofNullable(active.remove(id));
-    }
-
-    boolean isLive(String id) {
-        return active.containsKey(id);
     }
 
     /** The run was removed from the store. */

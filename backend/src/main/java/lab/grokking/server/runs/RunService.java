@@ -2,11 +2,15 @@ package lab.grokking.server.runs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import lab.grokking.core.Provenance;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
@@ -16,13 +20,20 @@ import lab.grokking.server.queue.Job;
 import lab.grokking.server.queue.QueueLimitException;
 import lab.grokking.server.queue.RunExecutor;
 import lab.grokking.server.store.RunStore;
+import lab.grokking.server.store.StoreException;
 import lab.grokking.server.store.StoredRun;
 
 /**
  * The run lifecycle, over three seams: {@link Submissions} accept a run (parse, presets, limits, de-duplication), a
  * {@link RunExecutor} executes it (the in-process fair queue by default), and {@link RunReads} serves what is read
  * (rows, snapshots, status) from memory over the store. This class ties them: queue, train with checkpoints, cancel,
- * remove, recover after a restart.
+ * remove, pause while the store takes no writes, recover.
+ *
+ * <p>One invariant: every run the store calls QUEUED or RUNNING is owned here, waiting in the executor, held by a
+ * worker, or paused (its writes refused; the probe resumes it). Ownership changes only under {@link #lock}, together
+ * with the store write that goes with it, so submit, cancel, delete, dispatch, pause, resume and shutdown are atomic
+ * with respect to each other; a reconciler re-queues any run the store holds and nothing owns. Health's counts are the
+ * owned runs.
  */
 public final class RunService implements AutoCloseable {
     /** What a POST did: created a run, found an identical one, or queued a stopped one again. */
@@ -34,7 +45,31 @@ public final class RunService implements AutoCloseable {
 
     public record Submission(StoredRun run, Outcome outcome) {}
 
+    /** Owned runs by state, and what the health endpoint says. */
+    public record Health(boolean ok, List<String> problems, long freeBytes, int running, int waiting, int paused) {}
+
     private static final SecureRandom IDS = new SecureRandom();
+    private static final System.Logger LOG = System.getLogger(RunService.class.getName());
+
+    private enum State {
+        WAITING,
+        RUNNING,
+        PAUSED
+    }
+
+    /** A run this service owns. Fields change under {@link #lock}. */
+    private static final class Owned {
+        final StoredRun run;
+        final LiveRun live;
+        State state = State.WAITING;
+        RunExecution ex;
+        RunExecution.Pending pending;
+
+        Owned(StoredRun run, LiveRun live) {
+            this.run = run;
+            this.live = live;
+        }
+    }
 
     private final ServerConfig cfg;
     private final RunStore store;
@@ -42,9 +77,12 @@ public final class RunService implements AutoCloseable {
     private final Submissions submissions;
     private final RunReads reads;
     private final Estimates estimates;
-    private final Map<String, RunExecution> executing = new ConcurrentHashMap<>();
-    private final Object submitLock = new Object();
-    private volatile boolean closing;
+    private final StoreHealth storeHealth;
+    private final Object lock = new Object();
+    private final Map<String, Owned> owned = new HashMap<>(); // guarded by lock
+    private final ScheduledExecutorService upkeep;
+    private boolean closing; // guarded by lock
+    private long reconciled; // guarded by lock
 
     public RunService(ServerConfig cfg, RunStore store, RunExecutor executor, Estimates estimates) {
         this.cfg = cfg;
@@ -53,6 +91,14 @@ public final class RunService implements AutoCloseable {
         this.estimates = estimates;
         this.reads = new RunReads(store, cfg.cacheMaxBytes);
         this.submissions = new Submissions(cfg.limits, reads, store);
+        this.storeHealth = new StoreHealth(cfg.dataDir, cfg.minFreeBytes);
+        upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "groklab-upkeep");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(1, (long) (cfg.probeSeconds * 1000));
+        upkeep.scheduleWithFixedDelay(this::upkeep, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** What is read of runs. */
@@ -62,9 +108,8 @@ public final class RunService implements AutoCloseable {
 
     /** Queues every run a previous process left QUEUED or RUNNING; they resume from their checkpoints. */
     public void recover() {
-        for (StoredRun r : store.unfinished()) {
-            store.setStatus(r.id(), StoredRun.Status.QUEUED, "resuming after a restart", null);
-            enqueue(r.withStatus(StoredRun.Status.QUEUED, "resuming after a restart"), false);
+        synchronized (lock) {
+            for (StoredRun r : store.unfinished()) if (!owned.containsKey(r.id())) adopt(r, "resuming after a restart");
         }
     }
 
@@ -75,23 +120,20 @@ public final class RunService implements AutoCloseable {
 
     /** Starts a run of this config for this client, or returns the identical one. */
     public Submission submit(RunConfig rc, String client) {
-        if (closing)
-            throw new QueueLimitException("closed", "the server is shutting down; try again after it restarts");
         String canonical = Configs.canonical(rc), key = Submissions.configKey(canonical);
-        synchronized (submitLock) { // one run per key even when identical requests race
+        synchronized (lock) { // one run per key even when identical requests race
+            if (closing)
+                throw new QueueLimitException("closed", "the server is shutting down; try again after it restarts");
             Optional<StoredRun> existing = submissions.existing(key);
+            if (existing.isPresent() && !stopped(existing.get()))
+                return new Submission(existing.get(), Outcome.EXISTING);
+            storeHealth.requireWritable();
             if (existing.isPresent()) {
                 StoredRun r = existing.get();
-                if (r.status() != StoredRun.Status.CANCELLED && r.status() != StoredRun.Status.FAILED)
-                    return new Submission(r, Outcome.EXISTING);
-                StoredRun again = r.withStatus(StoredRun.Status.QUEUED, "queued again");
-                store.setStatus(r.id(), StoredRun.Status.QUEUED, "queued again", null);
-                try {
-                    enqueue(again, true);
-                } catch (RuntimeException e) {
-                    store.setStatus(r.id(), r.status(), r.message(), null);
-                    throw e;
-                }
+                String message = "queued again" + (r.message() == null ? "" : " (it had " + r.message() + ")");
+                StoredRun again = r.withStatus(StoredRun.Status.QUEUED, message);
+                Owned o = enqueue(again, true); // first: a queue limit leaves nothing to undo
+                write(o, () -> store.setStatus(r.id(), StoredRun.Status.QUEUED, message, null));
                 return new Submission(again, Outcome.REQUEUED);
             }
             StoredRun r = new StoredRun(
@@ -113,15 +155,25 @@ public final class RunService implements AutoCloseable {
                     System.currentTimeMillis(),
                     null,
                     null);
-            store.insert(r); // first: a worker may take the job at once
-            try {
-                enqueue(r, true);
-            } catch (RuntimeException e) { // a queue limit: the run never existed
-                store.remove(r.id());
-                throw e;
-            }
+            Owned o = enqueue(r, true); // a worker that takes it waits for this lock, then finds the row
+            write(o, () -> store.insert(r));
             submissions.created(key, r.id());
             return new Submission(r, Outcome.CREATED);
+        }
+    }
+
+    private static boolean stopped(StoredRun r) {
+        return r.status() == StoredRun.Status.CANCELLED || r.status() == StoredRun.Status.FAILED;
+    }
+
+    /** The store write that goes with a new owner; if it fails the run is disowned again (nothing half-done). */
+    private void write(Owned o, Runnable storeWrite) {
+        try {
+            storeWrite.run();
+        } catch (RuntimeException e) {
+            storeHealth.failed(e);
+            disown(o);
+            throw e;
         }
     }
 
@@ -129,34 +181,92 @@ public final class RunService implements AutoCloseable {
         return rc.work() <= cfg.smallRunWork ? 0 : 1;
     }
 
-    private void enqueue(StoredRun r, boolean limited) {
-        LiveRun live = new LiveRun(r.id(), r.steps(), StoredRun.Status.QUEUED, r.message(), r.columns());
-        Job job = new Job(r.id(), r.client(), r.priority(), () -> execute(r.id(), live));
-        reads.started(live);
+    /** Owns a run and hands it to the executor (a limited submission may throw QueueLimitException: nothing changed). */
+    private Owned enqueue(StoredRun r, boolean limited) {
+        Owned o = new Owned(r, new LiveRun(r.id(), r.steps(), StoredRun.Status.QUEUED, r.message(), r.columns()));
+        Job job = job(o);
+        if (limited) executor.submit(job);
+        else executor.resubmit(job);
+        owned.put(r.id(), o);
+        reads.started(o.live);
+        return o;
+    }
+
+    private Job job(Owned o) {
+        return new Job(o.run.id(), o.run.client(), o.run.priority(), () -> execute(o));
+    }
+
+    /** A run the store holds unfinished and nothing owns (after a restart, or found by the reconciler). */
+    private void adopt(StoredRun r, String message) {
+        enqueue(r.withStatus(StoredRun.Status.QUEUED, message), false);
         try {
-            if (limited) executor.submit(job);
-            else executor.resubmit(job);
-        } catch (RuntimeException e) {
-            reads.ended(live);
-            throw e;
+            store.setStatus(r.id(), StoredRun.Status.QUEUED, message, null);
+        } catch (RuntimeException e) { // it stays owned; the store's RUNNING is unfinished all the same
+            storeHealth.failed(e);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "run " + r.id() + ": cannot record '" + message + "': " + e.getMessage());
         }
     }
 
-    private void execute(String id, LiveRun live) {
-        Optional<StoredRun> r = store.get(id);
-        if (r.isEmpty() || r.get().status() != StoredRun.Status.QUEUED || closing)
-            return; // removed or cancelled while waiting
-        RunExecution ex = new RunExecution(r.get(), live, store, cfg.checkpointSeconds);
-        executing.put(id, ex);
-        long t0 = System.nanoTime();
-        try {
-            ex.execute();
-            if (live.status() == StoredRun.Status.FINISHED && !ex.resumed())
-                estimates.observe(Configs.parse(r.get().config()), (System.nanoTime() - t0) / 1e9);
-        } finally {
-            executing.remove(id);
-            reads.ended(live);
+    private void disown(Owned o) {
+        if (owned.remove(o.run.id(), o)) {
+            executor.remove(o.run.id());
+            reads.ended(o.live);
         }
+    }
+
+    private void execute(Owned o) {
+        String id = o.run.id();
+        RunExecution ex;
+        synchronized (lock) {
+            if (owned.get(id) != o || o.state != State.WAITING || closing) return; // cancelled or removed meanwhile
+            StoredRun r;
+            try {
+                r = store.get(id).orElse(null);
+            } catch (RuntimeException e) {
+                pause(o, e, null);
+                return;
+            }
+            if (r == null) { // cannot happen while owned (remove refuses); kept honest all the same
+                disown(o);
+                return;
+            }
+            ex = new RunExecution(r, o.live, store, cfg.checkpointSeconds);
+            o.ex = ex;
+            o.state = State.RUNNING;
+        }
+        long t0 = System.nanoTime();
+        RunExecution.Ending end;
+        try {
+            end = ex.execute();
+        } catch (Throwable t) { // an Error the attempt does not handle: it still ends owned, as a pending failure
+            String message = "failed: " + t;
+            end = new RunExecution.Ending(
+                    RunExecution.Ending.Kind.PAUSED,
+                    StoredRun.Status.PAUSED,
+                    null,
+                    new IllegalStateException(message, t),
+                    new RunExecution.Pending(StoredRun.Status.FAILED, message));
+        }
+        synchronized (lock) {
+            o.ex = null;
+            if (end.kind() == RunExecution.Ending.Kind.PAUSED) pause(o, end.cause(), end.pending());
+            else disown(o);
+        }
+        if (end.status() == StoredRun.Status.FINISHED && !ex.resumed())
+            estimates.observe(Configs.parse(o.run.config()), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Under the lock: the run waits for the probe (its store row keeps the last good state). */
+    private void pause(Owned o, RuntimeException cause, RunExecution.Pending pending) {
+        boolean blocked = storeHealth.failed(cause);
+        o.state = State.PAUSED;
+        if (o.pending == null) o.pending = pending;
+        executor.remove(o.run.id());
+        o.live.end(
+                StoredRun.Status.PAUSED,
+                blocked ? storeHealth.pausedMessage() : "paused: " + cause.getMessage() + "; retried by itself");
     }
 
     /** Seconds this config would train here; 0 when an identical run has finished (it opens at once). */
@@ -189,15 +299,18 @@ public final class RunService implements AutoCloseable {
     public Double estimatedStartSeconds(String id) {
         List<String> ahead = executor.ahead(id);
         if (ahead == null) return null;
+        List<Owned> running;
+        synchronized (lock) {
+            running = owned.values().stream()
+                    .filter(o -> o.state == State.RUNNING)
+                    .toList();
+        }
         double seconds = 0;
-        for (RunExecution ex : executing.values()) {
-            Double eta = ex.live().etaSeconds();
+        for (Owned o : running) {
+            Double eta = o.live.etaSeconds();
             seconds += eta != null
                     ? eta
-                    : modelSeconds(ex.run())
-                            * (1
-                                    - (double) ex.live().progressStep()
-                                            / Math.max(1, ex.run().steps()));
+                    : modelSeconds(o.run) * (1 - (double) o.live.progressStep() / Math.max(1, o.run.steps()));
         }
         for (String other : ahead)
             seconds += reads.get(other).map(this::modelSeconds).orElse(0.0);
@@ -208,34 +321,52 @@ public final class RunService implements AutoCloseable {
         return estimates.seconds(Configs.parse(r.config()));
     }
 
-    /** Cancels a queued or running run; returns its status afterwards (empty: no such run). */
+    /**
+     * Cancels a queued, running or paused run; returns its status afterwards (empty: no such run): CANCELLED, RUNNING
+     * (it stops at the next step), PAUSED (the store takes no writes: the cancel is kept and written when it does).
+     */
     public Optional<StoredRun.Status> cancel(String id) {
-        Optional<StoredRun> r = reads.get(id);
-        if (r.isEmpty()) return Optional.empty();
-        if (executor.remove(id)) {
-            store.setStatus(id, StoredRun.Status.CANCELLED, "cancelled before it started", null);
-            reads.untrack(id).ifPresent(l -> l.end(StoredRun.Status.CANCELLED, "cancelled before it started"));
-            return Optional.of(StoredRun.Status.CANCELLED);
+        synchronized (lock) {
+            Owned o = owned.get(id);
+            if (o == null) return reads.get(id).map(StoredRun::status);
+            switch (o.state) {
+                case RUNNING -> {
+                    o.ex.stop(RunExecution.Stop.CANCEL);
+                    return Optional.of(StoredRun.Status.RUNNING);
+                }
+                case WAITING, PAUSED -> {
+                    String message =
+                            o.state == State.WAITING ? "cancelled before it started" : "cancelled while paused";
+                    try {
+                        store.setStatus(id, StoredRun.Status.CANCELLED, message, null);
+                    } catch (RuntimeException e) {
+                        if (!storeHealth.failed(e)) throw e;
+                        o.pending = new RunExecution.Pending(StoredRun.Status.CANCELLED, message);
+                        if (o.state == State.WAITING) pause(o, e, o.pending);
+                        return Optional.of(StoredRun.Status.PAUSED);
+                    }
+                    o.live.end(StoredRun.Status.CANCELLED, message);
+                    disown(o);
+                    return Optional.of(StoredRun.Status.CANCELLED);
+                }
+                default -> throw new IllegalStateException("unknown state " + o.state);
+            }
         }
-        RunExecution ex = executing.get(id);
-        if (ex != null) {
-            ex.stop(RunExecution.Stop.CANCEL);
-            return Optional.of(StoredRun.Status.RUNNING); // stops at the next step boundary
-        }
-        return Optional.of(r.get().status());
     }
 
     /** Removes a finished or stopped run (cancel it first); false if it is still live. */
     public boolean remove(String id) {
-        if (reads.isLive(id)) return false;
-        store.remove(id);
-        reads.removed(id);
-        submissions.removed(id);
-        return true;
+        synchronized (lock) {
+            if (owned.containsKey(id)) return false;
+            store.remove(id);
+            reads.removed(id);
+            submissions.removed(id);
+            return true;
+        }
     }
 
     public int running() {
-        return executing.size();
+        return health().running();
     }
 
     /** "ok" or what is wrong with the store. */
@@ -243,11 +374,120 @@ public final class RunService implements AutoCloseable {
         return store.integrityCheck();
     }
 
+    /** Owned runs by state, and whether the store is healthy (what is wrong when it is not). */
+    public Health health() {
+        int running = 0, waiting = 0, paused = 0;
+        synchronized (lock) {
+            for (Owned o : owned.values())
+                switch (o.state) {
+                    case RUNNING -> running++;
+                    case WAITING -> waiting++;
+                    case PAUSED -> paused++;
+                }
+        }
+        List<String> problems = storeHealth.problems();
+        return new Health(problems.isEmpty(), problems, storeHealth.freeBytes(), running, waiting, paused);
+    }
+
+    /**
+     * A store failure seen by a request (a lab written, a read of a damaged page): it counts towards health and the
+     * probe; true when it is the store's condition (full, I/O, read-only, corrupt: a 503), false for anything else.
+     */
+    public boolean storeUnavailable(StoreException e) {
+        storeHealth.failed(e);
+        return e.writeBlocked() || e.kind() == StoreException.Kind.CORRUPT;
+    }
+
+    /**
+     * Violations of the ownership invariant, for tests and the reconciler's log: runs the store calls QUEUED or
+     * RUNNING that nothing owns, and owned runs the store no longer has unfinished (a run just finishing, RUNNING
+     * here and final there, is not one).
+     */
+    public List<String> ownershipProblems() {
+        synchronized (lock) {
+            List<String> problems = new ArrayList<>();
+            Map<String, StoredRun> unfinished = new HashMap<>();
+            for (StoredRun r : store.unfinished()) unfinished.put(r.id(), r);
+            for (StoredRun r : unfinished.values())
+                if (!owned.containsKey(r.id())) problems.add("run " + r.id() + " is " + r.status() + " and unowned");
+            for (Owned o : owned.values())
+                if (o.state != State.RUNNING && !unfinished.containsKey(o.run.id()))
+                    problems.add("run " + o.run.id() + " is owned (" + o.state + ") but not unfinished in the store");
+            return problems;
+        }
+    }
+
+    /** Runs the reconciler re-queued since start (0 unless something went wrong). */
+    public long reconciled() {
+        synchronized (lock) {
+            return reconciled;
+        }
+    }
+
+    /** The periodic part: the probe (resume paused runs once the store takes writes) and the reconciler. */
+    private void upkeep() {
+        try {
+            probe();
+            reconcile();
+        } catch (RuntimeException e) {
+            storeHealth.failed(e);
+            LOG.log(System.Logger.Level.WARNING, "store upkeep: " + e.getMessage());
+        }
+    }
+
+    /** Runs now, not at the next period (tests; an operator's nudge). */
+    public void upkeepNow() {
+        upkeep();
+    }
+
+    private void probe() {
+        boolean anyPaused;
+        synchronized (lock) {
+            anyPaused = owned.values().stream().anyMatch(o -> o.state == State.PAUSED);
+        }
+        if (storeHealth.isWritable() && !anyPaused) return;
+        if (!storeHealth.enoughSpace()) return; // resuming now would only fill the disk again
+        store.probeWrite();
+        storeHealth.writable();
+        synchronized (lock) {
+            if (closing) return;
+            for (Owned o : List.copyOf(owned.values())) {
+                if (o.state != State.PAUSED) continue;
+                if (o.pending != null) {
+                    store.setStatus(o.run.id(), o.pending.status(), o.pending.message(), null);
+                    o.live.end(o.pending.status(), o.pending.message());
+                    disown(o);
+                } else {
+                    o.state = State.WAITING;
+                    o.live.end(StoredRun.Status.QUEUED, "resuming: the store takes writes again");
+                    executor.resubmit(job(o));
+                }
+            }
+        }
+    }
+
+    private void reconcile() {
+        synchronized (lock) {
+            if (closing) return;
+            for (StoredRun r : store.unfinished()) {
+                if (owned.containsKey(r.id())) continue;
+                reconciled++;
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "run " + r.id() + " was " + r.status() + " in the store and owned by no worker; re-queued");
+                adopt(r, "re-queued: no worker held it; it resumes from its last checkpoint");
+            }
+        }
+    }
+
     /** Graceful stop: no new runs; running ones checkpoint and go back to QUEUED for the next start. */
     @Override
     public void close() {
-        closing = true;
-        for (RunExecution ex : executing.values()) ex.stop(RunExecution.Stop.SHUTDOWN);
+        synchronized (lock) {
+            closing = true;
+            for (Owned o : owned.values()) if (o.ex != null) o.ex.stop(RunExecution.Stop.SHUTDOWN);
+        }
+        upkeep.shutdownNow();
         executor.close(10_000);
     }
 

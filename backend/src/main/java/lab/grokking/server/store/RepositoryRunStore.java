@@ -75,6 +75,7 @@ public class RepositoryRunStore implements RunStore {
     @Override
     public void saveCheckpoint(String id, Checkpoint cp, List<double[]> rows, List<Snapshot> snapshotList) {
         db.inTransaction("checkpoint " + id, () -> {
+            requireNotRemoved(id);
             metrics.append(id, rows);
             snapshots.append(id, snapshotList);
             checkpoints.save(id, cp);
@@ -94,11 +95,23 @@ public class RepositoryRunStore implements RunStore {
             List<Snapshot> snapshotList,
             boolean keepCheckpoint) {
         db.inTransaction("finish " + id, () -> {
+            requireNotRemoved(id);
             metrics.append(id, rows);
             snapshots.append(id, snapshotList);
             runs.finish(id, status, message, summary, provenance, metrics.lastStep(id));
             if (!keepCheckpoint) checkpoints.delete(id);
         });
+    }
+
+    /** Inside the write's transaction: a removed run is never written again, whoever still holds its id. */
+    private void requireNotRemoved(String id) {
+        if (runs.get(id).isEmpty())
+            throw new IllegalStateException("run " + id + " was removed; nothing is written to it");
+    }
+
+    @Override
+    public void probeWrite() {
+        db.probeWrite();
     }
 
     @Override

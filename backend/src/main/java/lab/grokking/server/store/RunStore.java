@@ -31,10 +31,13 @@ public interface RunStore extends AutoCloseable {
     /** Sets the status (and message); RUNNING also records the start time and the metric columns. */
     void setStatus(String id, StoredRun.Status status, String message, List<String> columns);
 
-    /** Appends rows and snapshots and replaces the checkpoint, in one transaction. */
+    /** Appends rows and snapshots and replaces the checkpoint, in one transaction; refused for a removed run. */
     void saveCheckpoint(String id, Checkpoint checkpoint, List<double[]> rows, List<Snapshot> snapshots);
 
-    /** Appends the last rows and snapshots and sets the final status, summary and provenance, in one transaction. */
+    /**
+     * Appends the last rows and snapshots and sets the final status, summary and provenance, in one transaction;
+     * refused for a removed run.
+     */
     void finish(
             String id,
             StoredRun.Status status,
@@ -58,7 +61,10 @@ public interface RunStore extends AutoCloseable {
 
     Optional<Snapshot> snapshot(String id, String name, long step);
 
-    /** Hides the run from every query (its data is deleted). */
+    /** Commits a tiny write; throws a {@link StoreException} while the store cannot take writes (a full disk). */
+    void probeWrite();
+
+    /** Hides the run from every query (its data is deleted); nothing is written to it afterwards. */
     void remove(String id);
 
     /** "ok", or what is wrong (SQLite's integrity check plus the store's own invariants). */

@@ -22,9 +22,15 @@ import java.util.List;
  */
 final class SqliteDatabase implements StoreDatabase {
     private final Connection c;
+    private final WriteFaults faults;
     private int depth; // open inTransaction calls; > 0: the connection is in a transaction that nested calls join
 
     SqliteDatabase(Path dataDir) {
+        this(dataDir, WriteFaults.NONE);
+    }
+
+    SqliteDatabase(Path dataDir, WriteFaults faults) {
+        this.faults = faults;
         try {
             Files.createDirectories(dataDir);
             c = DriverManager.getConnection(
@@ -58,8 +64,10 @@ final class SqliteDatabase implements StoreDatabase {
         }
     }
 
+    /** Runs statements that write (the fault seam sees each before it runs). */
     synchronized void run(String what, SqlBody sql) {
         call(what, c -> {
+            faults.beforeWrite(what, c);
             sql.run(c);
             return null;
         });
@@ -73,20 +81,50 @@ final class SqliteDatabase implements StoreDatabase {
         }
         try {
             c.setAutoCommit(false);
-            depth++;
-            try {
-                body.run();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                depth--;
-                c.setAutoCommit(true);
-            }
         } catch (SQLException e) {
             throw failed(what, e);
         }
+        depth++;
+        RuntimeException first = null;
+        try {
+            body.run();
+            faults.beforeCommit(what, c);
+            c.commit();
+        } catch (SQLException e) {
+            first = failed(what, e);
+        } catch (RuntimeException e) {
+            first = e;
+        } finally {
+            depth--;
+        }
+        // after SQLITE_FULL, SQLite may have rolled back already: the rollback (and the commit that setAutoCommit
+        // makes) then fail too; they are kept as suppressed, never in place of the first cause
+        if (first != null) {
+            try {
+                c.rollback();
+            } catch (SQLException e) {
+                first.addSuppressed(e);
+            }
+        }
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            if (first == null) first = failed(what, e);
+            else first.addSuppressed(e);
+        }
+        if (first != null) throw first;
+    }
+
+    /** Commits one row: whether the store takes writes again (what a full disk refused). */
+    @Override
+    public synchronized void probeWrite() {
+        run("write the health probe", c -> {
+            try (PreparedStatement p =
+                    c.prepareStatement("INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)")) {
+                p.setLong(1, System.currentTimeMillis());
+                p.executeUpdate();
+            }
+        });
     }
 
     @Override
@@ -114,8 +152,9 @@ final class SqliteDatabase implements StoreDatabase {
         }
     }
 
-    static IllegalStateException failed(String what, SQLException e) {
-        return new IllegalStateException("run store: cannot " + what + ": " + e.getMessage(), e);
+    static StoreException failed(String what, SQLException e) {
+        StoreException.Kind kind = StoreException.kindOf(e);
+        return new StoreException(kind, "run store (" + kind.words() + "): cannot " + what + ": " + e.getMessage(), e);
     }
 
     /** Runs {@code sql} with the id as its one parameter. */

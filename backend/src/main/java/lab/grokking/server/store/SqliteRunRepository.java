@@ -122,8 +122,8 @@ final class SqliteRunRepository implements RunRepository {
     @Override
     public void setStatus(String id, StoredRun.Status status, String message, List<String> columns) {
         String sql = status == StoredRun.Status.RUNNING
-                ? "UPDATE runs SET status = ?, message = ?, columns = COALESCE(?, columns), started_at = COALESCE(started_at, ?) WHERE id = ?"
-                : "UPDATE runs SET status = ?, message = ?, columns = COALESCE(?, columns), finished_at = ? WHERE id = ?";
+                ? "UPDATE runs SET status = ?, message = ?, columns = COALESCE(?, columns), started_at = COALESCE(started_at, ?) WHERE id = ? AND removed = 0"
+                : "UPDATE runs SET status = ?, message = ?, columns = COALESCE(?, columns), finished_at = ? WHERE id = ? AND removed = 0";
         db.run("set status of " + id, c -> {
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 p.setString(1, status.name());
@@ -140,7 +140,8 @@ final class SqliteRunRepository implements RunRepository {
     @Override
     public void setProgress(String id, long step) {
         db.run("set progress of " + id, c -> {
-            try (PreparedStatement p = c.prepareStatement("UPDATE runs SET progress_step = ? WHERE id = ?")) {
+            try (PreparedStatement p =
+                    c.prepareStatement("UPDATE runs SET progress_step = ? WHERE id = ? AND removed = 0")) {
                 p.setLong(1, step);
                 p.setString(2, id);
                 p.executeUpdate();
@@ -158,7 +159,7 @@ final class SqliteRunRepository implements RunRepository {
             OptionalLong lastStep) {
         db.run("finish " + id, c -> {
             try (PreparedStatement p = c.prepareStatement(
-                    "UPDATE runs SET status = ?, message = ?, summary = ?, provenance = ?, finished_at = ?, progress_step = COALESCE(?, progress_step) WHERE id = ?")) {
+                    "UPDATE runs SET status = ?, message = ?, summary = ?, provenance = ?, finished_at = ?, progress_step = COALESCE(?, progress_step) WHERE id = ? AND removed = 0")) {
                 p.setString(1, status.name());
                 p.setString(2, message);
                 p.setString(3, summary);

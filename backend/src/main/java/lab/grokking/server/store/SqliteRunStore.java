@@ -8,7 +8,12 @@ import java.nio.file.Path;
  */
 public final class SqliteRunStore extends RepositoryRunStore {
     public SqliteRunStore(Path dataDir) {
-        super(repositories(new SqliteDatabase(dataDir)));
+        this(dataDir, WriteFaults.NONE);
+    }
+
+    /** With a fault-injection seam (tests). */
+    public SqliteRunStore(Path dataDir, WriteFaults faults) {
+        super(repositories(new SqliteDatabase(dataDir, faults)));
     }
 
     static Repositories repositories(SqliteDatabase db) {

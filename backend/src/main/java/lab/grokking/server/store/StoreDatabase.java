@@ -7,6 +7,9 @@ public interface StoreDatabase extends UnitOfWork, AutoCloseable {
     /** What the engine itself finds wrong (corrupt pages, dangling references); empty when all is well. */
     List<String> integrityProblems();
 
+    /** Commits a tiny write: throws (a {@link StoreException}) while the store cannot take writes. */
+    void probeWrite();
+
     @Override
     void close();
 }

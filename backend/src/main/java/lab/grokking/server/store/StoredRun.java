@@ -26,17 +26,21 @@ public record StoredRun(
         Long startedAt,
         Long finishedAt) {
 
-    /** QUEUED and RUNNING are live; the rest are final (a CANCELLED or FAILED run may be queued again). */
+    /**
+     * QUEUED, RUNNING and PAUSED are live; the rest are final (a CANCELLED or FAILED run may be queued again). PAUSED
+     * is only ever a live status (the store could not take the run's writes; the store keeps its last good state).
+     */
     public enum Status {
         QUEUED,
         RUNNING,
+        PAUSED,
         FINISHED,
         CANCELLED,
         DIVERGED,
         FAILED;
 
         public boolean isFinal() {
-            return this != QUEUED && this != RUNNING;
+            return this != QUEUED && this != RUNNING && this != PAUSED;
         }
     }
 

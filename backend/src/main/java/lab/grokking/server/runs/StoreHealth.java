@@ -1,0 +1,93 @@
+package lab.grokking.server.runs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import lab.grokking.server.store.StoreException;
+
+/**
+ * Whether the store takes writes, and why not: set by the first write it refused (a full disk, an I/O error), cleared
+ * by the probe's successful write. Also the free space of the data directory against {@code store.minFreeBytes}.
+ */
+final class StoreHealth {
+    private final Path dataDir;
+    private final long minFreeBytes;
+    private volatile StoreException blocked; // null: the last write went through
+    private volatile String corrupt;
+
+    StoreHealth(Path dataDir, long minFreeBytes) {
+        this.dataDir = dataDir.toAbsolutePath();
+        this.minFreeBytes = minFreeBytes;
+    }
+
+    /** Records a failed store operation; returns whether it blocks writes (runs pause, submissions wait). */
+    boolean failed(RuntimeException e) {
+        if (!(e instanceof StoreException s)) return false;
+        if (s.kind() == StoreException.Kind.CORRUPT) corrupt = s.getMessage();
+        if (!s.writeBlocked()) return false;
+        blocked = s;
+        return true;
+    }
+
+    void writable() {
+        blocked = null;
+    }
+
+    boolean isWritable() {
+        return blocked == null;
+    }
+
+    /** Bytes the data directory's file system has free for this process (0 if it cannot be read). */
+    long freeBytes() {
+        return dataDir.toFile().getUsableSpace();
+    }
+
+    boolean enoughSpace() {
+        return freeBytes() >= minFreeBytes;
+    }
+
+    /** Why the store takes no writes, in words a user can act on; null when it does. */
+    String reason() {
+        StoreException b = blocked;
+        if (b == null) return null;
+        return switch (b.kind()) {
+            case FULL -> "the disk holding " + dataDir + " is full (" + mb(freeBytes()) + " free)";
+            case READ_ONLY -> "the store in " + dataDir + " became read-only";
+            default -> "the file system refused a write to the store in " + dataDir + " (" + b.getMessage() + ")";
+        };
+    }
+
+    /** A paused run's message. */
+    String pausedMessage() {
+        String why = reason();
+        return why == null
+                ? "paused: the store refused the run's last write; it resumes when the store takes writes"
+                : "paused: " + why + "; it resumes by itself when space is available (at its last checkpoint)";
+    }
+
+    /** Refuses a write that would only fail (a new run) while the store is blocked. */
+    void requireWritable() {
+        StoreException b = blocked;
+        if (b != null)
+            throw new StoreException(
+                    b.kind(), "new runs are refused while " + reason() + "; reads still work; try again later", b);
+    }
+
+    /** What makes health "degraded"; empty when all is well. */
+    List<String> problems() {
+        List<String> out = new ArrayList<>();
+        String why = reason();
+        if (why != null) out.add("store not writable: " + why);
+        long free = freeBytes();
+        if (free < minFreeBytes)
+            out.add("free space " + mb(free) + " in " + dataDir + " is below store.minFreeBytes (" + mb(minFreeBytes)
+                    + ")");
+        if (corrupt != null) out.add("store corrupt: " + corrupt);
+        return out;
+    }
+
+    static String mb(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+}
