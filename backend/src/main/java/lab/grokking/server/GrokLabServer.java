@@ -50,17 +50,19 @@ public final class GrokLabServer implements AutoCloseable {
     public static GrokLabServer start(Consumer<ServerConfig> adjust) {
         ServerConfig cfg = ServerConfig.load(System.getenv());
         adjust.accept(cfg);
-        return start(
-                cfg,
-                new SqliteRunStore(cfg.dataDir),
-                new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued));
+        return start(cfg, new SqliteRunStore(cfg.dataDir), queue(cfg));
+    }
+
+    /** The in-process executor these settings describe. */
+    public static FairQueue queue(ServerConfig cfg) {
+        return new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued);
     }
 
     /** Starts over this store and executor (it closes both when it closes). */
     public static GrokLabServer start(ServerConfig cfg, RunStore store, RunExecutor executor) {
         GrokLabServer s = new GrokLabServer(cfg, store, executor);
+        s.runs.recover(); // before the port opens: no request sees a run the store holds and nothing owns
         s.app.start(cfg.port);
-        s.runs.recover();
         return s;
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The composition root takes its store and executor: accepting a run is separate from executing it. */
 class ExecutorSeamTest {
     /** An executor that records what it is handed and passes it to the in-process queue. */
-    static final class Recording implements RunExecutor {
+    static class Recording implements RunExecutor {
         final FairQueue inner = new FairQueue(1, 2, 8, 100);
         final List<String> submitted = new CopyOnWriteArrayList<>();
 

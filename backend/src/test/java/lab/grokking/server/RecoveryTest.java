@@ -15,8 +15,13 @@ class RecoveryTest {
     static final String CONFIG = TestServer.mcConfig(3_000_000, 21);
 
     static JsonNode uninterrupted(Path dir) {
+        return uninterrupted(dir, CONFIG);
+    }
+
+    /** The metric rows of this config run once, start to end, on a fresh server. */
+    static JsonNode uninterrupted(Path dir, String config) {
         try (TestServer s = new TestServer(dir)) {
-            String id = s.start(CONFIG);
+            String id = s.start(config);
             assertEquals("FINISHED", s.awaitEnd(id, 180).get("status").asText());
             return s.get("/api/runs/" + id + "/metrics").json().get("rows");
         }

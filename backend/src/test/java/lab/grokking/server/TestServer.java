@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import lab.grokking.core.config.Configs;
 import lab.grokking.server.runs.LiveRun;
+import lab.grokking.server.store.SqliteRunStore;
+import lab.grokking.server.store.WriteFaults;
 
 /** A server on a random port over a temporary data directory, with a small HTTP and WebSocket client. */
 public final class TestServer implements AutoCloseable {
@@ -45,6 +47,16 @@ public final class TestServer implements AutoCloseable {
 
     public TestServer(Path dataDir) {
         this(dataDir, cfg -> {});
+    }
+
+    /** Over the SQLite store with a fault-injection seam. */
+    public TestServer(Path dataDir, Consumer<ServerConfig> adjust, WriteFaults faults) {
+        this.dataDir = dataDir;
+        ServerConfig cfg = ServerConfig.load(System.getenv());
+        cfg.port = 0;
+        cfg.dataDir = dataDir;
+        adjust.accept(cfg);
+        server = GrokLabServer.start(cfg, new SqliteRunStore(dataDir, faults), GrokLabServer.queue(cfg));
     }
 
     public record Response(int status, String body, HttpHeaders headers) {
@@ -98,7 +110,7 @@ public final class TestServer implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             JsonNode run = get("/api/runs/" + id).json();
             String s = run.get("status").asText();
-            if (!s.equals("QUEUED") && !s.equals("RUNNING")) return run;
+            if (!s.equals("QUEUED") && !s.equals("RUNNING") && !s.equals("PAUSED")) return run;
             sleep(50);
         }
         throw new AssertionError("run " + id + " did not end within " + timeoutSeconds + " s");

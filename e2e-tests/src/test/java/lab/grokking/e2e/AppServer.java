@@ -92,7 +92,7 @@ record AppServer(Process process, int port) {
         while (System.nanoTime() < deadline) {
             JsonNode run = get("/api/runs/" + id);
             String st = run.get("status").asText();
-            if (!st.equals("QUEUED") && !st.equals("RUNNING")) return run;
+            if (!st.equals("QUEUED") && !st.equals("RUNNING") && !st.equals("PAUSED")) return run;
             Thread.sleep(100);
         }
         throw new AssertionError("run " + id + " did not end");

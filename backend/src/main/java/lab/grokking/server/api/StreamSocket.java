@@ -21,7 +21,8 @@ import org.eclipse.jetty.websocket.api.Callback;
 /**
  * WebSocket /api/runs/{id}/stream. Messages (JSON, field "type"):
  * "start" {columns, steps}; "points" {rows, computed_at} (every row after ?from=STEP, in order, in batches);
- * "progress" {step, steps, eta_seconds}; "status" {status, message}, last, after every row, then the socket closes.
+ * "progress" {step, steps, eta_seconds}; "status" {status, message}: PAUSED when the store stops taking the run's
+ * writes (and QUEUED when it resumes), then the final one, last, after every row, before the socket closes.
  * <p>Each viewer has at most one message in flight and a cursor into the run's rows: a slow viewer gets larger
  * batches later (progress ticks coalesce to the newest), a stalled one holds nothing but its cursor, and
  * training never waits for any of them.
@@ -102,6 +103,7 @@ final class StreamSocket {
         final LiveRun run;
         int cursor;
         boolean startSent, statusSent;
+        StoredRun.Status heldSent; // the last non-final status sent (PAUSED, then QUEUED on resume)
         long progressSent = -1, progressAt = System.nanoTime() - PROGRESS_NANOS;
         final AtomicBoolean busy = new AtomicBoolean(), again = new AtomicBoolean();
 
@@ -171,6 +173,12 @@ final class StreamSocket {
                 m.put("steps", run.steps());
                 m.put("eta_seconds", run.etaSeconds());
                 return Json.write(m);
+            }
+            if (status == StoredRun.Status.RUNNING) heldSent = null; // training again: progress says so
+            boolean pauseNews = status == StoredRun.Status.PAUSED || heldSent == StoredRun.Status.PAUSED;
+            if (!ended && status != heldSent && pauseNews) {
+                heldSent = status;
+                return Json.write(Json.obj("type", "status", "status", status.name(), "message", run.message()));
             }
             if (ended && !statusSent) {
                 statusSent = true;

@@ -110,8 +110,8 @@ final class RunExecution implements RunListener {
                         pendingRows,
                         pendingSnapshots,
                         status == StoredRun.Status.CANCELLED);
-            } catch (StoreException e) {
-                if (e.writeBlocked()) return paused(e, new Pending(status, message));
+            } catch (StoreException e) { // a cancel is kept; a finished run recomputes its tail from the checkpoint
+                if (e.writeBlocked()) return paused(e, status == StoredRun.Status.CANCELLED ? CANCELLED : null);
                 throw e;
             }
             live.end(status, message);

@@ -116,7 +116,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         charts.onProgress(p -> showProgress(p.step(), p.steps(), p.etaSeconds()));
         charts.onStatus(st -> {
             showStatus(st);
-            if (!st.equals("QUEUED") && !st.equals("RUNNING")) {
+            if (!st.equals("QUEUED") && !st.equals("RUNNING") && !st.equals("PAUSED")) {
                 cancel.setEnabled(false);
                 panel.show(state.step());
             }
