@@ -53,7 +53,8 @@ public final class GrokLabServer implements AutoCloseable {
         return start(
                 cfg,
                 new SqliteRunStore(cfg.dataDir),
-                new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued));
+                new FairQueue(
+                        cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued, cfg.maxWaitSeconds));
     }
 
     /** Starts over this store and executor (it closes both when it closes). */

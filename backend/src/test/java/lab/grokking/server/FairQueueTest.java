@@ -157,6 +157,32 @@ class FairQueueTest {
         assertTrue(e.getMessage().endsWith("got " + shown), e.getMessage());
     }
 
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource({"queue.perClientQueued, 0", "queue.perClientRunning, 0", "queue.maxQueued, 0", "queue.maxWaitSeconds, 0"
+    })
+    void startUpRefusesQueueSettingsThatCannotWork(String key, String value) {
+        System.setProperty("groklab." + key, value);
+        try {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(Map.of()));
+            assertTrue(e.getMessage().startsWith(key + " must be"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("got '" + value + "'"), e.getMessage());
+        } finally {
+            System.clearProperty("groklab." + key);
+        }
+    }
+
+    @Test
+    void maxWaitSecondsDefaultsTo600AndCanBeSet() {
+        assertEquals(600, ServerConfig.load(Map.of()).maxWaitSeconds);
+        System.setProperty("groklab.queue.maxWaitSeconds", "0.25");
+        try {
+            assertEquals(0.25, ServerConfig.load(Map.of()).maxWaitSeconds);
+        } finally {
+            System.clearProperty("groklab.queue.maxWaitSeconds");
+        }
+    }
+
     static final long SECOND = 1_000_000_000L;
 
     @Test
