@@ -55,7 +55,7 @@ public final class GrokLabServer implements AutoCloseable {
 
     /** The in-process executor these settings describe. */
     public static FairQueue queue(ServerConfig cfg) {
-        return new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued);
+        return new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued, cfg.maxWaitSeconds);
     }
 
     /** Starts over this store and executor (it closes both when it closes). */

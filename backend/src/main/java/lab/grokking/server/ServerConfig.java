@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import lab.grokking.core.config.Limits;
+import lab.grokking.server.queue.FairQueue;
 
 /**
  * The server's settings with their defaults, read from config/app.properties (shipped in the jar), then system
@@ -24,6 +25,8 @@ public final class ServerConfig {
     public int perClientRunning = 2;
     public int perClientQueued = 8;
     public int maxQueued = 1000;
+    /** Seconds a large run waits before it counts as small (and goes before runs that have not waited as long). */
+    public double maxWaitSeconds = FairQueue.DEFAULT_MAX_WAIT_SECONDS;
     /** Runs of at most this much estimated work (multiply-adds) are dispatched before larger ones. */
     public double smallRunWork = 1e11;
     /** Wall seconds of training between checkpoints. */
@@ -65,9 +68,10 @@ public final class ServerConfig {
         c.perClientRunning = intValue(
                 p, "queue.perClientRunning", p.getProperty("queue.perClientRunning"), c.perClientRunning, 1, 1024);
         c.perClientQueued = intValue(
-                p, "queue.perClientQueued", p.getProperty("queue.perClientQueued"), c.perClientQueued, 0, 100_000);
+                p, "queue.perClientQueued", p.getProperty("queue.perClientQueued"), c.perClientQueued, 1, 100_000);
         c.maxQueued = intValue(p, "queue.maxQueued", p.getProperty("queue.maxQueued"), c.maxQueued, 1, 1_000_000);
         c.smallRunWork = number(p, "queue.smallRunWork", c.smallRunWork);
+        c.maxWaitSeconds = number(p, "queue.maxWaitSeconds", c.maxWaitSeconds);
         c.checkpointSeconds = number(p, "checkpointSeconds", c.checkpointSeconds);
         c.cacheMaxBytes = (long) number(p, "cache.maxBytes", c.cacheMaxBytes);
         c.probeSeconds = number(p, "store.probeSeconds", c.probeSeconds);

@@ -3,10 +3,14 @@ package lab.grokking.server;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import lab.grokking.server.queue.FairQueue;
 import lab.grokking.server.queue.Job;
 import lab.grokking.server.queue.QueueLimitException;
@@ -14,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Dispatch order (priority, then round robin over clients, then arrival) and per-client limits. */
+/** Dispatch order (priority with ageing, then round robin over clients, then arrival), positions and per-client limits. */
 class FairQueueTest {
     /** A queue with one worker held by a blocker job until {@code gate} opens, so the order of the rest is observable. */
     static final class Harness implements AutoCloseable {
@@ -24,7 +28,11 @@ class FairQueueTest {
         final CountDownLatch done;
 
         Harness(int jobs, int perClientRunning, int perClientQueued) {
-            q = new FairQueue(1, perClientRunning, perClientQueued, 100);
+            this(jobs, perClientRunning, perClientQueued, FairQueue.DEFAULT_MAX_WAIT_SECONDS, System::nanoTime);
+        }
+
+        Harness(int jobs, int perClientRunning, int perClientQueued, double maxWaitSeconds, LongSupplier clock) {
+            q = new FairQueue(1, perClientRunning, perClientQueued, 100, maxWaitSeconds, clock);
             done = new CountDownLatch(jobs);
             q.submit(new Job("blocker", "admin", 0, () -> {
                 try {
@@ -125,12 +133,295 @@ class FairQueueTest {
     }
 
     @ParameterizedTest(name = "{0} = {1}")
-    @CsvSource({"workers, 0", "perClientRunning, 0", "perClientQueued, -1", "maxQueued, 0"})
-    void badSettingsAreRejectedNamingTheSetting(String setting, int value) {
-        int[] a = {1, 1, 1, 1};
-        a[List.of("workers", "perClientRunning", "perClientQueued", "maxQueued").indexOf(setting)] = value;
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> new FairQueue(a[0], a[1], a[2], a[3]));
+    @CsvSource({
+        "workers, 0",
+        "perClientRunning, 0",
+        "perClientQueued, 0",
+        "perClientQueued, -1",
+        "maxQueued, 0",
+        "maxWaitSeconds, 0",
+        "maxWaitSeconds, -1",
+        "maxWaitSeconds, NaN",
+        "maxWaitSeconds, Infinity"
+    })
+    void badSettingsAreRejectedNamingTheSettingAndValue(String setting, double value) {
+        double[] a = {1, 1, 1, 1, 1};
+        a[
+                List.of("workers", "perClientRunning", "perClientQueued", "maxQueued", "maxWaitSeconds")
+                        .indexOf(setting)] = value;
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new FairQueue((int) a[0], (int) a[1], (int) a[2], (int) a[3], a[4], System::nanoTime));
         assertTrue(e.getMessage().contains("queue." + setting), e.getMessage());
+        String shown = setting.equals("maxWaitSeconds") ? String.valueOf(value) : String.valueOf((int) value);
+        assertTrue(e.getMessage().endsWith("got " + shown), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource({"queue.perClientQueued, 0", "queue.perClientRunning, 0", "queue.maxQueued, 0", "queue.maxWaitSeconds, 0"
+    })
+    void startUpRefusesQueueSettingsThatCannotWork(String key, String value) {
+        System.setProperty("groklab." + key, value);
+        try {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(Map.of()));
+            assertTrue(e.getMessage().startsWith(key + " must be"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("got '" + value + "'"), e.getMessage());
+        } finally {
+            System.clearProperty("groklab." + key);
+        }
+    }
+
+    @Test
+    void maxWaitSecondsDefaultsTo600AndCanBeSet() {
+        assertEquals(600, ServerConfig.load(Map.of()).maxWaitSeconds);
+        System.setProperty("groklab.queue.maxWaitSeconds", "0.25");
+        try {
+            assertEquals(0.25, ServerConfig.load(Map.of()).maxWaitSeconds);
+        } finally {
+            System.clearProperty("groklab.queue.maxWaitSeconds");
+        }
+    }
+
+    static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void aLargeRunThatWaitedMaxWaitGoesBeforeSmallRuns() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        try (Harness h = new Harness(4, 4, 10, 1.0, clock::get)) {
+            h.add("L", "alice", 1);
+            clock.set(SECOND / 2);
+            h.add("s1", "bob", 0);
+            h.add("s2", "carol", 0);
+            clock.set(SECOND - 1);
+            assertEquals(List.of("s1", "s2"), h.q.ahead("L"), "before maxWait small runs go first");
+            clock.set(SECOND); // waited exactly maxWait: aged
+            assertEquals(List.of(), h.q.ahead("L"));
+            assertEquals(List.of("L"), h.q.ahead("s1"));
+            h.add("s3", "dave", 0);
+            assertEquals(List.of("L", "s1", "s2", "s3"), h.drain());
+        }
+    }
+
+    @Test
+    void agedRunsGoOldestFirstWithoutRoundRobin() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        try (Harness h = new Harness(3, 4, 10, 1.0, clock::get)) {
+            h.add("x", "admin", 1); // admin was served (the blocker), so round robin would put alice's run first
+            clock.set(SECOND / 2);
+            h.add("y", "alice", 1);
+            h.add("s", "bob", 0);
+            clock.set(SECOND * 9 / 10);
+            assertEquals(List.of("s", "y"), h.q.ahead("x"), "nothing aged: small, then round robin");
+            clock.set(SECOND);
+            assertEquals(List.of("x", "s"), h.q.ahead("y"), "x aged: it goes first, y still after the small run");
+            clock.set(SECOND * 3 / 2);
+            assertEquals(List.of("x", "y"), h.q.ahead("s"), "both aged: longest wait first, then the small run");
+            assertEquals(List.of("x", "y", "s"), h.drain());
+        }
+    }
+
+    /** A queue whose jobs each hold their worker until released, recording the order they start in. */
+    static final class Gated implements AutoCloseable {
+        final FairQueue q;
+        final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+        final List<String> started = new CopyOnWriteArrayList<>();
+
+        Gated(int workers, int perClientRunning) {
+            q = new FairQueue(workers, perClientRunning, 10, 100);
+        }
+
+        void add(String id, String client, int priority) {
+            CountDownLatch gate = new CountDownLatch(1);
+            gates.put(id, gate);
+            q.submit(new Job(id, client, priority, () -> {
+                started.add(id);
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+
+        void awaitStarted(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + 10 * SECOND;
+            while (started.size() < n && System.nanoTime() < deadline) Thread.sleep(1);
+            assertEquals(n, started.size(), "started: " + started);
+        }
+
+        /** The waiting runs ordered by their shown positions. */
+        List<String> shownOrder(List<String> ids) {
+            String[] order = new String[ids.size()];
+            for (String id : ids) order[q.position(id)] = id;
+            return List.of(order);
+        }
+
+        @Override
+        public void close() {
+            gates.values().forEach(CountDownLatch::countDown);
+            q.close(1000);
+        }
+    }
+
+    @Test
+    void aClientAtItsRunningLimitIsShownBehindAnotherClientsLaterRun() throws Exception {
+        try (Gated g = new Gated(2, 1)) {
+            g.add("hold", "admin", 1);
+            g.awaitStarted(1);
+            g.add("a0", "alice", 1);
+            g.awaitStarted(2);
+            g.add("a1", "alice", 0); // small, but alice already runs her one allowed run
+            g.add("b1", "bob", 1);
+            assertEquals(List.of(), g.q.ahead("b1"));
+            assertEquals(List.of("b1"), g.q.ahead("a1"));
+            g.gates.get("hold").countDown();
+            g.awaitStarted(3);
+            assertEquals("b1", g.started.get(2), "the freed worker went to bob: alice was at her limit");
+        }
+    }
+
+    @Test
+    void positionsFollowTheRoundRobin() throws Exception {
+        try (Harness h = new Harness(4, 4, 10)) {
+            h.add("a1", "alice", 1);
+            h.add("a2", "alice", 1);
+            h.add("a3", "alice", 1);
+            h.add("b1", "bob", 1);
+            assertEquals(1, h.q.position("b1"), "bob's turn comes after alice's first run, not after all three");
+            assertEquals(List.of("a1", "b1", "a2"), h.q.ahead("a3"));
+            assertEquals(List.of("a1", "b1", "a2", "a3"), h.drain());
+        }
+    }
+
+    @Test
+    void positionsAgreeWithTheDispatchOrderWhenWorkersAreReleasedOneAtATime() throws Exception {
+        try (Gated g = new Gated(2, 1)) {
+            g.add("hold", "admin", 1);
+            g.awaitStarted(1);
+            g.add("a0", "alice", 1);
+            g.awaitStarted(2);
+            g.add("a1", "alice", 1);
+            g.add("a2", "alice", 1);
+            g.add("b1", "bob", 1);
+            g.add("b2", "bob", 1);
+            g.add("c1", "carol", 1);
+            g.add("c2", "carol", 0);
+            List<String> shown = g.shownOrder(List.of("a1", "a2", "b1", "b2", "c1", "c2"));
+            // the small run first; then clients in turn, each skipped while at its one-run limit
+            assertEquals(List.of("c2", "b1", "a1", "c1", "b2", "a2"), shown);
+            // runs finish in the order they started
+            for (int i = 0; i < shown.size(); i++) {
+                g.gates.get(g.started.get(i)).countDown();
+                g.awaitStarted(i + 3);
+            }
+            assertEquals(shown, g.started.subList(2, 8));
+        }
+    }
+
+    @Test
+    void clientBookkeepingEndsWithTheClientsLastRun() throws Exception {
+        FairQueue q = new FairQueue(4, 2, 10, 5000);
+        CountDownLatch gate = new CountDownLatch(1), done = new CountDownLatch(1998);
+        for (int i = 0; i < 2000; i++)
+            q.submit(new Job("r" + i, "client-" + i / 2, i % 2, () -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                done.countDown();
+            }));
+        assertEquals(1000, q.trackedClients(), "one entry per client with a run waiting or running");
+        assertTrue(q.remove("r1999")); // the workers hold the first runs, so the last ones wait
+        assertEquals(1000, q.trackedClients(), "client-999 still has r1998 waiting");
+        assertTrue(q.remove("r1998"));
+        assertEquals(999, q.trackedClients());
+        gate.countDown();
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        q.close(5000); // joins the workers, so every finished run has been accounted
+        assertEquals(0, q.trackedClients());
+        assertEquals(0, q.running("client-7"));
+        assertEquals(0, q.queued("client-7"));
+    }
+
+    @Test
+    void aClientWithNothingLeftIsForgottenWhenItsRunIsRemoved() {
+        try (Harness h = new Harness(0, 1, 2)) {
+            int before = h.q.trackedClients(); // the blocker's client
+            h.add("a1", "alice", 1);
+            assertEquals(before + 1, h.q.trackedClients());
+            assertTrue(h.q.remove("a1"));
+            assertEquals(before, h.q.trackedClients());
+        }
+    }
+
+    /**
+     * One worker, three clients each keeping three 5 ms small runs queued (each run queues the next as it ends), and
+     * one large run submitted early: it waits while small runs go first, ages after maxWaitSeconds and then starts when
+     * the run that was running finishes (the stated bound), though small runs are still waiting.
+     */
+    @Test
+    void aLargeRunIsNotStarvedByAStreamOfSmallRuns() throws Exception {
+        double maxWait = 0.2;
+        long maxWaitNanos = (long) (maxWait * SECOND);
+        FairQueue q = new FairQueue(1, 1, 10, 100, maxWait, System::nanoTime);
+        List<long[]> small = new CopyOnWriteArrayList<>(); // {start, end} nanos
+        AtomicLong largeStart = new AtomicLong();
+        AtomicInteger waitingAtStart = new AtomicInteger(), ids = new AtomicInteger();
+        CountDownLatch largeStarted = new CountDownLatch(1);
+        List<String> clients = List.of("c0", "c1", "c2");
+        try {
+            class Stream {
+                void submit(String client) {
+                    q.submit(new Job("s" + ids.incrementAndGet(), client, 0, () -> {
+                        long start = System.nanoTime();
+                        try {
+                            Thread.sleep(5);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        if (largeStarted.getCount() > 0) submit(client); // keep the queue full of small runs
+                        small.add(new long[] {start, System.nanoTime()});
+                    }));
+                }
+            }
+            Stream stream = new Stream();
+            for (int i = 0; i < 3; i++) for (String c : clients) stream.submit(c);
+            while (q.running("c0") == 0) Thread.onSpinWait();
+            long t0 = System.nanoTime();
+            q.submit(new Job("large", "paper", 1, () -> {
+                largeStart.set(System.nanoTime());
+                waitingAtStart.set(clients.stream().mapToInt(q::queued).sum());
+                largeStarted.countDown();
+            }));
+            long t1 = System.nanoTime();
+            assertTrue(largeStarted.await(5, TimeUnit.SECONDS), "the large run never started");
+            long start = largeStart.get(), agedFrom = t0 + maxWaitNanos, agedBy = t1 + maxWaitNanos;
+            // the bound: ageing plus what the run running then still needed (the latest end of a run started by then)
+            long bound = agedBy;
+            for (long[] r : small) if (r[0] <= agedBy) bound = Math.max(bound, r[1]);
+            long before = small.stream().filter(r -> r[0] > t0 && r[0] < start).count();
+            long afterAgeing =
+                    small.stream().filter(r -> r[0] >= agedBy && r[0] < start).count();
+            System.out.printf(
+                    "starvation: 1 worker, 3 clients streaming 5 ms small runs, queue.maxWaitSeconds = %.3f%n",
+                    maxWait);
+            System.out.printf(
+                    "starvation: the large run waited %.1f ms (bound: ageing at %.1f ms + the running run's rest = %.1f ms)%n",
+                    (start - t0) / 1e6, maxWait * 1e3, (bound - t0) / 1e6);
+            System.out.printf(
+                    "starvation: %d small runs started before it, %d of them after it aged%n", before, afterAgeing);
+            System.out.printf("starvation: %d small runs were waiting when it started%n", waitingAtStart.get());
+            System.out.printf("starvation: it started %.3f ms after the bound's run ended%n", (start - bound) / 1e6);
+            assertTrue(start >= agedFrom, "it started before it aged, ahead of small runs");
+            assertTrue(before >= 5, "small runs went first before the bound: " + before);
+            assertTrue(waitingAtStart.get() > 0, "small runs were still waiting: it jumped them");
+            assertTrue(afterAgeing <= 1, "at most the run being dispatched as it aged: " + afterAgeing);
+            assertTrue(start <= bound + 50_000_000L, "started " + (start - bound) / 1e6 + " ms past the bound");
+        } finally {
+            largeStarted.countDown();
+            q.close(1000);
+        }
     }
 }

@@ -1,37 +1,87 @@
 package lab.grokking.server.queue;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * A bounded pool of worker threads over one waiting list. Dispatch order: priority class first (small
- * classroom runs before paper-scale ones), then the client served least recently (round robin, so one
- * client's burst cannot starve the others), then arrival. A client never holds more than
- * {@code perClientRunning} workers or {@code perClientQueued} waiting jobs.
+ * A bounded pool of worker threads over one waiting list. Dispatch order: priority class first (small classroom runs,
+ * priority 0, before paper-scale ones, priority 1), then the client served least recently (round robin, so one
+ * client's burst cannot starve the others), then arrival. A client never holds more than {@code perClientRunning}
+ * workers or {@code perClientQueued} waiting jobs.
+ *
+ * <p>Ageing: a priority-1 job that has waited at least {@code maxWaitSeconds} counts as priority 0 from then on and goes
+ * before every job that has not aged; aged jobs go in arrival order (longest wait first). Bound: a large run starts
+ * within {@code maxWaitSeconds} plus the time the longest run running when it aged still needs, when no other aged run
+ * is ahead of it; before that, small runs go first.
+ *
+ * <p>Client bookkeeping lasts while a client has a job waiting or running; a client that returns after that is treated
+ * like a new one (never served, so first in the round robin of its class).
  */
 public final class FairQueue implements RunExecutor {
+    /** Default of {@code queue.maxWaitSeconds}. */
+    public static final double DEFAULT_MAX_WAIT_SECONDS = 600;
+
     private final int perClientRunning, perClientQueued, maxQueued;
-    private final List<Job> waiting = new ArrayList<>();
-    private final Map<String, Integer> running = new HashMap<>();
-    private final Map<String, Long> lastServed = new HashMap<>();
-    private final Map<String, Long> arrival = new HashMap<>();
+    private final long maxWaitNanos;
+    private final LongSupplier nanos;
+    private final List<Waiting> waiting = new ArrayList<>();
+    private final Map<String, Client> clients = new HashMap<>();
     private final List<Thread> workers = new ArrayList<>();
     private long ticks;
     private boolean closed;
 
+    /** A job in the waiting list: {@code seq} orders arrivals, {@code since} (clock nanos) measures its wait. */
+    private record Waiting(Job job, long seq, long since) {}
+
+    /** Per-client state; an entry exists only while the client has a job waiting or running. */
+    private static final class Client {
+        int waiting, running;
+        long lastServed = -1; // -1: never served, first in the round robin
+
+        Client copy() {
+            Client c = new Client();
+            c.waiting = waiting;
+            c.running = running;
+            c.lastServed = lastServed;
+            return c;
+        }
+    }
+
     public FairQueue(int workers, int perClientRunning, int perClientQueued, int maxQueued) {
+        this(workers, perClientRunning, perClientQueued, maxQueued, DEFAULT_MAX_WAIT_SECONDS);
+    }
+
+    public FairQueue(int workers, int perClientRunning, int perClientQueued, int maxQueued, double maxWaitSeconds) {
+        this(workers, perClientRunning, perClientQueued, maxQueued, maxWaitSeconds, System::nanoTime);
+    }
+
+    /** {@code nanos}: the clock that measures waits (tests pass their own). */
+    public FairQueue(
+            int workers,
+            int perClientRunning,
+            int perClientQueued,
+            int maxQueued,
+            double maxWaitSeconds,
+            LongSupplier nanos) {
         if (workers < 1) throw new IllegalArgumentException("queue.workers must be >= 1, got " + workers);
         if (perClientRunning < 1)
             throw new IllegalArgumentException("queue.perClientRunning must be >= 1, got " + perClientRunning);
-        if (perClientQueued < 0)
-            throw new IllegalArgumentException("queue.perClientQueued must be >= 0, got " + perClientQueued);
+        // 0 would refuse every submission
+        if (perClientQueued < 1)
+            throw new IllegalArgumentException("queue.perClientQueued must be >= 1, got " + perClientQueued);
         if (maxQueued < 1) throw new IllegalArgumentException("queue.maxQueued must be >= 1, got " + maxQueued);
+        if (!(maxWaitSeconds > 0) || !Double.isFinite(maxWaitSeconds))
+            throw new IllegalArgumentException("queue.maxWaitSeconds must be a positive number, got " + maxWaitSeconds);
         this.perClientRunning = perClientRunning;
         this.perClientQueued = perClientQueued;
         this.maxQueued = maxQueued;
+        this.maxWaitNanos = (long) Math.min(maxWaitSeconds * 1e9, Long.MAX_VALUE / 4.0); // no overflow in since + wait
+        this.nanos = nanos;
         for (int i = 0; i < workers; i++) {
             Thread t = new Thread(this::work, "groklab-run-" + i);
             t.setDaemon(true);
@@ -42,8 +92,7 @@ public final class FairQueue implements RunExecutor {
 
     @Override
     public synchronized void submit(Job job) {
-        long mine =
-                waiting.stream().filter(j -> j.client().equals(job.client())).count();
+        int mine = queued(job.client());
         if (mine >= perClientQueued)
             throw new QueueLimitException(
                     "perClientQueued",
@@ -60,35 +109,64 @@ public final class FairQueue implements RunExecutor {
     @Override
     public synchronized void resubmit(Job job) {
         if (closed) throw new QueueLimitException("closed", "the server is shutting down; try again after it restarts");
-        waiting.add(job);
-        arrival.put(job.runId(), ticks++);
+        waiting.add(new Waiting(job, ticks++, nanos.getAsLong()));
+        clients.computeIfAbsent(job.client(), k -> new Client()).waiting++;
         notifyAll();
     }
 
     @Override
     public synchronized boolean remove(String runId) {
-        arrival.remove(runId);
-        return waiting.removeIf(j -> j.runId().equals(runId));
+        for (int i = 0; i < waiting.size(); i++) {
+            Job j = waiting.get(i).job();
+            if (j.runId().equals(runId)) {
+                waiting.remove(i);
+                Client c = clients.get(j.client());
+                c.waiting--;
+                forgetIfIdle(j.client(), c);
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public synchronized int queued(String client) {
-        return (int) waiting.stream().filter(j -> j.client().equals(client)).count();
+        Client c = clients.get(client);
+        return c == null ? 0 : c.waiting;
     }
 
     @Override
     public synchronized int running(String client) {
-        return running.getOrDefault(client, 0);
+        Client c = clients.get(client);
+        return c == null ? 0 : c.running;
     }
 
+    /**
+     * Simulates dispatch by {@link #pick}'s rules on copies of the client state, with the waits as they are now: each
+     * job picked counts as running from then on. When every remaining job's client is at its running limit, one of
+     * those clients' runs is assumed to finish first (the best job ignoring the limit goes). A run finishing in another
+     * order, or a job ageing meanwhile, can change the order.
+     */
     @Override
     public synchronized List<String> ahead(String runId) {
-        List<Job> order = new ArrayList<>(waiting);
-        order.sort(this::compare);
-        for (int i = 0; i < order.size(); i++)
-            if (order.get(i).runId().equals(runId))
-                return order.subList(0, i).stream().map(Job::runId).toList();
-        return null;
+        if (waiting.stream().noneMatch(w -> w.job().runId().equals(runId))) return null;
+        Map<String, Client> sim = new HashMap<>();
+        for (Waiting w : waiting)
+            sim.computeIfAbsent(w.job().client(), k -> clients.get(k).copy());
+        List<Waiting> left = new ArrayList<>(waiting);
+        List<String> out = new ArrayList<>();
+        long now = nanos.getAsLong(), tick = ticks;
+        while (true) {
+            Waiting w = pick(left, sim, now, true);
+            boolean atLimit = w == null;
+            if (atLimit) w = pick(left, sim, now, false);
+            if (w.job().runId().equals(runId)) return out;
+            out.add(w.job().runId());
+            left.remove(w);
+            Client c = sim.get(w.job().client());
+            if (!atLimit) c.running++; // at the limit one of its runs finished and this one took its place
+            c.lastServed = tick++;
+        }
     }
 
     @Override
@@ -96,38 +174,68 @@ public final class FairQueue implements RunExecutor {
         return workers.size();
     }
 
-    private int compare(Job a, Job b) {
-        if (a.priority() != b.priority()) return Integer.compare(a.priority(), b.priority());
-        int c = Long.compare(lastServed.getOrDefault(a.client(), -1L), lastServed.getOrDefault(b.client(), -1L));
-        return c != 0 ? c : Long.compare(arrival.getOrDefault(a.runId(), 0L), arrival.getOrDefault(b.runId(), 0L));
+    /** Clients with bookkeeping (a job waiting or running); for tests and monitoring. */
+    public synchronized int trackedClients() {
+        return clients.size();
     }
 
-    /** The next job a free worker may take, or null. */
-    private Job next() {
-        Job best = null;
-        for (Job j : waiting) {
-            if (running.getOrDefault(j.client(), 0) >= perClientRunning) continue;
-            if (best == null || compare(j, best) < 0) best = j;
+    /**
+     * The dispatch rules, shared by {@link #work} and {@link #ahead}: the best job by class (aged priority-1 jobs count
+     * as 0 and go first, oldest first), then least recently served client, then arrival; with {@code limit}, skipping
+     * clients at {@code perClientRunning}. Null when none qualifies.
+     */
+    private Waiting pick(Collection<Waiting> jobs, Map<String, Client> state, long now, boolean limit) {
+        Waiting best = null;
+        boolean bestAged = false;
+        for (Waiting w : jobs) {
+            Client c = state.get(w.job().client());
+            if (limit && c.running >= perClientRunning) continue;
+            boolean aged = aged(w, now);
+            if (best == null
+                    || compare(w, aged, c, best, bestAged, state.get(best.job().client())) < 0) {
+                best = w;
+                bestAged = aged;
+            }
         }
         return best;
     }
 
+    private boolean aged(Waiting w, long now) {
+        return w.job().priority() > 0 && now - w.since() >= maxWaitNanos;
+    }
+
+    private static int compare(Waiting a, boolean agedA, Client ca, Waiting b, boolean agedB, Client cb) {
+        int pa = agedA ? 0 : a.job().priority(), pb = agedB ? 0 : b.job().priority();
+        if (pa != pb) return Integer.compare(pa, pb);
+        if (agedA != agedB) return agedA ? -1 : 1;
+        if (agedA) return Long.compare(a.seq(), b.seq()); // both aged: longest wait first, no round robin
+        int c = Long.compare(ca.lastServed, cb.lastServed);
+        return c != 0 ? c : Long.compare(a.seq(), b.seq());
+    }
+
+    private void forgetIfIdle(String client, Client c) {
+        if (c.waiting == 0 && c.running == 0) clients.remove(client);
+    }
+
     private void work() {
         while (true) {
-            Job job = null;
+            Job job;
             synchronized (this) {
-                while (!closed && (job = next()) == null) {
+                Waiting w = null;
+                while (!closed && (w = pick(waiting, clients, nanos.getAsLong(), true)) == null) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-                if (closed || job == null) return;
-                waiting.remove(job);
-                arrival.remove(job.runId());
-                running.merge(job.client(), 1, Integer::sum);
-                lastServed.put(job.client(), ticks++);
+                if (closed || w == null) return;
+                waiting.remove(w);
+                job = w.job();
+                Client c = clients.get(job.client());
+                c.waiting--;
+                c.running++;
+                c.lastServed = ticks++;
             }
             try {
                 job.body().run();
@@ -137,8 +245,9 @@ public final class FairQueue implements RunExecutor {
                         .log(System.Logger.Level.ERROR, "run " + job.runId() + " failed", e);
             } finally {
                 synchronized (this) {
-                    running.merge(job.client(), -1, Integer::sum);
-                    if (running.get(job.client()) == 0) running.remove(job.client());
+                    Client c = clients.get(job.client());
+                    c.running--;
+                    forgetIfIdle(job.client(), c);
                     notifyAll();
                 }
             }
