@@ -14,6 +14,7 @@ import lab.grokking.core.config.RunConfig;
 import lab.grokking.core.task.Chart;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.core.task.TaskSpecs;
+import lab.grokking.server.runs.RunService;
 import lab.grokking.web.compare.Legends;
 import lab.grokking.web.run.ChartSpecs;
 import lab.grokking.web.run.FinalMetric;
@@ -21,6 +22,7 @@ import lab.grokking.web.run.Predictors;
 import lab.grokking.web.run.RunTitles;
 import lab.grokking.web.run.RunView;
 import lab.grokking.web.run.ViewState;
+import lab.grokking.web.shared.HealthBanner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -188,5 +190,17 @@ class ViewLogicTest {
         assertFalse(s.contains("0.250") || s.contains("25.0 %"), "only the outcome columns: " + s);
         assertTrue(s.contains("0.500") || s.contains("50.0 %"), s);
         assertTrue(s.contains("0.125") || s.contains("12.5 %"), s);
+    }
+
+    @Test
+    void theHealthBannerSaysWhatIsWrongAndWhatItMeansForRuns() {
+        assertNull(HealthBanner.text(new RunService.Health(true, List.of(), 1 << 30, 1, 0, 0)));
+        String text = HealthBanner.text(new RunService.Health(
+                false, List.of("store not writable: the disk holding /d is full (0.1 MB free)"), 100_000, 0, 1, 2));
+        assertEquals(
+                "The server is degraded: store not writable: the disk holding /d is full (0.1 MB free). 2 runs are"
+                        + " paused at their last checkpoint and resume by themselves. New runs are refused until it"
+                        + " recovers; finished runs can still be read.",
+                text);
     }
 }
