@@ -194,9 +194,25 @@ class ViewLogicTest {
 
     @Test
     void theHealthBannerSaysWhatIsWrongAndWhatItMeansForRuns() {
-        assertNull(HealthBanner.text(new RunService.Health(true, List.of(), 1 << 30, 1, 0, 0)));
+        assertNull(HealthBanner.text(new RunService.Health(true, List.of(), true, 1 << 30, 1, 0, 0)));
+        assertEquals(
+                "The server is degraded: free space 1.0 MB in /d is below store.minFreeBytes (33.6 MB).",
+                HealthBanner.text(new RunService.Health(
+                        false,
+                        List.of("free space 1.0 MB in /d is below store.minFreeBytes (33.6 MB)"),
+                        true,
+                        1_000_000,
+                        0,
+                        0,
+                        0)));
         String text = HealthBanner.text(new RunService.Health(
-                false, List.of("store not writable: the disk holding /d is full (0.1 MB free)"), 100_000, 0, 1, 2));
+                false,
+                List.of("store not writable: the disk holding /d is full (0.1 MB free)"),
+                false,
+                100_000,
+                0,
+                1,
+                2));
         assertEquals(
                 "The server is degraded: store not writable: the disk holding /d is full (0.1 MB free). 2 runs are"
                         + " paused at their last checkpoint and resume by themselves. New runs are refused until it"

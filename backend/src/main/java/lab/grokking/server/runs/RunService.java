@@ -45,8 +45,15 @@ public final class RunService implements AutoCloseable {
 
     public record Submission(StoredRun run, Outcome outcome) {}
 
-    /** Owned runs by state, and what the health endpoint says. */
-    public record Health(boolean ok, List<String> problems, long freeBytes, int running, int waiting, int paused) {}
+    /** Owned runs by state, and what the health endpoint says; {@code acceptsRuns}: false while the store takes no writes. */
+    public record Health(
+            boolean ok,
+            List<String> problems,
+            boolean acceptsRuns,
+            long freeBytes,
+            int running,
+            int waiting,
+            int paused) {}
 
     private static final SecureRandom IDS = new SecureRandom();
     private static final System.Logger LOG = System.getLogger(RunService.class.getName());
@@ -386,7 +393,14 @@ public final class RunService implements AutoCloseable {
                 }
         }
         List<String> problems = storeHealth.problems();
-        return new Health(problems.isEmpty(), problems, storeHealth.freeBytes(), running, waiting, paused);
+        return new Health(
+                problems.isEmpty(),
+                problems,
+                storeHealth.isWritable(),
+                storeHealth.freeBytes(),
+                running,
+                waiting,
+                paused);
     }
 
     /**

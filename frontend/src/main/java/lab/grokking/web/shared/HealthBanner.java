@@ -41,7 +41,7 @@ public final class HealthBanner implements VaadinServiceInitListener {
                     .append(h.paused())
                     .append(h.paused() == 1 ? " run is" : " runs are")
                     .append(" paused at their last checkpoint and resume by themselves.");
-        return b.append(" New runs are refused until it recovers; finished runs can still be read.")
-                .toString();
+        if (!h.acceptsRuns()) b.append(" New runs are refused until it recovers; finished runs can still be read.");
+        return b.toString();
     }
 }
