@@ -40,6 +40,7 @@ public class RunStoreTest {
                 0,
                 System.currentTimeMillis(),
                 null,
+                null,
                 null);
     }
 
@@ -205,8 +206,8 @@ public class RunStoreTest {
                 var st = c.createStatement();
                 var r = st.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
             assertTrue(r.next());
-            assertEquals(3, r.getInt(1), "V1 to V3, each once");
-            assertEquals(3, r.getInt(2));
+            assertEquals(4, r.getInt(1), "V1 to V4, each once");
+            assertEquals(4, r.getInt(2));
         }
     }
 

@@ -255,7 +255,7 @@ class StoreFaultTest {
             String id = runs.submit(lab.grokking.core.config.Configs.parse(CONFIG), "c")
                     .run()
                     .id();
-            assertEquals(StoredRun.Status.CANCELLED, runs.cancel(id).orElseThrow());
+            assertEquals(StoredRun.Status.CANCELLED, runs.cancel(id, "c").orElseThrow());
             taken.getFirst().body().run(); // the worker gets to it after the cancel
             StoredRun r = runs.get(id).orElseThrow();
             assertEquals(StoredRun.Status.CANCELLED, r.status(), "the run never trained");
@@ -293,6 +293,7 @@ class StoreFaultTest {
                     null,
                     0,
                     System.currentTimeMillis(),
+                    null,
                     null,
                     null);
             store.insert(orphan); // as a lost worker leaves it: RUNNING in the store, held by nobody

@@ -78,6 +78,12 @@ public final class Api {
                     .result(Json.write(ApiError.body(
                             status, e.getMessage(), List.of(new ConfigException.Problem(e.limit(), e.getMessage())))));
         });
+        j.routes.exception(
+                RunService.NotCreatorException.class,
+                (e, ctx) -> ctx.status(403)
+                        .contentType("application/json")
+                        .result(Json.write(ApiError.body(
+                                403, e.getMessage(), List.of(new ConfigException.Problem("id", e.getMessage()))))));
         j.routes.exception(StoreException.class, (e, ctx) -> {
             if (!runs.storeUnavailable(e)) { // a bug, not the disk: a plain 500
                 internalError(e, ctx);

@@ -45,7 +45,7 @@ final class LabsApi {
             if (!f.equals("overrides")) throw new ApiError(400, f, "unknown field; a lab run takes only \"overrides\"");
         }
         RunConfig rc = labs.config(lab, body.get("overrides"));
-        RunService.Submission s = runs.submit(rc, Api.client(ctx, cfg));
+        RunService.Submission s = runs.submit(rc, Api.client(ctx, cfg), lab.id());
         ctx.status(
                 s.outcome() == RunService.Outcome.CREATED
                         ? 201

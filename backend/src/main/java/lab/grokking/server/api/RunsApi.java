@@ -97,7 +97,7 @@ final class RunsApi {
 
     private void cancel(Context ctx) {
         StoredRun r = run(ctx);
-        StoredRun.Status after = runs.cancel(r.id()).orElseThrow(ApiError::noSuchRun);
+        StoredRun.Status after = runs.cancel(r.id(), Api.client(ctx, cfg)).orElseThrow(ApiError::noSuchRun);
         boolean pending = after == StoredRun.Status.RUNNING || after == StoredRun.Status.PAUSED;
         ctx.status(pending ? 202 : 200);
         json(
@@ -119,9 +119,7 @@ final class RunsApi {
 
     private void remove(Context ctx) {
         StoredRun r = run(ctx);
-        if (!r.client().equals(Api.client(ctx, cfg)))
-            throw new ApiError(403, "id", "only the client that started a run can remove it");
-        if (!runs.remove(r.id()))
+        if (!runs.remove(r.id(), Api.client(ctx, cfg)))
             throw new ApiError(
                     409, "status", "the run is " + r.status().name().toLowerCase(Locale.ROOT) + "; cancel it first");
         ctx.status(204);
@@ -253,6 +251,7 @@ final class RunsApi {
         m.put("config", Configs.readObject(r.config(), "config"));
         m.put("code_version", r.codeVersion());
         m.put("priority", r.priority() == 0 ? "small" : "large");
+        m.put("lab", r.lab());
         long step = live != null ? live.progressStep() : r.progressStep();
         Map<String, Object> progress = new LinkedHashMap<>();
         progress.put("step", step);

@@ -127,7 +127,12 @@ public final class RunService implements AutoCloseable {
 
     /** Starts a run of this config for this client, or returns the identical one. */
     public Submission submit(RunConfig rc, String client) {
-        String canonical = Configs.canonical(rc), key = Submissions.configKey(canonical);
+        return submit(rc, client, null);
+    }
+
+    /** As {@link #submit(RunConfig, String)}, for a student of this classroom lab (the run records it). */
+    public Submission submit(RunConfig rc, String client, String lab) {
+        String canonical = Configs.canonical(rc), key = Submissions.configKey(canonical, lab);
         synchronized (lock) { // one run per key even when identical requests race
             if (closing)
                 throw new QueueLimitException("closed", "the server is shutting down; try again after it restarts");
@@ -161,7 +166,8 @@ public final class RunService implements AutoCloseable {
                     0,
                     System.currentTimeMillis(),
                     null,
-                    null);
+                    null,
+                    lab);
             Owned o = enqueue(r, true); // a worker that takes it waits for this lock, then finds the row
             write(o, () -> store.insert(r));
             submissions.created(key, r.id());
@@ -285,7 +291,7 @@ public final class RunService implements AutoCloseable {
     /** The finished run of exactly this config and code version, if any. */
     public Optional<StoredRun> finishedRun(RunConfig rc) {
         return submissions
-                .existing(Submissions.configKey(Configs.canonical(rc)))
+                .existing(Submissions.configKey(Configs.canonical(rc), null))
                 .filter(x -> x.status() == StoredRun.Status.FINISHED);
     }
 
@@ -332,10 +338,13 @@ public final class RunService implements AutoCloseable {
      * Cancels a queued, running or paused run; returns its status afterwards (empty: no such run): CANCELLED, RUNNING
      * (it stops at the next step), PAUSED (the store takes no writes: the cancel is kept and written when it does).
      */
-    public Optional<StoredRun.Status> cancel(String id) {
+    public Optional<StoredRun.Status> cancel(String id, String client) {
         synchronized (lock) {
+            Optional<StoredRun> run = reads.get(id);
+            if (run.isEmpty()) return Optional.empty();
+            requireCreator(run.get(), client, "cancel");
             Owned o = owned.get(id);
-            if (o == null) return reads.get(id).map(StoredRun::status);
+            if (o == null) return run.map(StoredRun::status);
             switch (o.state) {
                 case RUNNING -> {
                     o.ex.stop(RunExecution.Stop.CANCEL);
@@ -362,13 +371,28 @@ public final class RunService implements AutoCloseable {
     }
 
     /** Removes a finished or stopped run (cancel it first); false if it is still live. */
-    public boolean remove(String id) {
+    public boolean remove(String id, String client) {
         synchronized (lock) {
+            Optional<StoredRun> run = reads.get(id);
+            if (run.isEmpty()) return true;
+            requireCreator(run.get(), client, "remove");
             if (owned.containsKey(id)) return false;
             store.remove(id);
             reads.removed(id);
             submissions.removed(id);
             return true;
+        }
+    }
+
+    /** Only the client that started a run acts on it: an identical config posted by another gets a handle to read. */
+    private static void requireCreator(StoredRun r, String client, String action) {
+        if (!r.client().equals(client)) throw new NotCreatorException(action);
+    }
+
+    /** Someone other than a run's creator tried to change it. */
+    public static final class NotCreatorException extends RuntimeException {
+        NotCreatorException(String action) {
+            super("only the client that started a run can " + action + " it");
         }
     }
 

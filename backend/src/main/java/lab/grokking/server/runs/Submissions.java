@@ -37,11 +37,14 @@ public final class Submissions {
         this.store = store;
     }
 
-    /** The identity of a result: hash of canonical config (seed included) and code version. */
-    public static String configKey(String canonicalConfig) {
+    /**
+     * The identity of a result: hash of canonical config (seed included), code version and the lab it was started from
+     * (null: none), so a lab run is never handed to a client outside the lab, nor an outside run shown as the lab's.
+     */
+    public static String configKey(String canonicalConfig, String lab) {
+        String identity = canonicalConfig + "\n" + Provenance.CODE_VERSION + (lab == null ? "" : "\nlab " + lab);
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest((canonicalConfig + "\n" + Provenance.CODE_VERSION).getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

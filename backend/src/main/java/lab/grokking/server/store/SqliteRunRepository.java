@@ -20,7 +20,7 @@ import lab.grokking.core.config.Configs;
 final class SqliteRunRepository implements RunRepository {
     private static final String COLS =
             "id, config_key, task, config, seed, code_version, client, priority, steps, status, message, columns, summary, "
-                    + "provenance, progress_step, created_at, started_at, finished_at";
+                    + "provenance, progress_step, created_at, started_at, finished_at, lab_id";
     private final SqliteDatabase db;
 
     SqliteRunRepository(SqliteDatabase db) {
@@ -31,7 +31,7 @@ final class SqliteRunRepository implements RunRepository {
     public void insert(StoredRun r) {
         db.run("insert run " + r.id(), c -> {
             try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO runs (" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    "INSERT INTO runs (" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 p.setString(1, r.id());
                 p.setString(2, r.configKey());
                 p.setString(3, r.task());
@@ -50,6 +50,7 @@ final class SqliteRunRepository implements RunRepository {
                 p.setLong(16, r.createdAt());
                 setLong(p, 17, r.startedAt());
                 setLong(p, 18, r.finishedAt());
+                p.setString(19, r.lab());
                 p.executeUpdate();
             }
         });
@@ -224,7 +225,8 @@ final class SqliteRunRepository implements RunRepository {
                         r.getLong(15),
                         r.getLong(16),
                         nullableLong(r, 17),
-                        nullableLong(r, 18)));
+                        nullableLong(r, 18),
+                        r.getString(19)));
             }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt columns in the run store", e);

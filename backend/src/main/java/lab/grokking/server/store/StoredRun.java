@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A run as the store holds it. {@code config} is canonical JSON; {@code summary} and {@code provenance} are JSON
- * (null until the run ends); times are epoch milliseconds.
+ * (null until the run ends); times are epoch milliseconds; {@code lab} is the classroom lab it was started from (null:
+ * an ordinary run).
  */
 public record StoredRun(
         String id,
@@ -24,7 +25,8 @@ public record StoredRun(
         long progressStep,
         long createdAt,
         Long startedAt,
-        Long finishedAt) {
+        Long finishedAt,
+        String lab) {
 
     /**
      * QUEUED, RUNNING and PAUSED are live; the rest are final (a CANCELLED or FAILED run may be queued again). PAUSED
@@ -63,6 +65,7 @@ public record StoredRun(
                 progressStep,
                 createdAt,
                 startedAt,
-                finishedAt);
+                finishedAt,
+                lab);
     }
 }

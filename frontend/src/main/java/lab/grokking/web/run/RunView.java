@@ -34,6 +34,7 @@ import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.StoredRun;
 import lab.grokking.web.Services;
 import lab.grokking.web.shared.GrokCharts;
+import lab.grokking.web.shared.Submit;
 
 /**
  * One run, live: charts streamed from the API's WebSocket, progress and ETA, cancel, axis controls, the step
@@ -90,10 +91,11 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         progress.setWidth("20em");
         eta.setId("eta");
         Button cancel = new Button("Cancel run", ev -> {
-            runs.cancel(id);
+            runs.cancel(id, Submit.client());
             ev.getSource().setEnabled(false);
         });
         cancel.setId("cancel");
+        cancel.setVisible(r.client().equals(Submit.client())); // a share link's viewer reads; only its creator cancels
         finalMetric.setId("final-metric");
         HorizontalLayout top = new HorizontalLayout(status, progress, eta, cancel, finalMetric);
         top.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);

@@ -10,6 +10,7 @@ import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
 import lab.grokking.server.Clients;
 import lab.grokking.server.queue.QueueLimitException;
+import lab.grokking.server.store.StoreException;
 import lab.grokking.web.Services;
 
 /** Starts runs for the views, with the same parsing, limits and per-client identity as POST /api/runs. */
@@ -39,10 +40,15 @@ public final class Submit {
     }
 
     public static void start(RunConfig rc) {
+        start(rc, null);
+    }
+
+    /** Starts (or finds) the run, for a student of {@code lab} if not null, then opens it. */
+    public static void start(RunConfig rc, String lab) {
         try {
-            var sub = Services.current().runs().submit(rc, client());
+            var sub = Services.current().runs().submit(rc, client(), lab);
             UI.getCurrent().navigate("run/" + sub.run().id());
-        } catch (QueueLimitException e) {
+        } catch (QueueLimitException | StoreException e) { // a queue limit, or a store that takes no writes now
             Notification n = Notification.show(e.getMessage(), 8000, Notification.Position.MIDDLE);
             n.addThemeVariants(NotificationVariant.ERROR);
         }
