@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Locale;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteJDBCLoader;
 
 /**
  * The start-up check of runs.db, run before any read-write connection opens it, so a damaged file is never written:
@@ -46,6 +47,11 @@ final class StoreCheck {
     /** Throws {@link StoreCorruptException} when {@code db} (absent: nothing to check) fails the check. */
     static void check(Path db) {
         Path wal = db.resolveSibling(db.getFileName() + "-wal");
+        try {
+            SQLiteJDBCLoader.initialize(); // the native library's one-time load is not the check's time
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load SQLite's native library: " + e.getMessage(), e);
+        }
         long t0 = System.nanoTime();
         try {
             if (!Files.exists(db)) {
@@ -58,13 +64,8 @@ final class StoreCheck {
             Header raw = Header.read(db);
             if (raw == null) throw corrupt(db, "file is not a database", false);
             inspect(db, wal, raw, Files.exists(wal) && Files.size(wal) > 32); // frames past the 32-byte header
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    () -> String.format(
-                            Locale.ROOT,
-                            "store check of %.1f MB took %d ms",
-                            bytes / 1e6,
-                            (System.nanoTime() - t0) / 1_000_000));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            LOG.log(System.Logger.Level.INFO, () -> "store check of " + size(bytes) + " took " + ms + " ms");
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the run store " + db + ": " + e.getMessage(), e);
         }
@@ -162,6 +163,10 @@ final class StoreCheck {
                         + " \".recover\" | sqlite3 fixed.db and put fixed.db in its place";
         return new StoreCorruptException(
                 db, "the run store " + db + " is damaged (" + problem + "); it was left untouched: " + repair, cause);
+    }
+
+    static String size(long bytes) {
+        return bytes < 1_000_000 ? (bytes + 999) / 1000 + " kB" : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
 
     /** The first problem SQLite reports, on one line, cut to a readable length. */
