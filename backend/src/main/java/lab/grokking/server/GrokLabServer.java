@@ -50,18 +50,48 @@ public final class GrokLabServer implements AutoCloseable {
     public static GrokLabServer start(Consumer<ServerConfig> adjust) {
         ServerConfig cfg = ServerConfig.load(System.getenv());
         adjust.accept(cfg);
-        return start(
-                cfg,
-                new SqliteRunStore(cfg.dataDir),
-                new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued));
+        Startup.checkDataDir(cfg.dataDir);
+        RunStore store = new SqliteRunStore(cfg.dataDir);
+        RunExecutor executor;
+        try {
+            executor = new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return start(cfg, store, executor);
     }
 
-    /** Starts over this store and executor (it closes both when it closes). */
+    /**
+     * Starts over this store and executor (it closes both when it closes, or when the start fails: a port in use
+     * throws {@link StartupException} with nothing left open).
+     */
     public static GrokLabServer start(ServerConfig cfg, RunStore store, RunExecutor executor) {
-        GrokLabServer s = new GrokLabServer(cfg, store, executor);
-        s.app.start(cfg.port);
-        s.runs.recover();
-        return s;
+        GrokLabServer s = null;
+        try {
+            Startup.checkPort(cfg.port);
+            s = new GrokLabServer(cfg, store, executor);
+            s.app.start(cfg.port);
+            s.runs.recover();
+            return s;
+        } catch (RuntimeException e) {
+            closeAfterFailure(s, store, executor, e);
+            throw Startup.failed(cfg, e);
+        }
+    }
+
+    private static void closeAfterFailure(GrokLabServer s, RunStore store, RunExecutor executor, Exception failure) {
+        try {
+            if (s != null) s.close();
+            else
+                try {
+                    executor.close();
+                } finally {
+                    store.close();
+                }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     public int port() {
