@@ -18,8 +18,9 @@ import org.sqlite.SQLiteJDBCLoader;
 
 /**
  * The start-up check of runs.db, run before any read-write connection opens it, so a damaged file is never written:
- * on a read-only connection (its close cannot checkpoint the WAL into the file), SQLite's {@code quick_check}, and
- * the pairing of runs.db with the write-ahead log beside it. SQLITE_CORRUPT or SQLITE_NOTADB raised while opening or
+ * on a read-only connection (its close cannot checkpoint the WAL into the file; opening may create an empty
+ * runs.db-wal and runs.db-shm, which hold no data), SQLite's {@code quick_check}, and the pairing of runs.db with
+ * the write-ahead log beside it. SQLITE_CORRUPT or SQLITE_NOTADB raised while opening or
  * reading is the same verdict.
  *
  * <p>The pairing: SQLite replays any runs.db-wal whose own checksums hold, even one written for another database
@@ -31,7 +32,7 @@ import org.sqlite.SQLiteJDBCLoader;
  *
  * <p>Decision: a store that fails the check refuses to start; it does not start read-only. Nearly everything the
  * server does writes (submitting, training, checkpoints, resuming interrupted runs), so a read-only server would
- * look up and fail request by request, and reads of damaged pages can fail at any time; one sentence at start with
+ * seem up and then fail request by request, and reads of damaged pages can fail at any time; one sentence at start with
  * the repair is clearer, and the file stays exactly as it was for that repair.
  */
 final class StoreCheck {
