@@ -50,7 +50,16 @@ public final class GrokLabServer implements AutoCloseable {
     public static GrokLabServer start(Consumer<ServerConfig> adjust) {
         ServerConfig cfg = ServerConfig.load(System.getenv());
         adjust.accept(cfg);
-        return start(cfg, new SqliteRunStore(cfg.dataDir), queue(cfg));
+        Startup.checkDataDir(cfg.dataDir);
+        RunStore store = new SqliteRunStore(cfg.dataDir);
+        RunExecutor executor;
+        try {
+            executor = queue(cfg);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return start(cfg, store, executor);
     }
 
     /** The in-process executor these settings describe. */
@@ -58,12 +67,36 @@ public final class GrokLabServer implements AutoCloseable {
         return new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued, cfg.maxWaitSeconds);
     }
 
-    /** Starts over this store and executor (it closes both when it closes). */
+    /**
+     * Starts over this store and executor (it closes both when it closes, or when the start fails: a port in use
+     * throws {@link StartupException} with nothing left open).
+     */
     public static GrokLabServer start(ServerConfig cfg, RunStore store, RunExecutor executor) {
-        GrokLabServer s = new GrokLabServer(cfg, store, executor);
-        s.runs.recover(); // before the port opens: no request sees a run the store holds and nothing owns
-        s.app.start(cfg.port);
-        return s;
+        GrokLabServer s = null;
+        try {
+            Startup.checkPort(cfg.port);
+            s = new GrokLabServer(cfg, store, executor);
+            s.runs.recover(); // before the port opens: no request sees a run the store holds and nothing owns
+            s.app.start(cfg.port);
+            return s;
+        } catch (RuntimeException e) {
+            closeAfterFailure(s, store, executor, e);
+            throw Startup.failed(cfg, e);
+        }
+    }
+
+    private static void closeAfterFailure(GrokLabServer s, RunStore store, RunExecutor executor, Exception failure) {
+        try {
+            if (s != null) s.close();
+            else
+                try {
+                    executor.close();
+                } finally {
+                    store.close();
+                }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     public int port() {

@@ -31,19 +31,34 @@ final class SqliteDatabase implements StoreDatabase {
 
     SqliteDatabase(Path dataDir, WriteFaults faults) {
         this.faults = faults;
+        Path file = dataDir.resolve("runs.db").toAbsolutePath();
+        Connection opened = null;
         try {
             Files.createDirectories(dataDir);
-            c = DriverManager.getConnection(
-                    "jdbc:sqlite:" + dataDir.resolve("runs.db").toAbsolutePath());
-            try (Statement s = c.createStatement()) {
+            StoreCheck.check(file); // before the read-write connection: a damaged file is never written
+            opened = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = opened.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
                 s.execute("PRAGMA foreign_keys=ON");
                 s.execute("PRAGMA busy_timeout=5000");
             }
-            Migrations.apply(c);
-        } catch (IOException | SQLException e) {
+            Migrations.apply(opened);
+            StoreCheck.mark(opened);
+        } catch (IOException | SQLException | RuntimeException e) {
+            closeAfterFailure(opened, e);
+            if (e instanceof RuntimeException r) throw r;
             throw new IllegalStateException("cannot open the run store in " + dataDir + ": " + e.getMessage(), e);
+        }
+        c = opened;
+    }
+
+    private static void closeAfterFailure(Connection opened, Exception failure) {
+        if (opened == null) return;
+        try {
+            opened.close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 
