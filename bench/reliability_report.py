@@ -16,6 +16,17 @@ def tests(cls):
     m = re.findall(r'Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: \d+, Time elapsed: ([0-9.]+) s -- in lab\.grokking\.[a-z.]*' + cls, log)
     return m[-1] if m else None
 L = ld['load']; S = ld['stalled']
+life = re.findall(r'LifecycleModelTest seed (\d+): (\d+) steps \{[^}]*\}, (\d+) restarts, (\d+) faults injected, paused runs seen after (\d+) steps, (\d+) runs \((\d+) removed, (\d+) finished and exact\)', log)
+disk = re.findall(r'DiskFullTest: (.*)', log)
+disk_line = disk[-1] if disk else 'not run on this machine'
+if life:
+    seed, steps, restarts, injected, paused, nruns, removed, exact = life[-1]
+    life_line = (f"seed {seed}: {steps} steps, {restarts} restarts, {injected} faults injected, paused runs present after "
+                 f"{paused} steps, {nruns} runs ({removed} removed, never written again), {exact} finished with metrics identical "
+                 f"to uninterrupted runs; every invariant held after every step")
+else:
+    life_line = 'not in this log'
+
 counts = [int(n) for n in re.findall(r'Tests run: (\d+), Failures: 0, Errors: 0, Skipped: \d+\n', log)]
 took = re.findall(r'Total time:\s+([0-9:]+ \w+)', log)
 totals = ' + '.join(str(c) for c in counts) + ' tests (backend, frontend, end-to-end), all passing' + (f', in {took[-1]}' if took else '')
@@ -69,6 +80,29 @@ restarted on the same data directory; checkpoints every 0.3 s.
 | SIGTERM | exited in {sig[-1][0] if sig else '?'} s (status {sig[-1][1] if sig else '?'}; limit 10 s) after checkpointing; both runs resumed and matched uninterrupted runs |
 
 Kills survived with nothing lost: 3 of 3 (6 interrupted runs resumed exactly, 3 finished runs unchanged).
+
+## Faults in the run lifecycle (`StoreFaultTest`, `DiskFullTest`, `LifecycleModelTest`, `StoreCheckTest`, `StartupTest`)
+
+One invariant holds throughout: every run the store calls QUEUED or RUNNING is owned (waiting in the queue, held by a
+worker, or paused); a reconciler re-queues any orphan; health's counts are the owned runs.
+
+| fault | what the user sees | lost |
+|---|---|---|
+| disk full (SQLITE_FULL) mid-checkpoint, at finish, at insert (injected) | the run shows PAUSED: "the disk holding DATA_DIR is full (x MB free); it resumes by itself when space is available"; health `degraded` with the reason and free bytes; new runs 503 with `Retry-After`; reads work; the dashboard shows a banner; when writes succeed again the run resumes from its last checkpoint by itself and ends with exactly the metrics of an uninterrupted run | nothing |
+| disk full for real: the data directory on a 4 MB tmpfs filled mid-run, then enlarged ({disk_line}) | the same, with SQLite's own SQLITE_FULL; its failed rollback and commit ("no transaction is active") kept as suppressed, never in place of the cause | nothing |
+| I/O error (SQLITE_IOERR) at a checkpoint | PAUSED: "the file system refused a write to the store …"; resumes by itself | nothing |
+| cancel while the store takes no writes | 202, the cancel kept and recorded when the store takes writes | nothing |
+| a cancel racing dispatch (job taken, run not started) | the run never trains; CANCELLED | nothing |
+| a run the store holds RUNNING and nothing owns | re-queued within `store.probeSeconds`, resumes from its checkpoint | nothing |
+| a refused insert (disk full at submission) | 503; no row, no job; an identical POST later creates the run | nothing |
+| a DELETE of a live run, writes racing a removal | 409 "cancel it first"; a removed run is never written again (the store refuses it inside the write's transaction) | nothing |
+| a corrupt `runs.db` at start (random bytes over pages, a truncated file, a WAL from another database) | the server refuses to start with one sentence naming the file, the check's verdict and the recovery command; the files are byte-identical afterwards | nothing |
+| a corrupt checkpoint of one run (CRC) | that run restarts from step 0, saying so in its message and summary; other runs unaffected | that run's progress since step 0 |
+| port in use, unwritable data directory, bad setting | one sentence, exit status 1, no stack trace | nothing |
+| a paper-scale run under a steady stream of classroom runs | starts within `queue.maxWaitSeconds` plus what the longest running run still needs (`FairQueueTest`) | nothing |
+
+Randomized interleavings (`LifecycleModelTest`: submit, re-submit, cancel, delete, disk-full faults at any write,
+restarts): {life_line}.
 
 ## Load (`LoadTest`, loopback, clients in the server's JVM)
 
