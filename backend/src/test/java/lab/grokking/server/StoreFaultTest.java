@@ -335,4 +335,49 @@ class StoreFaultTest {
             assertEquals(List.of(), store.unfinished(), "a removed run is not brought back by a status write");
         }
     }
+
+    @Test
+    void aCorruptCheckpointRestartsThatRunFromStepZeroSayingSoAndNoOtherRun(@TempDir Path a, @TempDir Path b)
+            throws Exception {
+        String other = TestServer.mcConfig(1_500_000, 33);
+        String hit, kept;
+        try (TestServer s = new TestServer(a, cfg -> {
+            cfg.workers = 2;
+            cfg.checkpointSeconds = 0.1;
+        })) {
+            hit = s.start(CONFIG);
+            kept = s.start(other);
+            RecoveryTest.awaitProgress(s, hit, 200_000);
+            RecoveryTest.awaitProgress(s, kept, 200_000);
+        } // graceful: both checkpoint and stay queued
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + a.resolve("runs.db"));
+                var p = c.prepareStatement("UPDATE checkpoints SET state = ? WHERE run_id = ?");
+                var q = c.prepareStatement("SELECT state FROM checkpoints WHERE run_id = ?")) {
+            q.setString(1, hit);
+            byte[] state;
+            try (var r = q.executeQuery()) {
+                assertTrue(r.next());
+                state = r.getBytes(1);
+            }
+            state[state.length / 2] ^= 0x5A; // one flipped byte: the stored CRC no longer holds
+            p.setBytes(1, state);
+            p.setString(2, hit);
+            assertEquals(1, p.executeUpdate());
+        }
+        JsonNode hitRows, keptRows;
+        try (TestServer s = new TestServer(a)) {
+            JsonNode run = s.awaitEnd(hit, 180);
+            assertEquals("FINISHED", run.get("status").asText(), run.toString());
+            assertTrue(
+                    run.get("summary").get("checkpoint_discarded").asText().contains("failed its checksum"),
+                    run.toString());
+            assertFalse(run.get("summary").has("resumed_from_step"), "restarted from step 0");
+            JsonNode survivor = s.awaitEnd(kept, 180);
+            assertTrue(survivor.get("summary").get("resumed_from_step").asLong() >= 200_000, survivor.toString());
+            assertFalse(survivor.get("summary").has("checkpoint_discarded"));
+            hitRows = s.get("/api/runs/" + hit + "/metrics").json().get("rows");
+            keptRows = s.get("/api/runs/" + kept + "/metrics").json().get("rows");
+        }
+        assertEquals(RecoveryTest.uninterrupted(b, CONFIG), hitRows);
+    }
 }
