@@ -9,6 +9,7 @@ import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.FairQueue;
 import lab.grokking.server.queue.RunExecutor;
 import lab.grokking.server.runs.RunService;
+import lab.grokking.server.store.DataDirLock;
 import lab.grokking.server.store.FileThroughputLog;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.SqliteRunStore;
@@ -27,6 +28,8 @@ public final class GrokLabServer implements AutoCloseable {
     private final LabService labs;
     private final Javalin app;
     private boolean dashboard;
+    // the embedded store's data-directory lock (null over another store)
+    private DataDirLock dataDirLock;
 
     private GrokLabServer(ServerConfig cfg, RunStore store, RunExecutor executor) {
         this.cfg = cfg;
@@ -50,10 +53,20 @@ public final class GrokLabServer implements AutoCloseable {
     public static GrokLabServer start(Consumer<ServerConfig> adjust) {
         ServerConfig cfg = ServerConfig.load(System.getenv());
         adjust.accept(cfg);
-        return start(
-                cfg,
-                new SqliteRunStore(cfg.dataDir),
-                new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued));
+        // one server per data directory: two would resume the same runs and write over each other
+        DataDirLock lock = DataDirLock.acquire(cfg.dataDir, "stop it or choose another GROKLAB_DATA_DIR");
+        GrokLabServer s;
+        try {
+            s = start(
+                    cfg,
+                    new SqliteRunStore(cfg.dataDir),
+                    new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued));
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        s.dataDirLock = lock;
+        return s;
     }
 
     /** Starts over this store and executor (it closes both when it closes). */
@@ -98,7 +111,11 @@ public final class GrokLabServer implements AutoCloseable {
             try {
                 app.stop();
             } finally {
-                store.close();
+                try {
+                    store.close();
+                } finally {
+                    if (dataDirLock != null) dataDirLock.close(); // last: the store is closed
+                }
             }
         }
     }
