@@ -9,6 +9,7 @@ import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.FairQueue;
 import lab.grokking.server.queue.RunExecutor;
 import lab.grokking.server.runs.RunService;
+import lab.grokking.server.store.Backups;
 import lab.grokking.server.store.DataDirLock;
 import lab.grokking.server.store.FileThroughputLog;
 import lab.grokking.server.store.RunStore;
@@ -28,8 +29,9 @@ public final class GrokLabServer implements AutoCloseable {
     private final LabService labs;
     private final Javalin app;
     private boolean dashboard;
-    // the embedded store's data-directory lock (null over another store)
+    // the embedded store's data-directory lock and backup schedule (null over another store)
     private DataDirLock dataDirLock;
+    private Backups.Schedule backups;
 
     private GrokLabServer(ServerConfig cfg, RunStore store, RunExecutor executor) {
         this.cfg = cfg;
@@ -66,6 +68,7 @@ public final class GrokLabServer implements AutoCloseable {
             throw e;
         }
         s.dataDirLock = lock;
+        if (cfg.backupEveryHours > 0) s.backups = Backups.every(cfg.dataDir, cfg.backupEveryHours, cfg.backupKeep);
         return s;
     }
 
@@ -106,6 +109,7 @@ public final class GrokLabServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (backups != null) backups.close();
             runs.close();
         } finally {
             try {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import lab.grokking.server.store.Backups;
 import lab.grokking.server.store.DataDirLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,12 @@ class DataDirLockTest {
 
     /** The lock of another process (the real case; within one JVM the lock table answers). */
     @Test
-    void aLockHeldByAnotherProcessIsRefusedWithItsPid(@TempDir Path data) throws Exception {
+    void aLockHeldByAnotherProcessIsRefusedWithItsPid(@TempDir Path data, @TempDir Path b) throws Exception {
+        Path backup;
+        try (TestServer s = new TestServer(data)) {
+            s.awaitEnd(s.start(TestServer.mcConfig(2000, 41)), 60);
+            backup = Backups.backup(data, b.resolve("x.db")).file();
+        }
         String cp = Path.of(DataDirLock.class
                         .getProtectionDomain()
                         .getCodeSource()
@@ -55,6 +61,15 @@ class DataDirLockTest {
             assertTrue(
                     server.getMessage().startsWith("another Grokking Lab server (pid " + holder.pid() + ") is using "),
                     server.getMessage());
+            String before = BackupTest.sha256(data.resolve("runs.db"));
+            IllegalStateException restore =
+                    assertThrows(IllegalStateException.class, () -> Backups.restore(data, backup));
+            assertEquals(
+                    "another Grokking Lab server (pid " + holder.pid() + ") is using "
+                            + data.toAbsolutePath().normalize() + "; stop it before restoring (it holds "
+                            + data.toAbsolutePath().normalize().resolve(".lock") + ")",
+                    restore.getMessage());
+            assertEquals(before, BackupTest.sha256(data.resolve("runs.db")));
         } finally {
             holder.getOutputStream().close(); // the holder exits at the end of its input
             holder.waitFor();

@@ -65,7 +65,7 @@ public final class DataDirLock implements AutoCloseable {
             }
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot lock " + file + ": " + Backups.why(e), e);
         }
     }
 
