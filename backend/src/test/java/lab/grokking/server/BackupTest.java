@@ -168,6 +168,10 @@ class BackupTest {
         assertTrue(r.keptAside().getFileName().toString().matches("runs\\.db\\.before-restore-\\d{8}-\\d{6}"));
         assertEquals(previous, sha256(r.keptAside()), "the previous store, byte for byte");
         assertEquals(sha256(backup), sha256(data.resolve("runs.db")), "the backup, byte for byte");
+        assertEquals(
+                Files.getPosixFilePermissions(r.keptAside()),
+                Files.getPosixFilePermissions(data.resolve("runs.db")),
+                "the mode SQLite gave the store");
         assertFalse(Files.exists(data.resolve("runs.db-wal")));
         assertFalse(Files.exists(data.resolve("runs.db-shm")));
         try (TestServer s = new TestServer(data)) {

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -52,7 +53,7 @@ public final class Backups {
 
     private Backups() {}
 
-    /** A backup written: its file, bytes, runs (not removed) in it, and milliseconds taken. */
+    /** A backup written: its file, bytes, runs (not removed) in it, and milliseconds its copy took. */
     public record Written(Path file, long bytes, int runs, long millis) {}
 
     /** A restore: the new runs.db, where the previous one was kept (null: there was none), runs restored. */
@@ -67,16 +68,17 @@ public final class Backups {
         if (!Files.isRegularFile(db)) throw new IllegalStateException("no run store at " + db);
         Path target = out.toAbsolutePath().normalize();
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw exists(target, null);
-        long t0 = System.nanoTime();
+        long t0 = 0;
         Path tmp = null;
         try {
             if (Files.exists(target.getParent()) && !Files.isDirectory(target.getParent()))
                 throw new NotDirectoryException(target.getParent().toString());
             Files.createDirectories(target.getParent());
             // VACUUM INTO accepts an empty file; a name of our own avoids two writers on one temporary file
-            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".partial");
+            tmp = newFile(target.getParent(), "." + target.getFileName() + ".", ".partial");
             try (Connection c = open(db);
                     PreparedStatement p = c.prepareStatement("VACUUM INTO ?")) {
+                t0 = System.nanoTime(); // the copy, not the driver's first load (about a second in a fresh JVM)
                 p.setString(1, tmp.toString());
                 p.execute();
             }
@@ -144,7 +146,7 @@ public final class Backups {
                 DataDirLock.acquire(dir, "stop it before restoring (it holds " + dir.resolve(DataDirLock.FILE) + ")")) {
             if (!hasSqliteHeader(backup))
                 throw new IllegalStateException(backup + " is not a SQLite database; nothing was changed");
-            Path tmp = Files.createTempFile(dir, ".restore-", ".db");
+            Path tmp = newFile(dir, ".restore-", ".db");
             try {
                 Files.copy(backup, tmp, StandardCopyOption.REPLACE_EXISTING);
                 int runs = check(tmp, backup);
@@ -273,6 +275,18 @@ public final class Backups {
             ch.force(true);
         } catch (IOException ignored) {
             // best effort
+        }
+    }
+
+    /** An empty file of a new name, with the mode SQLite gives its own files (a temp file's 0600 would stick). */
+    private static Path newFile(Path dir, String prefix, String suffix) throws IOException {
+        while (true) {
+            String random = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+            try {
+                return Files.createFile(dir.resolve(prefix + random + suffix));
+            } catch (FileAlreadyExistsException e) {
+                // taken: draw another name
+            }
         }
     }
 
