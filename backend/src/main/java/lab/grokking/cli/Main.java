@@ -22,6 +22,8 @@ import lab.grokking.core.config.RunConfig;
 import lab.grokking.core.task.Durations;
 import lab.grokking.core.task.Estimates;
 import lab.grokking.server.GrokLabServer;
+import lab.grokking.server.ServerConfig;
+import lab.grokking.server.store.Backups;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +36,14 @@ import picocli.CommandLine.Parameters;
         versionProvider = Main.Version.class,
         description =
                 "Reproduce the experiments of Lyu et al. (ICLR 2024), 'Dichotomy of Early and Late Phase Implicit Biases Can Provably Induce Grokking'.",
-        subcommands = {Main.Serve.class, Main.Reproduce.class, Main.Run.class, Main.ListPresets.class})
+        subcommands = {
+            Main.Serve.class,
+            Main.Reproduce.class,
+            Main.Run.class,
+            Main.ListPresets.class,
+            Main.Backup.class,
+            Main.Restore.class
+        })
 public final class Main {
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
@@ -193,6 +202,82 @@ public final class Main {
                 System.out.printf("%-16s %-6s %-10s %s%n", p.id(), p.figure(), p.scale(), p.title());
             return 0;
         }
+    }
+
+    @Command(
+            name = "backup",
+            description =
+                    "Copy the run store (DATA_DIR/runs.db) to a new file: one consistent snapshot, also while a server is running and writing.")
+    static final class Backup implements Callable<Integer> {
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "FILE",
+                description = "the file to write; must not exist")
+        Path out;
+
+        @Option(
+                names = "--data-dir",
+                paramLabel = "DIR",
+                description =
+                        "the data directory (default: the server's, GROKLAB_DATA_DIR or dataDir in config/app.properties)")
+        Path dataDir;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Backups.Written w = Backups.backup(dataDir(dataDir), out);
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "wrote %s: %s, %d run%s, in %d ms%n",
+                            w.file(), bytes(w.bytes()), w.runs(), w.runs() == 1 ? "" : "s", w.millis());
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "restore",
+            description =
+                    "Replace the run store (DATA_DIR/runs.db) by a backup; the server must be stopped, and the current runs.db is kept as runs.db.before-restore-STAMP.")
+    static final class Restore implements Callable<Integer> {
+        @Parameters(
+                paramLabel = "FILE",
+                description = "a backup written by the backup command or the server's schedule")
+        Path file;
+
+        @Option(
+                names = "--data-dir",
+                paramLabel = "DIR",
+                description =
+                        "the data directory (default: the server's, GROKLAB_DATA_DIR or dataDir in config/app.properties)")
+        Path dataDir;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Backups.Restored r = Backups.restore(dataDir(dataDir), file);
+            var out = spec.commandLine().getOut();
+            out.printf("restored %s into %s (%d run%s)%n", file, r.runsDb(), r.runs(), r.runs() == 1 ? "" : "s");
+            if (r.keptAside() != null) out.printf("the previous store is kept as %s%n", r.keptAside());
+            out.println("start the server: unfinished runs resume from their last checkpoints");
+            return 0;
+        }
+    }
+
+    /** The option, else the directory the server would use. */
+    private static Path dataDir(Path option) {
+        return option != null ? option : ServerConfig.load(System.getenv()).dataDir;
+    }
+
+    private static String bytes(long n) {
+        if (n < 1024) return n + " bytes";
+        if (n < 1024 * 1024) return String.format("%.1f KiB", n / 1024.0);
+        return String.format("%.1f MiB", n / (1024.0 * 1024));
     }
 
     /** The CLI runs under the default limits (system properties groklab.maxMemoryMb, groklab.maxWork). */

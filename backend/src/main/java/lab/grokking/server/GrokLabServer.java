@@ -9,6 +9,8 @@ import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.FairQueue;
 import lab.grokking.server.queue.RunExecutor;
 import lab.grokking.server.runs.RunService;
+import lab.grokking.server.store.Backups;
+import lab.grokking.server.store.DataDirLock;
 import lab.grokking.server.store.FileThroughputLog;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.SqliteRunStore;
@@ -27,6 +29,9 @@ public final class GrokLabServer implements AutoCloseable {
     private final LabService labs;
     private final Javalin app;
     private boolean dashboard;
+    // the embedded store's data-directory lock and backup schedule (null over another store)
+    private DataDirLock dataDirLock;
+    private Backups.Schedule backups;
 
     private GrokLabServer(ServerConfig cfg, RunStore store, RunExecutor executor) {
         this.cfg = cfg;
@@ -51,15 +56,26 @@ public final class GrokLabServer implements AutoCloseable {
         ServerConfig cfg = ServerConfig.load(System.getenv());
         adjust.accept(cfg);
         Startup.checkDataDir(cfg.dataDir);
-        RunStore store = new SqliteRunStore(cfg.dataDir);
-        RunExecutor executor;
+        // one server per data directory: two would resume the same runs and write over each other
+        DataDirLock lock = DataDirLock.acquire(cfg.dataDir, "stop it or choose another GROKLAB_DATA_DIR");
+        GrokLabServer s;
         try {
-            executor = queue(cfg);
+            RunStore store = new SqliteRunStore(cfg.dataDir);
+            RunExecutor executor;
+            try {
+                executor = queue(cfg);
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            s = start(cfg, store, executor);
         } catch (RuntimeException e) {
-            store.close();
+            lock.close();
             throw e;
         }
-        return start(cfg, store, executor);
+        s.dataDirLock = lock;
+        if (cfg.backupEveryHours > 0) s.backups = Backups.every(cfg.dataDir, cfg.backupEveryHours, cfg.backupKeep);
+        return s;
     }
 
     /** The in-process executor these settings describe. */
@@ -128,12 +144,17 @@ public final class GrokLabServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (backups != null) backups.close();
             runs.close();
         } finally {
             try {
                 app.stop();
             } finally {
-                store.close();
+                try {
+                    store.close();
+                } finally {
+                    if (dataDirLock != null) dataDirLock.close(); // last: the store is closed
+                }
             }
         }
     }

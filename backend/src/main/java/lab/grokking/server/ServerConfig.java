@@ -45,6 +45,10 @@ public final class ServerConfig {
     public String trustedProxy;
     /** Serve the dashboard at "/" when its jar is on the class path (tests of the API alone turn it off). */
     public boolean webUi = true;
+    /** Hours between scheduled backups of runs.db into DATA_DIR/backups (fractions allowed); 0: none. */
+    public double backupEveryHours = 0;
+    /** Scheduled backups kept; the oldest beyond this are deleted. */
+    public int backupKeep = 7;
     /** Per-run memory and work limits. */
     public Limits limits = Limits.DEFAULT;
 
@@ -79,6 +83,8 @@ public final class ServerConfig {
         c.maxRequestBytes = (long) number(p, "http.maxRequestBytes", c.maxRequestBytes);
         c.requestsPerSecond = number(p, "http.requestsPerSecond", c.requestsPerSecond);
         c.requestBurst = number(p, "http.requestBurst", c.requestBurst);
+        c.backupEveryHours = zeroOrNumber(p, "backup.everyHours", c.backupEveryHours);
+        c.backupKeep = intValue(p, "backup.keep", p.getProperty("backup.keep"), c.backupKeep, 1, 100_000);
         String proxy = p.getProperty("http.trustedProxy", "").trim();
         c.trustedProxy = proxy.isEmpty() ? null : proxy;
         return c;
@@ -106,5 +112,18 @@ public final class ServerConfig {
             // reported below
         }
         throw new IllegalArgumentException(key + " must be a positive number, got '" + v + "'");
+    }
+
+    /** Like {@link #number}, and 0 means off. */
+    private static double zeroOrNumber(Properties p, String key, double fallback) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) return fallback;
+        try {
+            double x = Double.parseDouble(v.trim());
+            if (x >= 0 && Double.isFinite(x)) return x;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + " must be 0 (off) or a positive number, got '" + v + "'");
     }
 }
