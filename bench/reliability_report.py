@@ -99,6 +99,7 @@ worker, or paused); a reconciler re-queues any orphan; health's counts are the o
 | a corrupt `runs.db` at start (random bytes over pages, a truncated file, a WAL from another database) | the server refuses to start with one sentence naming the file, the check's verdict and the recovery command; the files are byte-identical afterwards | nothing |
 | a corrupt checkpoint of one run (CRC) | that run restarts from step 0, saying so in its message and summary; other runs unaffected | that run's progress since step 0 |
 | port in use, unwritable data directory, bad setting | one sentence, exit status 1, no stack trace | nothing |
+| backup while a run writes (`lab backup`, `VACUUM INTO`), then `lab restore` into a stopped server (`BackupTest`) | finished runs come back with identical metrics; runs caught mid-training resume from the backup's checkpoint and end exact; a restore is refused while a server holds the directory or for a damaged file, which then changes nothing | nothing |
 | a paper-scale run under a steady stream of classroom runs | starts within `queue.maxWaitSeconds` plus what the longest running run still needs (`FairQueueTest`) | nothing |
 
 Randomized interleavings (`LifecycleModelTest`: submit, re-submit, cancel, delete, disk-full faults at any write,
