@@ -204,6 +204,20 @@ public final class Main {
         }
     }
 
+    /** {@code --data-dir}, shared by the commands that work on a data directory without a server. */
+    static final class DataDirOption {
+        @Option(
+                names = "--data-dir",
+                paramLabel = "DIR",
+                description =
+                        "the data directory (default: the server's, GROKLAB_DATA_DIR or dataDir in config/app.properties)")
+        Path dir;
+
+        Path resolve() {
+            return dataDir(dir);
+        }
+    }
+
     @Command(
             name = "backup",
             description =
@@ -216,19 +230,15 @@ public final class Main {
                 description = "the file to write; must not exist")
         Path out;
 
-        @Option(
-                names = "--data-dir",
-                paramLabel = "DIR",
-                description =
-                        "the data directory (default: the server's, GROKLAB_DATA_DIR or dataDir in config/app.properties)")
-        Path dataDir;
+        @CommandLine.Mixin
+        DataDirOption dataDir;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            Backups.Written w = Backups.backup(dataDir(dataDir), out);
+            Backups.Written w = Backups.backup(dataDir.resolve(), out);
             spec.commandLine()
                     .getOut()
                     .printf(
@@ -248,19 +258,15 @@ public final class Main {
                 description = "a backup written by the backup command or the server's schedule")
         Path file;
 
-        @Option(
-                names = "--data-dir",
-                paramLabel = "DIR",
-                description =
-                        "the data directory (default: the server's, GROKLAB_DATA_DIR or dataDir in config/app.properties)")
-        Path dataDir;
+        @CommandLine.Mixin
+        DataDirOption dataDir;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            Backups.Restored r = Backups.restore(dataDir(dataDir), file);
+            Backups.Restored r = Backups.restore(dataDir.resolve(), file);
             var out = spec.commandLine().getOut();
             out.printf("restored %s into %s (%d run%s)%n", file, r.runsDb(), r.runs(), r.runs() == 1 ? "" : "s");
             if (r.keptAside() != null) out.printf("the previous store is kept as %s%n", r.keptAside());

@@ -22,17 +22,23 @@ public class RunStoreTest {
 
     /** A queued run of this id (the store tests' fixture). */
     public static StoredRun run(String id) {
+        return run(id, "key-" + id, "mc", "{\"task\":\"mc\"}", 1, 100, StoredRun.Status.QUEUED);
+    }
+
+    /** A run as the store would hold it, created now by "client". */
+    public static StoredRun run(
+            String id, String key, String task, String config, long seed, long steps, StoredRun.Status status) {
         return new StoredRun(
                 id,
-                "key-" + id,
-                "mc",
-                "{\"task\":\"mc\"}",
-                1,
+                key,
+                task,
+                config,
+                seed,
                 "v",
                 "client",
                 0,
-                100,
-                StoredRun.Status.QUEUED,
+                steps,
+                status,
                 null,
                 null,
                 null,

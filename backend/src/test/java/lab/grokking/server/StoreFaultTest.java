@@ -276,26 +276,14 @@ class StoreFaultTest {
             RunService runs = server.runs();
             var rc = lab.grokking.core.config.Configs.parse(TestServer.mcConfig(20_000, 9));
             String id = RunService.newId();
-            StoredRun orphan = new StoredRun(
+            StoredRun orphan = RunStoreTest.run(
                     id,
                     "orphan-key",
                     rc.task(),
                     lab.grokking.core.config.Configs.canonical(rc),
                     rc.seed(),
-                    lab.grokking.core.Provenance.CODE_VERSION,
-                    "c",
-                    0,
                     rc.steps(),
-                    StoredRun.Status.RUNNING,
-                    null,
-                    null,
-                    null,
-                    null,
-                    0,
-                    System.currentTimeMillis(),
-                    null,
-                    null,
-                    null);
+                    StoredRun.Status.RUNNING);
             store.insert(orphan); // as a lost worker leaves it: RUNNING in the store, held by nobody
             assertEquals(List.of("run " + id + " is RUNNING and unowned"), runs.ownershipProblems());
             runs.upkeepNow();
