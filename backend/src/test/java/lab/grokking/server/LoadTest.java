@@ -91,6 +91,7 @@ class LoadTest {
 
             // ---- 200 viewers from before the first step, 20 pollers throughout
             String blocker = s.start(blocker(1));
+            StoreFaultTest.awaitStatus(s, blocker, "RUNNING", 60); // see stalled(): the worker is the blocker's first
             String id = s.start(run(STEPS, EVAL_PER_DECADE, 2));
             assertEquals("QUEUED", s.get("/api/runs/" + id).json().get("status").asText());
             List<TestServer.Viewer> viewers = new ArrayList<>();
@@ -240,6 +241,9 @@ class LoadTest {
     Map<String, Object> stalled(TestServer s, double baseMicrosPerStep) throws Exception {
         long steps = 1_000_000;
         String blocker = s.start(blocker(2));
+        // holding the worker before the run is posted: the run just before may still hold it a moment (its timing is
+        // recorded after it ends), and the queue would then start the smaller run first
+        StoreFaultTest.awaitStatus(s, blocker, "RUNNING", 60);
         String id = s.start(run(steps, 1000, 4));
         // Linux lets a loopback send buffer grow to 4 MB (net.ipv4.tcp_wmem), which swallows a whole ~1 MB stream: the
         // kernel, not the server, would hold what a stalled viewer has not read. A slow client on a real network leaves

@@ -98,7 +98,7 @@ public final class RunService implements AutoCloseable {
         this.estimates = estimates;
         this.reads = new RunReads(store, cfg.cacheMaxBytes);
         this.submissions = new Submissions(cfg.limits, reads, store);
-        this.storeHealth = new StoreHealth(cfg.dataDir, cfg.minFreeBytes);
+        this.storeHealth = new StoreHealth(store, cfg.minFreeBytes);
         upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "groklab-upkeep");
             t.setDaemon(true);

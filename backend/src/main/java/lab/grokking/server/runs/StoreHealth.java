@@ -1,9 +1,9 @@
 package lab.grokking.server.runs;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.StoreException;
 
 /**
@@ -11,13 +11,13 @@ import lab.grokking.server.store.StoreException;
  * by the probe's successful write. Also the free space of the data directory against {@code store.minFreeBytes}.
  */
 final class StoreHealth {
-    private final Path dataDir;
+    private final RunStore store;
     private final long minFreeBytes;
     private volatile StoreException blocked; // null: the last write went through
     private volatile String corrupt;
 
-    StoreHealth(Path dataDir, long minFreeBytes) {
-        this.dataDir = dataDir.toAbsolutePath();
+    StoreHealth(RunStore store, long minFreeBytes) {
+        this.store = store;
         this.minFreeBytes = minFreeBytes;
     }
 
@@ -38,13 +38,14 @@ final class StoreHealth {
         return blocked == null;
     }
 
-    /** Bytes the data directory's file system has free for this process (0 if it cannot be read). */
+    /** Bytes free where the store lives (-1: unknown, e.g. a database server's disk). */
     long freeBytes() {
-        return dataDir.toFile().getUsableSpace();
+        return store.freeBytes();
     }
 
     boolean enoughSpace() {
-        return freeBytes() >= minFreeBytes;
+        long free = freeBytes();
+        return free < 0 || free >= minFreeBytes;
     }
 
     /** Why the store takes no writes, in words a user can act on; null when it does. */
@@ -52,9 +53,10 @@ final class StoreHealth {
         StoreException b = blocked;
         if (b == null) return null;
         return switch (b.kind()) {
-            case FULL -> "the disk holding " + dataDir + " is full (" + mb(freeBytes()) + " free)";
-            case READ_ONLY -> "the store in " + dataDir + " became read-only";
-            default -> "the file system refused a write to the store in " + dataDir + " (" + b.getMessage() + ")";
+            case FULL -> "the disk holding " + store.location() + " is full (" + mb(freeBytes()) + " free)";
+            case READ_ONLY -> "the store in " + store.location() + " became read-only";
+            default ->
+                "the file system refused a write to the store in " + store.location() + " (" + b.getMessage() + ")";
         };
     }
 
@@ -80,9 +82,9 @@ final class StoreHealth {
         String why = reason();
         if (why != null) out.add("store not writable: " + why);
         long free = freeBytes();
-        if (free < minFreeBytes)
-            out.add("free space " + mb(free) + " in " + dataDir + " is below store.minFreeBytes (" + mb(minFreeBytes)
-                    + ")");
+        if (free >= 0 && free < minFreeBytes)
+            out.add("free space " + mb(free) + " in " + store.location() + " is below store.minFreeBytes ("
+                    + mb(minFreeBytes) + ")");
         if (corrupt != null) out.add("store corrupt: " + corrupt);
         return out;
     }

@@ -110,6 +110,16 @@ public class RepositoryRunStore implements RunStore {
     }
 
     @Override
+    public String location() {
+        return db.location();
+    }
+
+    @Override
+    public long freeBytes() {
+        return db.freeBytes();
+    }
+
+    @Override
     public void probeWrite() {
         db.probeWrite();
     }

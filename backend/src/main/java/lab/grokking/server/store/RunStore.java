@@ -61,6 +61,12 @@ public interface RunStore extends AutoCloseable {
 
     Optional<Snapshot> snapshot(String id, String name, long step);
 
+    /** Where the data lives, in words for messages (SQLite: the data directory). */
+    String location();
+
+    /** Bytes free for this process where the data lives (the disk a full store waits on); -1 when unknown. */
+    long freeBytes();
+
     /** Commits a tiny write; throws a {@link StoreException} while the store cannot take writes (a full disk). */
     void probeWrite();
 

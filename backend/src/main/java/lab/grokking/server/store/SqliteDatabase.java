@@ -23,6 +23,7 @@ import java.util.List;
 final class SqliteDatabase implements StoreDatabase {
     private final Connection c;
     private final WriteFaults faults;
+    private final Path dir;
     private int depth; // open inTransaction calls; > 0: the connection is in a transaction that nested calls join
 
     SqliteDatabase(Path dataDir) {
@@ -31,6 +32,7 @@ final class SqliteDatabase implements StoreDatabase {
 
     SqliteDatabase(Path dataDir, WriteFaults faults) {
         this.faults = faults;
+        this.dir = dataDir.toAbsolutePath();
         Path file = dataDir.resolve("runs.db").toAbsolutePath();
         Connection opened = null;
         try {
@@ -128,6 +130,16 @@ final class SqliteDatabase implements StoreDatabase {
             else first.addSuppressed(e);
         }
         if (first != null) throw first;
+    }
+
+    @Override
+    public String location() {
+        return dir.toString();
+    }
+
+    @Override
+    public long freeBytes() {
+        return dir.toFile().getUsableSpace();
     }
 
     /** Commits one row: whether the store takes writes again (what a full disk refused). */
