@@ -29,6 +29,8 @@ public final class ServerConfig {
     public double maxWaitSeconds = FairQueue.DEFAULT_MAX_WAIT_SECONDS;
     /** Runs of at most this much estimated work (multiply-adds) are dispatched before larger ones. */
     public double smallRunWork = 1e11;
+    /** Workers that larger runs may hold at once; 0: {@link FairQueue#largeRunWorkers(int)}. */
+    public int largeRunWorkers = 0;
     /** Wall seconds of training between checkpoints. */
     public double checkpointSeconds = 10;
     /** Seconds between the store's upkeep: the probe that resumes paused runs, and the ownership reconciler. */
@@ -71,6 +73,8 @@ public final class ServerConfig {
                 p, "queue.perClientQueued", p.getProperty("queue.perClientQueued"), c.perClientQueued, 1, 100_000);
         c.maxQueued = intValue(p, "queue.maxQueued", p.getProperty("queue.maxQueued"), c.maxQueued, 1, 1_000_000);
         c.smallRunWork = number(p, "queue.smallRunWork", c.smallRunWork);
+        c.largeRunWorkers = intValue(
+                p, "queue.largeRunWorkers", p.getProperty("queue.largeRunWorkers"), c.largeRunWorkers, 0, 1024);
         c.maxWaitSeconds = number(p, "queue.maxWaitSeconds", c.maxWaitSeconds);
         c.checkpointSeconds = number(p, "checkpointSeconds", c.checkpointSeconds);
         c.cacheMaxBytes = (long) number(p, "cache.maxBytes", c.cacheMaxBytes);
