@@ -31,6 +31,8 @@ public final class ServerConfig {
     public double smallRunWork = 1e11;
     /** Workers that larger runs may hold at once; 0: {@link FairQueue#largeRunWorkers(int)}. */
     public int largeRunWorkers = 0;
+    /** Per client: estimated seconds of its queued, running and paused runs, and of the runs it created in 24 h. */
+    public double clientSecondsInFlight = 4 * 3600, clientSecondsPerDay = 24 * 3600;
     /** Wall seconds of training between checkpoints. */
     public double checkpointSeconds = 10;
     /** Seconds between the store's upkeep: the probe that resumes paused runs, and the ownership reconciler. */
@@ -75,6 +77,8 @@ public final class ServerConfig {
         c.smallRunWork = number(p, "queue.smallRunWork", c.smallRunWork);
         c.largeRunWorkers = intValue(
                 p, "queue.largeRunWorkers", p.getProperty("queue.largeRunWorkers"), c.largeRunWorkers, 0, 1024);
+        c.clientSecondsInFlight = number(p, "budget.clientSecondsInFlight", c.clientSecondsInFlight);
+        c.clientSecondsPerDay = number(p, "budget.clientSecondsPerDay", c.clientSecondsPerDay);
         c.maxWaitSeconds = number(p, "queue.maxWaitSeconds", c.maxWaitSeconds);
         c.checkpointSeconds = number(p, "checkpointSeconds", c.checkpointSeconds);
         c.cacheMaxBytes = (long) number(p, "cache.maxBytes", c.cacheMaxBytes);
