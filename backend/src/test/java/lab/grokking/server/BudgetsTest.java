@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lab.grokking.core.Provenance;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
@@ -22,8 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * No client holds the server for days: budgets of estimated seconds per client (in flight, per day), and a share of
- * the workers that large runs cannot exceed.
+ * No client holds the server for days: budgets of estimated seconds per client (in flight, per day), a wall-clock cap
+ * per attempt, and a share of the workers that large runs cannot exceed.
  */
 class BudgetsTest {
     static final String A = "10.0.0.1", B = "10.0.0.2";
@@ -151,19 +153,19 @@ class BudgetsTest {
 
     @Test
     void thePerDayBudgetCountsTheRunsCreatedInTheLast24HoursRemovedOnesIncluded(@TempDir Path dir) {
-        String recent = TestServer.mcConfig(30_000, 11), dayOld = TestServer.mcConfig(30_000, 12);
+        String recent = TestServer.mcConfig(3_000_000, 11), dayOld = TestServer.mcConfig(3_000_000, 12);
         double e = estimate(recent), budget = 3.5 * e;
         try (SqliteRunStore store = new SqliteRunStore(dir)) {
             stored(store, "recent", recent, 1, false);
             stored(store, "dayOld", dayOld, 25, false);
-            stored(store, "removed", TestServer.mcConfig(30_000, 13), 2, true); // removing refunds nothing
+            stored(store, "removed", TestServer.mcConfig(3_000_000, 13), 2, true); // removing refunds nothing
         }
         try (TestServer s = server(dir, cfg -> cfg.clientSecondsPerDay = budget)) {
-            TestServer.Response fits = post(s, A, TestServer.mcConfig(30_000, 21));
+            TestServer.Response fits = post(s, A, TestServer.mcConfig(3_000_000, 21));
             assertEquals(201, fits.status(), "2 runs in the window + this one = 3 estimates <= 3.5: " + fits.body());
-            TestServer.Response over = post(s, A, TestServer.mcConfig(30_000, 22));
+            TestServer.Response over = post(s, A, TestServer.mcConfig(3_000_000, 22));
             System.out.printf(
-                    "per day: estimate %.3f s per run, budget %.3f s; a fourth run in the window: %d %s (Retry-After %s)%n",
+                    "per day: estimate %.2f s per run, budget %.2f s; a fourth run in the window: %d %s (Retry-After %s)%n",
                     e,
                     budget,
                     over.status(),
@@ -183,7 +185,7 @@ class BudgetsTest {
             assertTrue(
                     Math.abs(retry - 22 * 3600) <= 60, "the removed run, 2 h old, leaves the window in 22 h: " + retry);
 
-            assertEquals(201, post(s, B, TestServer.mcConfig(30_000, 22)).status(), "another client's day");
+            assertEquals(201, post(s, B, TestServer.mcConfig(3_000_000, 22)).status(), "another client's day");
             TestServer.Response done = post(s, A, recent);
             assertEquals(200, done.status(), "a finished identical run costs nothing: " + done.body());
             assertEquals("recent", done.json().get("id").asText());
@@ -205,6 +207,55 @@ class BudgetsTest {
                     .endsWith("this run alone exceeds it: choose fewer steps or a smaller model"));
             assertTrue(r.headers().firstValue("Retry-After").isEmpty(), "retrying cannot help");
         }
+    }
+
+    static final Pattern OVERRUN = Pattern.compile(
+            "stopped: trained (\\d+\\.\\d+)× its estimated (.+) \\(limit budget\\.overrunFactor = 0\\.05\\); POST it again"
+                    + " to resume from step (\\d+)");
+
+    /**
+     * Each attempt may train 5 % of the run's estimate: it is stopped with a checkpoint, CANCELLED with the
+     * reason, and each POST resumes it; the run ends with exactly the rows of an uninterrupted run.
+     */
+    @Test
+    void aRunThatOutrunsItsEstimateIsStoppedAndResumesWhenPostedAgainWithIdenticalMetrics(
+            @TempDir Path a, @TempDir Path b) {
+        String config = RecoveryTest.CONFIG;
+        double e = estimate(config);
+        List<Long> stops = new ArrayList<>();
+        JsonNode resumed;
+        try (TestServer s = server(a, cfg -> {
+            cfg.overrunFactor = 0.05;
+            cfg.overrunGraceSeconds = 0;
+        })) {
+            String id = s.start(config);
+            JsonNode run = s.awaitEnd(id, 120);
+            while (run.get("status").asText().equals("CANCELLED")) {
+                String message = run.get("message").asText();
+                Matcher m = OVERRUN.matcher(message);
+                assertTrue(m.matches(), message);
+                double trained = Double.parseDouble(m.group(1));
+                assertTrue(trained >= 0.05 && trained < 0.075, "stopped just past its allowance: " + message);
+                assertEquals(Durations.human(e), m.group(2));
+                long step = Long.parseLong(m.group(3));
+                assertTrue(stops.isEmpty() || step > stops.getLast(), "each attempt advances: " + stops + ", " + step);
+                stops.add(step);
+                assertTrue(stops.size() < 200, "too many attempts: " + stops);
+                TestServer.Response again = s.post("/api/runs", config);
+                assertEquals(202, again.status(), again.body());
+                assertEquals(id, again.json().get("id").asText());
+                run = s.awaitEnd(id, 120);
+            }
+            System.out.printf(
+                    "overrun: estimate %s, budget.overrunFactor = 0.05, grace 0: stopped %d times, at steps %s%n",
+                    Durations.human(e), stops.size(), stops);
+            assertEquals("FINISHED", run.get("status").asText(), run.toString());
+            assertFalse(stops.isEmpty(), "the cap stopped it");
+            assertEquals(
+                    stops.getLast(), run.get("summary").get("resumed_from_step").asLong());
+            resumed = s.get("/api/runs/" + id + "/metrics").json().get("rows");
+        }
+        assertEquals(RecoveryTest.uninterrupted(b, config), resumed, "same rows, same values, no gaps");
     }
 
     /**
@@ -256,7 +307,12 @@ class BudgetsTest {
     }
 
     @ParameterizedTest(name = "{0} = {1}")
-    @CsvSource({"budget.clientSecondsInFlight, 0", "budget.clientSecondsPerDay, -1"})
+    @CsvSource({
+        "budget.clientSecondsInFlight, 0",
+        "budget.clientSecondsPerDay, -1",
+        "budget.overrunFactor, 0",
+        "budget.overrunGraceSeconds, -1"
+    })
     void startUpRefusesBudgetsThatCannotWork(String key, String value) {
         System.setProperty("groklab." + key, value);
         try {
@@ -270,10 +326,12 @@ class BudgetsTest {
     }
 
     @Test
-    void theDefaultsAreFourHoursInFlightADayPerDayAndAllWorkersButOneForLargeRuns() {
+    void theDefaultsAreFourHoursInFlightADayPerDayAndFourTimesTheEstimate() {
         ServerConfig cfg = ServerConfig.load(Map.of());
         assertEquals(14_400, cfg.clientSecondsInFlight);
         assertEquals(86_400, cfg.clientSecondsPerDay);
+        assertEquals(4, cfg.overrunFactor);
+        assertEquals(60, cfg.overrunGraceSeconds);
         assertEquals(0, cfg.largeRunWorkers, "0: all workers but one");
     }
 

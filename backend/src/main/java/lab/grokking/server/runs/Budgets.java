@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalLong;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.task.Durations;
@@ -15,15 +16,18 @@ import lab.grokking.server.store.StoredRun;
 /**
  * What one client may hold of the workers, in estimated seconds of training on this host ({@link Estimates#seconds},
  * the estimate behind every ETA): its runs in flight (queued, running, paused) and the runs it created in the last
- * 24 h (from the store, removed ones included: removing a run refunds nothing).
+ * 24 h (from the store, removed ones included: removing a run refunds nothing); and the wall-clock cap of one attempt.
  * A run's estimate is memoised by id (a day's runs are summed at every submission), so it is charged what it was
  * estimated at when first counted.
  */
 final class Budgets {
-    static final String IN_FLIGHT = "budget.clientSecondsInFlight", PER_DAY = "budget.clientSecondsPerDay";
+    static final String IN_FLIGHT = "budget.clientSecondsInFlight",
+            PER_DAY = "budget.clientSecondsPerDay",
+            FACTOR = "budget.overrunFactor",
+            GRACE = "budget.overrunGraceSeconds";
     static final long DAY_MILLIS = 24 * 3600 * 1000L;
 
-    private final double inFlight, perDay;
+    private final double inFlight, perDay, factor, grace;
     private final RunStore store;
     private final Estimates estimates;
     private final Cache<String, Double> seconds =
@@ -32,6 +36,11 @@ final class Budgets {
     Budgets(ServerConfig cfg, RunStore store, Estimates estimates) {
         this.inFlight = positive(IN_FLIGHT, cfg.clientSecondsInFlight);
         this.perDay = positive(PER_DAY, cfg.clientSecondsPerDay);
+        this.factor = positive(FACTOR, cfg.overrunFactor);
+        if (!(cfg.overrunGraceSeconds >= 0) || !Double.isFinite(cfg.overrunGraceSeconds))
+            throw new IllegalArgumentException(
+                    GRACE + " must be a non-negative number, got " + cfg.overrunGraceSeconds);
+        this.grace = cfg.overrunGraceSeconds;
         this.store = store;
         this.estimates = estimates;
     }
@@ -101,6 +110,26 @@ final class Budgets {
 
     private static long ceil(double seconds) {
         return Math.max(1, (long) Math.ceil(seconds));
+    }
+
+    /** The wall-clock cap of one attempt at this run, from its estimate now (corrections learnt since it was charged). */
+    Cap cap(StoredRun r) {
+        return new Cap(estimates.seconds(Configs.parse(r.config())), factor, grace);
+    }
+
+    /** One attempt may train {@code factor × estimate + grace} wall seconds. */
+    record Cap(double estimate, double factor, double grace) {
+        long nanos() {
+            return (long) Math.min((factor * estimate + grace) * 1e9, Long.MAX_VALUE / 4.0);
+        }
+
+        /** Why the attempt was stopped after {@code trained} seconds; it resumes from {@code step}. */
+        String message(double trained, long step) {
+            double ratio = trained / estimate;
+            String shown = String.format(Locale.ROOT, ratio >= 10 ? "%.0f" : ratio >= 1 ? "%.1f" : "%.2f", ratio);
+            return "stopped: trained " + shown + "× its estimated " + Durations.human(estimate) + " (limit " + FACTOR
+                    + " = " + plain(factor) + "); POST it again to resume from step " + step;
+        }
     }
 
     /** A setting's value as written: 14400, 0.25. */

@@ -263,7 +263,7 @@ public final class RunService implements AutoCloseable {
                 disown(o);
                 return;
             }
-            ex = new RunExecution(r, o.live, store, cfg.checkpointSeconds);
+            ex = new RunExecution(r, o.live, store, cfg.checkpointSeconds, budgets.cap(r));
             o.ex = ex;
             o.state = State.RUNNING;
         }
