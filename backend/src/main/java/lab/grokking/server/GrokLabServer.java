@@ -80,7 +80,14 @@ public final class GrokLabServer implements AutoCloseable {
 
     /** The in-process executor these settings describe. */
     public static FairQueue queue(ServerConfig cfg) {
-        return new FairQueue(cfg.workers, cfg.perClientRunning, cfg.perClientQueued, cfg.maxQueued, cfg.maxWaitSeconds);
+        return new FairQueue(
+                cfg.workers,
+                cfg.perClientRunning,
+                cfg.perClientQueued,
+                cfg.maxQueued,
+                cfg.maxWaitSeconds,
+                cfg.largeRunWorkers,
+                System::nanoTime);
     }
 
     /**

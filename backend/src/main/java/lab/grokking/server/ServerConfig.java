@@ -29,6 +29,12 @@ public final class ServerConfig {
     public double maxWaitSeconds = FairQueue.DEFAULT_MAX_WAIT_SECONDS;
     /** Runs of at most this much estimated work (multiply-adds) are dispatched before larger ones. */
     public double smallRunWork = 1e11;
+    /** Workers that larger runs may hold at once; 0: {@link FairQueue#largeRunWorkers(int)}. */
+    public int largeRunWorkers = 0;
+    /** Per client: estimated seconds of its queued, running and paused runs, and of the runs it created in 24 h. */
+    public double clientSecondsInFlight = 4 * 3600, clientSecondsPerDay = 24 * 3600;
+    /** An attempt that trains longer than this factor times its estimate, plus the grace seconds, is stopped. */
+    public double overrunFactor = 4, overrunGraceSeconds = 60;
     /** Wall seconds of training between checkpoints. */
     public double checkpointSeconds = 10;
     /** Seconds between the store's upkeep: the probe that resumes paused runs, and the ownership reconciler. */
@@ -75,6 +81,12 @@ public final class ServerConfig {
                 p, "queue.perClientQueued", p.getProperty("queue.perClientQueued"), c.perClientQueued, 1, 100_000);
         c.maxQueued = intValue(p, "queue.maxQueued", p.getProperty("queue.maxQueued"), c.maxQueued, 1, 1_000_000);
         c.smallRunWork = number(p, "queue.smallRunWork", c.smallRunWork);
+        c.largeRunWorkers = intValue(
+                p, "queue.largeRunWorkers", p.getProperty("queue.largeRunWorkers"), c.largeRunWorkers, 0, 1024);
+        c.clientSecondsInFlight = number(p, "budget.clientSecondsInFlight", c.clientSecondsInFlight);
+        c.clientSecondsPerDay = number(p, "budget.clientSecondsPerDay", c.clientSecondsPerDay);
+        c.overrunFactor = number(p, "budget.overrunFactor", c.overrunFactor);
+        c.overrunGraceSeconds = number(p, "budget.overrunGraceSeconds", c.overrunGraceSeconds, true);
         c.maxWaitSeconds = number(p, "queue.maxWaitSeconds", c.maxWaitSeconds);
         c.checkpointSeconds = number(p, "checkpointSeconds", c.checkpointSeconds);
         c.cacheMaxBytes = (long) number(p, "cache.maxBytes", c.cacheMaxBytes);
@@ -103,15 +115,20 @@ public final class ServerConfig {
     }
 
     private static double number(Properties p, String key, double fallback) {
+        return number(p, key, fallback, false);
+    }
+
+    private static double number(Properties p, String key, double fallback, boolean zero) {
         String v = p.getProperty(key);
         if (v == null || v.isBlank()) return fallback;
         try {
             double x = Double.parseDouble(v.trim());
-            if (x > 0 && Double.isFinite(x)) return x;
+            if ((x > 0 || zero && x == 0) && Double.isFinite(x)) return x;
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException(key + " must be a positive number, got '" + v + "'");
+        throw new IllegalArgumentException(
+                key + " must be a " + (zero ? "non-negative" : "positive") + " number, got '" + v + "'");
     }
 
     /** Like {@link #number}, and 0 means off. */

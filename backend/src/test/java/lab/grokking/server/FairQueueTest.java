@@ -158,7 +158,12 @@ class FairQueueTest {
     }
 
     @ParameterizedTest(name = "{0} = {1}")
-    @CsvSource({"queue.perClientQueued, 0", "queue.perClientRunning, 0", "queue.maxQueued, 0", "queue.maxWaitSeconds, 0"
+    @CsvSource({
+        "queue.perClientQueued, 0",
+        "queue.perClientRunning, 0",
+        "queue.maxQueued, 0",
+        "queue.maxWaitSeconds, 0",
+        "queue.largeRunWorkers, -1"
     })
     void startUpRefusesQueueSettingsThatCannotWork(String key, String value) {
         System.setProperty("groklab." + key, value);
@@ -227,8 +232,13 @@ class FairQueueTest {
         final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
         final List<String> started = new CopyOnWriteArrayList<>();
 
-        Gated(int workers, int perClientRunning) {
-            q = new FairQueue(workers, perClientRunning, 10, 100);
+        /** {@code largeRunWorkers} as queue.largeRunWorkers (0: the default share). */
+        Gated(int workers, int perClientRunning, int largeRunWorkers) {
+            this(workers, perClientRunning, largeRunWorkers, System::nanoTime, FairQueue.DEFAULT_MAX_WAIT_SECONDS);
+        }
+
+        Gated(int workers, int perClientRunning, int largeRunWorkers, LongSupplier clock, double maxWaitSeconds) {
+            q = new FairQueue(workers, perClientRunning, 10, 100, maxWaitSeconds, largeRunWorkers, clock);
         }
 
         void add(String id, String client, int priority) {
@@ -266,7 +276,7 @@ class FairQueueTest {
 
     @Test
     void aClientAtItsRunningLimitIsShownBehindAnotherClientsLaterRun() throws Exception {
-        try (Gated g = new Gated(2, 1)) {
+        try (Gated g = new Gated(2, 1, 2)) { // no share: large runs may hold both workers
             g.add("hold", "admin", 1);
             g.awaitStarted(1);
             g.add("a0", "alice", 1);
@@ -296,7 +306,7 @@ class FairQueueTest {
 
     @Test
     void positionsAgreeWithTheDispatchOrderWhenWorkersAreReleasedOneAtATime() throws Exception {
-        try (Gated g = new Gated(2, 1)) {
+        try (Gated g = new Gated(2, 1, 2)) { // no share: large runs may hold both workers
             g.add("hold", "admin", 1);
             g.awaitStarted(1);
             g.add("a0", "alice", 1);
@@ -317,6 +327,81 @@ class FairQueueTest {
             }
             assertEquals(shown, g.started.subList(2, 8));
         }
+    }
+
+    /** Polls for a while: what has started by then (to show that something did not start). */
+    static List<String> startedAfterAWhile(Gated g) throws InterruptedException {
+        Thread.sleep(200);
+        return List.copyOf(g.started);
+    }
+
+    @Test
+    void largeRunsHoldAllWorkersButOneSoASmallRunStartsAtOnce() throws Exception {
+        try (Gated g = new Gated(2, 2, 0)) { // the default share: 2 workers - 1
+            g.add("L1", "alice", 1);
+            g.add("L2", "alice", 1);
+            g.add("L3", "alice", 1);
+            g.awaitStarted(1);
+            assertEquals(List.of("L1"), startedAfterAWhile(g), "a worker is free, yet no second large run starts");
+            List<String> shown = g.shownOrder(List.of("L2", "L3"));
+            assertEquals(List.of("L2", "L3"), shown);
+            g.add("S", "bob", 0);
+            g.awaitStarted(2);
+            assertEquals("S", g.started.get(1), "the small run took the free worker at once");
+            g.gates.get("S").countDown();
+            assertEquals(2, startedAfterAWhile(g).size(), "the worker S freed is not for large runs while L1 runs");
+            g.gates.get("L1").countDown();
+            g.awaitStarted(3);
+            g.gates.get("L2").countDown();
+            g.awaitStarted(4);
+            assertEquals(shown, g.started.subList(2, 4), "the positions shown were the order they started in");
+        }
+    }
+
+    @Test
+    void agedLargeRunsStillRespectTheShareAndPositionsAgree() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        try (Gated g = new Gated(2, 1, 1, clock::get, 1.0)) {
+            g.add("hold", "admin", 0);
+            g.add("L0", "paper", 1);
+            g.awaitStarted(2);
+            g.add("L1", "alice", 1);
+            clock.set(2 * SECOND); // L1 aged: it would go before small runs, but the share is full
+            g.add("S1", "carol", 0);
+            g.add("L2", "bob", 1);
+            List<String> shown = g.shownOrder(List.of("L1", "S1", "L2"));
+            assertEquals(List.of("S1", "L1", "L2"), shown);
+            g.gates.get("hold").countDown(); // a worker frees while L0 (large) runs
+            g.awaitStarted(3);
+            g.gates.get("L0").countDown(); // the share frees: the aged run
+            g.awaitStarted(4);
+            g.gates.get("S1").countDown();
+            assertEquals(4, startedAfterAWhile(g).size(), "L2 waits for L1: one large run at a time");
+            g.gates.get("L1").countDown();
+            g.awaitStarted(5);
+            assertEquals(shown, g.started.subList(2, 5));
+        }
+    }
+
+    @Test
+    void theDefaultShareIsAllWorkersButOneAndASingleWorkerRunsLargeRuns() throws Exception {
+        assertEquals(1, FairQueue.largeRunWorkers(1));
+        assertEquals(1, FairQueue.largeRunWorkers(2));
+        assertEquals(15, FairQueue.largeRunWorkers(16));
+        try (Gated g = new Gated(1, 1, 0)) {
+            g.add("L", "alice", 1);
+            g.awaitStarted(1);
+        }
+    }
+
+    @ParameterizedTest(name = "queue.largeRunWorkers = {0} with 2 workers")
+    @CsvSource({"-1", "3"})
+    void aShareThatCannotBeIsRefusedNamingTheSetting(int share) {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new FairQueue(2, 1, 1, 1, 1, share, System::nanoTime));
+        assertEquals(
+                "queue.largeRunWorkers must be in [0, queue.workers = 2] (0: all workers but one), got " + share,
+                e.getMessage());
     }
 
     @Test

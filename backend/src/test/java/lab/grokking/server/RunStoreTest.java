@@ -212,8 +212,8 @@ public class RunStoreTest {
                 var st = c.createStatement();
                 var r = st.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
             assertTrue(r.next());
-            assertEquals(4, r.getInt(1), "V1 to V4, each once");
-            assertEquals(4, r.getInt(2));
+            assertEquals(5, r.getInt(1), "V1 to V5, each once");
+            assertEquals(5, r.getInt(2));
         }
     }
 

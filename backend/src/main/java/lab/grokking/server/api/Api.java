@@ -18,6 +18,7 @@ import lab.grokking.server.RateLimiter;
 import lab.grokking.server.ServerConfig;
 import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.QueueLimitException;
+import lab.grokking.server.runs.BudgetException;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.StoreException;
@@ -77,6 +78,13 @@ public final class Api {
                     .contentType("application/json")
                     .result(Json.write(ApiError.body(
                             status, e.getMessage(), List.of(new ConfigException.Problem(e.limit(), e.getMessage())))));
+        });
+        j.routes.exception(BudgetException.class, (e, ctx) -> { // the client's own budget: its 429, not the queue's
+            e.retryAfterSeconds().ifPresent(s -> ctx.header("Retry-After", String.valueOf(s)));
+            ctx.status(429)
+                    .contentType("application/json")
+                    .result(Json.write(ApiError.body(
+                            429, e.getMessage(), List.of(new ConfigException.Problem(e.limit(), e.getMessage())))));
         });
         j.routes.exception(
                 RunService.NotCreatorException.class,

@@ -1,5 +1,6 @@
 package lab.grokking.server.queue;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,6 +15,10 @@ import java.util.function.LongSupplier;
  * client's burst cannot starve the others), then arrival. A client never holds more than {@code perClientRunning}
  * workers or {@code perClientQueued} waiting jobs.
  *
+ * <p>Share: priority-1 jobs never hold more than {@code largeRunWorkers} workers at once (default: all but one, at
+ * least one), so a classroom run always finds a worker that no paper-scale run can take; with one worker that worker
+ * runs large jobs too (nothing is reserved). Aged jobs keep their priority-1 class for the share.
+ *
  * <p>Ageing: a priority-1 job that has waited at least {@code maxWaitSeconds} counts as priority 0 from then on and goes
  * before every job that has not aged; aged jobs go in arrival order (longest wait first). Bound: a large run starts
  * within {@code maxWaitSeconds} plus the time the longest run running when it aged still needs, when no other aged run
@@ -26,13 +31,15 @@ public final class FairQueue implements RunExecutor {
     /** Default of {@code queue.maxWaitSeconds}. */
     public static final double DEFAULT_MAX_WAIT_SECONDS = 600;
 
-    private final int perClientRunning, perClientQueued, maxQueued;
+    private final int perClientRunning, perClientQueued, maxQueued, largeRunWorkers;
     private final long maxWaitNanos;
     private final LongSupplier nanos;
     private final List<Waiting> waiting = new ArrayList<>();
     private final Map<String, Client> clients = new HashMap<>();
     private final List<Thread> workers = new ArrayList<>();
+    private final List<Job> running = new ArrayList<>(); // in the order they started
     private long ticks;
+    private int largeRunning; // priority-1 jobs among them
     private boolean closed;
 
     /** A job in the waiting list: {@code seq} orders arrivals, {@code since} (clock nanos) measures its wait. */
@@ -68,6 +75,18 @@ public final class FairQueue implements RunExecutor {
             int maxQueued,
             double maxWaitSeconds,
             LongSupplier nanos) {
+        this(workers, perClientRunning, perClientQueued, maxQueued, maxWaitSeconds, 0, nanos);
+    }
+
+    /** {@code largeRunWorkers}: workers priority-1 jobs may hold at once; 0 for the default, {@link #largeRunWorkers}. */
+    public FairQueue(
+            int workers,
+            int perClientRunning,
+            int perClientQueued,
+            int maxQueued,
+            double maxWaitSeconds,
+            int largeRunWorkers,
+            LongSupplier nanos) {
         if (workers < 1) throw new IllegalArgumentException("queue.workers must be >= 1, got " + workers);
         if (perClientRunning < 1)
             throw new IllegalArgumentException("queue.perClientRunning must be >= 1, got " + perClientRunning);
@@ -77,6 +96,10 @@ public final class FairQueue implements RunExecutor {
         if (maxQueued < 1) throw new IllegalArgumentException("queue.maxQueued must be >= 1, got " + maxQueued);
         if (!(maxWaitSeconds > 0) || !Double.isFinite(maxWaitSeconds))
             throw new IllegalArgumentException("queue.maxWaitSeconds must be a positive number, got " + maxWaitSeconds);
+        if (largeRunWorkers < 0 || largeRunWorkers > workers)
+            throw new IllegalArgumentException("queue.largeRunWorkers must be in [0, queue.workers = " + workers
+                    + "] (0: all workers but one), got " + largeRunWorkers);
+        this.largeRunWorkers = largeRunWorkers == 0 ? largeRunWorkers(workers) : largeRunWorkers;
         this.perClientRunning = perClientRunning;
         this.perClientQueued = perClientQueued;
         this.maxQueued = maxQueued;
@@ -88,6 +111,11 @@ public final class FairQueue implements RunExecutor {
             this.workers.add(t);
             t.start();
         }
+    }
+
+    /** The default share of large runs: every worker but one, at least one. */
+    public static int largeRunWorkers(int workers) {
+        return Math.max(1, workers - 1);
     }
 
     @Override
@@ -142,10 +170,10 @@ public final class FairQueue implements RunExecutor {
     }
 
     /**
-     * Simulates dispatch by {@link #pick}'s rules on copies of the client state, with the waits as they are now: each
-     * job picked counts as running from then on. When every remaining job's client is at its running limit, one of
-     * those clients' runs is assumed to finish first (the best job ignoring the limit goes). A run finishing in another
-     * order, or a job ageing meanwhile, can change the order.
+     * Simulates dispatch by {@link #pick}'s rules on copies of the client state, with the waits as they are now: a job
+     * starts while a worker is free, and when none is (or the limits hold every waiting job back) the runs are assumed
+     * to end in the order they started, each freeing its worker, its client's slot and its share. A run ending in
+     * another order, or a job ageing meanwhile, can change the order.
      */
     @Override
     public synchronized List<String> ahead(String runId) {
@@ -153,19 +181,30 @@ public final class FairQueue implements RunExecutor {
         Map<String, Client> sim = new HashMap<>();
         for (Waiting w : waiting)
             sim.computeIfAbsent(w.job().client(), k -> clients.get(k).copy());
+        for (Job j : running)
+            sim.computeIfAbsent(j.client(), k -> clients.get(k).copy());
+        ArrayDeque<Job> busy = new ArrayDeque<>(running);
         List<Waiting> left = new ArrayList<>(waiting);
         List<String> out = new ArrayList<>();
         long now = nanos.getAsLong(), tick = ticks;
+        int large = largeRunning;
         while (true) {
-            Waiting w = pick(left, sim, now, true);
-            boolean atLimit = w == null;
-            if (atLimit) w = pick(left, sim, now, false);
+            Waiting w = busy.size() < workers.size() ? pick(left, sim, large, now) : null;
+            if (w == null) {
+                Job done = busy.poll();
+                if (done == null) throw new IllegalStateException("no waiting job can start with nothing running");
+                sim.get(done.client()).running--;
+                if (done.priority() > 0) large--;
+                continue;
+            }
             if (w.job().runId().equals(runId)) return out;
             out.add(w.job().runId());
             left.remove(w);
             Client c = sim.get(w.job().client());
-            if (!atLimit) c.running++; // at the limit one of its runs finished and this one took its place
+            c.running++;
             c.lastServed = tick++;
+            if (w.job().priority() > 0) large++;
+            busy.add(w.job());
         }
     }
 
@@ -181,15 +220,16 @@ public final class FairQueue implements RunExecutor {
 
     /**
      * The dispatch rules, shared by {@link #work} and {@link #ahead}: the best job by class (aged priority-1 jobs count
-     * as 0 and go first, oldest first), then least recently served client, then arrival; with {@code limit}, skipping
-     * clients at {@code perClientRunning}. Null when none qualifies.
+     * as 0 and go first, oldest first), then least recently served client, then arrival; skipping clients at
+     * {@code perClientRunning} and, while {@code large} priority-1 jobs hold the share {@code largeRunWorkers}, every
+     * priority-1 job (aged or not). Null when none qualifies.
      */
-    private Waiting pick(Collection<Waiting> jobs, Map<String, Client> state, long now, boolean limit) {
+    private Waiting pick(Collection<Waiting> jobs, Map<String, Client> state, int large, long now) {
         Waiting best = null;
         boolean bestAged = false;
         for (Waiting w : jobs) {
             Client c = state.get(w.job().client());
-            if (limit && c.running >= perClientRunning) continue;
+            if (c.running >= perClientRunning || w.job().priority() > 0 && large >= largeRunWorkers) continue;
             boolean aged = aged(w, now);
             if (best == null
                     || compare(w, aged, c, best, bestAged, state.get(best.job().client())) < 0) {
@@ -222,7 +262,7 @@ public final class FairQueue implements RunExecutor {
             Job job;
             synchronized (this) {
                 Waiting w = null;
-                while (!closed && (w = pick(waiting, clients, nanos.getAsLong(), true)) == null) {
+                while (!closed && (w = pick(waiting, clients, largeRunning, nanos.getAsLong())) == null) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
@@ -236,6 +276,8 @@ public final class FairQueue implements RunExecutor {
                 c.waiting--;
                 c.running++;
                 c.lastServed = ticks++;
+                if (job.priority() > 0) largeRunning++;
+                running.add(job);
             }
             try {
                 job.body().run();
@@ -247,6 +289,8 @@ public final class FairQueue implements RunExecutor {
                 synchronized (this) {
                     Client c = clients.get(job.client());
                     c.running--;
+                    if (job.priority() > 0) largeRunning--;
+                    running.remove(job);
                     forgetIfIdle(job.client(), c);
                     notifyAll();
                 }

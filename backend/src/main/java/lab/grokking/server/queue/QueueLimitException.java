@@ -1,7 +1,7 @@
 package lab.grokking.server.queue;
 
-/** A client (or the whole queue) is at a configured limit; the message names it. */
-public final class QueueLimitException extends RuntimeException {
+/** A client (or the whole queue) is at a configured limit; the message names it (a budget: {@code BudgetException}). */
+public class QueueLimitException extends RuntimeException {
     private final String limit;
 
     public QueueLimitException(String limit, String message) {

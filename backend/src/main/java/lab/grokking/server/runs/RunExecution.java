@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import lab.grokking.core.Checkpoint;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
@@ -20,32 +21,39 @@ import lab.grokking.server.store.StoredRun;
  * checkpoint or the final status, so the store never holds rows its checkpoint cannot reproduce.
  */
 final class RunExecution implements RunListener {
-    /** Why a run is being stopped. */
+    /** Why a run is being stopped; OVERRUN: the attempt outran its {@link Budgets.Cap} (a cancel with the cap's message). */
     enum Stop {
         NONE,
         CANCEL,
-        SHUTDOWN
+        SHUTDOWN,
+        OVERRUN
     }
 
     private final StoredRun run;
     private final LiveRun live;
     private final RunStore store;
     private final long checkpointNanos;
+    private final Budgets.Cap cap;
+    private final long capNanos;
     private final List<double[]> pendingRows = new ArrayList<>();
     private final List<Snapshot> pendingSnapshots = new ArrayList<>();
-    private volatile Stop stop = Stop.NONE;
-    private long lastCheckpoint = System.nanoTime(), firstStep;
+    private final AtomicReference<Stop> stop = new AtomicReference<>(Stop.NONE);
+    private long lastCheckpoint = System.nanoTime(), firstStep, checkpointStep, started = System.nanoTime();
+    private double overrunSeconds; // set with Stop.OVERRUN, on the training thread
+    private int polls;
 
     /** Whether this execution continued from a checkpoint. */
     boolean resumed() {
         return firstStep > 0;
     }
 
-    RunExecution(StoredRun run, LiveRun live, RunStore store, double checkpointSeconds) {
+    RunExecution(StoredRun run, LiveRun live, RunStore store, double checkpointSeconds, Budgets.Cap cap) {
         this.run = run;
         this.live = live;
         this.store = store;
         this.checkpointNanos = (long) (checkpointSeconds * 1e9);
+        this.cap = cap;
+        this.capNanos = cap.nanos();
     }
 
     StoredRun run() {
@@ -57,7 +65,7 @@ final class RunExecution implements RunListener {
     }
 
     void stop(Stop why) {
-        stop = why;
+        stop.set(why);
     }
 
     /**
@@ -81,6 +89,7 @@ final class RunExecution implements RunListener {
         try {
             Checkpoint cp = store.checkpoint(run.id()).orElse(null);
             firstStep = cp == null ? 0 : cp.step();
+            checkpointStep = firstStep;
             String discarded = cp == null && run.progressStep() > 0
                     ? "its checkpoint at step " + run.progressStep() + " failed its checksum; it restarted from step 0"
                     : null;
@@ -90,13 +99,16 @@ final class RunExecution implements RunListener {
             store.truncateAfter(run.id(), cp == null ? -1 : cp.step());
             live.resumeFrom(store.metrics(run.id()));
             RunResult r = Configs.parse(run.config()).newTask().run(this, cp);
-            if (stop == Stop.SHUTDOWN && r.status() == RunStatus.CANCELLED) return shutdown(r);
+            Stop why = stop.get();
+            if (why == Stop.SHUTDOWN && r.status() == RunStatus.CANCELLED) return shutdown(r);
             StoredRun.Status status = switch (r.status()) {
                 case FINISHED -> StoredRun.Status.FINISHED;
                 case DIVERGED -> StoredRun.Status.DIVERGED;
                 case CANCELLED -> StoredRun.Status.CANCELLED;
             };
-            String message = r.message() != null ? r.message() : discarded;
+            String message = why == Stop.OVERRUN && status == StoredRun.Status.CANCELLED
+                    ? cap.message(overrunSeconds, checkpointStep)
+                    : r.message() != null ? r.message() : discarded;
             Map<String, Object> summary = new LinkedHashMap<>(r.summary());
             if (firstStep > 0) summary.put("resumed_from_step", firstStep); // timings cover the last attempt only
             if (discarded != null) summary.put("checkpoint_discarded", discarded);
@@ -111,13 +123,13 @@ final class RunExecution implements RunListener {
                         pendingSnapshots,
                         status == StoredRun.Status.CANCELLED);
             } catch (StoreException e) { // a cancel is kept; a finished run recomputes its tail from the checkpoint
-                if (e.writeBlocked()) return paused(e, status == StoredRun.Status.CANCELLED ? CANCELLED : null);
+                if (e.writeBlocked()) return paused(e, status == StoredRun.Status.CANCELLED ? owed(why) : null);
                 throw e;
             }
             live.end(status, message);
             return new Ending(Ending.Kind.DONE, status, message, null, null);
         } catch (StoreException e) {
-            if (e.writeBlocked()) return paused(e, stop == Stop.CANCEL ? CANCELLED : null);
+            if (e.writeBlocked()) return paused(e, owed(stop.get()));
             return failed(e);
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             return failed(e);
@@ -125,6 +137,15 @@ final class RunExecution implements RunListener {
     }
 
     private static final Pending CANCELLED = new Pending(StoredRun.Status.CANCELLED, "cancelled");
+
+    /** The final status a stop still owes when the store refuses to record it (a shutdown owes none: it resumes). */
+    private Pending owed(Stop why) {
+        return switch (why) {
+            case CANCEL -> CANCELLED;
+            case OVERRUN -> new Pending(StoredRun.Status.CANCELLED, cap.message(overrunSeconds, checkpointStep));
+            case NONE, SHUTDOWN -> null;
+        };
+    }
 
     private Ending shutdown(RunResult r) {
         String message = "interrupted by a server shutdown at step " + live.progressStep() + "; resumes on restart";
@@ -171,6 +192,7 @@ final class RunExecution implements RunListener {
     public void onStart(List<String> columns) {
         store.setStatus(run.id(), StoredRun.Status.RUNNING, null, columns);
         live.started(columns, firstStep);
+        started = System.nanoTime(); // the cap counts training, not loading the checkpoint
     }
 
     @Override
@@ -190,9 +212,16 @@ final class RunExecution implements RunListener {
         live.progress(step);
     }
 
+    /** Polled every step: the clock is read every 16th poll only. */
     @Override
     public boolean cancelled() {
-        return stop != Stop.NONE;
+        if (stop.get() != Stop.NONE) return true;
+        if ((++polls & 15) != 0) return false;
+        long trained = System.nanoTime() - started;
+        if (trained <= capNanos) return false;
+        overrunSeconds = trained / 1e9;
+        stop.compareAndSet(Stop.NONE, Stop.OVERRUN); // a cancel or shutdown that came first keeps its meaning
+        return true;
     }
 
     @Override
@@ -206,5 +235,6 @@ final class RunExecution implements RunListener {
         pendingRows.clear();
         pendingSnapshots.clear();
         lastCheckpoint = System.nanoTime();
+        checkpointStep = c.step();
     }
 }

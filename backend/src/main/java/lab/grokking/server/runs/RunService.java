@@ -24,7 +24,8 @@ import lab.grokking.server.store.StoreException;
 import lab.grokking.server.store.StoredRun;
 
 /**
- * The run lifecycle, over three seams: {@link Submissions} accept a run (parse, presets, limits, de-duplication), a
+ * The run lifecycle, over three seams: {@link Submissions} accept a run (parse, presets, limits, de-duplication;
+ * {@link Budgets} per client, checked with the queue's limits under {@link #lock}), a
  * {@link RunExecutor} executes it (the in-process fair queue by default), and {@link RunReads} serves what is read
  * (rows, snapshots, status) from memory over the store. This class ties them: queue, train with checkpoints, cancel,
  * remove, pause while the store takes no writes, recover.
@@ -84,6 +85,7 @@ public final class RunService implements AutoCloseable {
     private final Submissions submissions;
     private final RunReads reads;
     private final Estimates estimates;
+    private final Budgets budgets;
     private final StoreHealth storeHealth;
     private final Object lock = new Object();
     private final Map<String, Owned> owned = new HashMap<>(); // guarded by lock
@@ -98,6 +100,7 @@ public final class RunService implements AutoCloseable {
         this.estimates = estimates;
         this.reads = new RunReads(store, cfg.cacheMaxBytes);
         this.submissions = new Submissions(cfg.limits, reads, store);
+        this.budgets = new Budgets(cfg, store, estimates);
         this.storeHealth = new StoreHealth(store, cfg.minFreeBytes);
         upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "groklab-upkeep");
@@ -144,6 +147,7 @@ public final class RunService implements AutoCloseable {
                 StoredRun r = existing.get();
                 String message = "queued again" + (r.message() == null ? "" : " (it had " + r.message() + ")");
                 StoredRun again = r.withStatus(StoredRun.Status.QUEUED, message);
+                admit(r.client(), budgets.seconds(r), false);
                 Owned o = enqueue(again, true); // first: a queue limit leaves nothing to undo
                 write(o, () -> store.setStatus(r.id(), StoredRun.Status.QUEUED, message, null));
                 return new Submission(again, Outcome.REQUEUED);
@@ -168,11 +172,25 @@ public final class RunService implements AutoCloseable {
                     null,
                     null,
                     lab);
+            admit(client, estimates.seconds(rc), true);
             Owned o = enqueue(r, true); // a worker that takes it waits for this lock, then finds the row
             write(o, () -> store.insert(r));
             submissions.created(key, r.id());
             return new Submission(r, Outcome.CREATED);
         }
+    }
+
+    /** Under the lock: refuses a run that would take its client over a budget (see {@link Budgets#admit}). */
+    private void admit(String client, double seconds, boolean newRun) {
+        List<StoredRun> held = new ArrayList<>();
+        Double soonestEnd = null;
+        for (Owned o : owned.values()) {
+            if (!o.run.client().equals(client)) continue;
+            held.add(o.run);
+            if (o.state == State.RUNNING)
+                soonestEnd = Math.min(soonestEnd == null ? Double.MAX_VALUE : soonestEnd, remainingSeconds(o));
+        }
+        budgets.admit(client, seconds, held, soonestEnd, newRun);
     }
 
     private static boolean stopped(StoredRun r) {
@@ -245,7 +263,7 @@ public final class RunService implements AutoCloseable {
                 disown(o);
                 return;
             }
-            ex = new RunExecution(r, o.live, store, cfg.checkpointSeconds);
+            ex = new RunExecution(r, o.live, store, cfg.checkpointSeconds, budgets.cap(r));
             o.ex = ex;
             o.state = State.RUNNING;
         }
@@ -319,19 +337,18 @@ public final class RunService implements AutoCloseable {
                     .toList();
         }
         double seconds = 0;
-        for (Owned o : running) {
-            Double eta = o.live.etaSeconds();
-            seconds += eta != null
-                    ? eta
-                    : modelSeconds(o.run) * (1 - (double) o.live.progressStep() / Math.max(1, o.run.steps()));
-        }
+        for (Owned o : running) seconds += remainingSeconds(o);
         for (String other : ahead)
-            seconds += reads.get(other).map(this::modelSeconds).orElse(0.0);
+            seconds += reads.get(other).map(budgets::seconds).orElse(0.0);
         return seconds / executor.workers();
     }
 
-    private double modelSeconds(StoredRun r) {
-        return estimates.seconds(Configs.parse(r.config()));
+    /** What a running run still needs: its live ETA, or its estimate less the part done. */
+    private double remainingSeconds(Owned o) {
+        Double eta = o.live.etaSeconds();
+        return eta != null
+                ? eta
+                : budgets.seconds(o.run) * (1 - (double) o.live.progressStep() / Math.max(1, o.run.steps()));
     }
 
     /**

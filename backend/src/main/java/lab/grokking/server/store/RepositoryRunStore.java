@@ -63,6 +63,11 @@ public class RepositoryRunStore implements RunStore {
     }
 
     @Override
+    public List<StoredRun> createdSince(String client, long sinceMillis) {
+        return runs.createdSince(client, sinceMillis);
+    }
+
+    @Override
     public List<StoredRun> unfinished() {
         return runs.unfinished();
     }

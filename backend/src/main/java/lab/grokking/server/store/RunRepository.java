@@ -19,6 +19,9 @@ public interface RunRepository {
 
     int count(String client, String task, StoredRun.Status status);
 
+    /** This client's runs created at or after {@code sinceMillis}, removed ones included, oldest first. */
+    List<StoredRun> createdSince(String client, long sinceMillis);
+
     /** QUEUED and RUNNING runs, oldest first. */
     List<StoredRun> unfinished();
 

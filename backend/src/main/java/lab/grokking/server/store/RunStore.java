@@ -25,6 +25,9 @@ public interface RunStore extends AutoCloseable {
 
     int count(String client, String task, StoredRun.Status status);
 
+    /** This client's runs created at or after {@code sinceMillis}, removed ones included, oldest first (its budget). */
+    List<StoredRun> createdSince(String client, long sinceMillis);
+
     /** QUEUED and RUNNING runs, oldest first: the work to resume after a restart. */
     List<StoredRun> unfinished();
 

@@ -111,6 +111,18 @@ final class SqliteRunRepository implements RunRepository {
     }
 
     @Override
+    public List<StoredRun> createdSince(String client, long sinceMillis) {
+        return db.call("list runs of a client", c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT " + COLS + " FROM runs WHERE client = ? AND created_at >= ? ORDER BY created_at, rowid")) {
+                p.setString(1, client);
+                p.setLong(2, sinceMillis);
+                return runs(p);
+            }
+        });
+    }
+
+    @Override
     public List<StoredRun> unfinished() {
         return db.call("list unfinished runs", c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT " + COLS
