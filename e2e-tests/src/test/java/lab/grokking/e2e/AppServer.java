@@ -65,11 +65,15 @@ record AppServer(Process process, int port) {
     }
 
     String body(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                        .timeout(Duration.ofSeconds(30))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return body(path, null);
+    }
+
+    /** {@code authorization}: an Authorization header value, or null for none. */
+    String body(String path, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30));
+        if (authorization != null) b.header("Authorization", authorization);
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), path + ": " + r.body());
         return r.body();
     }
@@ -78,9 +82,14 @@ record AppServer(Process process, int port) {
         return JSON.readTree(body(path));
     }
 
+    JsonNode get(String path, String authorization) throws IOException, InterruptedException {
+        return JSON.readTree(body(path, authorization));
+    }
+
     String post(String config) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/runs"))
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(config))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -111,6 +120,7 @@ record AppServer(Process process, int port) {
     HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {
         return HTTP.send(
                 HttpRequest.newBuilder(URI.create(url(path)))
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
