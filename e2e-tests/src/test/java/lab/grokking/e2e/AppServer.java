@@ -97,6 +97,29 @@ record AppServer(Process process, int port) {
         return JSON.readTree(r.body()).get("id").asText();
     }
 
+    /**
+     * Runs of every client on this machine: the API lists a client's own runs only, and the browser may reach
+     * "localhost" over IPv6 (::1) while this JVM uses 127.0.0.1, two clients.
+     */
+    int runsOnThisMachine() throws IOException, InterruptedException {
+        int total = 0;
+        for (String host : List.of("127.0.0.1", "[::1]")) {
+            HttpResponse<String> r;
+            try {
+                r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/api/runs"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ConnectException noSuchAddress) {
+                continue; // no IPv6 here: the browser cannot have used it either
+            }
+            assertEquals(200, r.statusCode(), r.body());
+            total += JSON.readTree(r.body()).get("total").asInt();
+        }
+        return total;
+    }
+
     JsonNode awaitEnd(String id) throws Exception {
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (System.nanoTime() < deadline) {
