@@ -15,7 +15,7 @@ import lab.grokking.server.queue.FairQueue;
 /**
  * The server's settings with their defaults, read from config/app.properties (shipped in the jar), then system
  * properties {@code -Dgroklab.KEY=VALUE} for any key of that file, then the environment (GROKLAB_PORT,
- * GROKLAB_DATA_DIR). Tests set fields directly:
+ * GROKLAB_DATA_DIR, and the secrets GROKLAB_ADMIN_TOKEN and GROKLAB_KEYSTORE_PASSWORD). Tests set fields directly:
  * {@code GrokLabServer.start(cfg -> cfg.port = 0)}.
  */
 public final class ServerConfig {
