@@ -120,7 +120,7 @@ public class ServiceBench {
     static HttpResponse<String> post(String body) throws Exception { return post(body, "/api/runs"); }
 
     static HttpResponse<String> post(String body, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

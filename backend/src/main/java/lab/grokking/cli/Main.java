@@ -78,11 +78,12 @@ public final class Main {
         public Integer call() throws Exception {
             GrokLabServer server = GrokLabServer.start(cfg -> {});
             var cfg = server.config();
+            String base = (cfg.keyStore != null ? "https" : "http") + "://localhost:" + server.port();
             System.err.printf(
-                    "Grokking Lab %s: %sAPI http://localhost:%d/api (data: %s, %d workers)%n",
+                    "Grokking Lab %s: %sAPI %s/api (data: %s, %d workers)%n",
                     Provenance.CODE_VERSION,
-                    server.dashboard() ? "dashboard http://localhost:" + server.port() + "/, " : "",
-                    server.port(),
+                    server.dashboard() ? "dashboard " + base + "/, " : "",
+                    base,
                     cfg.dataDir.toAbsolutePath(),
                     cfg.workers);
             CountDownLatch stopped = new CountDownLatch(1);

@@ -18,4 +18,12 @@ public final class Clients {
         }
         return remoteAddr;
     }
+
+    /** Whether the browser reached us over TLS: directly, or through the trusted proxy saying so (X-Forwarded-Proto). */
+    public static boolean https(boolean tls, String remoteAddr, String forwardedProto, String trustedProxy) {
+        return tls
+                || (trustedProxy != null
+                        && trustedProxy.equals(remoteAddr)
+                        && "https".equalsIgnoreCase(forwardedProto));
+    }
 }

@@ -14,7 +14,15 @@ import lab.grokking.server.store.DataDirLock;
 import lab.grokking.server.store.FileThroughputLog;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.SqliteRunStore;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The composition root: a store, an executor, the run and lab services and the Javalin API (and the dashboard, when
@@ -40,12 +48,34 @@ public final class GrokLabServer implements AutoCloseable {
         labs = new LabService(store, runs);
         app = Javalin.create(j -> {
             Api.configure(j, runs, labs, cfg);
-            j.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             WebUi ui = cfg.webUi ? ServiceLoader.load(WebUi.class).findFirst().orElse(null) : null;
-            if (ui != null)
-                j.jetty.modifyServer(server -> server.setHandler(new ContextHandlerCollection(ui.handler(this))));
+            j.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler(cfg));
+                // Javalin adds its /api context inside: the guard sees every request
+                server.setHandler(
+                        new HttpGuard(cfg, ui == null ? null : new ContextHandlerCollection(ui.handler(this))));
+            });
+            // Jetty caches header fields per connection and by default matches their values ignoring case: a later
+            // "Bearer abc" would come out as an earlier "Bearer ABC" (found by AdminTokenTest)
+            j.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+            if (cfg.keyStore != null) j.jetty.addConnector((server, http) -> tls(cfg, server, http));
             dashboard = ui != null;
         });
+    }
+
+    /** HTTPS on the configured port with the key store's key (the only connector: no plain HTTP beside it). */
+    private static ServerConnector tls(ServerConfig cfg, Server server, HttpConfiguration http) {
+        http.addCustomizer(new SecureRequestCustomizer());
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(cfg.keyStore.toAbsolutePath().toString());
+        ssl.setKeyStoreType("PKCS12");
+        ssl.setKeyStorePassword(cfg.keyStorePassword);
+        ServerConnector c = new ServerConnector(
+                server,
+                new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                new HttpConnectionFactory(http));
+        c.setPort(cfg.port);
+        return c;
     }
 
     /**

@@ -12,7 +12,9 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's own errors — requests refused before any route (a malformed request line or header, a URI too long) —
@@ -20,7 +22,10 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  * HTML (Accept: text/html) still gets a page; nothing shows a stack or a cause.
  */
 final class JsonErrorHandler extends ErrorHandler {
-    JsonErrorHandler() {
+    private final ServerConfig cfg;
+
+    JsonErrorHandler(ServerConfig cfg) {
+        this.cfg = cfg;
         setDefaultResponseMimeType("application/json");
         setShowStacks(false);
         setShowCauses(false);
@@ -40,9 +45,17 @@ final class JsonErrorHandler extends ErrorHandler {
         return Json.write(ApiError.body(status, error, problems));
     }
 
+    /** Requests refused before any handler (a malformed header) come here without passing HttpGuard. */
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        HttpGuard.secure(response.getHeaders(), HttpGuard.https(request, cfg));
+        return super.handle(request, response, callback);
+    }
+
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/json"));
+        HttpGuard.secure(fields, false);
         return ByteBuffer.wrap(body(status, reason).getBytes(StandardCharsets.UTF_8));
     }
 

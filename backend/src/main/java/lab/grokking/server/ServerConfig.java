@@ -2,7 +2,11 @@ package lab.grokking.server;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import lab.grokking.core.config.Limits;
@@ -11,7 +15,7 @@ import lab.grokking.server.queue.FairQueue;
 /**
  * The server's settings with their defaults, read from config/app.properties (shipped in the jar), then system
  * properties {@code -Dgroklab.KEY=VALUE} for any key of that file, then the environment (GROKLAB_PORT,
- * GROKLAB_DATA_DIR). Tests set fields directly:
+ * GROKLAB_DATA_DIR, and the secrets GROKLAB_ADMIN_TOKEN and GROKLAB_KEYSTORE_PASSWORD). Tests set fields directly:
  * {@code GrokLabServer.start(cfg -> cfg.port = 0)}.
  */
 public final class ServerConfig {
@@ -49,6 +53,19 @@ public final class ServerConfig {
     public double requestsPerSecond = 50, requestBurst = 200;
     /** Address whose X-Forwarded-For is believed; null: nobody's. */
     public String trustedProxy;
+    /**
+     * Origins (scheme://host[:port]) besides the server's own from which browsers may send state-changing API
+     * requests (e.g. the public origin of a reverse proxy that rewrites Host); empty: the server's own origin only.
+     */
+    public List<String> allowedOrigins = List.of();
+    /** Host names (or host:port) the server answers to; empty: any. Guards against DNS rebinding. */
+    public List<String> allowedHosts = List.of();
+    /** Bearer token of the admin-only diagnostics (GET /api/health?check=store); null: they are disabled. */
+    public String adminToken;
+    /** PKCS12 key store: when set, the port serves HTTPS with its key. */
+    public Path keyStore;
+
+    public String keyStorePassword = "";
     /** Serve the dashboard at "/" when its jar is on the class path (tests of the API alone turn it off). */
     public boolean webUi = true;
     /** Hours between scheduled backups of runs.db into DATA_DIR/backups (fractions allowed); 0: none. */
@@ -57,6 +74,9 @@ public final class ServerConfig {
     public int backupKeep = 7;
     /** Per-run memory and work limits. */
     public Limits limits = Limits.DEFAULT;
+
+    /** Admin tokens shorter than this are refused at start: the token is the only thing guarding the check. */
+    public static final int MIN_ADMIN_TOKEN = 16;
 
     /** Defaults, then config/app.properties, then the environment. */
     public static ServerConfig load(Map<String, String> env) {
@@ -99,7 +119,33 @@ public final class ServerConfig {
         c.backupKeep = intValue(p, "backup.keep", p.getProperty("backup.keep"), c.backupKeep, 1, 100_000);
         String proxy = p.getProperty("http.trustedProxy", "").trim();
         c.trustedProxy = proxy.isEmpty() ? null : proxy;
+        c.allowedOrigins = list(p, "http.allowedOrigins");
+        for (String o : c.allowedOrigins)
+            if (Origins.canonical(o) == null)
+                throw new IllegalArgumentException(
+                        "http.allowedOrigins: '" + o + "' is not an origin (scheme://host[:port], http or https)");
+        c.allowedHosts = list(p, "http.allowedHosts").stream()
+                .map(h -> h.toLowerCase(Locale.ROOT))
+                .toList();
+        // secrets also from the environment: a -D option shows in the process list
+        String token = env.getOrDefault("GROKLAB_ADMIN_TOKEN", p.getProperty("admin.token", ""));
+        c.adminToken = token.isBlank() ? null : token.strip();
+        if (c.adminToken != null && c.adminToken.length() < MIN_ADMIN_TOKEN)
+            throw new IllegalArgumentException("admin.token must be at least " + MIN_ADMIN_TOKEN + " characters");
+        String ks = p.getProperty("http.keyStore", "").trim();
+        c.keyStore = ks.isEmpty() ? null : Path.of(ks);
+        if (c.keyStore != null && !Files.isReadable(c.keyStore))
+            throw new IllegalArgumentException("http.keyStore: no readable file at " + c.keyStore.toAbsolutePath());
+        c.keyStorePassword = env.getOrDefault("GROKLAB_KEYSTORE_PASSWORD", p.getProperty("http.keyStorePassword", ""));
         return c;
+    }
+
+    /** A comma-separated setting; blank items are dropped. */
+    private static List<String> list(Properties p, String key) {
+        return Arrays.stream(p.getProperty(key, "").split(","))
+                .map(String::strip)
+                .filter(x -> !x.isEmpty())
+                .toList();
     }
 
     private static int intValue(Properties p, String key, String value, int fallback, int min, int max) {

@@ -78,6 +78,7 @@ class ExecutorSeamTest {
             String base = "http://localhost:" + server.port() + "/api/runs";
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create(base))
+                            .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(TestServer.mcConfig(300, 1)))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -93,6 +94,7 @@ class ExecutorSeamTest {
             // an identical request is de-duplicated before it reaches the executor
             http.send(
                     HttpRequest.newBuilder(URI.create(base))
+                            .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(TestServer.mcConfig(300, 1)))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -564,6 +564,13 @@ class FuzzTest {
         void check(Req q, Resp r) {
             String text = r.type().startsWith("application/octet-stream") ? "" : r.text();
             if (r.status() >= 500) violation(q, r, "5xx");
+            if (!"nosniff".equals(r.headers().get("x-content-type-options")))
+                violation(q, r, "no X-Content-Type-Options: nosniff");
+            if (r.headers().containsKey("strict-transport-security")) violation(q, r, "HSTS over plain HTTP");
+            // what a cross-site page can send: refused before it does anything
+            int must = "Content-Type".equals(q.expectField()) ? 415 : "Origin".equals(q.expectField()) ? 403 : 0;
+            if (must != 0 && !q.odd() && r.status() != must)
+                violation(q, r, "a request that must be refused naming " + q.expectField() + " got another answer");
             if (LEAK.matcher(text).find())
                 violation(
                         q,
@@ -1201,17 +1208,22 @@ class FuzzTest {
             return b;
         }
 
+        /**
+         * The request with one odd header beside its JSON type, or an odd type in its place. A body a cross-site page
+         * could send (not declared JSON) must get 415, a foreign Origin 403: each naming its header.
+         */
         Req oddHeaders(Req q) {
-            List<String[]> h = new ArrayList<>();
-            switch (rnd.nextInt(8)) {
+            List<String[]> h = new ArrayList<>(q.headers());
+            String expect = null;
+            switch (rnd.nextInt(9)) {
                 case 0 ->
-                    h.add(new String[] {
+                    h.set(0, new String[] {
                         "Content-Type",
                         "application/json; charset="
                                 + pick(List.of("utf-16", "latin1", "nonsense", "utf-8", "UTF-32", "\"utf-8\""))
                     });
-                case 1 ->
-                    h.add(new String[] {
+                case 1 -> {
+                    h.set(0, new String[] {
                         "Content-Type",
                         pick(List.of(
                                 "text/plain",
@@ -1221,6 +1233,8 @@ class FuzzTest {
                                 "",
                                 "application/xml"))
                     });
+                    expect = "Content-Type";
+                }
                 case 2 ->
                     h.add(new String[] {
                         "X-Forwarded-For",
@@ -1238,9 +1252,19 @@ class FuzzTest {
                 case 4 -> h.add(new String[] {"Content-Encoding", pick(List.of("gzip", "br", "deflate"))});
                 case 5 -> h.add(new String[] {"Expect", "100-continue"});
                 case 6 -> h.add(new String[] {"Cookie", "a=" + "b".repeat(1000)});
-                default -> h.add(new String[] {"Origin", "http://evil.example"});
+                case 7 -> {
+                    h.clear(); // a body and no type at all
+                    expect = "Content-Type";
+                }
+                default -> {
+                    h.add(new String[] {
+                        pick(List.of("Origin", "Sec-Fetch-Site")),
+                        pick(List.of("http://evil.example", "null", "cross-site", "same-site"))
+                    });
+                    expect = "Origin";
+                }
             }
-            boolean odd = h.getFirst()[1].chars().anyMatch(c -> c < 32 || c > 126);
+            String[] odd = h.isEmpty() ? new String[] {"Content-Type", "(none)"} : h.getLast();
             return new Req(
                     q.label(),
                     q.method(),
@@ -1248,9 +1272,9 @@ class FuzzTest {
                     h,
                     q.body(),
                     q.chunked(),
-                    odd,
-                    null,
-                    "headers " + h.getFirst()[0] + ": " + abbreviate(h.getFirst()[1], 40));
+                    odd[1].chars().anyMatch(c -> c < 32 || c > 126),
+                    expect,
+                    "headers " + odd[0] + ": " + abbreviate(odd[1], 40));
         }
 
         // ---- generators: run subresources

@@ -41,6 +41,39 @@ class OpenApiTest {
         }
     }
 
+    /** The browser refusals and the admin check are part of the contract clients read. */
+    @Test
+    void theDocumentSaysWhatBrowsersAndTheAdminCheckNeed() throws Exception {
+        JsonNode doc;
+        try (var in = OpenApiTest.class.getResourceAsStream("/openapi.json")) {
+            doc = lab.grokking.core.config.Configs.JSON.readTree(in);
+        }
+        int changing = 0;
+        for (var path : (Iterable<java.util.Map.Entry<String, JsonNode>>)
+                () -> doc.get("paths").fields())
+            for (var op : (Iterable<java.util.Map.Entry<String, JsonNode>>)
+                    () -> path.getValue().fields()) {
+                if (!Set.of("post", "put", "patch", "delete").contains(op.getKey())) continue;
+                changing++;
+                JsonNode r = op.getValue().get("responses");
+                String what = op.getKey() + " " + path.getKey();
+                assertTrue(r.path("403").path("description").asText().contains("Origin"), what);
+                assertTrue(r.path("415").path("description").asText().contains("Content-Type"), what);
+            }
+        assertEquals(5, changing); // POST runs, cancel, labs, lab runs; DELETE run
+        JsonNode health = doc.at("/paths/~1api~1health/get");
+        assertTrue(
+                health.path("responses").has("401") && health.path("responses").has("403"));
+        assertTrue(health.path("responses")
+                .path("403")
+                .path("description")
+                .asText()
+                .contains("admin.token"));
+        assertEquals(
+                "bearer",
+                doc.at("/components/securitySchemes/adminToken/scheme").asText());
+    }
+
     @Test
     void aClientOverItsQueueLimitGets429NamingTheLimit(@TempDir Path dir) {
         try (TestServer s = new TestServer(dir, cfg -> {

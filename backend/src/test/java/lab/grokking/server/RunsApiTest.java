@@ -218,6 +218,7 @@ class RunsApiTest {
             BiFunction<String, String, TestServer.Response> post =
                     (client, body) -> t.send(HttpRequest.newBuilder(URI.create(t.url("/api/runs")))
                             .header("X-Forwarded-For", client)
+                            .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body)));
             String alice = post.apply("10.0.0.1", TestServer.mcConfig(2000, 11))
                     .json()

@@ -65,11 +65,15 @@ record AppServer(Process process, int port) {
     }
 
     String body(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                        .timeout(Duration.ofSeconds(30))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return body(path, null);
+    }
+
+    /** {@code authorization}: an Authorization header value, or null for none. */
+    String body(String path, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30));
+        if (authorization != null) b.header("Authorization", authorization);
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), path + ": " + r.body());
         return r.body();
     }
@@ -78,14 +82,42 @@ record AppServer(Process process, int port) {
         return JSON.readTree(body(path));
     }
 
+    JsonNode get(String path, String authorization) throws IOException, InterruptedException {
+        return JSON.readTree(body(path, authorization));
+    }
+
     String post(String config) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/runs"))
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(config))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, r.statusCode(), r.body());
         return JSON.readTree(r.body()).get("id").asText();
+    }
+
+    /**
+     * Runs of every client on this machine: the API lists a client's own runs only, and the browser may reach
+     * "localhost" over IPv6 (::1) while this JVM uses 127.0.0.1, two clients.
+     */
+    int runsOnThisMachine() throws IOException, InterruptedException {
+        int total = 0;
+        for (String host : List.of("127.0.0.1", "[::1]")) {
+            HttpResponse<String> r;
+            try {
+                r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/api/runs"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ConnectException noSuchAddress) {
+                continue; // no IPv6 here: the browser cannot have used it either
+            }
+            assertEquals(200, r.statusCode(), r.body());
+            total += JSON.readTree(r.body()).get("total").asInt();
+        }
+        return total;
     }
 
     JsonNode awaitEnd(String id) throws Exception {
@@ -111,6 +143,7 @@ record AppServer(Process process, int port) {
     HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {
         return HTTP.send(
                 HttpRequest.newBuilder(URI.create(url(path)))
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -27,6 +27,9 @@ class CrashRecoveryIT {
         SIGTERM
     }
 
+    /** The store check is an admin diagnostic (admin.token). */
+    static final String ADMIN_TOKEN = "crash-recovery-it-admin";
+
     static final List<String> CONFIGS = List.of(mc(3_000_000, 41), mc(3_000_000, 42));
     /** Metrics of the configs run without interruption, computed once. */
     static final Map<String, String> UNINTERRUPTED = new ConcurrentHashMap<>();
@@ -81,7 +84,7 @@ class CrashRecoveryIT {
             }
         }
 
-        AppServer again = AppServer.start(data, log);
+        AppServer again = AppServer.start(data, log, "-Dgroklab.admin.token=" + ADMIN_TOKEN);
         started.add(again);
         List<String> resumed = new ArrayList<>();
         for (String id : ids) {
@@ -97,7 +100,11 @@ class CrashRecoveryIT {
                 again.body("/api/runs/" + done + "/metrics"),
                 "a finished run is byte-identical after the stop");
         assertEquals(doneRun, again.body("/api/runs/" + done));
-        assertEquals("ok", again.get("/api/health?check=store").get("store").asText());
+        assertEquals(
+                "ok",
+                again.get("/api/health?check=store", "Bearer " + ADMIN_TOKEN)
+                        .get("store")
+                        .asText());
         again.stop();
 
         for (int i = 0; i < CONFIGS.size(); i++)

@@ -20,9 +20,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -86,8 +88,27 @@ class DashboardIT {
         return p;
     }
 
+    /** Content-Security-Policy violations any page reported, as Chromium logs them and as the page's event says. */
+    static final List<String> CSP_VIOLATIONS = new CopyOnWriteArrayList<>();
+
     static BrowserContext context() {
-        return browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 1000));
+        BrowserContext ctx = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 1000));
+        ctx.addInitScript("document.addEventListener('securitypolicyviolation', e => console.error("
+                + "'CSP violation: ' + e.violatedDirective + ' blocked ' + e.blockedURI))");
+        ctx.onConsoleMessage(m -> {
+            if (m.type().equals("error")
+                    && (m.text().contains("CSP violation") || m.text().contains("Content Security Policy")))
+                CSP_VIOLATIONS.add(m.text());
+        });
+        return ctx;
+    }
+
+    /** Every view renders, draws its charts and runs its scripts under the page's CSP without a violation. */
+    @AfterEach
+    void noContentSecurityPolicyViolations() {
+        List<String> seen = List.copyOf(CSP_VIOLATIONS);
+        CSP_VIOLATIONS.clear();
+        assertEquals(List.of(), seen, "the browser reported Content-Security-Policy violations");
     }
 
     static void shot(Page p, String name) {
@@ -197,7 +218,7 @@ class DashboardIT {
             shot(p, "run-scrubbed");
         }
         JsonNode before = app.get("/api/runs/" + id);
-        int total = app.get("/api/runs").get("total").asInt();
+        int total = app.runsOnThisMachine();
         try (BrowserContext fresh = context()) {
             Page p = fresh.newPage();
             p.navigate(link);
@@ -220,7 +241,7 @@ class DashboardIT {
             p.waitForFunction("() => document.querySelector('grok-charts').pointCount > 0");
             shot(p, "shared-link");
         }
-        assertEquals(total, app.get("/api/runs").get("total").asInt(), "no new run");
+        assertEquals(total, app.runsOnThisMachine(), "no new run");
         assertEquals(
                 before.get("summary").toString(),
                 app.get("/api/runs/" + id).get("summary").toString(),
@@ -301,10 +322,10 @@ class DashboardIT {
             assertThat(p.locator("#field-steps"))
                     .hasJSProperty("errorMessage", "must be in [1, 1000000000], got 1000000000000");
             shot(p, "configure-errors");
-            int total = app.get("/api/runs").get("total").asInt();
+            int total = app.runsOnThisMachine();
             p.locator("#run").click();
             assertThat(p.locator("#field-steps")).hasAttribute("invalid", "");
-            assertEquals(total, app.get("/api/runs").get("total").asInt(), "nothing started");
+            assertEquals(total, app.runsOnThisMachine(), "nothing started");
         }
     }
 
@@ -312,8 +333,15 @@ class DashboardIT {
     @Order(6)
     void theCompareViewOverlaysASeriesLabelledByTheParameterThatDiffers() throws Exception {
         try (BrowserContext ctx = context()) {
+            int before = app.runsOnThisMachine();
             Page p = page(ctx, "/compare?series=fig1&scale=classroom");
+            // a link (any site can make a browser open one) only offers the series
+            assertThat(p.locator("#series-offer")).containsText("runs 2 experiments");
+            p.waitForTimeout(1000);
+            assertEquals(before, app.runsOnThisMachine(), "opening the link started nothing");
+            p.locator("#run-series").click();
             p.waitForURL(Pattern.compile(".*/compare\\?runs=.*"));
+            assertTrue(app.runsOnThisMachine() > before, "the click started the series (Fig. 1b is new)");
             int rows = 0;
             for (String id : URLDecoder.decode(p.url().replaceAll(".*runs=([^&]*).*", "$1"), StandardCharsets.UTF_8)
                     .split(",")) {
@@ -365,7 +393,20 @@ class DashboardIT {
             assertTrue(
                     png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G',
                     "a PNG of the chart: " + download.suggestedFilename());
-            for (String path : List.of("/", "/configure?preset=fig2a-classroom", runPath, "/classroom", "/compare")) {
+            int total = app.runsOnThisMachine();
+            String labPath = "/lab/"
+                    + app.postJson("/api/labs", "{\"preset\": \"fig3-classroom\"}")
+                            .body()
+                            .replaceAll("(?s).*\"id\":\"([A-Za-z0-9_-]{22})\".*", "$1");
+            for (String path : List.of(
+                    "/",
+                    "/configure?preset=fig2a-classroom",
+                    runPath,
+                    "/run/" + runId(p) + "?x=time&xlog=0&step=100&hide=loss",
+                    "/classroom",
+                    labPath,
+                    "/compare",
+                    "/compare?series=fig2b&scale=classroom")) {
                 Page v = page(ctx, path);
                 v.waitForLoadState();
                 v.waitForTimeout(1500); // Vaadin renders after the bootstrap
@@ -374,6 +415,7 @@ class DashboardIT {
                 assertEquals(List.of(), unnamed, path + ": controls without an accessible name");
                 v.close();
             }
+            assertEquals(total, app.runsOnThisMachine(), "opening a view starts no run");
         }
     }
 
@@ -393,6 +435,85 @@ class DashboardIT {
             p.locator("#cancel").click();
             assertThat(p.locator("#status")).hasText("CANCELLED", FINISH);
             shot(p, "run-cancelled");
+        }
+    }
+
+    /**
+     * The page's headers: a CSP whose nonce lets Vaadin's own inline scripts run and nothing injected, no framing, no
+     * sniffing, no Referer to other sites; the session cookie out of scripts' reach and never sent by another site's
+     * request, which still opens a shared link (a fresh session); Vaadin's not-found page shows no Java internals.
+     */
+    @Test
+    @Order(9)
+    void theDashboardIsServedWithItsSecurityHeadersAndAStrictSessionCookie() throws Exception {
+        try (BrowserContext ctx = context()) {
+            Page p = ctx.newPage();
+            p.setDefaultTimeout(30_000);
+            com.microsoft.playwright.Response r = p.navigate(app.url("/"));
+            Map<String, String> h = r.allHeaders();
+            String csp = h.getOrDefault("content-security-policy", "");
+            assertTrue(
+                    csp.matches(".*script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}' 'unsafe-eval';.*")
+                            && csp.contains("frame-ancestors 'none'")
+                            && csp.contains("object-src 'none'")
+                            && !csp.contains("script-src 'self' 'unsafe-inline'"),
+                    csp);
+            assertEquals("DENY", h.get("x-frame-options"));
+            assertEquals("nosniff", h.get("x-content-type-options"));
+            assertEquals("same-origin", h.get("referrer-policy"));
+            assertNull(h.get("strict-transport-security"), "no HSTS over plain HTTP");
+            assertThat(p.locator("h1")).hasText("Grokking Lab");
+
+            var session = ctx.cookies().stream()
+                    .filter(c -> c.name.equals("JSESSIONID"))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(session.httpOnly, "HttpOnly");
+            assertEquals(com.microsoft.playwright.options.SameSiteAttribute.STRICT, session.sameSite);
+            assertEquals(null, p.evaluate("() => document.cookie.match(/JSESSIONID/)"), "scripts cannot read it");
+
+            // a script injected into the page (what an XSS would do) has no nonce: blocked, and reported
+            Object ran = p.evaluate(
+                    "() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';"
+                            + " document.head.appendChild(s); return window.injected === 1; }");
+            assertEquals(false, ran, "an injected inline script does not run");
+            // both channels report it: Chromium's console message and the page's securitypolicyviolation event
+            p.waitForCondition(() -> CSP_VIOLATIONS.stream().anyMatch(m -> m.contains("Content Security Policy"))
+                    && CSP_VIOLATIONS.stream().anyMatch(m -> m.startsWith("CSP violation: script-src")));
+            CSP_VIOLATIONS.clear();
+
+            // Vaadin's not-found view in production mode: the path, nothing of the server's internals
+            Page missing = page(ctx, "/no-such-view/x");
+            assertThat(missing.locator("body")).containsText("Could not navigate");
+            String text = missing.locator("body").innerText();
+            assertFalse(text.matches("(?s).*(Exception|\\bat [a-z]+\\.|com\\.vaadin|lab\\.grokking).*"), text);
+        }
+
+        // a shared run link followed from another site: the Strict cookie stays home, the page still works
+        try (BrowserContext ctx = context()) {
+            Page home = page(ctx, "/");
+            home.locator(".card[data-preset='fig3-classroom'] vaadin-button").click(); // computed: opens at once
+            home.waitForURL(Pattern.compile(".*/run/[A-Za-z0-9_-]{22}.*"));
+            String id = runId(home);
+            Page p = ctx.newPage();
+            p.setDefaultTimeout(30_000);
+            p.setContent("<a id='go' href='" + app.url("/run/" + id) + "'>a run</a>");
+            List<com.microsoft.playwright.Request> navigations = new CopyOnWriteArrayList<>();
+            p.onRequest(q -> {
+                if (q.isNavigationRequest()) navigations.add(q);
+            });
+            p.locator("#go").click();
+            p.waitForURL(Pattern.compile(".*/run/" + id + ".*"));
+            assertThat(p.locator("#status")).hasText("FINISHED", FINISH);
+            p.waitForFunction("() => document.querySelector('grok-charts').pointCount > 0");
+            assertFalse(navigations.isEmpty());
+            assertFalse(
+                    navigations
+                            .getFirst()
+                            .allHeaders()
+                            .getOrDefault("cookie", "")
+                            .contains("JSESSIONID"),
+                    "the cross-site navigation carried no session cookie");
         }
     }
 }

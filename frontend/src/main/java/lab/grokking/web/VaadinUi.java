@@ -15,6 +15,7 @@ import lab.grokking.server.GrokLabServer;
 import lab.grokking.server.WebUi;
 import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
@@ -40,6 +41,10 @@ public final class VaadinUi implements WebUi {
         ctx.setConfigurationDiscovered(true);
         ctx.setAttribute(Services.ATTRIBUTE, new Services(server));
         ctx.setInitParameter("productionMode", "true");
+        // Vaadin's session cookie: no script reads it, and no other site's request carries it (a link from
+        // elsewhere opens a fresh session, which holds nothing but UI state: runs belong to the client address)
+        ctx.getSessionHandler().setHttpOnly(true);
+        ctx.getSessionHandler().setSameSite(HttpCookie.SameSite.STRICT);
         return ctx;
     }
 

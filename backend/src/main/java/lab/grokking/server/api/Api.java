@@ -47,8 +47,10 @@ public final class Api {
                                 wait));
             }
         });
+        BrowserGuard browsers = new BrowserGuard(cfg);
+        j.routes.before(browsers::check); // after the rate limit: refused requests count too
         j.http.prefer405over404 = true; // a known path with the wrong method says which methods it has
-        HealthApi.register(j.routes, runs);
+        HealthApi.register(j.routes, runs, cfg);
         PresetsApi.register(j.routes, runs);
         TasksApi.register(j.routes);
         RunsApi.register(j.routes, runs, cfg);

@@ -3,6 +3,7 @@ package lab.grokking.web.compare;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
@@ -34,7 +35,9 @@ import lab.grokking.web.shared.Submit;
 
 /**
  * Several runs of one task overlaid, labelled by the parameter that differs: a paper series (Fig. 2b over α,
- * Fig. 2c over λ) with one click, or any runs by id. The URL (?runs=…&x=…&xlog=…) is the share link.
+ * Fig. 2c over λ) with one click, or any runs by id. The URL (?runs=…&x=…&xlog=…) is the share link. A series link
+ * (?series=…&scale=…) only offers to run the series: opening a URL never starts runs, since any site can make a
+ * browser open one.
  */
 @Route("compare")
 @PageTitle("Compare · Grokking Lab")
@@ -48,7 +51,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         add(new Anchor("", "← All experiments"), new H2("Compare runs"));
         Optional<String> series = q.getSingleParameter("series");
         if (series.isPresent()) {
-            startSeries(e, series.get(), q.getSingleParameter("scale").orElse("classroom"));
+            offerSeries(series.get(), q.getSingleParameter("scale").orElse("classroom"));
             return;
         }
         List<String> ids =
@@ -102,7 +105,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
             {"fig2c", "classroom", "Fig. 2c over λ (classroom)"},
             {"fig1", "classroom", "Fig. 1a vs 1b (classroom)"}
         }) {
-            Button b = new Button(s[2], ev -> UI.getCurrent().navigate("compare?series=" + s[0] + "&scale=" + s[1]));
+            Button b = new Button(s[2], ev -> startSeries(s[0], s[1]));
             seriesButtons.add(b);
         }
         TextField field = new TextField("Run ids or links, comma-separated");
@@ -117,18 +120,40 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                 new Paragraph("Run a paper series (members already computed open at once):"), seriesButtons, byId);
     }
 
-    /** Starts (or finds) every member of a series, then shows them overlaid. */
-    private void startSeries(BeforeEnterEvent e, String figure, String scale) {
+    private static List<Presets.Preset> members(String figure, String scale) {
+        return figure.equals("fig1")
+                ? List.of(Presets.get("fig1a", scale), Presets.get("fig1b", scale))
+                : Presets.series(figure, scale);
+    }
+
+    /** What a series link would run, and the button that runs it. */
+    private void offerSeries(String figure, String scale) {
+        List<Presets.Preset> members;
         try {
-            List<Presets.Preset> members = figure.equals("fig1")
-                    ? List.of(Presets.get("fig1a", scale), Presets.get("fig1b", scale))
-                    : Presets.series(figure, scale);
+            members = members(figure, scale);
+        } catch (ConfigException ex) {
+            add(new Paragraph("No such series: " + ex.getMessage()));
+            return;
+        }
+        Paragraph what = new Paragraph("This link runs " + members.size() + " experiments: "
+                + String.join("; ", members.stream().map(Presets.Preset::title).toList())
+                + ". Those already computed open at once.");
+        what.setId("series-offer");
+        Button run = new Button("Run this series", ev -> startSeries(figure, scale));
+        run.setId("run-series");
+        run.addThemeVariants(ButtonVariant.PRIMARY);
+        add(what, run);
+    }
+
+    /** Starts (or finds) every member of a series, then shows them overlaid. */
+    private void startSeries(String figure, String scale) {
+        try {
             List<String> ids = new ArrayList<>();
-            for (Presets.Preset p : members)
+            for (Presets.Preset p : members(figure, scale))
                 ids.add(runs.submit(runs.parse(Configs.JSON.createObjectNode().put("preset", p.id())), Submit.client())
                         .run()
                         .id());
-            e.forwardTo("compare", QueryParameters.of("runs", String.join(",", ids)));
+            UI.getCurrent().navigate("compare", QueryParameters.of("runs", String.join(",", ids)));
         } catch (ConfigException | QueueLimitException ex) {
             add(new Paragraph("Cannot start this series: " + ex.getMessage()));
         }
