@@ -21,6 +21,13 @@ import org.eclipse.jetty.server.handler.ContextHandlerCollection;
  * at start.
  */
 public final class GrokLabServer implements AutoCloseable {
+    /**
+     * Jetty's floor on the rate of a request body read through the servlets (408 below it). Bodies reach the servlets
+     * already in memory ({@link BodyBuffer}, which has its own deadline), so this guards only a path that would read
+     * from the network there.
+     */
+    static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
+
     private final ServerConfig cfg;
     private final RunStore store;
     private final RunService runs;
@@ -40,6 +47,16 @@ public final class GrokLabServer implements AutoCloseable {
             if (ui != null)
                 j.jetty.modifyServer(server -> server.setHandler(new ContextHandlerCollection(ui.handler(this))));
             dashboard = ui != null;
+            // in front of the API and the dashboard alike (Javalin then adds its servlets inside)
+            j.jetty.modifyServer(
+                    server -> server.insertHandler(new BodyBuffer(cfg.maxRequestBytes, cfg.bodyTimeoutSeconds)));
+            j.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND));
+            j.jetty.addConnector((server, http) -> {
+                CappedConnector c = new CappedConnector(server, http, cfg.maxConnectionsPerAddress, cfg.trustedProxy);
+                c.setPort(cfg.port);
+                c.setIdleTimeout((long) (cfg.idleTimeoutSeconds * 1000));
+                return c;
+            });
         });
     }
 

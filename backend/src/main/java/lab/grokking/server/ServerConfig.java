@@ -39,6 +39,12 @@ public final class ServerConfig {
     public long cacheMaxBytes = 256L << 20;
 
     public long maxRequestBytes = 1 << 20;
+    /** Seconds a request body may take to arrive in full; then 408 and the connection closes. */
+    public double bodyTimeoutSeconds = 10;
+    /** Seconds a connection may stay silent (no bytes either way) before it closes; WebSocket streams excepted. */
+    public double idleTimeoutSeconds = 30;
+    /** Open connections per remote address (the trusted proxy's excepted); the ones over it are closed at once. */
+    public int maxConnectionsPerAddress = 128;
     /** API requests per second per client (sustained), and the burst allowed above it. */
     public double requestsPerSecond = 50, requestBurst = 200;
     /** Address whose X-Forwarded-For is believed; null: nobody's. */
@@ -79,6 +85,15 @@ public final class ServerConfig {
         c.maxRequestBytes = (long) number(p, "http.maxRequestBytes", c.maxRequestBytes);
         c.requestsPerSecond = number(p, "http.requestsPerSecond", c.requestsPerSecond);
         c.requestBurst = number(p, "http.requestBurst", c.requestBurst);
+        c.bodyTimeoutSeconds = number(p, "http.bodyTimeoutSeconds", c.bodyTimeoutSeconds);
+        c.idleTimeoutSeconds = number(p, "http.idleTimeoutSeconds", c.idleTimeoutSeconds);
+        c.maxConnectionsPerAddress = intValue(
+                p,
+                "http.maxConnectionsPerAddress",
+                p.getProperty("http.maxConnectionsPerAddress"),
+                c.maxConnectionsPerAddress,
+                1,
+                1_000_000);
         String proxy = p.getProperty("http.trustedProxy", "").trim();
         c.trustedProxy = proxy.isEmpty() ? null : proxy;
         return c;
