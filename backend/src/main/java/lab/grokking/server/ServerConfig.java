@@ -3,6 +3,7 @@ package lab.grokking.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import lab.grokking.core.config.Limits;
@@ -45,6 +46,10 @@ public final class ServerConfig {
     public double idleTimeoutSeconds = 30;
     /** Open connections per remote address (the trusted proxy's excepted); the ones over it are closed at once. */
     public int maxConnectionsPerAddress = 128;
+    /** Open WebSocket streams per client (see {@link Clients}); an upgrade over it gets 429. */
+    public int maxStreamsPerAddress = 64;
+    /** Origins ("scheme://host[:port]", normalised) besides the server's own whose pages may open streams. */
+    public List<String> allowedOrigins = List.of();
     /** API requests per second per client (sustained), and the burst allowed above it. */
     public double requestsPerSecond = 50, requestBurst = 200;
     /** Address whose X-Forwarded-For is believed; null: nobody's. */
@@ -94,6 +99,14 @@ public final class ServerConfig {
                 c.maxConnectionsPerAddress,
                 1,
                 1_000_000);
+        c.maxStreamsPerAddress = intValue(
+                p,
+                "http.maxStreamsPerAddress",
+                p.getProperty("http.maxStreamsPerAddress"),
+                c.maxStreamsPerAddress,
+                1,
+                1_000_000);
+        c.allowedOrigins = Origins.parseList("http.allowedOrigins", p.getProperty("http.allowedOrigins", ""));
         String proxy = p.getProperty("http.trustedProxy", "").trim();
         c.trustedProxy = proxy.isEmpty() ? null : proxy;
         return c;
