@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import lab.grokking.core.config.Configs;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.session.DefaultSessionCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -240,6 +242,26 @@ class StreamLimitsTest {
             assertEquals(-1, other.closeCode(200), "and stays open");
             open.add(other);
             for (Upgrade u : open) u.socket().close();
+        }
+    }
+
+    @Test
+    void upgradesLeaveNoSessionBehind() throws Exception {
+        try (TestServer s = new TestServer(dir, cfg -> cfg.workers = 1)) {
+            int port = s.server.port();
+            String path = "/api/runs/" + quietRun(s) + "/stream";
+            for (int i = 0; i < 30; i++) { // accepted and refused upgrades both created one, kept forever
+                Upgrade u = upgrade(port, path, "localhost:" + port, i % 2 == 0 ? null : "http://evil.example");
+                assertEquals(i % 2 == 0 ? 101 : 403, u.status());
+                if (u.socket() != null) u.socket().close();
+            }
+            var api = s.server.javalin().jettyServer().server().getDescendant(ServletContextHandler.class);
+            DefaultSessionCache sessions =
+                    (DefaultSessionCache) api.getSessionHandler().getSessionCache();
+            assertEquals(30, sessions.getSessionsTotal(), "Javalin made one per upgrade");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (sessions.getSessionsCurrent() > 0 && System.nanoTime() < deadline) TestServer.sleep(20);
+            assertEquals(0, sessions.getSessionsCurrent(), "none kept");
         }
     }
 

@@ -21,6 +21,9 @@ import lab.grokking.server.queue.QueueLimitException;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.StoreException;
+import org.eclipse.jetty.session.DefaultSessionCache;
+import org.eclipse.jetty.session.NullSessionDataStore;
+import org.eclipse.jetty.session.SessionCache;
 
 /** Everything under /api: routes, the OpenAPI description, and how errors become responses. */
 public final class Api {
@@ -33,6 +36,14 @@ public final class Api {
         RateLimiter rate = new RateLimiter(cfg.requestsPerSecond, cfg.requestBurst);
         j.routes.before(ctx -> limitRate(ctx, rate, cfg));
         StreamGate streams = new StreamGate(cfg);
+        // Javalin copies the session attributes of every WebSocket upgrade, which creates a session, and Jetty's
+        // default keeps sessions forever: each upgrade, refused or not, leaked one. The API keeps nothing in them.
+        j.jetty.modifyServletContextHandler(h -> {
+            DefaultSessionCache sessions = new DefaultSessionCache(h.getSessionHandler());
+            sessions.setEvictionPolicy(SessionCache.EVICT_ON_SESSION_EXIT);
+            sessions.setSessionDataStore(new NullSessionDataStore());
+            h.getSessionHandler().setSessionCache(sessions);
+        });
         // an upgrade is a request like any other, and opens a stream
         j.routes.wsBeforeUpgrade(ctx -> {
             try {
