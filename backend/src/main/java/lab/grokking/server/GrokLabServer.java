@@ -15,11 +15,11 @@ import lab.grokking.server.store.FileThroughputLog;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.SqliteRunStore;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -31,6 +31,13 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * at start.
  */
 public final class GrokLabServer implements AutoCloseable {
+    /**
+     * Jetty's floor on the rate of a request body read through the servlets (408 below it). Bodies reach the servlets
+     * already in memory ({@link BodyBuffer}, which has its own deadline), so this guards only a path that would read
+     * from the network there.
+     */
+    static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
+
     private final ServerConfig cfg;
     private final RunStore store;
     private final RunService runs;
@@ -58,24 +65,36 @@ public final class GrokLabServer implements AutoCloseable {
             // Jetty caches header fields per connection and by default matches their values ignoring case: a later
             // "Bearer abc" would come out as an earlier "Bearer ABC" (found by AdminTokenTest)
             j.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
-            if (cfg.keyStore != null) j.jetty.addConnector((server, http) -> tls(cfg, server, http));
             dashboard = ui != null;
+            // in front of the API and the dashboard alike (Javalin then adds its servlets inside)
+            // inside the guard (its refusals carry the security headers too), in front of the API and the dashboard
+            j.jetty.modifyServer(server -> ((Handler.Wrapper) server.getHandler())
+                    .insertHandler(new BodyBuffer(cfg.maxRequestBytes, cfg.bodyTimeoutSeconds)));
+            j.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND));
+            j.jetty.addConnector((server, http) -> { // the only connector: HTTPS when a key store is set
+                CappedConnector c = cfg.keyStore != null
+                        ? tls(cfg, server, http)
+                        : new CappedConnector(server, http, cfg.maxConnectionsPerAddress, cfg.trustedProxy);
+                c.setPort(cfg.port);
+                c.setIdleTimeout((long) (cfg.idleTimeoutSeconds * 1000));
+                return c;
+            });
         });
     }
 
-    /** HTTPS on the configured port with the key store's key (the only connector: no plain HTTP beside it). */
-    private static ServerConnector tls(ServerConfig cfg, Server server, HttpConfiguration http) {
+    /** HTTPS with the key store's key, capped per address like plain HTTP (the only connector: no plain HTTP beside it). */
+    private static CappedConnector tls(ServerConfig cfg, Server server, HttpConfiguration http) {
         http.addCustomizer(new SecureRequestCustomizer());
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStorePath(cfg.keyStore.toAbsolutePath().toString());
         ssl.setKeyStoreType("PKCS12");
         ssl.setKeyStorePassword(cfg.keyStorePassword);
-        ServerConnector c = new ServerConnector(
+        return new CappedConnector(
                 server,
+                cfg.maxConnectionsPerAddress,
+                cfg.trustedProxy,
                 new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
                 new HttpConnectionFactory(http));
-        c.setPort(cfg.port);
-        return c;
     }
 
     /**

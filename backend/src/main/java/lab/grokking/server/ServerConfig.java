@@ -49,13 +49,21 @@ public final class ServerConfig {
     public long cacheMaxBytes = 256L << 20;
 
     public long maxRequestBytes = 1 << 20;
+    /** Seconds a request body may take to arrive in full; then 408 and the connection closes. */
+    public double bodyTimeoutSeconds = 10;
+    /** Seconds a connection may stay silent (no bytes either way) before it closes; WebSocket streams excepted. */
+    public double idleTimeoutSeconds = 30;
+    /** Open connections per remote address (the trusted proxy's excepted); the ones over it are closed at once. */
+    public int maxConnectionsPerAddress = 128;
+    /** Open WebSocket streams per client (see {@link Clients}); an upgrade over it gets 429. */
+    public int maxStreamsPerAddress = 64;
     /** API requests per second per client (sustained), and the burst allowed above it. */
     public double requestsPerSecond = 50, requestBurst = 200;
     /** Address whose X-Forwarded-For is believed; null: nobody's. */
     public String trustedProxy;
     /**
-     * Origins (scheme://host[:port]) besides the server's own from which browsers may send state-changing API
-     * requests (e.g. the public origin of a reverse proxy that rewrites Host); empty: the server's own origin only.
+     * Origins (scheme://host[:port], normalised) besides the server's own whose pages may send state-changing API
+     * requests and open streams (e.g. the public origin of a reverse proxy that rewrites Host); empty: own origin only.
      */
     public List<String> allowedOrigins = List.of();
     /** Host names (or host:port) the server answers to; empty: any. Guards against DNS rebinding. */
@@ -117,13 +125,25 @@ public final class ServerConfig {
         c.requestBurst = number(p, "http.requestBurst", c.requestBurst);
         c.backupEveryHours = zeroOrNumber(p, "backup.everyHours", c.backupEveryHours);
         c.backupKeep = intValue(p, "backup.keep", p.getProperty("backup.keep"), c.backupKeep, 1, 100_000);
+        c.bodyTimeoutSeconds = number(p, "http.bodyTimeoutSeconds", c.bodyTimeoutSeconds);
+        c.idleTimeoutSeconds = number(p, "http.idleTimeoutSeconds", c.idleTimeoutSeconds);
+        c.maxConnectionsPerAddress = intValue(
+                p,
+                "http.maxConnectionsPerAddress",
+                p.getProperty("http.maxConnectionsPerAddress"),
+                c.maxConnectionsPerAddress,
+                1,
+                1_000_000);
+        c.maxStreamsPerAddress = intValue(
+                p,
+                "http.maxStreamsPerAddress",
+                p.getProperty("http.maxStreamsPerAddress"),
+                c.maxStreamsPerAddress,
+                1,
+                1_000_000);
+        c.allowedOrigins = Origins.parseList("http.allowedOrigins", p.getProperty("http.allowedOrigins", ""));
         String proxy = p.getProperty("http.trustedProxy", "").trim();
         c.trustedProxy = proxy.isEmpty() ? null : proxy;
-        c.allowedOrigins = list(p, "http.allowedOrigins");
-        for (String o : c.allowedOrigins)
-            if (Origins.canonical(o) == null)
-                throw new IllegalArgumentException(
-                        "http.allowedOrigins: '" + o + "' is not an origin (scheme://host[:port], http or https)");
         c.allowedHosts = list(p, "http.allowedHosts").stream()
                 .map(h -> h.toLowerCase(Locale.ROOT))
                 .toList();

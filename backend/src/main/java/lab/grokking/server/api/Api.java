@@ -22,6 +22,9 @@ import lab.grokking.server.runs.BudgetException;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.StoreException;
+import org.eclipse.jetty.session.DefaultSessionCache;
+import org.eclipse.jetty.session.NullSessionDataStore;
+import org.eclipse.jetty.session.SessionCache;
 
 /** Everything under /api: routes, the OpenAPI description, and how errors become responses. */
 public final class Api {
@@ -32,19 +35,23 @@ public final class Api {
         j.http.maxRequestSize = cfg.maxRequestBytes;
         j.startup.showJavalinBanner = false;
         RateLimiter rate = new RateLimiter(cfg.requestsPerSecond, cfg.requestBurst);
-        j.routes.before(ctx -> {
-            double wait = rate.tryAcquire(client(ctx, cfg));
-            if (wait > 0) {
-                ctx.header("Retry-After", String.valueOf((long) Math.ceil(wait)));
-                throw new ApiError(
-                        429,
-                        "requestsPerSecond",
-                        String.format(
-                                Locale.ROOT,
-                                "more than %.0f requests per second (burst %.0f) from this client; retry after %.1f s",
-                                cfg.requestsPerSecond,
-                                cfg.requestBurst,
-                                wait));
+        j.routes.before(ctx -> limitRate(ctx, rate, cfg));
+        StreamGate streams = new StreamGate(cfg);
+        // Javalin copies the session attributes of every WebSocket upgrade, which creates a session, and Jetty's
+        // default keeps sessions forever: each upgrade, refused or not, leaked one. The API keeps nothing in them.
+        j.jetty.modifyServletContextHandler(h -> {
+            DefaultSessionCache sessions = new DefaultSessionCache(h.getSessionHandler());
+            sessions.setEvictionPolicy(SessionCache.EVICT_ON_SESSION_EXIT);
+            sessions.setSessionDataStore(new NullSessionDataStore());
+            h.getSessionHandler().setSessionCache(sessions);
+        });
+        // an upgrade is a request like any other, and opens a stream
+        j.routes.wsBeforeUpgrade(ctx -> {
+            try {
+                limitRate(ctx, rate, cfg);
+                streams.admit(ctx);
+            } catch (ApiError e) {
+                refuseUpgrade(ctx, e);
             }
         });
         BrowserGuard browsers = new BrowserGuard(cfg);
@@ -55,7 +62,7 @@ public final class Api {
         TasksApi.register(j.routes);
         RunsApi.register(j.routes, runs, cfg);
         LabsApi.register(j.routes, labs, runs, cfg);
-        StreamSocket.register(j.routes, runs);
+        StreamSocket.register(j.routes, runs, streams);
         String openapi = openApi(resource("/openapi.json"));
         j.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
 
@@ -120,6 +127,35 @@ public final class Api {
                             .contentType("application/json")
                             .result(Json.write(ApiError.body(e.getStatus(), e.getMessage() + hint, List.of())));
                 });
+    }
+
+    private static void limitRate(io.javalin.http.Context ctx, RateLimiter rate, ServerConfig cfg) {
+        double wait = rate.tryAcquire(client(ctx, cfg));
+        if (wait > 0) {
+            ctx.header("Retry-After", String.valueOf((long) Math.ceil(wait)));
+            throw new ApiError(
+                    429,
+                    "requestsPerSecond",
+                    String.format(
+                            Locale.ROOT,
+                            "more than %.0f requests per second (burst %.0f) from this client; retry after %.1f s",
+                            cfg.requestsPerSecond,
+                            cfg.requestBurst,
+                            wait));
+        }
+    }
+
+    /**
+     * On the upgrade path Javalin maps an exception to a status but writes no body: the error is written here, and
+     * the rest of the chain (the upgrade) skipped.
+     */
+    private static void refuseUpgrade(io.javalin.http.Context ctx, ApiError e) throws IOException {
+        byte[] body = Json.write(e.body()).getBytes(StandardCharsets.UTF_8);
+        ctx.res().setStatus(e.status());
+        ctx.res().setContentType("application/json");
+        ctx.res().setContentLength(body.length);
+        ctx.res().getOutputStream().write(body);
+        ctx.skipRemainingHandlers();
     }
 
     /** Never a stack trace in a response; the log has it. */

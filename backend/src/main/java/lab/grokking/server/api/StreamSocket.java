@@ -49,7 +49,7 @@ final class StreamSocket {
 
     private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
 
-    static void register(RoutesConfig routes, RunService runs) {
+    static void register(RoutesConfig routes, RunService runs, StreamGate gate) {
         StreamSocket s = new StreamSocket();
         WeakReference<StreamSocket> ref = new WeakReference<>(s); // a stopped server's sockets are not kept alive
         ScheduledFuture<?>[] sweep = new ScheduledFuture<?>[1];
@@ -63,9 +63,18 @@ final class StreamSocket {
                 SWEEP_MILLIS,
                 TimeUnit.MILLISECONDS);
         routes.ws("/runs/{id}/stream", ws -> {
-            ws.onConnect(ctx -> s.connect(ctx, runs));
-            ws.onClose(ctx -> s.disconnect(ctx.sessionId()));
-            ws.onError(ctx -> s.disconnect(ctx.sessionId()));
+            ws.onConnect(ctx -> {
+                if (gate.opened(ctx)) s.connect(ctx, runs);
+                else ctx.closeSession(1013, gate.atCap()); // 1013: try again later
+            });
+            ws.onClose(ctx -> {
+                gate.closed(ctx.sessionId());
+                s.disconnect(ctx.sessionId());
+            });
+            ws.onError(ctx -> {
+                gate.closed(ctx.sessionId());
+                s.disconnect(ctx.sessionId());
+            });
         });
     }
 
