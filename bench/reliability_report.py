@@ -18,6 +18,12 @@ def tests(cls):
 L = ld['load']; S = ld['stalled']
 life = re.findall(r'LifecycleModelTest seed (\d+): (\d+) steps \{[^}]*\}, (\d+) restarts, (\d+) faults injected, paused runs seen after (\d+) steps, (\d+) runs \((\d+) removed, (\d+) finished and exact\)', log)
 disk = re.findall(r'DiskFullTest: (.*)', log)
+def last(pattern, default='not in this log'):
+    m = re.findall(pattern, log)
+    return m[-1] if m else default
+slow = last(r'slow bodies: (.*)')
+keys = last(r'80 000 override keys (.*)')
+upgrades = last(r'stream upgrades from one address: (.*)')
 disk_line = disk[-1] if disk else 'not run on this machine'
 if life:
     seed, steps, restarts, injected, paused, nruns, removed, exact = life[-1]
@@ -132,6 +138,13 @@ restarts): {life_line}.
 | enumerating share ids | 128-bit random ids; an unknown and a removed id get byte-identical 404s (`RunsApiTest`); `GET /api/runs` lists only the caller's own runs (`RunsApiTest`) |
 | a path built from user input | none: ArchUnit rules forbid `Path`/`Files`/`File` in request handling and views (`ArchitectureTest` in backend and frontend) |
 | classroom locks against hand-made requests | locked, hidden and unknown fields and values outside the lab's range → 422 naming the field, nothing started (`LabsApiTest`, 8 tampered requests; `DashboardIT` in the browser and by HTTP) |
+| one client holding the workers for days | per-client budgets of estimated training time in flight and per day (429 naming the budget), a wall-clock cap per attempt (stopped with a checkpoint, resumable), large runs never on every worker (`BudgetsTest`) |
+| slow request bodies | bodies read without a thread, a deadline, a per-address connection cap; slow bodies: {slow} (`SlowBodyTest`, `ConnectionCapTest`) |
+| WebSocket floods and foreign pages | upgrades rate-limited, capped per client, Origin-checked: {upgrades} (`StreamLimitsTest`) |
+| 80 000 bad keys in one request | first 20 problems and a count: {keys} (`OwnershipTest`) |
+| cancelling another client's run | 403 naming `id`; de-duplication hands a read-only handle (`OwnershipTest`) |
+| a cross-site page driving the API | 403 naming `Origin` (Origin, Sec-Fetch-Site), 415 for a body not declared JSON; FuzzTest checks both on every request (`CrossOriginTest`, `ContentTypeTest`, `FuzzTest`) |
+| the store check from anyone | admin token required (`AdminTokenTest`) |
 | graceful shutdown | SIGTERM: no new runs, running ones checkpoint, exit in {sig[-1][0] if sig else '?'} s, resume on the next start (`CrashRecoveryIT`) |
 """
 open(root + '/docs/reliability.md', 'w').write(out)
