@@ -45,7 +45,10 @@ public final class ServerConfig {
     public String trustedProxy;
     /** Serve the dashboard at "/" when its jar is on the class path (tests of the API alone turn it off). */
     public boolean webUi = true;
-    /** Per-run memory and work limits. */
+    /**
+     * Per-run memory, work and disk limits, and the per-client disk quota; the server lowers the memory limit to a
+     * worker's share of its heap when that is smaller ({@link Limits#withinHeap}).
+     */
     public Limits limits = Limits.DEFAULT;
 
     /** Defaults, then config/app.properties, then the environment. */
@@ -76,6 +79,8 @@ public final class ServerConfig {
         c.cacheMaxBytes = (long) number(p, "cache.maxBytes", c.cacheMaxBytes);
         c.probeSeconds = number(p, "store.probeSeconds", c.probeSeconds);
         c.minFreeBytes = (long) number(p, "store.minFreeBytes", c.minFreeBytes);
+        c.limits = c.limits.withDisk((long) number(p, "limits.maxDiskBytes", c.limits.maxDiskBytes()), (long)
+                number(p, "limits.clientDiskBytes", c.limits.clientDiskBytes()));
         c.maxRequestBytes = (long) number(p, "http.maxRequestBytes", c.maxRequestBytes);
         c.requestsPerSecond = number(p, "http.requestsPerSecond", c.requestsPerSecond);
         c.requestBurst = number(p, "http.requestBurst", c.requestBurst);

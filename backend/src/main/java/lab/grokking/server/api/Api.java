@@ -47,7 +47,7 @@ public final class Api {
             }
         });
         j.http.prefer405over404 = true; // a known path with the wrong method says which methods it has
-        HealthApi.register(j.routes, runs);
+        HealthApi.register(j.routes, runs, cfg.limits);
         PresetsApi.register(j.routes, runs);
         TasksApi.register(j.routes);
         RunsApi.register(j.routes, runs, cfg);
