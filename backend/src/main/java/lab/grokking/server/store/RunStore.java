@@ -61,6 +61,12 @@ public interface RunStore extends AutoCloseable {
 
     Optional<Snapshot> snapshot(String id, String name, long step);
 
+    /**
+     * Bytes of blobs (rows, snapshots, checkpoints) the client's runs hold, but the QUEUED and RUNNING ones and
+     * {@code exceptRun} (null: none); from an index, without reading a blob.
+     */
+    long storedBytes(String client, String exceptRun);
+
     /** Commits a tiny write; throws a {@link StoreException} while the store cannot take writes (a full disk). */
     void probeWrite();
 
