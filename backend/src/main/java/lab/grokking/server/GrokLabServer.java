@@ -50,6 +50,8 @@ public final class GrokLabServer implements AutoCloseable {
 
     private GrokLabServer(ServerConfig cfg, RunStore store, RunExecutor executor) {
         this.cfg = cfg;
+        // once, before anything reads the limits: a run accepted is one this heap can hold beside the others
+        cfg.limits = cfg.limits.withinHeap(Runtime.getRuntime().maxMemory(), cfg.cacheMaxBytes, executor.workers());
         this.store = store;
         runs = new RunService(cfg, store, executor, new Estimates(new FileThroughputLog(cfg.dataDir)));
         labs = new LabService(store, runs);

@@ -80,7 +80,10 @@ public final class ServerConfig {
     public double backupEveryHours = 0;
     /** Scheduled backups kept; the oldest beyond this are deleted. */
     public int backupKeep = 7;
-    /** Per-run memory and work limits. */
+    /**
+     * Per-run memory, work and disk limits, and the per-client disk quota; the server lowers the memory limit to a
+     * worker's share of its heap when that is smaller ({@link Limits#withinHeap}).
+     */
     public Limits limits = Limits.DEFAULT;
 
     /** Admin tokens shorter than this are refused at start: the token is the only thing guarding the check. */
@@ -120,6 +123,8 @@ public final class ServerConfig {
         c.cacheMaxBytes = (long) number(p, "cache.maxBytes", c.cacheMaxBytes);
         c.probeSeconds = number(p, "store.probeSeconds", c.probeSeconds);
         c.minFreeBytes = (long) number(p, "store.minFreeBytes", c.minFreeBytes);
+        c.limits = c.limits.withDisk((long) number(p, "limits.maxDiskBytes", c.limits.maxDiskBytes()), (long)
+                number(p, "limits.clientDiskBytes", c.limits.clientDiskBytes()));
         c.maxRequestBytes = (long) number(p, "http.maxRequestBytes", c.maxRequestBytes);
         c.requestsPerSecond = number(p, "http.requestsPerSecond", c.requestsPerSecond);
         c.requestBurst = number(p, "http.requestBurst", c.requestBurst);

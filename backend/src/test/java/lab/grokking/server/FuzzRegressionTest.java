@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import lab.grokking.core.config.Limits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class FuzzRegressionTest {
 
     @BeforeEach
     void start() {
-        s = new TestServer(dir, cfg -> cfg.limits = new Limits(64L << 20, 5e9));
+        s = new TestServer(dir, cfg -> cfg.limits = FuzzTest.LIMITS);
     }
 
     @AfterEach

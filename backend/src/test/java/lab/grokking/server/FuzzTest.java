@@ -68,8 +68,8 @@ class FuzzTest {
     static final boolean HEAVY = Boolean.getBoolean("groklab.heavy");
     static final int REQUESTS = Integer.getInteger("groklab.fuzzRequests", HEAVY ? 100_000 : 10_000);
     static final long SEED = Long.getLong("groklab.fuzzSeed", 20_240_507L);
-    /** Small limits: every accepted run is tiny (≤ ~5 s of one core even if it were never cancelled). */
-    static final Limits LIMITS = new Limits(64L << 20, 5e9);
+    /** Small limits: every accepted run is tiny (≤ ~5 s of one core even if it were never cancelled, ≤ 16 MiB stored). */
+    static final Limits LIMITS = new Limits(64L << 20, 5e9, 16L << 20, Limits.DEFAULT.clientDiskBytes(), null);
 
     static final int MAX_BODY = 1 << 20;
 
@@ -674,11 +674,14 @@ class FuzzTest {
                 violation(q, back, "accepted a config outside the server's limits or rules: " + e.getMessage());
                 return;
             }
-            if (rc.memoryBytes() > LIMITS.maxMemoryBytes() || rc.work() > LIMITS.maxWork())
+            if (rc.memoryBytes() > LIMITS.maxMemoryBytes()
+                    || rc.work() > LIMITS.maxWork()
+                    || rc.diskBytes() > LIMITS.maxDiskBytes())
                 violation(
                         q,
                         back,
-                        "accepted a run over the limits: " + rc.memoryBytes() + " B, " + rc.work() + " multiply-adds");
+                        "accepted a run over the limits: " + rc.memoryBytes() + " B, " + rc.work() + " multiply-adds, "
+                                + rc.diskBytes() + " B stored");
             if (q.label().equals("POST /api/runs")) {
                 // the server runs exactly what was asked (a config, or a preset with its overrides)
                 try {
@@ -2012,6 +2015,8 @@ class FuzzTest {
                             LIMITS.maxMemoryBytes(),
                             "maxWork",
                             LIMITS.maxWork(),
+                            "maxDiskBytes",
+                            LIMITS.maxDiskBytes(),
                             "maxRequestBytes",
                             MAX_BODY));
             doc.put("violations", violationCount);

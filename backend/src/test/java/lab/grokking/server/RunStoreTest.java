@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.zip.CRC32;
 import lab.grokking.core.Checkpoint;
 import lab.grokking.core.Snapshot;
+import lab.grokking.server.store.CheckpointCodec;
 import lab.grokking.server.store.SqliteRunStore;
 import lab.grokking.server.store.StoredRun;
 import org.junit.jupiter.api.Test;
@@ -212,8 +213,8 @@ public class RunStoreTest {
                 var st = c.createStatement();
                 var r = st.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
             assertTrue(r.next());
-            assertEquals(5, r.getInt(1), "V1 to V5, each once");
-            assertEquals(5, r.getInt(2));
+            assertEquals(6, r.getInt(1), "V1 to V6, each once");
+            assertEquals(6, r.getInt(2));
         }
     }
 
@@ -237,6 +238,76 @@ public class RunStoreTest {
             assertTrue(s.findByKey("key-r1").isEmpty());
             assertEquals(0, s.count(null, null, null));
             assertTrue(s.unfinished().isEmpty());
+        }
+    }
+
+    /** A run's data as the quota counts it: rows of 3 doubles, two snapshots (5 floats), a checkpoint. */
+    static final Checkpoint CP = new Checkpoint(10, new double[][] {{1, 2, 3}, {4}});
+
+    static final long CP_BYTES = CheckpointCodec.encode(CP).length, ROW = 3 * 8, SNAPSHOTS = 5 * 4;
+
+    static void checkpointed(SqliteRunStore s, String id) {
+        s.insert(run(id));
+        s.setStatus(id, StoredRun.Status.RUNNING, null, List.of("step", "a", "b"));
+        s.saveCheckpoint(
+                id,
+                CP,
+                List.of(new double[] {0, 1, 2}, new double[] {10, 1, 2}),
+                List.of(new Snapshot("early", -1, 1, 3, new float[3]), new Snapshot("W", 5, 1, 2, new float[2])));
+    }
+
+    @Test
+    void storedBytesCountEveryBlobOfASettledRunAndLeaveOutLiveOnes() {
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            checkpointed(s, "r1");
+            assertEquals(0, s.storedBytes("client", null), "a running run counts at its estimate, not here");
+            s.finish(
+                    "r1",
+                    StoredRun.Status.FINISHED,
+                    "done",
+                    "{}",
+                    "{}",
+                    List.of(new double[] {100, 1, 2}),
+                    List.of(),
+                    false);
+            assertEquals(
+                    3 * ROW + SNAPSHOTS, s.storedBytes("client", null), "rows and snapshots; the checkpoint is gone");
+            assertEquals(0, s.storedBytes("client", "r1"));
+            assertEquals(0, s.storedBytes("someone else", null));
+
+            checkpointed(s, "r2");
+            s.saveCheckpoint(
+                    "r2",
+                    new Checkpoint(30, CP.state()),
+                    List.of(),
+                    List.of(new Snapshot("W", 20, 1, 2, new float[2])));
+            s.finish("r2", StoredRun.Status.CANCELLED, "cancelled", "{}", "{}", List.of(), List.of(), true);
+            long r2 = 2 * ROW + SNAPSHOTS + 2 * 4 + CP_BYTES;
+            assertEquals(
+                    3 * ROW + SNAPSHOTS + r2, s.storedBytes("client", null), "a cancelled run keeps its checkpoint");
+            s.truncateAfter("r2", 10); // what a crashed attempt wrote after its checkpoint goes, and its count
+            assertEquals(3 * ROW + SNAPSHOTS + r2 - 2 * 4, s.storedBytes("client", null));
+
+            s.remove("r1");
+            assertEquals(r2 - 2 * 4, s.storedBytes("client", null));
+        }
+    }
+
+    @Test
+    void anUpgradedStoreCountsTheBytesItAlreadyHeld() throws Exception {
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            checkpointed(s, "r1");
+            s.finish("r1", StoredRun.Status.CANCELLED, "cancelled", "{}", "{}", List.of(), List.of(), true);
+        }
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
+                var st = c.createStatement()) { // back to schema V5, as a store from before the quota
+            st.executeUpdate("DROP INDEX runs_stored_by_client");
+            st.executeUpdate("ALTER TABLE runs DROP COLUMN stored_bytes");
+            st.executeUpdate("ALTER TABLE runs DROP COLUMN snapshot_bytes");
+            st.executeUpdate("DELETE FROM schema_version WHERE version = 6");
+        }
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            assertEquals(2 * ROW + SNAPSHOTS + CP_BYTES, s.storedBytes("client", null));
         }
     }
 }

@@ -170,7 +170,8 @@ class RunsApiTest {
 
     @Test
     void aConfigOverTheServersWorkLimitIsA422NamingTheLimit(@TempDir Path other) {
-        try (TestServer small = new TestServer(other, cfg -> cfg.limits = new Limits(1L << 30, 1e8))) {
+        try (TestServer small =
+                new TestServer(other, cfg -> cfg.limits = new Limits(1L << 30, 1e8, 128L << 20, 2L << 30, null))) {
             TestServer.Response r = small.post("/api/runs", TestServer.mcConfig(1_000_000, 1));
             assertEquals(422, r.status(), r.body());
             assertTrue(r.body().contains("work limit"), r.body());

@@ -37,9 +37,14 @@ public interface RunConfig {
         return TaskSpecs.of(this).cost(this);
     }
 
-    /** Estimated peak bytes of model, data and evaluation buffers. */
+    /** Estimated peak bytes of model, data, evaluation buffers and what waits to be stored. */
     default long memoryBytes() {
         return cost().memoryBytes();
+    }
+
+    /** Estimated bytes the run stores (rows, snapshots, checkpoint). */
+    default long diskBytes() {
+        return cost().diskBytes();
     }
 
     /** Estimated multiply-adds of the whole run (training and evaluation). */

@@ -13,7 +13,7 @@ import lab.grokking.core.task.Cost;
 import lab.grokking.core.task.FieldSpec;
 import lab.grokking.core.task.OutcomeMetric;
 import lab.grokking.core.task.PredictorView;
-import lab.grokking.core.task.SpecTask;
+import lab.grokking.core.task.Storage;
 import lab.grokking.core.task.TaskRun;
 import lab.grokking.core.task.TaskSpec;
 
@@ -184,8 +184,7 @@ public final class DiagSpec implements TaskSpec<DiagConfig> {
         long perSample = (long) (n + c.nTest()) * 8 * 8; // labels, margins, predictor outputs, solver state
         long solver =
                 (long) n * n * 8 * 5; // Gram matrix, active-set factors, simplex basis inverse and its refactorisation
-        long snapshots = (long) SpecTask.SNAPSHOTS * d * 4;
-        long memory = train + vectors + test + perSample + solver + snapshots;
+        long memory = train + vectors + test + perSample + solver;
 
         double evals = new LogSchedule(c.steps(), c.evalPerDecade()).size();
         double stepWork = 2.0 * n * d, evalWork = (double) c.nTest() * (sparse ? d : 4) + 8.0 * d;
@@ -205,7 +204,8 @@ public final class DiagSpec implements TaskSpec<DiagConfig> {
                 Cost.sizeClass(stepWork),
                 "n, d",
                 "n·d = " + (long) n * d + (sparse ? " bits" : " floats"),
-                "steps × 2nd plus evaluations");
+                "steps × 2nd plus evaluations",
+                Storage.of(c, COLUMNS.size(), d, 2L * d, 2L * d, "d")); // w; w₂* and w₁*; u and v
     }
 
     @Override

@@ -12,7 +12,7 @@ import lab.grokking.core.task.Cost;
 import lab.grokking.core.task.FieldSpec;
 import lab.grokking.core.task.OutcomeMetric;
 import lab.grokking.core.task.PredictorView;
-import lab.grokking.core.task.SpecTask;
+import lab.grokking.core.task.Storage;
 import lab.grokking.core.task.TaskRun;
 import lab.grokking.core.task.TaskSpec;
 
@@ -168,9 +168,8 @@ public final class McSpec implements TaskSpec<McConfig> {
         long params = 4 * dd * 8; // U, V and their next-step buffers
         long matrices = 12 * dd * 8; // target, W, early/late predictors, eigen and solver work space
         long masks = 2 * dd;
-        long snapshots = (long) SpecTask.SNAPSHOTS * dd * 4;
         long perEntry = (long) c.nTrain() * 48; // indices, labels, residuals, sparse rows
-        long memory = params + matrices + masks + snapshots + perEntry;
+        long memory = params + matrices + masks + perEntry;
 
         double ddd = (double) dd * d, evals = new LogSchedule(c.steps(), c.evalPerDecade()).size();
         double stepWork = 6.0 * c.nTrain() * d + 4 * dd,
@@ -188,7 +187,8 @@ public final class McSpec implements TaskSpec<McConfig> {
                 Cost.sizeClass(stepWork),
                 "d",
                 "d² = " + dd + " entries",
-                "steps × 6nd plus evaluations and solver");
+                "steps × 6nd plus evaluations and solver",
+                Storage.of(c, COLUMNS.size(), dd, 2 * dd, 2 * dd, "d")); // W; early and late; U and V
     }
 
     @Override

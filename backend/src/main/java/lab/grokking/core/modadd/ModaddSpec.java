@@ -12,6 +12,7 @@ import lab.grokking.core.task.Cost;
 import lab.grokking.core.task.FieldSpec;
 import lab.grokking.core.task.OutcomeMetric;
 import lab.grokking.core.task.PredictorView;
+import lab.grokking.core.task.Storage;
 import lab.grokking.core.task.TaskRun;
 import lab.grokking.core.task.TaskSpec;
 
@@ -223,7 +224,8 @@ public final class ModaddSpec implements TaskSpec<ModaddConfig> {
                 Cost.sizeClass(stepWork),
                 "p, width",
                 "p·width = " + pp * h + " weights per layer",
-                "steps × 3·n·h·p plus evaluations");
+                "steps × 3·n·h·p plus evaluations",
+                Storage.of(c, COLUMNS.size(), 0, 0, 3 * pp * h + h + 1, "p, width")); // E, b₁, W₂ and the clock
     }
 
     @Override

@@ -81,9 +81,12 @@ public final class Api {
                     .result(Json.write(ApiError.body(status, e.getMessage(), e.problems())));
         });
         j.routes.exception(QueueLimitException.class, (e, ctx) -> {
-            int status = e.limit().equals("perClientQueued") ? 429 : 503;
+            // the client's own limits are 429; a full queue or a closing server 503. Waiting frees a queue place, not
+            // disk: a client over its disk quota removes runs, so it gets no Retry-After
+            boolean disk = e.limit().equals(RunService.DISK_QUOTA);
+            int status = disk || e.limit().equals("perClientQueued") ? 429 : 503;
+            if (!disk) ctx.header("Retry-After", "30");
             ctx.status(status)
-                    .header("Retry-After", "30")
                     .contentType("application/json")
                     .result(Json.write(ApiError.body(
                             status, e.getMessage(), List.of(new ConfigException.Problem(e.limit(), e.getMessage())))));

@@ -16,9 +16,10 @@ import lab.grokking.server.runs.RunService;
 
 /**
  * GET /api/health: "ok" or "degraded" with the reasons (store not writable, free space below store.minFreeBytes, a
- * corrupt store), the data directory's free bytes, and the runs owned by state; ?check=store also runs the store's
- * integrity check (a failed check is a reason too). The check reads the whole store, so it is an admin diagnostic:
- * only with {@code Authorization: Bearer} the {@code admin.token}, and never when no token is set.
+ * corrupt store), the data directory's free bytes, the runs owned by state, and the limits in effect (the memory
+ * limit as derived from the heap); ?check=store also runs the store's integrity check (a failed check is a reason too).
+ * The check reads the whole store, so it is an admin diagnostic: only with {@code Authorization: Bearer} the
+ * {@code admin.token}, and never when no token is set.
  */
 final class HealthApi {
     private HealthApi() {}
@@ -39,6 +40,21 @@ final class HealthApi {
             m.put("waiting", h.waiting());
             m.put("paused", h.paused());
             m.put("free_bytes", h.freeBytes());
+            m.put(
+                    "limits",
+                    Json.obj(
+                            "max_memory_bytes",
+                            cfg.limits.maxMemoryBytes(),
+                            "memory_basis",
+                            cfg.limits.memoryBasis() == null
+                                    ? "configured (groklab.maxMemoryMb)"
+                                    : cfg.limits.memoryBasis(),
+                            "max_work",
+                            cfg.limits.maxWork(),
+                            "max_disk_bytes",
+                            cfg.limits.maxDiskBytes(),
+                            "client_disk_bytes",
+                            cfg.limits.clientDiskBytes()));
             if (check != null) m.put("store", check);
             ctx.contentType("application/json").result(Json.write(m));
         });

@@ -52,6 +52,8 @@ final class PresetsApi {
                             cost.memoryBytes(),
                             "work",
                             cost.work(),
+                            "disk_bytes",
+                            cost.diskBytes(),
                             "seconds",
                             runs.estimatedSeconds(rc)));
         } catch (

@@ -1,8 +1,12 @@
 package lab.grokking.server.runs;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.grokking.core.MetricTable;
@@ -19,6 +23,15 @@ public final class Json {
             return COMPACT.writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** A generator writing compact JSON to {@code out} as {@link #write} would (closing it flushes, and leaves out open). */
+    public static JsonGenerator generator(OutputStream out) {
+        try {
+            return COMPACT.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -66,13 +66,11 @@ public final class RunReads {
         return store.snapshots(id);
     }
 
+    /** A stored snapshot; requests for one not in the cache wait for a single load rather than each load a copy. */
     public Optional<Snapshot> snapshot(String id, String name, long step) {
-        String k = id + "/" + name + "/" + step;
-        Snapshot s = snapshots.getIfPresent(k);
-        if (s != null) return Optional.of(s);
-        Optional<Snapshot> loaded = store.snapshot(id, name, step);
-        loaded.ifPresent(x -> snapshots.put(k, x));
-        return loaded;
+        return Optional.ofNullable(snapshots.get(
+                id + "/" + name + "/" + step,
+                k -> store.snapshot(id, name, step).orElse(null)));
     }
 
     /** A client's runs (null: everyone's), newest first. */

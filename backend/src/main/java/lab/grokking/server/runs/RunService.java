@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -69,6 +70,9 @@ public final class RunService implements AutoCloseable {
     private static final class Owned {
         final StoredRun run;
         final LiveRun live;
+        /** What the run may store in all: the disk quota counts it at this until it ends. */
+        final long diskBytes;
+
         State state = State.WAITING;
         RunExecution ex;
         RunExecution.Pending pending;
@@ -76,8 +80,18 @@ public final class RunService implements AutoCloseable {
         Owned(StoredRun run, LiveRun live) {
             this.run = run;
             this.live = live;
+            long bytes;
+            try {
+                bytes = Configs.parse(run.config()).diskBytes();
+            } catch (RuntimeException e) { // a config this build cannot read fails when it starts, storing nothing
+                bytes = 0;
+            }
+            this.diskBytes = bytes;
         }
     }
+
+    /** The setting a client over its disk quota is told of. */
+    public static final String DISK_QUOTA = "limits.clientDiskBytes";
 
     private final ServerConfig cfg;
     private final RunStore store;
@@ -145,6 +159,7 @@ public final class RunService implements AutoCloseable {
             storeHealth.requireWritable();
             if (existing.isPresent()) {
                 StoredRun r = existing.get();
+                requireDiskQuota(r.client(), client, rc, r.id()); // its creator's runs, this one at its estimate
                 String message = "queued again" + (r.message() == null ? "" : " (it had " + r.message() + ")");
                 StoredRun again = r.withStatus(StoredRun.Status.QUEUED, message);
                 admit(r.client(), budgets.seconds(r), false);
@@ -152,6 +167,7 @@ public final class RunService implements AutoCloseable {
                 write(o, () -> store.setStatus(r.id(), StoredRun.Status.QUEUED, message, null));
                 return new Submission(again, Outcome.REQUEUED);
             }
+            requireDiskQuota(client, client, rc, null);
             StoredRun r = new StoredRun(
                     newId(),
                     key,
@@ -191,6 +207,31 @@ public final class RunService implements AutoCloseable {
                 soonestEnd = Math.min(soonestEnd == null ? Double.MAX_VALUE : soonestEnd, remainingSeconds(o));
         }
         budgets.admit(client, seconds, held, soonestEnd, newRun);
+    }
+
+    /**
+     * Under the lock, so that two submissions cannot both take the last of a quota: the client's runs may store this
+     * run beside what they hold (the store's count of their blobs) and what the ones queued or running may still write
+     * (their estimates); {@code exceptRun} is a run queued again (by {@code requester}, maybe not its creator), counted
+     * at its estimate instead of what it holds.
+     */
+    private void requireDiskQuota(String client, String requester, RunConfig rc, String exceptRun) {
+        long used = store.storedBytes(client, exceptRun);
+        for (Owned o : owned.values()) if (o.run.client().equals(client)) used += o.diskBytes;
+        long needed = rc.diskBytes(), limit = cfg.limits.clientDiskBytes();
+        if (used + needed > limit)
+            throw new QueueLimitException(
+                    DISK_QUOTA,
+                    String.format(
+                            Locale.ROOT,
+                            "%s store or will store %.1f MiB (used) and this run needs %.1f MiB (needed): above"
+                                    + " the %.1f MiB a client may store (limit, %s); removing runs it no longer needs"
+                                    + " (DELETE /api/runs/{id}) frees it",
+                            client.equals(requester) ? "this client's runs" : "the runs of this run's creator",
+                            used / 1048576.0,
+                            needed / 1048576.0,
+                            limit / 1048576.0,
+                            DISK_QUOTA));
     }
 
     private static boolean stopped(StoredRun r) {

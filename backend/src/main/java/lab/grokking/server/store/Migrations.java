@@ -17,8 +17,13 @@ import java.util.List;
  */
 final class Migrations {
     /** In order; append only, never edit a script that has shipped. */
-    static final List<String> SCRIPTS =
-            List.of("V1__runs.sql", "V2__labs.sql", "V3__probe.sql", "V4__run_lab.sql", "V5__runs_by_client.sql");
+    static final List<String> SCRIPTS = List.of(
+            "V1__runs.sql",
+            "V2__labs.sql",
+            "V3__probe.sql",
+            "V4__run_lab.sql",
+            "V5__runs_by_client.sql",
+            "V6__stored_bytes.sql");
 
     private Migrations() {}
 

@@ -85,6 +85,7 @@ public class RepositoryRunStore implements RunStore {
             snapshots.append(id, snapshotList);
             checkpoints.save(id, cp);
             runs.setProgress(id, cp.step());
+            runs.recountStoredBytes(id, !snapshotList.isEmpty());
             Faults.inCheckpointTransaction();
         });
     }
@@ -105,6 +106,7 @@ public class RepositoryRunStore implements RunStore {
             snapshots.append(id, snapshotList);
             runs.finish(id, status, message, summary, provenance, metrics.lastStep(id));
             if (!keepCheckpoint) checkpoints.delete(id);
+            runs.recountStoredBytes(id, !snapshotList.isEmpty());
         });
     }
 
@@ -139,7 +141,13 @@ public class RepositoryRunStore implements RunStore {
         db.inTransaction("truncate " + id, () -> {
             metrics.deleteAfter(id, step);
             snapshots.deleteAfter(id, step);
+            runs.recountStoredBytes(id, true);
         });
+    }
+
+    @Override
+    public long storedBytes(String client, String exceptRun) {
+        return runs.storedBytes(client, exceptRun);
     }
 
     @Override

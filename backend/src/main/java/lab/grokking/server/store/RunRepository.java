@@ -39,6 +39,18 @@ public interface RunRepository {
             String provenance,
             OptionalLong lastStep);
 
+    /**
+     * Recounts the bytes of the run's blobs (rows, snapshots, checkpoint) after a write that changed them; the
+     * snapshots' only if {@code snapshotsChanged} (counting them reads them).
+     */
+    void recountStoredBytes(String id, boolean snapshotsChanged);
+
+    /**
+     * Bytes of blobs the client's runs hold in the store, leaving out the QUEUED and RUNNING ones (counted at their
+     * estimate by whoever owns them) and {@code exceptRun} (null: none).
+     */
+    long storedBytes(String client, String exceptRun);
+
     /** Hides the run from every query. */
     void markRemoved(String id);
 

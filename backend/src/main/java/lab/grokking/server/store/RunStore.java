@@ -69,6 +69,11 @@ public interface RunStore extends AutoCloseable {
 
     /** Bytes free for this process where the data lives (the disk a full store waits on); -1 when unknown. */
     long freeBytes();
+    /**
+     * Bytes of blobs (rows, snapshots, checkpoints) the client's runs hold, but the QUEUED and RUNNING ones and
+     * {@code exceptRun} (null: none); from an index, without reading a blob.
+     */
+    long storedBytes(String client, String exceptRun);
 
     /** Commits a tiny write; throws a {@link StoreException} while the store cannot take writes (a full disk). */
     void probeWrite();

@@ -184,10 +184,11 @@ final class SqliteDatabase implements StoreDatabase {
         return new StoreException(kind, "run store (" + kind.words() + "): cannot " + what + ": " + e.getMessage(), e);
     }
 
-    /** Runs {@code sql} with the id as its one parameter. */
+    /** Runs {@code sql} with the id as each of its parameters. */
     static void update(Connection c, String sql, String id) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(sql)) {
-            p.setString(1, id);
+            int n = p.getParameterMetaData().getParameterCount();
+            for (int i = 1; i <= n; i++) p.setString(i, id);
             p.executeUpdate();
         }
     }

@@ -186,6 +186,45 @@ final class SqliteRunRepository implements RunRepository {
     }
 
     @Override
+    public void recountStoredBytes(String id, boolean snapshotsChanged) {
+        db.run("count the stored bytes of " + id, c -> {
+            if (snapshotsChanged)
+                SqliteDatabase.update(
+                        c,
+                        "UPDATE runs SET snapshot_bytes ="
+                                + " (SELECT COALESCE(SUM(length(data)), 0) FROM snapshots WHERE run_id = ?) WHERE id = ?",
+                        id);
+            // length() of the rows (small) and of the checkpoint (a rowid table) reads no blob
+            SqliteDatabase.update(
+                    c,
+                    "UPDATE runs SET stored_bytes = snapshot_bytes"
+                            + " + (SELECT COALESCE(SUM(length(row)), 0) FROM metrics WHERE run_id = ?)"
+                            + " + (SELECT COALESCE(SUM(length(state)), 0) FROM checkpoints WHERE run_id = ?) WHERE id = ?",
+                    id);
+        });
+    }
+
+    /** Runs the owner counts at their estimate, not at what they have stored so far. */
+    private static final String SETTLED = "client = ? AND removed = 0 AND status NOT IN ('QUEUED', 'RUNNING')";
+
+    @Override
+    public long storedBytes(String client, String exceptRun) {
+        return db.call("count the stored bytes of a client", c -> {
+            // the sum reads the covering index runs_stored_by_client only; the run left out is one primary-key lookup
+            try (PreparedStatement p = c.prepareStatement("SELECT COALESCE(SUM(stored_bytes), 0) - COALESCE("
+                    + "(SELECT stored_bytes FROM runs WHERE id = ? AND " + SETTLED + "), 0) FROM runs WHERE "
+                    + SETTLED)) {
+                p.setString(1, exceptRun);
+                p.setString(2, client);
+                p.setString(3, client);
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next() ? r.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
     public void markRemoved(String id) {
         db.run("remove " + id, c -> SqliteDatabase.update(c, "UPDATE runs SET removed = 1 WHERE id = ?", id));
     }

@@ -21,16 +21,15 @@ final class SqliteSnapshotRepository implements SnapshotRepository {
         db.run("append snapshots of " + runId, c -> {
             try (PreparedStatement p = c.prepareStatement(
                     "INSERT OR REPLACE INTO snapshots (run_id, name, step, n_rows, n_cols, data) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (Snapshot s : snapshots) {
+                for (Snapshot s : snapshots) { // one at a time: a batch would hold every encoded blob until it runs
                     p.setString(1, runId);
                     p.setString(2, s.name());
                     p.setLong(3, s.step());
                     p.setInt(4, s.rows());
                     p.setInt(5, s.cols());
                     p.setBytes(6, Blobs.encode(s.values()));
-                    p.addBatch();
+                    p.executeUpdate();
                 }
-                p.executeBatch();
             }
         });
     }

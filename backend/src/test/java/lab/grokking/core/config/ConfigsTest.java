@@ -50,6 +50,8 @@ class ConfigsTest {
                 "{\"task\":\"diag\",\"n\":99999999999}               | n           | expected int",
                 "{\"task\":\"diag\",\"d\":10000000,\"n\":2000}       | n, d        | above the memory limit",
                 "{\"task\":\"diag\",\"steps\":1000000000}            | steps       | above the work limit",
+                "{\"task\":\"diag\",\"d\":2000000,\"n\":1,\"steps\":2000} | d     | above the per-run disk limit limits.maxDiskBytes of 128 MiB",
+                "{\"task\":\"diag\",\"d\":10000000,\"n\":1}        | n, d        | of snapshots, rows and checkpoint held for the store), above the memory limit",
                 "{\"task\":\"diag\",\"data\":null}                   | data        | must be 'sparse' or 'gaussian', got null",
                 "{\"task\":\"mnist\"}                                | task        | unknown task 'mnist'; known: diag",
                 "{\"d\":5}                                           | task        | required",

@@ -12,6 +12,7 @@ import lab.grokking.core.task.Cost;
 import lab.grokking.core.task.FieldSpec;
 import lab.grokking.core.task.OutcomeMetric;
 import lab.grokking.core.task.PredictorView;
+import lab.grokking.core.task.Storage;
 import lab.grokking.core.task.TaskRun;
 import lab.grokking.core.task.TaskSpec;
 
@@ -148,7 +149,8 @@ public final class LinregSpec implements TaskSpec<LinregConfig> {
                 Cost.sizeClass(stepWork),
                 "n, d",
                 "n·d = " + (long) c.n() * c.d() + " doubles",
-                "steps × 4nd plus the interpolators");
+                "steps × 4nd plus the interpolators",
+                Storage.of(c, COLUMNS.size(), c.d(), 2L * c.d(), 2L * c.d(), "d"));
     }
 
     @Override
