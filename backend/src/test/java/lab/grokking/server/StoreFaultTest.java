@@ -214,6 +214,7 @@ class StoreFaultTest {
     void aRunQueuedAgainKeepsWhyItHadStopped(@TempDir Path a) {
         try (TestServer s = new TestServer(a, cfg -> cfg.workers = 1)) {
             String blocker = s.start(TestServer.mcConfig(30_000_000, 1)); // holds the one worker
+            awaitStatus(s, blocker, "RUNNING", 60); // before the run it delays is posted: that one would go first
             String id = s.start(CONFIG);
             assertEquals(
                     "CANCELLED",
