@@ -314,15 +314,7 @@ class BudgetsTest {
         "budget.overrunGraceSeconds, -1"
     })
     void startUpRefusesBudgetsThatCannotWork(String key, String value) {
-        System.setProperty("groklab." + key, value);
-        try {
-            IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(Map.of()));
-            assertTrue(e.getMessage().startsWith(key + " must be"), e.getMessage());
-            assertTrue(e.getMessage().endsWith("got '" + value + "'"), e.getMessage());
-        } finally {
-            System.clearProperty("groklab." + key);
-        }
+        FairQueueTest.assertStartUpRefuses(key, value);
     }
 
     @Test

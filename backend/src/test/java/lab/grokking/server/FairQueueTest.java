@@ -166,6 +166,11 @@ class FairQueueTest {
         "queue.largeRunWorkers, -1"
     })
     void startUpRefusesQueueSettingsThatCannotWork(String key, String value) {
+        assertStartUpRefuses(key, value);
+    }
+
+    /** ServerConfig.load refuses {@code key = value} (a -Dgroklab. property) with a message naming both. */
+    static void assertStartUpRefuses(String key, String value) {
         System.setProperty("groklab." + key, value);
         try {
             IllegalArgumentException e =

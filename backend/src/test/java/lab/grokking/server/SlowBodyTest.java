@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,17 +93,6 @@ class SlowBodyTest {
     }
 
     /** Whether the server closes {@code sock} (EOF or reset) within 5 s. */
-    static boolean closes(Socket sock) throws IOException {
-        sock.setSoTimeout(5000);
-        try {
-            return sock.getInputStream().read() < 0;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (SocketException e) {
-            return true;
-        }
-    }
-
     static String line(InputStream in) throws IOException {
         StringBuilder b = new StringBuilder();
         for (int c; (c = in.read()) >= 0 && c != '\n'; ) b.append((char) c);
@@ -167,7 +155,7 @@ class SlowBodyTest {
                     assertEquals("body", j.get("problems").get(0).get("field").asText(), r.body());
                     assertTrue(j.get("error").asText().contains("http.bodyTimeoutSeconds"), r.body());
                     assertTrue(r.head().toLowerCase(Locale.ROOT).contains("connection: close"), r.head());
-                    assertTrue(closes(sock), "the connection closes after the 408");
+                    assertTrue(ConnectionCapTest.closedWithin(sock, 5000), "the connection closes after the 408");
                     got408++;
                 }
                 sock.close();

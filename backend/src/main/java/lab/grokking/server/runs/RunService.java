@@ -474,15 +474,9 @@ public final class RunService implements AutoCloseable {
                     case PAUSED -> paused++;
                 }
         }
-        List<String> problems = storeHealth.problems();
-        return new Health(
-                problems.isEmpty(),
-                problems,
-                storeHealth.isWritable(),
-                storeHealth.freeBytes(),
-                running,
-                waiting,
-                paused);
+        long free = storeHealth.freeBytes();
+        List<String> problems = storeHealth.problems(free);
+        return new Health(problems.isEmpty(), problems, storeHealth.isWritable(), free, running, waiting, paused);
     }
 
     /**

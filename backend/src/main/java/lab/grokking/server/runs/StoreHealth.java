@@ -50,10 +50,15 @@ final class StoreHealth {
 
     /** Why the store takes no writes, in words a user can act on; null when it does. */
     String reason() {
+        return reason(freeBytes());
+    }
+
+    /** As {@link #reason()}, with the free bytes already read. */
+    private String reason(long free) {
         StoreException b = blocked;
         if (b == null) return null;
         return switch (b.kind()) {
-            case FULL -> "the disk holding " + store.location() + " is full (" + mb(freeBytes()) + " free)";
+            case FULL -> "the disk holding " + store.location() + " is full (" + mb(free) + " free)";
             case READ_ONLY -> "the store in " + store.location() + " became read-only";
             default ->
                 "the file system refused a write to the store in " + store.location() + " (" + b.getMessage() + ")";
@@ -76,12 +81,14 @@ final class StoreHealth {
                     b.kind(), "new runs are refused while " + reason() + "; reads still work; try again later", b);
     }
 
-    /** What makes health "degraded"; empty when all is well. */
-    List<String> problems() {
+    /**
+     * What makes health "degraded"; empty when all is well. {@code free}: the free bytes, read once by the caller (one
+     * file-system query per health answer).
+     */
+    List<String> problems(long free) {
         List<String> out = new ArrayList<>();
-        String why = reason();
+        String why = reason(free);
         if (why != null) out.add("store not writable: " + why);
-        long free = freeBytes();
         if (free >= 0 && free < minFreeBytes)
             out.add("free space " + mb(free) + " in " + store.location() + " is below store.minFreeBytes ("
                     + mb(minFreeBytes) + ")");
