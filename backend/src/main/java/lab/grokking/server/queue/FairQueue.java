@@ -60,11 +60,7 @@ public final class FairQueue implements RunExecutor {
     }
 
     public FairQueue(int workers, int perClientRunning, int perClientQueued, int maxQueued) {
-        this(workers, perClientRunning, perClientQueued, maxQueued, DEFAULT_MAX_WAIT_SECONDS);
-    }
-
-    public FairQueue(int workers, int perClientRunning, int perClientQueued, int maxQueued, double maxWaitSeconds) {
-        this(workers, perClientRunning, perClientQueued, maxQueued, maxWaitSeconds, System::nanoTime);
+        this(workers, perClientRunning, perClientQueued, maxQueued, DEFAULT_MAX_WAIT_SECONDS, System::nanoTime);
     }
 
     /** {@code nanos}: the clock that measures waits (tests pass their own). */
