@@ -14,6 +14,7 @@ import lab.grokking.server.store.DataDirLock;
 import lab.grokking.server.store.FileThroughputLog;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.SqliteRunStore;
+import lab.grokking.server.sweeps.SweepService;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -42,6 +43,7 @@ public final class GrokLabServer implements AutoCloseable {
     private final RunStore store;
     private final RunService runs;
     private final LabService labs;
+    private final SweepService sweeps;
     private final Javalin app;
     private boolean dashboard;
     // the embedded store's data-directory lock and backup schedule (null over another store)
@@ -55,6 +57,7 @@ public final class GrokLabServer implements AutoCloseable {
         this.store = store;
         runs = new RunService(cfg, store, executor, new Estimates(new FileThroughputLog(cfg.dataDir)));
         labs = new LabService(store, runs);
+        sweeps = new SweepService(cfg, runs, store);
         app = Javalin.create(j -> {
             Api.configure(j, runs, labs, cfg);
             WebUi ui = cfg.webUi ? ServiceLoader.load(WebUi.class).findFirst().orElse(null) : null;
@@ -194,6 +197,10 @@ public final class GrokLabServer implements AutoCloseable {
         return labs;
     }
 
+    public SweepService sweeps() {
+        return sweeps;
+    }
+
     public Javalin javalin() {
         return app;
     }
@@ -203,6 +210,7 @@ public final class GrokLabServer implements AutoCloseable {
     public void close() {
         try {
             if (backups != null) backups.close();
+            sweeps.close();
             runs.close();
         } finally {
             try {

@@ -1,0 +1,13 @@
+package lab.grokking.server.sweeps;
+
+import java.util.Map;
+import lab.grokking.core.sweep.Outcome;
+
+/** What a watcher of a sweep hears (see {@link SweepService#watch}); called on the service's watch thread. */
+public interface SweepListener {
+    /** A member's status, progress decile or outcome changed; {@code counts}: the sweep's outcome counts now. */
+    void member(SweepReport.Member member, Map<Outcome, Integer> counts);
+
+    /** Every member has ended (called once, with the final report); nothing follows. */
+    void end(SweepReport report);
+}
