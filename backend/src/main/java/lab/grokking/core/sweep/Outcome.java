@@ -1,5 +1,7 @@
 package lab.grokking.core.sweep;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -42,11 +44,13 @@ public enum Outcome {
     }
 
     /** The JSON name, e.g. "did_not_fit". */
+    @JsonValue
     public String json() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /** The outcome of a JSON name ("grokked"). */
+    @JsonCreator
     public static Outcome ofJson(String name) {
         return valueOf(name.toUpperCase(Locale.ROOT));
     }

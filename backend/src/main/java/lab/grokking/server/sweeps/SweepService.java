@@ -363,19 +363,15 @@ public final class SweepService implements AutoCloseable {
                                             + (refusal == null ? "" : " (" + refusal + ")")),
                     Map.of());
         }
-        Optional<StoredRun> stored = runs.get(run);
-        if (stored.isEmpty())
+        Done d = finished.getIfPresent(run); // a finished run stays so; only a removal changes it
+        if (d != null && runs.get(run).isPresent())
             return new SweepReport.Member(
-                    i, run, p.fields(), p.seed(), REMOVED, 0, notFinished("its run was removed"), Map.of());
-        StoredRun.Status status = stored.get().status();
-        Done d = status == StoredRun.Status.FINISHED ? finished.getIfPresent(run) : null;
-        if (d != null)
-            return new SweepReport.Member(i, run, p.fields(), p.seed(), status.name(), 1, d.classification, d.finals);
-        LiveRun live = runs.reads().live(run).orElse(null);
+                    i, run, p.fields(), p.seed(), StoredRun.Status.FINISHED.name(), 1, d.classification, d.finals);
+        LiveRun live = d != null ? null : runs.reads().live(run).orElse(null); // live runs: from memory
         if (live == null)
             return new SweepReport.Member(
                     i, run, p.fields(), p.seed(), REMOVED, 0, notFinished("its run was removed"), Map.of());
-        status = live.status();
+        StoredRun.Status status = live.status();
         List<String> columns = live.columns() != null ? live.columns() : spec.columns();
         List<double[]> rows = live.rows();
         Map<String, Double> finals = finals(columns, rows);
