@@ -50,6 +50,7 @@ import lab.grokking.core.task.FieldSpec;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.core.task.TaskSpecs;
 import lab.grokking.server.runs.Json;
+import lab.grokking.server.sweeps.SweepPresets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,6 +98,7 @@ class FuzzTest {
             f.setUp();
             f.run(REQUESTS);
             f.webSockets(HEAVY ? 1000 : 150);
+            f.sweepSockets(HEAVY ? 200 : 40);
             f.close();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -111,6 +113,8 @@ class FuzzTest {
             if (!ep.endsWith("/stream")
                     && !ep.equals("GET /api/openapi.json")
                     && !ep.equals("GET /api/presets")
+                    && !ep.equals("GET /api/sweeps") // the caller's own list: nothing to refuse
+                    && !ep.equals("GET /api/sweeps/presets")
                     && !ep.equals("GET /api/tasks")
                     && !ep.equals("GET /api/health"))
                 assertTrue(
@@ -125,6 +129,7 @@ class FuzzTest {
                 "the generator must produce acceptable configs too: " + f.accepted);
         assertTrue(f.accepted.get("POST /api/labs/{id}/runs") >= 20, "and acceptable lab runs: " + f.accepted);
         assertTrue(f.accepted.get("POST /api/labs") >= 20, "and acceptable labs: " + f.accepted);
+        assertTrue(f.accepted.get("POST /api/sweeps") >= 10, "and acceptable sweeps: " + f.accepted);
         assertTrue(
                 f.namedChecks >= REQUESTS / 20,
                 "single-field mutations checked for naming their field: " + f.namedChecks);
@@ -409,8 +414,8 @@ class FuzzTest {
         final Random rnd;
         final RawHttp http;
         final Map<String, Map<String, Integer>> counts = new TreeMap<>();
-        final Map<String, Integer> accepted =
-                new TreeMap<>(Map.of("POST /api/runs", 0, "POST /api/labs/{id}/runs", 0, "POST /api/labs", 0));
+        final Map<String, Integer> accepted = new TreeMap<>(
+                Map.of("POST /api/runs", 0, "POST /api/labs/{id}/runs", 0, "POST /api/labs", 0, "POST /api/sweeps", 0));
         final List<String> violations = new ArrayList<>();
         /** Violations by kind (the invariant broken), and the first requests of each endpoint × status, for the report. */
         final Map<String, Integer> violationKinds = new TreeMap<>();
@@ -418,6 +423,10 @@ class FuzzTest {
         final Map<String, List<String>> examples = new TreeMap<>();
         int violationCount, total, namedChecks, retried;
         final List<String> runIds = new ArrayList<>(), removedIds = new ArrayList<>(), labIds = new ArrayList<>();
+        final List<String> sweepIds = new ArrayList<>();
+        final List<String> sweepPresetIds =
+                SweepPresets.all().stream().map(p -> p.get("id").asText()).toList();
+        String finishedSweep;
         final Map<String, LabInfo> labs = new LinkedHashMap<>();
         final List<String> presetIds =
                 Presets.all().stream().map(Presets.Preset::id).toList();
@@ -458,6 +467,13 @@ class FuzzTest {
                     {"preset": "fig3-classroom", "fields": {"d": {"mode": "editable", "min": 2, "max": 40}, "weightDecay": {"mode": "editable"},
                      "target": {"mode": "editable"}, "rank": {"mode": "editable", "min": 1, "max": 3}, "steps": {"mode": "editable", "max": 150000}}}""");
             assertEquals(2, labIds.size());
+            TestServer.Response sw = s.post(
+                    "/api/sweeps",
+                    "{\"base\":" + TestServer.mcConfig(800, 4244) + ",\"axes\":{\"weightDecay\":[0.01,0.02]}}");
+            assertEquals(201, sw.status(), sw.body());
+            finishedSweep = sw.json().get("id").asText();
+            SweepsApiTest.awaitDone(s, finishedSweep, 60);
+            sweepIds.add(finishedSweep);
         }
 
         private void createLab(String body) {
@@ -491,6 +507,18 @@ class FuzzTest {
             add(gens, 2, this::getLab);
             add(gens, 10, this::postLabRun);
             add(gens, 2, this::presets);
+            add(gens, 6, this::postSweep);
+            add(gens, 2, () -> sweepPath("GET /api/sweeps/{id}", ""));
+            add(gens, 1, () -> sweepPath("GET /api/sweeps/{id}/export.csv", "/export.csv"));
+            add(gens, 1, () -> sweepPath("GET /api/sweeps/{id}/export.json", "/export.json"));
+            add(gens, 1, () -> sweepPath("GET /api/sweeps/{id}/stream", "/stream"));
+            add(gens, 1, this::cancelSweep);
+            add(
+                    gens,
+                    1,
+                    () -> rnd.nextBoolean()
+                            ? get("GET /api/sweeps", "/api/sweeps" + (rnd.nextBoolean() ? "?mine" : "?" + query()))
+                            : get("GET /api/sweeps/presets", "/api/sweeps/presets"));
             add(gens, 2, this::tasks);
             add(gens, 1, this::health);
             add(
@@ -647,6 +675,7 @@ class FuzzTest {
             switch (q.label()) {
                 case "POST /api/runs", "POST /api/labs/{id}/runs" -> acceptedRun(q, r);
                 case "POST /api/labs" -> acceptedLab(q, r);
+                case "POST /api/sweeps" -> acceptedSweep(q, r);
                 default -> {}
             }
         }
@@ -743,6 +772,40 @@ class FuzzTest {
                                     + full.get(e.getKey()));
                 }
             }
+        }
+
+        /** An accepted sweep: readable, every member's config within the limits; cancelled, its id kept. */
+        void acceptedSweep(Req q, Resp r) {
+            accepted.merge(q.label(), 1, Integer::sum);
+            JsonNode j = r.json();
+            String id = j == null ? null : j.path("id").asText(null);
+            if (id == null || !j.path("members").isArray() || j.get("members").isEmpty()) {
+                violation(q, r, "an accepted sweep without an id or members");
+                return;
+            }
+            for (JsonNode m : j.get("members")) {
+                String run = m.path("run_id").asText(null);
+                if (run == null) continue; // waiting for a place in the queue
+                JsonNode back = s.get("/api/runs/" + run).json();
+                try {
+                    Configs.parse((ObjectNode) back.get("config")).validate(LIMITS);
+                } catch (RuntimeException e) {
+                    violation(q, r, "a sweep member outside the server's limits: " + e.getMessage());
+                }
+            }
+            Resp c = send(new Req(
+                    "POST /api/sweeps/{id}/cancel",
+                    "POST",
+                    "/api/sweeps/" + id + "/cancel",
+                    List.<String[]>of(new String[] {"Content-Type", "application/json"}),
+                    "{}".getBytes(StandardCharsets.UTF_8),
+                    false,
+                    false,
+                    null,
+                    "cancel accepted"));
+            if (c != null && c.status() != 200) violation(q, c, "cannot cancel an accepted sweep");
+            sweepIds.add(id);
+            if (sweepIds.size() > 50) sweepIds.remove(1 + rnd.nextInt(sweepIds.size() - 1)); // keep the fixture
         }
 
         void acceptedLab(Req q, Resp r) {
@@ -1727,6 +1790,93 @@ class FuzzTest {
             return post("POST /api/labs/{id}/runs", target, body.toString().getBytes(StandardCharsets.UTF_8));
         }
 
+        // ---- generators: sweeps
+
+        /** Small grids over a tiny matrix completion run, and broken ones: bad axes, seeds, bases, presets. */
+        Req postSweep() {
+            int k = rnd.nextInt(16);
+            if (k == 0) return post("POST /api/sweeps", "/api/sweeps", malformed(McSpec.NAME));
+            if (k == 1)
+                return post("POST /api/sweeps", "/api/sweeps", randomJson(0).getBytes(StandardCharsets.UTF_8));
+            if (k == 2) {
+                String id = rnd.nextBoolean() ? pick(sweepPresetIds) : pick(List.of("nope", "", "../x", "DIAG-LAW"));
+                return post(
+                        "POST /api/sweeps",
+                        "/api/sweeps",
+                        ("{\"sweep\":\"" + id + "\"" + (rnd.nextInt(4) == 0 ? ",\"title\":\"x\"" : "") + "}")
+                                .getBytes(StandardCharsets.UTF_8));
+            }
+            ObjectNode body = Configs.JSON.createObjectNode();
+            if (rnd.nextInt(6) > 0)
+                body.set(
+                        "base",
+                        Configs.readObject(TestServer.mcConfig(100 + rnd.nextInt(900), rnd.nextInt(1000)), "b"));
+            if (rnd.nextInt(10) == 0) body.put("preset", pick(List.of("fig3-classroom", "nope")));
+            if (rnd.nextInt(8) == 0) body.put("title", pick(List.of("", "t", "é".repeat(300))));
+            if (rnd.nextInt(12) == 0) body.put(pick(List.of("grid", "overrides", "id")), 1);
+            ObjectNode axes = body.putObject("axes");
+            int n = rnd.nextInt(3);
+            for (int i = 0; i < n; i++) {
+                String field = rnd.nextInt(8) > 0
+                        ? pick(List.of("weightDecay", "lr", "alpha", "d", "steps", "observed"))
+                        : pick(List.of("target", "seed", "nope", "task", ""));
+                int form = rnd.nextInt(8);
+                if (form < 4) {
+                    var values = axes.putArray(field);
+                    int count = rnd.nextInt(4);
+                    for (int v = 0; v < count; v++)
+                        switch (field) {
+                            case "d" -> values.add(rnd.nextInt(12) == 0 ? 2.5 : 4 + rnd.nextInt(8));
+                            case "steps" -> values.add(100 + rnd.nextInt(rnd.nextInt(10) == 0 ? 1_000_000_000 : 500));
+                            case "observed" -> values.add(0.2 + 0.1 * v);
+                            default -> values.add(rnd.nextInt(10) == 0 ? -1 : 0.005 + 0.01 * v);
+                        }
+                } else if (form < 7) {
+                    ObjectNode range = axes.putObject(field);
+                    range.put("from", pick(List.of(0.001, 0.01, 0.0, -1.0)));
+                    range.put("to", pick(List.of(0.02, 0.05, 1e9)));
+                    range.put("count", pick(List.of(0, 1, 2, 3, 1000, 10_000_000)));
+                    if (rnd.nextBoolean()) range.put("scale", pick(List.of("log", "linear", "cubic")));
+                } else axes.put(field, pick(List.of("1", "x")));
+            }
+            int seeds = rnd.nextInt(6);
+            if (seeds == 1) body.putArray("seeds").add(1).add(2);
+            else if (seeds == 2) body.putObject("seeds").put("count", pick(List.of(0, 2, 1_000_000)));
+            else if (seeds == 3) body.putArray("seeds").add(1).add(1);
+            else if (seeds == 4) body.put("seeds", pick(List.of("3", "[]")));
+            return post("POST /api/sweeps", "/api/sweeps", body.toString().getBytes(StandardCharsets.UTF_8));
+        }
+
+        String[] sweepId() {
+            int k = rnd.nextInt(10);
+            if (k < 5) return new String[] {pick(sweepIds), ""};
+            if (k < 7) return new String[] {randomId(), ""};
+            if (k < 8) return new String[] {finished, ""}; // a run id is no sweep id
+            return hostile();
+        }
+
+        Req sweepPath(String label, String suffix) {
+            String[] id = sweepId();
+            String target = "/api/sweeps/" + id[0] + suffix;
+            return new Req(
+                    label, "GET", target, List.of(), null, false, !id[1].isEmpty() || oddTarget(target), null, null);
+        }
+
+        Req cancelSweep() {
+            String[] id = sweepId();
+            String target = "/api/sweeps/" + id[0] + "/cancel";
+            return new Req(
+                    "POST /api/sweeps/{id}/cancel",
+                    "POST",
+                    target,
+                    List.<String[]>of(new String[] {"Content-Type", "application/json"}),
+                    (rnd.nextBoolean() ? "{}" : randomJson(0)).getBytes(StandardCharsets.UTF_8),
+                    false,
+                    !id[1].isEmpty() || oddTarget(target),
+                    null,
+                    null);
+        }
+
         // ---- generators: presets, health, unknown paths, wrong methods
 
         Req tasks() {
@@ -1918,6 +2068,57 @@ class FuzzTest {
                         violation(wq, null, "4400 for a good ?from");
                     if (code == 1000 && !c.texts.getLast().contains("\"type\":\"status\""))
                         violation(wq, null, "a stream that did not end with its status");
+                } catch (TimeoutException e) {
+                    outcome = "ws timeout";
+                    violation(wq, null, "no close within the timeout");
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof WebSocketHandshakeException h) {
+                        int st = h.getResponse().statusCode();
+                        outcome = "ws refused " + st;
+                        if (st >= 500) violation(wq, null, "handshake " + st);
+                    } else {
+                        outcome = "ws failed";
+                        violation(wq, null, "no handshake: " + e.getCause());
+                    }
+                }
+                count(label, outcome);
+            }
+        }
+
+        // ---- WebSocket /api/sweeps/{id}/stream
+
+        void sweepSockets(int n) throws Exception {
+            HttpClient client = HttpClient.newHttpClient();
+            String label = "GET /api/sweeps/{id}/stream";
+            for (int i = 0; i < n; i++) {
+                int k = rnd.nextInt(4);
+                String id = k < 2
+                        ? pick(sweepIds)
+                        : k < 3 ? randomId() : pick(List.of("%2e%2e", "x".repeat(300), finished, pick(labIds)));
+                boolean known = sweepIds.contains(id);
+                URI uri = URI.create("ws://localhost:" + s.server.port() + "/api/sweeps/" + id + "/stream");
+                Collector c = new Collector();
+                Req wq = new Req(label, "WS", uri.toString(), List.of(), null, false, false, null, null);
+                total++;
+                String outcome;
+                try {
+                    WebSocket ws = client.newWebSocketBuilder()
+                            .connectTimeout(Duration.ofSeconds(10))
+                            .buildAsync(uri, c)
+                            .get(10, TimeUnit.SECONDS);
+                    int code = c.closed.get(60, TimeUnit.SECONDS);
+                    ws.abort();
+                    outcome = "ws " + code;
+                    String all = String.join("\n", c.texts);
+                    if (LEAK.matcher(all).find()) violation(wq, null, "a class name in a stream message");
+                    if (code == 1000 && !known) violation(wq, null, "an unknown sweep streamed");
+                    if (code == 4404 && known) violation(wq, null, "a known sweep answered 4404");
+                    if (code == 1000
+                            && (!c.texts.getFirst().contains("\"type\":\"report\"")
+                                    || !c.texts.getLast().contains("\"type\":\"end\"")))
+                        violation(wq, null, "a sweep stream that did not begin with its report and end with end");
+                    if (code != 1000 && code != 4404 && code != 1006)
+                        violation(wq, null, "unexpected close " + code + " " + c.reason);
                 } catch (TimeoutException e) {
                     outcome = "ws timeout";
                     violation(wq, null, "no close within the timeout");

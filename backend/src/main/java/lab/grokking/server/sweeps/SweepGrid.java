@@ -379,8 +379,10 @@ public final class SweepGrid {
                 : new BigDecimal(x).round(new MathContext(DIGITS)).doubleValue();
     }
 
-    /** A number as written: 10, 0.001, 31.6227766. */
+    /** A number as people write it in messages: 10, 0.0005, 31.6227766 (never 5.0E-4). */
     static String plain(double v) {
-        return MetricTable.format(v);
+        return v == Math.rint(v) && Math.abs(v) < 1e15
+                ? MetricTable.format(v)
+                : BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }
