@@ -213,8 +213,8 @@ public class RunStoreTest {
                 var st = c.createStatement();
                 var r = st.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
             assertTrue(r.next());
-            assertEquals(6, r.getInt(1), "V1 to V6, each once");
-            assertEquals(6, r.getInt(2));
+            assertEquals(7, r.getInt(1), "V1 to V7, each once");
+            assertEquals(7, r.getInt(2));
         }
     }
 
@@ -301,6 +301,9 @@ public class RunStoreTest {
         }
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
                 var st = c.createStatement()) { // back to schema V5, as a store from before the quota
+            st.executeUpdate("DROP TABLE sweep_members");
+            st.executeUpdate("DROP TABLE sweeps");
+            st.executeUpdate("DELETE FROM schema_version WHERE version = 7");
             st.executeUpdate("DROP INDEX runs_stored_by_client");
             st.executeUpdate("ALTER TABLE runs DROP COLUMN stored_bytes");
             st.executeUpdate("ALTER TABLE runs DROP COLUMN snapshot_bytes");
