@@ -27,10 +27,11 @@ public record SweepReport(
     public record Axis(String field, List<Double> values, boolean log) {}
 
     /**
-     * One member: {@code index} in grid order (axes in order, the last varying fastest, then seeds), its run's id
-     * (null while it waits for a place in the queue), the axis values of this member, its seed, the run's status name
-     * (QUEUED, RUNNING, FINISHED, ...; WAITING before its run exists), the fraction of its steps done, its outcome, and
-     * the last row's metrics.
+     * One member: {@code index} in grid order (axes in order, the last varying fastest, then the seeds), its run's id
+     * (null while it waits for a place in the queue), the axis values of this member, its seed, its status (the run's
+     * status name: QUEUED, RUNNING, PAUSED, FINISHED, CANCELLED, DIVERGED, FAILED; {@link SweepService#WAITING} before
+     * its run exists, CANCELLED for a waiting member of a cancelled sweep, {@link SweepService#REMOVED} when its run
+     * was removed), the fraction of its steps done, its outcome, and the last row's metrics (so far, while it runs).
      */
     public record Member(
             int index,

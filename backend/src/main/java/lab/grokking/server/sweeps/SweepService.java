@@ -15,10 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import lab.grokking.core.MetricTable;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.sweep.Classification;
@@ -408,54 +406,19 @@ public final class SweepService implements AutoCloseable {
         return Collections.unmodifiableMap(out);
     }
 
-    /** The export's columns, in order: index, the axis fields, seed, run, status, outcome, steps, final metrics. */
+    /** The export's columns (see {@link SweepExport#columns}). */
     public List<String> exportColumns(SweepReport r) {
-        List<String> cols = new ArrayList<>(List.of("index"));
-        for (SweepReport.Axis a : r.axes()) cols.add(a.field());
-        cols.addAll(List.of("seed", "run_id", "status", "outcome", "fit_step", "transition_step", "delay"));
-        for (String c : TaskSpecs.get(r.task()).columns()) if (!c.equals("step")) cols.add("final_" + c);
-        return cols;
+        return SweepExport.columns(r);
     }
 
-    /** One row per member as JSON objects keyed by {@link #exportColumns} (null where a value does not apply). */
+    /** One row per member as JSON objects (see {@link SweepExport#rows}). */
     public List<Map<String, Object>> rows(SweepReport r) {
-        List<String> cols = exportColumns(r);
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (SweepReport.Member m : r.members()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("index", m.index());
-            for (SweepReport.Axis a : r.axes()) row.put(a.field(), m.fields().get(a.field()));
-            row.put("seed", m.seed());
-            row.put("run_id", m.runId());
-            row.put("status", m.status());
-            row.put("outcome", m.classification().outcome().json());
-            row.put("fit_step", m.classification().fitStep());
-            row.put("transition_step", m.classification().transitionStep());
-            row.put("delay", m.classification().delay());
-            for (String c : cols)
-                if (c.startsWith("final_")) row.put(c, finite(m.finals().get(c.substring("final_".length()))));
-            out.add(row);
-        }
-        return out;
+        return SweepExport.rows(r);
     }
 
-    /** The same rows as CSV (header first; empty cells where a value does not apply). */
+    /** The same rows as CSV (see {@link SweepExport#csv}). */
     public String csv(SweepReport r) {
-        List<String> cols = exportColumns(r);
-        StringBuilder b = new StringBuilder(String.join(",", cols)).append('\n');
-        for (Map<String, Object> row : rows(r)) {
-            for (int c = 0; c < cols.size(); c++) {
-                Object v = row.get(cols.get(c));
-                b.append(c > 0 ? "," : "")
-                        .append(v == null ? "" : v instanceof Double d ? MetricTable.format(d) : v.toString());
-            }
-            b.append('\n');
-        }
-        return b.toString();
-    }
-
-    private static Double finite(Double v) {
-        return v == null || !Double.isFinite(v) ? null : v;
+        return SweepExport.csv(r);
     }
 
     /**
@@ -465,62 +428,10 @@ public final class SweepService implements AutoCloseable {
     public Optional<AutoCloseable> watch(String id, SweepListener listener) {
         Optional<Sweep> found = sweep(id);
         if (found.isEmpty()) return Optional.empty();
-        Watcher w = new Watcher(found.get(), listener);
+        Sweep sweep = found.get();
+        SweepWatcher w = new SweepWatcher(() -> report(sweep), listener, timer, WATCH_MILLIS);
         w.start();
         return Optional.of(w);
-    }
-
-    /** One watcher: compares each member's status, progress decile and outcome with what it last told. */
-    private final class Watcher implements AutoCloseable {
-        final Sweep sweep;
-        final SweepListener listener;
-        final Map<Integer, String> told = new LinkedHashMap<>();
-        ScheduledFuture<?> future;
-        boolean ended;
-
-        Watcher(Sweep sweep, SweepListener listener) {
-            this.sweep = sweep;
-            this.listener = listener;
-        }
-
-        synchronized void start() {
-            SweepReport r = report(sweep);
-            for (SweepReport.Member m : r.members()) told.put(m.index(), key(m));
-            listener.start(r);
-            if (r.done()) end(r);
-            else future = timer.scheduleWithFixedDelay(this::tick, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
-        }
-
-        synchronized void tick() {
-            if (ended) return;
-            try {
-                SweepReport r = report(sweep);
-                for (SweepReport.Member m : r.members()) {
-                    String k = key(m);
-                    if (!k.equals(told.put(m.index(), k))) listener.member(m, r.counts());
-                }
-                if (r.done()) end(r);
-            } catch (RuntimeException e) { // a store read failed, or the listener: the next tick tries again
-                LOG.log(System.Logger.Level.WARNING, "sweep " + sweep.id + " watcher: " + e.getMessage());
-            }
-        }
-
-        private void end(SweepReport r) {
-            ended = true;
-            if (future != null) future.cancel(false);
-            listener.end(r);
-        }
-
-        @Override
-        public synchronized void close() {
-            ended = true;
-            if (future != null) future.cancel(false);
-        }
-
-        private static String key(SweepReport.Member m) {
-            return m.status() + "/" + (int) Math.floor(m.fraction() * 10) + "/"
-                    + m.classification().outcome();
-        }
     }
 
     /** The sweep presets of config/sweeps (id, title, description, preset or base, axes, seeds). */
