@@ -67,9 +67,13 @@ public final class SweepForm extends VerticalLayout {
         Select<String> base = new Select<>();
         base.setLabel("Base (a run preset)");
         base.setId("sweep-base");
-        List<String> presetIds = Presets.all().stream().map(Presets.Preset::id).toList();
-        base.setItems(presetIds);
-        if (!presetIds.isEmpty()) base.setValue(presetIds.get(0));
+        List<Presets.Preset> presets = Presets.all();
+        base.setItems(presets.stream().map(Presets.Preset::id).toList());
+        presets.stream() // a classroom preset first: a sweep multiplies a run's time
+                .filter(p -> p.scale().equals("classroom"))
+                .findFirst()
+                .or(() -> presets.stream().findFirst())
+                .ifPresent(p -> base.setValue(p.id()));
         TextField axes = new TextField("Axes");
         axes.setId("sweep-axes");
         axes.setWidth("32em");
