@@ -21,6 +21,11 @@
     return String(+v.toPrecision(4));
   }
 
+  /** Axis ticks: log axes leave some splits unlabelled (null). */
+  function ticks(u, splits) {
+    return splits.map((v) => (v == null ? '' : fmt(v)));
+  }
+
   function section(host, title, key) {
     const sec = document.createElement('section');
     sec.dataset.key = key;
@@ -73,7 +78,7 @@
         const opts = {
           width: width(this), height: HEIGHT, series,
           scales: { x: { time: false, distr: c.xlog ? 3 : 1 }, y: { distr: c.ylog ? 3 : 1 } },
-          axes: [{ label: c.xlabel, values: (u, s) => s.map(fmt) }, { label: c.ylabel, size: 60, values: (u, s) => s.map(fmt) }],
+          axes: [{ label: c.xlabel, values: ticks }, { label: c.ylabel, size: 60, values: ticks }],
           legend: { show: true, live: false },
           cursor: { drag: { x: false, y: false } },
         };
@@ -106,7 +111,7 @@
         const opts = {
           width: width(this), height: HEIGHT, series, bands,
           scales: { x: { time: false, distr: 3 } },
-          axes: [{ label: 'step', values: (u, s) => s.map(fmt) },
+          axes: [{ label: 'step', values: ticks },
             { label: c.ylabel || '', size: 60, values: (u, s) => s.map((v) => (v == null ? '' : fmt(c.ylog ? 10 ** v : v))) }],
           legend: { show: true, live: true },
         };
