@@ -59,7 +59,7 @@ public final class GrokLabServer implements AutoCloseable {
         labs = new LabService(store, runs);
         sweeps = new SweepService(cfg, runs, store);
         app = Javalin.create(j -> {
-            Api.configure(j, runs, labs, cfg);
+            Api.configure(j, runs, labs, sweeps, cfg);
             WebUi ui = cfg.webUi ? ServiceLoader.load(WebUi.class).findFirst().orElse(null) : null;
             j.jetty.modifyServer(server -> {
                 server.setErrorHandler(new JsonErrorHandler(cfg));
@@ -154,6 +154,7 @@ public final class GrokLabServer implements AutoCloseable {
             Startup.checkPort(cfg.port);
             s = new GrokLabServer(cfg, store, executor);
             s.runs.recover(); // before the port opens: no request sees a run the store holds and nothing owns
+            s.sweeps.recover(); // then the sweeps' members not submitted yet
             s.app.start(cfg.port);
             return s;
         } catch (RuntimeException e) {

@@ -85,6 +85,8 @@ public final class ServerConfig {
      * worker's share of its heap when that is smaller ({@link Limits#withinHeap}).
      */
     public Limits limits = Limits.DEFAULT;
+    /** Members per sweep (limits.sweepMembers). */
+    public int sweepMembers = 200;
 
     /** Admin tokens shorter than this are refused at start: the token is the only thing guarding the check. */
     public static final int MIN_ADMIN_TOKEN = 16;
@@ -125,6 +127,8 @@ public final class ServerConfig {
         c.minFreeBytes = (long) number(p, "store.minFreeBytes", c.minFreeBytes);
         c.limits = c.limits.withDisk((long) number(p, "limits.maxDiskBytes", c.limits.maxDiskBytes()), (long)
                 number(p, "limits.clientDiskBytes", c.limits.clientDiskBytes()));
+        c.sweepMembers =
+                intValue(p, "limits.sweepMembers", p.getProperty("limits.sweepMembers"), c.sweepMembers, 1, 100_000);
         c.maxRequestBytes = (long) number(p, "http.maxRequestBytes", c.maxRequestBytes);
         c.requestsPerSecond = number(p, "http.requestsPerSecond", c.requestsPerSecond);
         c.requestBurst = number(p, "http.requestBurst", c.requestBurst);

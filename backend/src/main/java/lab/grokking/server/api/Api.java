@@ -22,6 +22,7 @@ import lab.grokking.server.runs.BudgetException;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.StoreException;
+import lab.grokking.server.sweeps.SweepService;
 import org.eclipse.jetty.session.DefaultSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
 import org.eclipse.jetty.session.SessionCache;
@@ -30,7 +31,8 @@ import org.eclipse.jetty.session.SessionCache;
 public final class Api {
     private Api() {}
 
-    public static void configure(JavalinConfig j, RunService runs, LabService labs, ServerConfig cfg) {
+    public static void configure(
+            JavalinConfig j, RunService runs, LabService labs, SweepService sweeps, ServerConfig cfg) {
         j.router.contextPath = "/api";
         j.http.maxRequestSize = cfg.maxRequestBytes;
         j.startup.showJavalinBanner = false;
@@ -63,6 +65,8 @@ public final class Api {
         RunsApi.register(j.routes, runs, cfg);
         LabsApi.register(j.routes, labs, runs, cfg);
         StreamSocket.register(j.routes, runs, streams);
+        SweepsApi.register(j.routes, sweeps, runs, cfg);
+        SweepStream.register(j.routes, sweeps, streams);
         String openapi = openApi(resource("/openapi.json"));
         j.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
 
@@ -100,6 +104,12 @@ public final class Api {
         });
         j.routes.exception(
                 RunService.NotCreatorException.class,
+                (e, ctx) -> ctx.status(403)
+                        .contentType("application/json")
+                        .result(Json.write(ApiError.body(
+                                403, e.getMessage(), List.of(new ConfigException.Problem("id", e.getMessage()))))));
+        j.routes.exception(
+                SweepService.NotCreatorException.class,
                 (e, ctx) -> ctx.status(403)
                         .contentType("application/json")
                         .result(Json.write(ApiError.body(

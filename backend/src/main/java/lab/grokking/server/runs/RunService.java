@@ -341,6 +341,18 @@ public final class RunService implements AutoCloseable {
                 blocked ? storeHealth.pausedMessage() : "paused: " + cause.getMessage() + "; retried by itself");
     }
 
+    /** A client's estimated seconds of training in flight (queued, running, paused) and its budget's setting. */
+    public record InFlight(double seconds, double budget, String setting) {}
+
+    /** What the in-flight budget counts for this client now (a sweep checks its members against it as a whole). */
+    public InFlight inFlight(String client) {
+        synchronized (lock) {
+            double used = 0;
+            for (Owned o : owned.values()) if (o.run.client().equals(client)) used += budgets.seconds(o.run);
+            return new InFlight(used, cfg.clientSecondsInFlight, Budgets.IN_FLIGHT);
+        }
+    }
+
     /** Seconds this config would train here; 0 when an identical run has finished (it opens at once). */
     public double estimatedSeconds(RunConfig rc) {
         Optional<StoredRun> done = finishedRun(rc);

@@ -23,7 +23,8 @@ final class Migrations {
             "V3__probe.sql",
             "V4__run_lab.sql",
             "V5__runs_by_client.sql",
-            "V6__stored_bytes.sql");
+            "V6__stored_bytes.sql",
+            "V7__sweeps.sql");
 
     private Migrations() {}
 

@@ -19,7 +19,8 @@ public class RepositoryRunStore implements RunStore {
             MetricRepository metrics,
             SnapshotRepository snapshots,
             CheckpointRepository checkpoints,
-            LabRepository labs) {}
+            LabRepository labs,
+            SweepRepository sweeps) {}
 
     private final StoreDatabase db;
     private final RunRepository runs;
@@ -27,6 +28,7 @@ public class RepositoryRunStore implements RunStore {
     private final SnapshotRepository snapshots;
     private final CheckpointRepository checkpoints;
     private final LabRepository labs;
+    private final SweepRepository sweeps;
 
     public RepositoryRunStore(Repositories r) {
         db = r.db();
@@ -35,6 +37,7 @@ public class RepositoryRunStore implements RunStore {
         snapshots = r.snapshots();
         checkpoints = r.checkpoints();
         labs = r.labs();
+        sweeps = r.sweeps();
     }
 
     @Override
@@ -196,6 +199,36 @@ public class RepositoryRunStore implements RunStore {
     @Override
     public Optional<String> lab(String id) {
         return labs.get(id);
+    }
+
+    @Override
+    public void insertSweep(StoredSweep sweep) {
+        db.inTransaction("insert sweep " + sweep.id(), () -> sweeps.insert(sweep));
+    }
+
+    @Override
+    public Optional<StoredSweep> sweep(String id) {
+        return sweeps.get(id);
+    }
+
+    @Override
+    public List<StoredSweep> sweeps(String client, int limit) {
+        return sweeps.list(client, limit);
+    }
+
+    @Override
+    public List<StoredSweep> waitingSweeps() {
+        return sweeps.waiting();
+    }
+
+    @Override
+    public void setSweepMemberRun(String sweepId, int index, String runId) {
+        sweeps.setMemberRun(sweepId, index, runId);
+    }
+
+    @Override
+    public void cancelSweep(String id) {
+        sweeps.cancel(id);
     }
 
     @Override

@@ -92,6 +92,23 @@ public interface RunStore extends AutoCloseable {
     /** A classroom lab's JSON document. */
     Optional<String> lab(String id);
 
+    /** Stores a sweep and its member rows together. */
+    void insertSweep(StoredSweep sweep);
+
+    Optional<StoredSweep> sweep(String id);
+
+    /** A client's sweeps, newest first, at most {@code limit}. */
+    List<StoredSweep> sweeps(String client, int limit);
+
+    /** Sweeps not cancelled with members still waiting for their runs, oldest first (resumed after a restart). */
+    List<StoredSweep> waitingSweeps();
+
+    /** The member's run, once submitted. */
+    void setSweepMemberRun(String sweepId, int index, String runId);
+
+    /** No member of this sweep is submitted any more. */
+    void cancelSweep(String id);
+
     @Override
     void close();
 }

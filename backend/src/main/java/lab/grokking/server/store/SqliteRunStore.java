@@ -23,6 +23,7 @@ public final class SqliteRunStore extends RepositoryRunStore {
                 new SqliteMetricRepository(db),
                 new SqliteSnapshotRepository(db),
                 new SqliteCheckpointRepository(db),
-                new SqliteLabRepository(db));
+                new SqliteLabRepository(db),
+                new SqliteSweepRepository(db));
     }
 }

@@ -1,69 +1,535 @@
 package lab.grokking.server.sweeps;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import lab.grokking.core.MetricTable;
+import lab.grokking.core.config.ConfigException;
+import lab.grokking.core.config.Configs;
+import lab.grokking.core.sweep.Classification;
+import lab.grokking.core.sweep.LawFit;
+import lab.grokking.core.sweep.Outcome;
+import lab.grokking.core.sweep.Outcomes;
+import lab.grokking.core.task.Durations;
+import lab.grokking.core.task.OutcomeMetric;
+import lab.grokking.core.task.TaskSpec;
+import lab.grokking.core.task.TaskSpecs;
 import lab.grokking.server.ServerConfig;
+import lab.grokking.server.queue.QueueLimitException;
+import lab.grokking.server.runs.Json;
+import lab.grokking.server.runs.LiveRun;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.RunStore;
+import lab.grokking.server.store.StoredRun;
+import lab.grokking.server.store.StoredSweep;
 
 /**
  * Sweeps: a base config × a grid over numeric fields × seeds, each member an ordinary run submitted through the run
  * service (de-duplicated, cached, queued fairly, recovered after a crash). The sweep and its members' run ids are
  * stored, so a report outlives a restart.
+ *
+ * <p>A client may have only queue.perClientQueued runs waiting, so members are fed to the run service in grid order
+ * as places free up: a member waits (status {@link #WAITING}, no run yet) until then. The feeder tries every
+ * {@link #FEED_MILLIS}; after a restart it goes on with the stored sweeps' waiting members.
  */
 public final class SweepService implements AutoCloseable {
-    public SweepService(ServerConfig cfg, RunService runs, RunStore store) {}
+    /** Status of a member whose run is not submitted yet. */
+    public static final String WAITING = "WAITING";
 
-    /** Stops the feeder and the watchers. */
-    @Override
-    public void close() {}
+    /** Status of a member whose run was removed (DELETE /api/runs/{id}). */
+    public static final String REMOVED = "REMOVED";
+
+    /** Period of the feeder. */
+    static final long FEED_MILLIS = 200;
+
+    /** Period at which a watcher looks for member changes. */
+    static final long WATCH_MILLIS = 300;
+
+    /** Sweeps a client's list shows. */
+    static final int LIST_LIMIT = 100;
+
+    private static final System.Logger LOG = System.getLogger(SweepService.class.getName());
+
+    private final ServerConfig cfg;
+    private final RunService runs;
+    private final RunStore store;
+    private final Object lock = new Object();
+    private final Map<String, Sweep> waiting = new LinkedHashMap<>(); // guarded by lock: members left to submit
+    private final Cache<String, Sweep> loaded =
+            Caffeine.newBuilder().maximumSize(1_000).build();
+    /** A finished run's outcome and last row never change (until it is removed, checked on every read). */
+    private final Cache<String, Done> finished =
+            Caffeine.newBuilder().maximumSize(100_000).build();
+
+    private final ScheduledExecutorService timer;
+
+    /** A sweep in memory: its plan, and its members' run ids (null: waiting). */
+    private static final class Sweep {
+        final String id, client;
+        final long createdAt;
+        final SweepGrid.Plan plan;
+        final AtomicReferenceArray<String> runIds;
+        /** Per member: ln α and λ·η, the law's x and its scale of k* (NaN where the config lacks them). */
+        final double[] lnAlpha, lambdaEta;
+
+        volatile boolean cancelled;
+        /** Why the feeder could not submit the next member (null: nothing refused it). */
+        volatile String refusal;
+
+        Sweep(StoredSweep s, SweepGrid.Plan plan) {
+            id = s.id();
+            client = s.client();
+            createdAt = s.createdAt();
+            this.plan = plan;
+            runIds = new AtomicReferenceArray<>(s.runIds().toArray(new String[0]));
+            cancelled = s.cancelled();
+            int n = plan.members().size();
+            lnAlpha = new double[n];
+            lambdaEta = new double[n];
+            for (int i = 0; i < n; i++) {
+                ObjectNode c = Configs.toTree(plan.members().get(i).config());
+                double alpha = c.path("alpha").asDouble(Double.NaN),
+                        lambda = c.path("weightDecay").asDouble(Double.NaN),
+                        eta = c.path("lr").asDouble(Double.NaN);
+                lnAlpha[i] = alpha > 0 ? StrictMath.log(alpha) : Double.NaN;
+                lambdaEta[i] = lambda * eta;
+            }
+        }
+
+        boolean allSubmitted() {
+            for (int i = 0; i < runIds.length(); i++) if (runIds.get(i) == null) return false;
+            return true;
+        }
+    }
+
+    private record Done(Classification classification, Map<String, Double> finals) {}
+
+    public SweepService(ServerConfig cfg, RunService runs, RunStore store) {
+        if (cfg.sweepMembers < 1)
+            throw new IllegalArgumentException(SweepGrid.MEMBERS_LIMIT + " must be ≥ 1, got " + cfg.sweepMembers);
+        this.cfg = cfg;
+        this.runs = runs;
+        this.store = store;
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "groklab-sweeps");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::feedAll, FEED_MILLIS, FEED_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Goes on feeding the stored sweeps' waiting members (after a restart; call after the run service's recover). */
+    public void recover() {
+        synchronized (lock) {
+            for (StoredSweep s : store.waitingSweeps()) {
+                Sweep sw = load(s);
+                waiting.put(sw.id, sw);
+                loaded.put(sw.id, sw);
+            }
+        }
+    }
 
     /**
-     * Validates the whole grid (every member's config, {@code limits.sweepMembers}, the client's budget) and only then
-     * submits the members and stores the sweep; a {@link lab.grokking.core.config.ConfigException} (422) names
-     * {@code axes.<field>}, {@code members}, {@code seeds} or the budget and the limit.
+     * Validates the whole grid (every member's config, {@code limits.sweepMembers}, the client's in-flight budget)
+     * and only then stores the sweep and submits its members; a {@link ConfigException} (422) names
+     * {@code axes.<field>}, {@code members}, {@code seeds} or {@code base.<field>} and the limit.
      */
     public SweepReport submit(ObjectNode body, String client) {
-        throw new UnsupportedOperationException("TODO");
+        SweepGrid.Plan plan = SweepGrid.parse(body, cfg.limits, cfg.sweepMembers);
+        Sweep s;
+        synchronized (lock) {
+            requireBudget(plan, client);
+            List<String> runIds =
+                    new ArrayList<>(Collections.nCopies(plan.members().size(), (String) null));
+            for (SweepGrid.Planned m : plan.members()) // a member computed before opens at once
+            runs.finishedRun(m.config()).ifPresent(r -> runIds.set(m.index(), r.id()));
+            StoredSweep stored = new StoredSweep(
+                    RunService.newId(), Json.write(plan.doc()), client, System.currentTimeMillis(), false, runIds);
+            store.insertSweep(stored);
+            s = new Sweep(stored, plan);
+            loaded.put(s.id, s);
+            if (!s.allSubmitted()) {
+                waiting.put(s.id, s);
+                feed(s);
+            }
+        }
+        return report(s);
+    }
+
+    /** Under the lock: the members' estimated seconds must fit the client's in-flight budget beside what it holds. */
+    private void requireBudget(SweepGrid.Plan plan, String client) {
+        double need = 0;
+        for (SweepGrid.Planned m : plan.members()) need += runs.estimatedSeconds(m.config());
+        double pending = 0; // members of the client's other sweeps not submitted yet
+        for (Sweep other : waiting.values())
+            if (other.client.equals(client))
+                for (int i = 0; i < other.runIds.length(); i++)
+                    if (other.runIds.get(i) == null)
+                        pending += runs.estimatedSeconds(
+                                other.plan.members().get(i).config());
+        RunService.InFlight held = runs.inFlight(client);
+        if (held.seconds() + pending + need <= held.budget()) return;
+        throw new ConfigException(
+                "members",
+                "the sweep's " + plan.members().size() + " members are estimated at " + Durations.human(need)
+                        + " of training; this client has " + Durations.human(held.seconds() + pending)
+                        + " in flight (runs queued, running or paused, and members of its sweeps not yet started)"
+                        + " and the budget is " + Durations.human(held.budget()) + " (" + held.setting() + " = "
+                        + SweepGrid.plain(held.budget()) + "); choose fewer members, fewer steps or a smaller model,"
+                        + " or wait for its runs to end");
+    }
+
+    /** The feeder's round: each waiting sweep, oldest first; a client refused a place is not asked again this round. */
+    private void feedAll() {
+        try {
+            synchronized (lock) {
+                Set<String> refused = new HashSet<>();
+                for (Sweep s : List.copyOf(waiting.values())) {
+                    if (refused.contains(s.client)) continue;
+                    feed(s);
+                    if (s.refusal != null) refused.add(s.client);
+                }
+            }
+        } catch (RuntimeException e) { // the store refused a write: the next round tries again
+            LOG.log(System.Logger.Level.WARNING, "sweep feeder: " + e.getMessage());
+        }
+    }
+
+    /** Under the lock: submits the sweep's waiting members in grid order until the queue or a budget refuses one. */
+    private void feed(Sweep s) {
+        for (int i = 0; i < s.runIds.length(); i++) {
+            if (s.cancelled) break;
+            if (s.runIds.get(i) != null) continue;
+            RunService.Submission sub;
+            try {
+                sub = runs.submit(s.plan.members().get(i).config(), s.client);
+            } catch (QueueLimitException e) { // a place in the queue, or the client's budget: later
+                s.refusal = e.getMessage();
+                return;
+            }
+            store.setSweepMemberRun(s.id, i, sub.run().id());
+            s.runIds.set(i, sub.run().id());
+        }
+        s.refusal = null;
+        waiting.remove(s.id);
     }
 
     /** The sweep's report now (empty: no such sweep). */
     public Optional<SweepReport> report(String id) {
-        throw new UnsupportedOperationException("TODO");
+        return sweep(id).map(this::report);
     }
 
-    /** A client's sweeps, newest first. */
+    private Optional<Sweep> sweep(String id) {
+        if (!RunService.plausibleId(id)) return Optional.empty();
+        synchronized (lock) {
+            Sweep w = waiting.get(id);
+            if (w != null) return Optional.of(w);
+        }
+        Sweep s = loaded.getIfPresent(id);
+        if (s != null) return Optional.of(s);
+        Optional<StoredSweep> stored = store.sweep(id);
+        return stored.map(x -> loaded.get(id, k -> load(x)));
+    }
+
+    private static Sweep load(StoredSweep s) {
+        return new Sweep(s, SweepGrid.fromDoc(Configs.readObject(s.doc(), "sweep")));
+    }
+
+    /** A client's sweeps, newest first (at most {@link #LIST_LIMIT}). */
     public List<SweepReport> list(String client) {
-        throw new UnsupportedOperationException("TODO");
-    }
-
-    /** Cancels every unfinished member (creator only); returns how many were cancelled. */
-    public int cancel(String id, String client) {
-        throw new UnsupportedOperationException("TODO");
-    }
-
-    /** One CSV row per member: axis fields, seed, status, outcome, fit step, transition step, delay, final metrics. */
-    public String csv(SweepReport r) {
-        throw new UnsupportedOperationException("TODO");
-    }
-
-    /** The same rows as {@link #csv} as JSON objects (snake_case keys). */
-    public List<Map<String, Object>> rows(SweepReport r) {
-        throw new UnsupportedOperationException("TODO");
+        List<SweepReport> out = new ArrayList<>();
+        for (StoredSweep s : store.sweeps(client, LIST_LIMIT))
+            sweep(s.id()).map(this::report).ifPresent(out::add);
+        return out;
     }
 
     /**
-     * Watches a sweep: {@code listener} hears each member change and then the end (at once if it has ended). Close
-     * the handle to stop; empty when there is no such sweep.
+     * Cancels the sweep (creator only): waiting members are never submitted, and every member run of this client
+     * still queued, running or paused is cancelled (a run another client started, shared by de-duplication, is left
+     * alone). Returns how many members it stopped; 0 for no such sweep.
+     */
+    public int cancel(String id, String client) {
+        Optional<Sweep> found = sweep(id);
+        if (found.isEmpty()) return 0;
+        Sweep s = found.get();
+        if (!s.client.equals(client)) throw new NotCreatorException();
+        int stopped = 0;
+        synchronized (lock) {
+            if (!s.cancelled) {
+                store.cancelSweep(id);
+                s.cancelled = true;
+                waiting.remove(id);
+                for (int i = 0; i < s.runIds.length(); i++) if (s.runIds.get(i) == null) stopped++;
+            }
+        }
+        for (int i = 0; i < s.runIds.length(); i++) {
+            String run = s.runIds.get(i);
+            if (run == null) continue;
+            Optional<StoredRun> r = runs.get(run);
+            if (r.isEmpty() || r.get().status().isFinal() || !r.get().client().equals(client)) continue;
+            if (runs.cancel(run, client).isPresent()) stopped++;
+        }
+        return stopped;
+    }
+
+    /** Someone other than a sweep's creator tried to cancel it. */
+    public static final class NotCreatorException extends RuntimeException {
+        NotCreatorException() {
+            super("only the client that started a sweep can cancel it");
+        }
+    }
+
+    private SweepReport report(Sweep s) {
+        TaskSpec<?> spec = TaskSpecs.get(s.plan.task());
+        OutcomeMetric metric = spec.outcome();
+        List<SweepReport.Member> members = new ArrayList<>();
+        Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
+        for (Outcome o : Outcome.values()) counts.put(o, 0);
+        List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+        boolean done = true;
+        for (int i = 0; i < s.runIds.length(); i++) {
+            SweepReport.Member m = member(s, i, spec, metric);
+            members.add(m);
+            counts.merge(m.classification().outcome(), 1, Integer::sum);
+            done &= ended(m.status());
+            if (m.classification().outcome() == Outcome.GROKKED
+                    && Double.isFinite(s.lnAlpha[i])
+                    && s.lambdaEta[i] > 0) {
+                xs.add(s.lnAlpha[i]);
+                ys.add(s.lambdaEta[i] * m.classification().transitionStep());
+            }
+        }
+        LawFit law = LawFit.fit(
+                xs.stream().mapToDouble(Double::doubleValue).toArray(),
+                ys.stream().mapToDouble(Double::doubleValue).toArray());
+        return new SweepReport(
+                s.id,
+                s.plan.title(),
+                s.plan.task(),
+                s.createdAt,
+                s.plan.axes(),
+                s.plan.seeds(),
+                List.copyOf(members),
+                Collections.unmodifiableMap(counts),
+                law,
+                done);
+    }
+
+    /** Whether a member's status is one it keeps (the sweep is done when every member's is). */
+    public static boolean ended(String status) {
+        return switch (status) {
+            case WAITING -> false;
+            case REMOVED -> true;
+            default -> StoredRun.Status.valueOf(status).isFinal();
+        };
+    }
+
+    private SweepReport.Member member(Sweep s, int i, TaskSpec<?> spec, OutcomeMetric metric) {
+        SweepGrid.Planned p = s.plan.members().get(i);
+        String run = s.runIds.get(i);
+        if (run == null) {
+            String refusal = s.refusal;
+            return new SweepReport.Member(
+                    i,
+                    null,
+                    p.fields(),
+                    p.seed(),
+                    s.cancelled ? StoredRun.Status.CANCELLED.name() : WAITING,
+                    0,
+                    notFinished(
+                            s.cancelled
+                                    ? "the sweep was cancelled before this member started"
+                                    : "waiting for a place in the queue"
+                                            + (refusal == null ? "" : " (" + refusal + ")")),
+                    Map.of());
+        }
+        Optional<StoredRun> stored = runs.get(run);
+        if (stored.isEmpty())
+            return new SweepReport.Member(
+                    i, run, p.fields(), p.seed(), REMOVED, 0, notFinished("its run was removed"), Map.of());
+        StoredRun.Status status = stored.get().status();
+        Done d = status == StoredRun.Status.FINISHED ? finished.getIfPresent(run) : null;
+        if (d != null)
+            return new SweepReport.Member(i, run, p.fields(), p.seed(), status.name(), 1, d.classification, d.finals);
+        LiveRun live = runs.reads().live(run).orElse(null);
+        if (live == null)
+            return new SweepReport.Member(
+                    i, run, p.fields(), p.seed(), REMOVED, 0, notFinished("its run was removed"), Map.of());
+        status = live.status();
+        List<String> columns = live.columns() != null ? live.columns() : spec.columns();
+        List<double[]> rows = live.rows();
+        Map<String, Double> finals = finals(columns, rows);
+        if (status == StoredRun.Status.FINISHED) {
+            d = new Done(Outcomes.classify(metric, columns, rows, true), finals);
+            finished.put(run, d);
+            return new SweepReport.Member(i, run, p.fields(), p.seed(), status.name(), 1, d.classification, finals);
+        }
+        double fraction = Math.min(1, (double) live.progressStep() / Math.max(1, live.steps()));
+        String message = live.message();
+        return new SweepReport.Member(
+                i,
+                run,
+                p.fields(),
+                p.seed(),
+                status.name(),
+                fraction,
+                notFinished("the run is " + status.name().toLowerCase(Locale.ROOT)
+                        + (message == null ? "" : ": " + message)),
+                finals);
+    }
+
+    private static Classification notFinished(String reason) {
+        return new Classification(Outcome.NOT_FINISHED, null, null, null, reason);
+    }
+
+    /** The last row's metrics by column ("step" left out); empty without rows. */
+    private static Map<String, Double> finals(List<String> columns, List<double[]> rows) {
+        if (rows.isEmpty()) return Map.of();
+        double[] last = rows.get(rows.size() - 1);
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int c = 0; c < columns.size() && c < last.length; c++)
+            if (!columns.get(c).equals("step")) out.put(columns.get(c), last[c]);
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The export's columns, in order: index, the axis fields, seed, run, status, outcome, steps, final metrics. */
+    public List<String> exportColumns(SweepReport r) {
+        List<String> cols = new ArrayList<>(List.of("index"));
+        for (SweepReport.Axis a : r.axes()) cols.add(a.field());
+        cols.addAll(List.of("seed", "run_id", "status", "outcome", "fit_step", "transition_step", "delay"));
+        for (String c : TaskSpecs.get(r.task()).columns()) if (!c.equals("step")) cols.add("final_" + c);
+        return cols;
+    }
+
+    /** One row per member as JSON objects keyed by {@link #exportColumns} (null where a value does not apply). */
+    public List<Map<String, Object>> rows(SweepReport r) {
+        List<String> cols = exportColumns(r);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SweepReport.Member m : r.members()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("index", m.index());
+            for (SweepReport.Axis a : r.axes()) row.put(a.field(), m.fields().get(a.field()));
+            row.put("seed", m.seed());
+            row.put("run_id", m.runId());
+            row.put("status", m.status());
+            row.put("outcome", m.classification().outcome().json());
+            row.put("fit_step", m.classification().fitStep());
+            row.put("transition_step", m.classification().transitionStep());
+            row.put("delay", m.classification().delay());
+            for (String c : cols)
+                if (c.startsWith("final_")) row.put(c, finite(m.finals().get(c.substring("final_".length()))));
+            out.add(row);
+        }
+        return out;
+    }
+
+    /** The same rows as CSV (header first; empty cells where a value does not apply). */
+    public String csv(SweepReport r) {
+        List<String> cols = exportColumns(r);
+        StringBuilder b = new StringBuilder(String.join(",", cols)).append('\n');
+        for (Map<String, Object> row : rows(r)) {
+            for (int c = 0; c < cols.size(); c++) {
+                Object v = row.get(cols.get(c));
+                b.append(c > 0 ? "," : "")
+                        .append(v == null ? "" : v instanceof Double d ? MetricTable.format(d) : v.toString());
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static Double finite(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
+    }
+
+    /**
+     * Watches a sweep: {@code listener} hears the report now ({@link SweepListener#start}), then each member change
+     * and the end. Close the handle to stop; empty when there is no such sweep.
      */
     public Optional<AutoCloseable> watch(String id, SweepListener listener) {
-        throw new UnsupportedOperationException("TODO");
+        Optional<Sweep> found = sweep(id);
+        if (found.isEmpty()) return Optional.empty();
+        Watcher w = new Watcher(found.get(), listener);
+        w.start();
+        return Optional.of(w);
+    }
+
+    /** One watcher: compares each member's status, progress decile and outcome with what it last told. */
+    private final class Watcher implements AutoCloseable {
+        final Sweep sweep;
+        final SweepListener listener;
+        final Map<Integer, String> told = new LinkedHashMap<>();
+        ScheduledFuture<?> future;
+        boolean ended;
+
+        Watcher(Sweep sweep, SweepListener listener) {
+            this.sweep = sweep;
+            this.listener = listener;
+        }
+
+        synchronized void start() {
+            SweepReport r = report(sweep);
+            for (SweepReport.Member m : r.members()) told.put(m.index(), key(m));
+            listener.start(r);
+            if (r.done()) end(r);
+            else future = timer.scheduleWithFixedDelay(this::tick, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        synchronized void tick() {
+            if (ended) return;
+            try {
+                SweepReport r = report(sweep);
+                for (SweepReport.Member m : r.members()) {
+                    String k = key(m);
+                    if (!k.equals(told.put(m.index(), k))) listener.member(m, r.counts());
+                }
+                if (r.done()) end(r);
+            } catch (RuntimeException e) { // a store read failed, or the listener: the next tick tries again
+                LOG.log(System.Logger.Level.WARNING, "sweep " + sweep.id + " watcher: " + e.getMessage());
+            }
+        }
+
+        private void end(SweepReport r) {
+            ended = true;
+            if (future != null) future.cancel(false);
+            listener.end(r);
+        }
+
+        @Override
+        public synchronized void close() {
+            ended = true;
+            if (future != null) future.cancel(false);
+        }
+
+        private static String key(SweepReport.Member m) {
+            return m.status() + "/" + (int) Math.floor(m.fraction() * 10) + "/"
+                    + m.classification().outcome();
+        }
     }
 
     /** The sweep presets of config/sweeps (id, title, description, preset or base, axes, seeds). */
     public List<ObjectNode> presets() {
-        throw new UnsupportedOperationException("TODO");
+        return SweepPresets.all();
+    }
+
+    /** Stops the feeder and the watchers. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
     }
 }

@@ -40,8 +40,8 @@ class RepositoryRunStoreTest {
                 return r.checkpoints().problems();
             }
         };
-        return new RepositoryRunStore(
-                new RepositoryRunStore.Repositories(db, r.runs(), r.metrics(), r.snapshots(), failing, r.labs()));
+        return new RepositoryRunStore(new RepositoryRunStore.Repositories(
+                db, r.runs(), r.metrics(), r.snapshots(), failing, r.labs(), r.sweeps()));
     }
 
     @Test
