@@ -148,6 +148,7 @@ grok-phase .gp-pop{position:absolute;z-index:10;background:#fff;border:1px solid
         }
         return { id: run.id, pts };
       });
+      canvas.dataset.drawn = String(series.length); // runs drawn (tests read it)
       if (!series.length || !isFinite(x0)) { ctx.fillText('no metrics yet', 8, 20); return; }
       y0 = Math.min(y0, m.level); y1 = Math.max(y1, m.level);
       if (y1 === y0) y1 = y0 + 1;

@@ -35,7 +35,7 @@ public final class SweepText {
         if (f == null) return "No fit yet: the law's line needs at least 3 grokked runs with different α.";
         return String.format(
                 Locale.ROOT,
-                "slope %.3g [%.3g, %.3g], c = %.3g [%.3g, %.3g], R² = %.3f over %d grokked runs (95 %% intervals); "
+                "slope %.3g [%.3g, %.3g], c = %.3g [%.3g, %.3g], R² = %.3f over %d grokked runs (%s %% intervals); "
                         + "the law predicts slope %s",
                 f.slope(),
                 f.slopeLow(),
@@ -45,6 +45,7 @@ public final class SweepText {
                 -f.interceptLow(),
                 f.r2(),
                 f.points(),
+                number(100 * LawFit.CONFIDENCE),
                 number(LAW_SLOPE));
     }
 

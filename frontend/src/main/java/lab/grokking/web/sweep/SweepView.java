@@ -98,7 +98,13 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
         progress.getElement().setAttribute("aria-label", "Members ended");
         cancel.setId("sweep-cancel");
         cancel.addClickListener(ev -> {
-            sweeps.cancel(id, Submit.client());
+            try {
+                sweeps.cancel(id, Submit.client());
+            } catch (
+                    SweepService.NotCreatorException
+                            notYours) { // the button is the creator's only; a race with a new address
+                cancel.setVisible(false);
+            }
             cancel.setEnabled(false);
             refresh();
         });
