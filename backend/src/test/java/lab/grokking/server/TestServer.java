@@ -131,6 +131,13 @@ public final class TestServer implements AutoCloseable {
         return v;
     }
 
+    /** A WebSocket client on any stream path (e.g. /api/sweeps/{id}/stream) that records every message. */
+    public Viewer stream(String path) {
+        Viewer v = new Viewer(true, http, "ws://localhost:" + server.port() + path);
+        http.newWebSocketBuilder().buildAsync(URI.create(v.base), v).join();
+        return v;
+    }
+
     public static final class Viewer implements WebSocket.Listener {
         public final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
         public volatile int closeCode = -1;
