@@ -68,6 +68,11 @@ class SweepIT {
             p.locator("#sweep-axes input").fill("alpha=10,ten");
             p.locator("#sweep-submit").click();
             assertThat(p.locator("#sweep-errors [data-field='axes.alpha']")).containsText("10,ten");
+            // and so is a grid over the server's limit, with the service's message naming the limit
+            p.locator("#sweep-axes input").fill("alpha=10..1000 x300 log");
+            p.locator("#sweep-submit").click();
+            assertThat(p.locator("#sweep-errors [data-field='members']"))
+                    .containsText("300 members (alpha 300 × 1 seed), above the limit of 200 per sweep");
 
             p.locator("#sweep-axes input").fill(AXES);
             p.locator("#sweep-seeds input").fill("1");
@@ -118,7 +123,8 @@ class SweepIT {
             // hovering a cell draws its run's curves in small; clicking it opens the run
             cells.first().hover();
             assertThat(p.locator("grok-phase .gp-pop canvas")).isVisible();
-            assertThat(p.locator("grok-phase .gp-pop canvas")).hasAttribute("data-drawn", "1"); // its run's metrics read
+            assertThat(p.locator("grok-phase .gp-pop canvas"))
+                    .hasAttribute("data-drawn", "1"); // its run's metrics read
             String first = cells.first().getAttribute("data-runs");
             cells.first().click();
             p.waitForURL(Pattern.compile(".*/run/" + first + ".*"));

@@ -10,6 +10,7 @@ import lab.grokking.core.sweep.Classification;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.server.sweeps.SweepReport;
 import lab.grokking.server.sweeps.SweepReport.Member;
+import lab.grokking.server.sweeps.SweepService;
 import lab.grokking.web.run.FinalMetric;
 
 /**
@@ -59,7 +60,7 @@ final class MembersTable extends Div {
         Classification k = m.classification();
         c.add(Long.toString(m.seed()));
         c.add(m.status().toLowerCase(Locale.ROOT)
-                + (SweepText.ended(m.status()) ? "" : " " + Math.round(100 * m.fraction()) + " %"));
+                + (SweepService.ended(m.status()) ? "" : " " + Math.round(100 * m.fraction()) + " %"));
         c.add(PhaseDiagram.outcome(m).label());
         c.add(k == null || k.fitStep() == null ? "" : Long.toString(k.fitStep()));
         c.add(k == null || k.transitionStep() == null ? "" : Long.toString(k.transitionStep()));

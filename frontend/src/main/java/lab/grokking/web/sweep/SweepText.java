@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import lab.grokking.core.sweep.LawFit;
 import lab.grokking.core.sweep.Outcome;
-import lab.grokking.server.store.StoredRun;
 import lab.grokking.web.compare.Legends;
 
 /** How the sweep page words its numbers: axis values, the law's fit, the progress line. */
@@ -47,12 +46,6 @@ public final class SweepText {
                 f.points(),
                 number(100 * LawFit.CONFIDENCE),
                 number(LAW_SLOPE));
-    }
-
-    /** Whether a member's status (a run status name, or WAITING before its run exists) is final. */
-    public static boolean ended(String status) {
-        for (StoredRun.Status s : StoredRun.Status.values()) if (s.name().equals(status)) return s.isFinal();
-        return false;
     }
 
     /** "12 / 45 members done: 10 grokked, 2 memorised": members ended (any outcome but not finished) and the counts. */

@@ -195,7 +195,7 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
 
     private void show(SweepReport r) {
         int ended = (int)
-                r.members().stream().filter(m -> SweepText.ended(m.status())).count();
+                r.members().stream().filter(m -> SweepService.ended(m.status())).count();
         progressText.setText(SweepText.progress(ended, r.members().size(), r.counts()));
         progress.setValue(
                 r.members().isEmpty() ? 1 : ended / (double) r.members().size());
