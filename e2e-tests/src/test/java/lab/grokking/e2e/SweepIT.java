@@ -63,16 +63,17 @@ class SweepIT {
         try (BrowserContext ctx = DashboardIT.context()) {
             Page p = DashboardIT.page(ctx, "/");
             assertThat(p.locator("[data-sweep-preset=diag-law-classroom]")).isVisible();
+            assertEquals(List.of(), unnamed(p), "home page: controls without an accessible name");
 
             // a bad axis is refused inline, naming the axis
             p.locator("#sweep-axes input").fill("alpha=10,ten");
             p.locator("#sweep-submit").click();
             assertThat(p.locator("#sweep-errors [data-field='axes.alpha']")).containsText("10,ten");
             // and so is a grid over the server's limit, with the service's message naming the limit
-            p.locator("#sweep-axes input").fill("alpha=10..1000 x300 log");
+            p.locator("#sweep-axes input").fill("alpha=10..1000 x20 log; weightDecay=1e-3..4e-3 x20");
             p.locator("#sweep-submit").click();
             assertThat(p.locator("#sweep-errors [data-field='members']"))
-                    .containsText("300 members (alpha 300 × 1 seed), above the limit of 200 per sweep");
+                    .containsText("400 members (alpha 20 × weightDecay 20 × 1 seed), above the limit of 200 per sweep");
 
             p.locator("#sweep-axes input").fill(AXES);
             p.locator("#sweep-seeds input").fill("1");
@@ -119,6 +120,7 @@ class SweepIT {
             assertThat(p.locator("grok-law section[data-key=law] .u-legend")).containsText("fit:");
             assertThat(p.locator("#members tbody tr")).hasCount(MEMBERS);
             DashboardIT.shot(p, "sweep");
+            assertEquals(List.of(), unnamed(p), "sweep page: controls without an accessible name");
 
             // hovering a cell draws its run's curves in small; clicking it opens the run
             cells.first().hover();
@@ -144,7 +146,13 @@ class SweepIT {
             assertThat(p.locator("#seed-bands section").first()).containsText("mean ± 1 std over 2 seeds");
             assertThat(p.locator("#seed-bands canvas").first()).isVisible();
             DashboardIT.shot(p, "seed-bands");
+            assertEquals(List.of(), unnamed(p), "compare page: controls without an accessible name");
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> unnamed(Page p) {
+        return (List<String>) p.evaluate(DashboardIT.UNNAMED);
     }
 
     /** A member's outcome as the API writes it. */

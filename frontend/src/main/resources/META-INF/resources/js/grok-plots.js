@@ -68,6 +68,11 @@
       this.textContent = '';
       for (const c of doc.charts) {
         const plot = section(this, c.title, c.key);
+        if (c.groups.every((g) => g.x.length === 0)) { // an empty uPlot draws nothing at all, not even its axes
+          plot.textContent = 'No member has a transition step yet.';
+          plot.className = 'gl-empty';
+          continue;
+        }
         const series = [{ label: c.xlabel, value: (u, v) => fmt(v) }];
         for (const g of c.groups)
           series.push({ label: g.label, stroke: g.colour, fill: g.colour, paths: () => null,
