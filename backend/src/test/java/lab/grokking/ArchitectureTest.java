@@ -60,6 +60,7 @@ class ArchitectureTest {
                     "lab.grokking.server.api..",
                     "lab.grokking.server.runs..",
                     "lab.grokking.server.labs..",
+                    "lab.grokking.server.sweeps..",
                     "lab.grokking.server.queue..")
             .should()
             .dependOnClassesThat()

@@ -40,6 +40,7 @@ import picocli.CommandLine.Parameters;
             Main.Serve.class,
             Main.Reproduce.class,
             Main.Run.class,
+            SweepCommand.class,
             Main.ListPresets.class,
             Main.Backup.class,
             Main.Restore.class

@@ -29,7 +29,8 @@ class OpenApiTest {
                 if (method.equals("GET") || method.equals("POST") || method.equals("DELETE") || method.equals("PUT"))
                     served.add(method + " /api" + e.endpoint.path.replaceAll("\\{(\\w+)}", "{$1}"));
             }
-            served.add("GET /api/runs/{id}/stream"); // the WebSocket upgrade
+            served.add("GET /api/runs/{id}/stream"); // the WebSocket upgrades
+            served.add("GET /api/sweeps/{id}/stream");
             assertEquals(served, documented);
 
             JsonNode health = s.get("/api/health").json();
@@ -60,7 +61,7 @@ class OpenApiTest {
                 assertTrue(r.path("403").path("description").asText().contains("Origin"), what);
                 assertTrue(r.path("415").path("description").asText().contains("Content-Type"), what);
             }
-        assertEquals(5, changing); // POST runs, cancel, labs, lab runs; DELETE run
+        assertEquals(7, changing); // POST runs, cancel, labs, lab runs, sweeps, sweep cancel; DELETE run
         JsonNode health = doc.at("/paths/~1api~1health/get");
         assertTrue(
                 health.path("responses").has("401") && health.path("responses").has("403"));

@@ -17,21 +17,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** POST /api/sweeps and the sweep endpoints: bad grids, limits, de-duplicated members, cancel, export, stream. */
-class SweepsApiTest {
+public class SweepsApiTest {
     /** A diagonal net that groks (seed 1) within a few thousand steps, in well under a second. */
-    static final String BASE = "{\"task\":\"diag\",\"data\":\"sparse\",\"d\":300,\"n\":40,\"nTest\":300,\"k\":3,"
+    public static final String BASE = "{\"task\":\"diag\",\"data\":\"sparse\",\"d\":300,\"n\":40,\"nTest\":300,\"k\":3,"
             + "\"alpha\":30,\"lr\":0.5,\"weightDecay\":0.01,\"steps\":4000,\"evalPerDecade\":20,\"seed\":1}";
 
     /** The same net trained long enough (seconds each) to be cancelled while it runs. */
     static final String LONG =
             BASE.replace("\"steps\":4000", "\"steps\":50000000").replace("\"d\":300", "\"d\":3000");
 
-    static String sweep(String base, String axes, String seeds) {
+    public static String sweep(String base, String axes, String seeds) {
         return "{\"title\":\"t\",\"base\":" + base + ",\"axes\":" + axes + (seeds == null ? "" : ",\"seeds\":" + seeds)
                 + "}";
     }
 
-    static String sweep(String axes, String seeds) {
+    public static String sweep(String axes, String seeds) {
         return sweep(BASE, axes, seeds);
     }
 

@@ -1,5 +1,6 @@
 package lab.grokking.server.sweeps;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ public final class SweepJson {
                 "task",
                 r.task(),
                 "created_at",
-                r.createdAt(),
+                Instant.ofEpochMilli(r.createdAt()).toString(),
                 "member_count",
                 r.members().size(),
                 "counts",
