@@ -119,6 +119,9 @@ class SweepIT {
                     .isVisible();
             assertThat(p.locator("grok-law section[data-key=law] .u-legend")).containsText("fit:");
             assertThat(p.locator("#members tbody tr")).hasCount(MEMBERS);
+            String csv = "/api/sweeps/" + id + "/export.csv";
+            assertEquals(csv, p.locator("#export-csv").getAttribute("href"));
+            assertEquals(MEMBERS + 1, app().body(csv).strip().split("\n").length, "a header and a row per member");
             DashboardIT.shot(p, "sweep");
             assertEquals(List.of(), unnamed(p), "sweep page: controls without an accessible name");
 

@@ -4,7 +4,7 @@
  * PhaseDiagrams.document writes: {x: {label, values}, y: {label, values} | null, cells: [{row, col, outcome, colour,
  * spread, mixed, stripes: [colour], href, runs: [id], title}], legend: [{key, label, colour, rule}],
  * metric: {train, test, level, higherIsBetter}, base}. Hovering a cell draws its members' train and test curves of
- * the outcome metric in small, read from GET {base}/runs/{id}/metrics (once per run).
+ * the outcome metric in small, read from GET {base}/runs/{id}/metrics (once per finished run).
  */
 (function () {
   'use strict';
@@ -110,7 +110,11 @@ grok-phase .gp-pop{position:absolute;z-index:10;background:#fff;border:1px solid
     _metrics(id) {
       if (!this._curves.has(id)) {
         const url = `${String(this._doc.base).replace(/\/$/, '')}/runs/${encodeURIComponent(id)}/metrics`;
-        this._curves.set(id, fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null));
+        const FINAL = ['FINISHED', 'CANCELLED', 'DIVERGED', 'FAILED'];
+        this._curves.set(id, fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null).then((m) => {
+          if (!m || FINAL.indexOf(m.status) < 0) this._curves.delete(id); // still running (or failed to load): read again next time
+          return m;
+        }));
       }
       return this._curves.get(id);
     }
