@@ -117,6 +117,8 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
         add(top);
 
         List<Axis> axes = r.axes();
+        selectors.removeAll(); // the view is reused when one sweep's page links to another's
+        fixed.clear();
         xField = axes.get(0).field();
         yField = axes.size() > 1 ? axes.get(1).field() : null;
         add(new H3("Phase diagram"));
@@ -134,6 +136,7 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
         table.setId("members");
         add(table);
         show(r);
+        if (!r.done()) getUI().ifPresent(this::startPolling); // reused view: onAttach has run already
     }
 
     private Anchor export(String format) {
@@ -224,8 +227,11 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
     @Override
     protected void onAttach(AttachEvent e) {
         super.onAttach(e);
-        if (spec == null) return; // no such sweep
-        UI ui = e.getUI();
+        if (spec != null) startPolling(e.getUI()); // else no such sweep
+    }
+
+    private void startPolling(UI ui) {
+        if (poll != null) return;
         ui.setPollInterval(POLL_MILLIS);
         poll = ui.addPollListener(ev -> refresh());
     }
