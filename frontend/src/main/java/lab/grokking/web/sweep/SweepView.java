@@ -67,6 +67,8 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
     @Override
     public void beforeEnter(BeforeEnterEvent e) {
         removeAll();
+        if (poll != null) stopPolling();
+        spec = null;
         id = e.getRouteParameters().get("id").orElse("");
         Optional<SweepReport> r = sweeps.report(id);
         if (r.isEmpty()) {
