@@ -13,6 +13,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import lab.grokking.core.config.Configs;
+import lab.grokking.core.config.Limits;
+import lab.grokking.server.sweeps.SweepGrid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -263,6 +266,25 @@ public class SweepsApiTest {
                     ids);
             assertEquals(45, presets.get(0).get("member_count").asInt(), "5 α × 3 λ × 3 seeds");
         }
+    }
+
+    @Test
+    void aLogRangeIsRoundedAndMembersComeInGridOrder() {
+        SweepGrid.Plan plan =
+                SweepGrid.parse(Configs.readObject("{\"sweep\":\"diag-law-classroom\"}", "body"), Limits.DEFAULT, 200);
+        assertEquals(
+                List.of(10.0, 31.6227766, 100.0, 316.227766, 1000.0),
+                plan.axes().get(0).values());
+        assertTrue(plan.axes().get(0).log());
+        assertEquals(List.of(0.001, 0.002, 0.004), plan.axes().get(1).values());
+        assertEquals(false, plan.axes().get(1).log(), "a list within a decade is shown on a linear axis");
+        assertEquals(List.of(1L, 2L, 3L), plan.seeds());
+        SweepGrid.Planned m = plan.members().get(5); // α 10, λ 0.002 (the second), seed 3
+        assertEquals("alpha=10, weightDecay=0.002, seed 3", m.describe());
+        assertEquals(0.002, m.config().weightDecay());
+        assertEquals(3, m.config().seed());
+        assertEquals(
+                "alpha=1000, weightDecay=0.004, seed 3", plan.members().get(44).describe());
     }
 
     private static List<String> strings(JsonNode array) {

@@ -165,7 +165,12 @@ public final class SweepService implements AutoCloseable {
             loaded.put(s.id, s);
             if (!s.allSubmitted()) {
                 waiting.put(s.id, s);
-                feed(s);
+                try {
+                    feed(s);
+                } catch (RuntimeException e) { // stored already: the feeder goes on, a retried POST would duplicate it
+                    s.refusal = e.getMessage();
+                    LOG.log(System.Logger.Level.WARNING, "sweep " + s.id + ": " + e.getMessage());
+                }
             }
         }
         return report(s);
