@@ -4,8 +4,9 @@ import com.vaadin.flow.server.VaadinServlet;
 import lab.grokking.server.GrokLabServer;
 import lab.grokking.server.ServerConfig;
 import lab.grokking.server.runs.RunService;
+import lab.grokking.server.sweeps.SweepService;
 
-/** The run service the views talk to: the same objects the API serves, handed over as a servlet-context attribute. */
+/** The run and sweep services the views talk to: the same objects the API serves, handed over as a servlet-context attribute. */
 public record Services(GrokLabServer server) {
     static final String ATTRIBUTE = Services.class.getName();
 
@@ -15,6 +16,10 @@ public record Services(GrokLabServer server) {
 
     public RunService runs() {
         return server.runs();
+    }
+
+    public SweepService sweeps() {
+        return server.sweeps();
     }
 
     public ServerConfig config() {

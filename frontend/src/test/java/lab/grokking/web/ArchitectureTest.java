@@ -85,6 +85,7 @@ class ArchitectureTest {
                         "lab.grokking.web.configure..",
                         "lab.grokking.web.compare..",
                         "lab.grokking.web.classroom..",
+                        "lab.grokking.web.sweep..",
                         "lab.grokking.web.shared..")
                 .should()
                 .dependOnClassesThat()

@@ -31,6 +31,7 @@ import lab.grokking.web.run.ChartSpecs;
 import lab.grokking.web.run.RunView;
 import lab.grokking.web.run.ViewState;
 import lab.grokking.web.shared.GrokCharts;
+import lab.grokking.web.shared.GrokPlot;
 import lab.grokking.web.shared.Submit;
 
 /**
@@ -95,6 +96,31 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
             add(new Anchor("run/" + found.get(i).id(), "Open " + labels.get(i)));
         charts.configure(RunView.json(ChartSpecs.document(task, chartRuns, configs, state[0])));
         url.run();
+        if (Legends.onlySeedsDiffer(configs)) addBands(task, found);
+    }
+
+    /** Runs that differ only in their seed: the mean of each curve with its ±1 std band, on their shared steps. */
+    private void addBands(String task, List<StoredRun> found) {
+        GrokPlot.Bands bands = new GrokPlot.Bands();
+        bands.setId("seed-bands");
+        Runnable draw = () -> {
+            List<SeedBands.RunRows> rows = new ArrayList<>();
+            for (StoredRun r : found)
+                runs.reads()
+                        .live(r.id())
+                        .ifPresent(l -> rows.add(
+                                new SeedBands.RunRows(l.columns() == null ? List.of() : l.columns(), l.rows())));
+            bands.show(RunView.json(SeedBands.document(SeedBands.charts(ChartSpecs.charts(task), rows), rows.size())));
+        };
+        Button refresh = new Button("Redraw with the newest rows", ev -> draw.run());
+        refresh.setId("seed-bands-refresh");
+        add(
+                new H2("Mean ± 1 std across " + found.size() + " seeds"),
+                new Paragraph("Each point is the mean (and sample standard deviation) of the runs' own values at a "
+                        + "step every run evaluated; the band is drawn as the page opened, or when redrawn."),
+                refresh,
+                bands);
+        draw.run();
     }
 
     private VerticalLayout picker(List<String> ids) {

@@ -19,6 +19,7 @@ import lab.grokking.web.run.RunTitles;
 import lab.grokking.web.run.RunView;
 import lab.grokking.web.shared.Gallery;
 import lab.grokking.web.shared.Submit;
+import lab.grokking.web.sweep.SweepForm;
 
 /** The preset gallery: one card per paper figure and classroom preset, each one click from running. */
 @Route("")
@@ -53,6 +54,18 @@ public class HomeView extends VerticalLayout {
             for (Gallery.Card c : sec.cards()) cards.add(card(c));
             add(cards);
         }
+        add(new H2("Sweeps: the law across a grid"));
+        add(new Paragraph("A sweep runs a grid of experiments (and seeds) and colours each by its outcome; its page "
+                + "fits the switch step against ln(α)/(λη)."));
+        var mine = s.sweeps().list(Submit.client());
+        if (!mine.isEmpty()) {
+            Div links = new Div();
+            links.setId("my-sweeps");
+            for (var w : mine.subList(0, Math.min(mine.size(), 8)))
+                links.add(new Div(new Anchor("sweep/" + w.id(), w.title() + (w.done() ? "" : " — running"))));
+            add(links);
+        }
+        add(new SweepForm());
     }
 
     private Div card(Gallery.Card c) {

@@ -25,7 +25,7 @@ public final class FinalMetric {
     }
 
     /** "train_acc" → "train accuracy 97.5 %", "test_mse" → "test MSE 0.102", any other column by its name. */
-    static String value(String column, double v) {
+    public static String value(String column, double v) {
         if (column.endsWith("_acc"))
             return String.format(
                     Locale.ROOT,
