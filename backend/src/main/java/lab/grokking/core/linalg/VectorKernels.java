@@ -189,6 +189,73 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    public void signSumBatch(
+            int[] idx,
+            int inner,
+            int from,
+            int to,
+            int chunkFrom,
+            int chunkTo,
+            float[][] v,
+            int count,
+            float[][] out,
+            int off,
+            int len,
+            int chunkStride) {
+        int groups = (inner + 2) / 3, q = (inner + 29) / 30, cg = Math.min(groups, CHUNK_GROUPS);
+        int[] one = new int[cg * 8], t = new int[cg * count * 8], e = new int[cg * 8];
+        IntVector seven = IntVector.broadcast(I, 7);
+        for (int ch = chunkFrom; ch < chunkTo; ch++) {
+            int c0 = ch * CHUNK_INTS, c1 = Math.min(q, c0 + CHUNK_INTS), g0 = c0 * 10, g1 = Math.min(groups, c1 * 10);
+            int ng = g1 - g0, o = off + (ch - chunkFrom) * chunkStride, end = o + len;
+            boolean first = chunkStride != 0 || ch == chunkFrom;
+            // tables of group g, member m at t[(g·count + m)·8]: one round of the members' tables per group
+            for (int m = 0; m < count; m++) {
+                groupTables(v[m], inner, g0, g1, one);
+                for (int g = 0; g < ng; g++) System.arraycopy(one, g << 3, t, (g * count + m) << 3, 8);
+            }
+            for (int b = from; b < to; b++) {
+                for (int g = 0, p = (b * q + c0) << 3; g < ng; g += 10, p += 8) { // the block's indices, once
+                    IntVector x = IntVector.fromArray(I, idx, p);
+                    for (int j = 0, n = Math.min(10, ng - g); j < n; j++)
+                        x.lanewise(VectorOperators.LSHR, 3 * j).and(seven).intoArray(e, (g + j) << 3);
+                }
+                int m = 0;
+                for (; m + 4 <= count; m += 4) members4(e, ng, t, count, m, out, o + (b << 3), end, first);
+                for (; m < count; m++) members1(e, ng, t, count, m, out, o + (b << 3), end, first);
+            }
+        }
+    }
+
+    /** Four members' sums of one block: four independent chains share each index load. */
+    private static void members4(
+            int[] e, int ng, int[] t, int count, int m, float[][] out, int o, int end, boolean first) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (int g = 0; g < ng; g++) {
+            IntVector x = IntVector.fromArray(I, e, g << 3);
+            int tb = (g * count + m) << 3;
+            a0 = a0.add(x.selectFrom(IntVector.fromArray(I, t, tb)).reinterpretAsFloats());
+            a1 = a1.add(x.selectFrom(IntVector.fromArray(I, t, tb + 8)).reinterpretAsFloats());
+            a2 = a2.add(x.selectFrom(IntVector.fromArray(I, t, tb + 16)).reinterpretAsFloats());
+            a3 = a3.add(x.selectFrom(IntVector.fromArray(I, t, tb + 24)).reinterpretAsFloats());
+        }
+        store(a0, out[m], o, end, first);
+        store(a1, out[m + 1], o, end, first);
+        store(a2, out[m + 2], o, end, first);
+        store(a3, out[m + 3], o, end, first);
+    }
+
+    private static void members1(
+            int[] e, int ng, int[] t, int count, int m, float[][] out, int o, int end, boolean first) {
+        FloatVector a = FloatVector.zero(F);
+        for (int g = 0; g < ng; g++)
+            a = a.add(IntVector.fromArray(I, e, g << 3)
+                    .selectFrom(IntVector.fromArray(I, t, (g * count + m) << 3))
+                    .reinterpretAsFloats());
+        store(a, out[m], o, end, first);
+    }
+
+    @Override
     public void denseMultiply(float[] x, int cols, int from, int to, float[] w, float[] out) {
         float[] p = new float[PARTIALS];
         FloatVector zero = FloatVector.zero(F);
