@@ -83,8 +83,7 @@ final class ScalarKernels extends Kernels {
                         int e = (g - g0) * 8 + (idx[(b * q + g / 10) * 8 + l] >>> 3 * (g % 10) & 7); // read once
                         for (int m = 0; m < count; m++) s[m] += t[m][e];
                     }
-                    for (int m = 0; m < count; m++)
-                        out[m][o + 8 * b + l] = first ? s[m] : out[m][o + 8 * b + l] + s[m];
+                    for (int m = 0; m < count; m++) out[m][o + 8 * b + l] = first ? s[m] : out[m][o + 8 * b + l] + s[m];
                 }
         }
     }

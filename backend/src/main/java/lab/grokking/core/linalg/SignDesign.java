@@ -181,8 +181,7 @@ public final class SignDesign implements Design {
                 int e = Math.min(to, b + SLICE_BLOCKS);
                 k.signSumBatch(idx, rows, b, e, 0, chunks, c, count, out, 0, len, 0);
                 if (8 * b < cols)
-                    for (int m = 0; m < count; m++)
-                        if (after[m] != null) after[m].run(8 * b, Math.min(8 * e, cols));
+                    for (int m = 0; m < count; m++) if (after[m] != null) after[m].run(8 * b, Math.min(8 * e, cols));
             }
         });
     }

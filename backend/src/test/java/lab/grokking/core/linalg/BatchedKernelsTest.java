@@ -11,7 +11,14 @@ class BatchedKernelsTest {
     /** d not a multiple of 30, 64 or 8; n below 8; more than one 500-group chunk; member counts around the 4-member blocks. */
     @ParameterizedTest
     @CsvSource({
-        "1, 1, 1", "3, 70, 2", "5, 29, 3", "7, 64, 4", "9, 31, 5", "13, 1000, 7", "31, 1501, 9", "6, 3001, 3",
+        "1, 1, 1",
+        "3, 70, 2",
+        "5, 29, 3",
+        "7, 64, 4",
+        "9, 31, 5",
+        "13, 1000, 7",
+        "31, 1501, 9",
+        "6, 3001, 3",
         "40, 4097, 6"
     })
     void batchedSignSumsEqualSoloSumsBitForBit(int n, int d, int count) {
