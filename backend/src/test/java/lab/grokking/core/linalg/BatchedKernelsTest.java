@@ -19,7 +19,8 @@ class BatchedKernelsTest {
         "13, 1000, 7",
         "31, 1501, 9",
         "6, 3001, 3",
-        "40, 4097, 6"
+        "40, 4097, 6",
+        "11, 700, 17"
     })
     void batchedSignSumsEqualSoloSumsBitForBit(int n, int d, int count) {
         SplittableRandom r = new SplittableRandom(n * 131L + d * 7L + count);
