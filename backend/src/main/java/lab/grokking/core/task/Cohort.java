@@ -2,7 +2,8 @@ package lab.grokking.core.task;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Phaser;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -11,22 +12,20 @@ import java.util.function.Supplier;
  * set-up ({@link #shared}, read-only objects) and meet once per product ({@link Member#meet}), where the last to
  * arrive computes every member's product in one batched pass. A member that ends (finished, cancelled, diverged,
  * failed) {@link Member#leave leaves}; the others go on without it. Members may be at different steps: a product does
- * not depend on the step.
+ * not depend on the step. The barrier parks at once (no spinning): members run on virtual threads, where a spinning
+ * waiter would hold the carrier the batch needs.
  */
 public final class Cohort {
-    private final Phaser phaser = new Phaser() {
-        @Override
-        protected boolean onAdvance(int phase, int parties) {
-            runRound();
-            return parties == 0;
-        }
-    };
-    private final List<Object> requests = new ArrayList<>(); // guarded by this
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition advanced = lock.newCondition();
+    private final List<Object> requests = new ArrayList<>(); // guarded by lock
     private final int size;
+    private int parties, arrived; // guarded by lock
+    private long round; // guarded by lock
+    private Throwable roundFailure; // guarded by lock
+    private Consumer<List<Object>> batch; // guarded by lock; set by the requests of the round
     private Object shared; // guarded by this
     private RuntimeException sharedFailure; // guarded by this
-    private volatile Throwable roundFailure;
-    private Consumer<List<Object>> batch; // set by the requests of the round
 
     /** A cohort of size members; every one must {@link Member#leave} once. */
     public Cohort(int size) {
@@ -41,7 +40,12 @@ public final class Cohort {
 
     /** Registers a member; call before starting its thread, so that no round completes without it. */
     public Member join() {
-        phaser.register();
+        lock.lock();
+        try {
+            parties++;
+        } finally {
+            lock.unlock();
+        }
         return new Member();
     }
 
@@ -61,21 +65,19 @@ public final class Cohort {
         return t;
     }
 
-    private void runRound() {
-        List<Object> round;
-        Consumer<List<Object>> b;
-        synchronized (this) {
-            round = List.copyOf(requests);
-            requests.clear();
-            b = batch;
-        }
+    /** Under the lock, by the last member to arrive (or to leave): serves the round's requests and wakes the members. */
+    private void completeRound() {
+        List<Object> served = List.copyOf(requests);
+        requests.clear();
+        arrived = 0;
         roundFailure = null;
-        if (round.isEmpty()) return;
         try {
-            b.accept(round);
-        } catch (Throwable t) { // every member of the round rethrows it; the phaser must advance all the same
+            if (!served.isEmpty()) batch.accept(served);
+        } catch (Throwable t) { // every member of the round rethrows it; the round must complete all the same
             roundFailure = t;
         }
+        round++;
+        advanced.signalAll();
     }
 
     /** One member's seat. */
@@ -95,12 +97,18 @@ public final class Cohort {
         @SuppressWarnings("unchecked")
         public <R> void meet(R request, Consumer<List<R>> batch) {
             if (left) throw new IllegalStateException("this member has left its cohort");
-            synchronized (Cohort.this) {
+            Throwable t;
+            lock.lock();
+            try {
                 requests.add(request);
                 Cohort.this.batch = (Consumer<List<Object>>) (Consumer<?>) batch;
+                long mine = round;
+                if (++arrived == parties) completeRound();
+                else while (round == mine) advanced.awaitUninterruptibly();
+                t = roundFailure;
+            } finally {
+                lock.unlock();
             }
-            phaser.arriveAndAwaitAdvance();
-            Throwable t = roundFailure;
             if (t instanceof RuntimeException e) throw e;
             if (t instanceof Error e) throw e;
             if (t != null) throw new IllegalStateException(t);
@@ -110,7 +118,13 @@ public final class Cohort {
         public void leave() {
             if (left) return;
             left = true;
-            phaser.arriveAndDeregister();
+            lock.lock();
+            try {
+                parties--;
+                if (arrived > 0 && arrived == parties) completeRound(); // the others were waiting only for this one
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }
