@@ -93,6 +93,49 @@ class BatchedTrainingTest {
                 lab.grokking.core.config.Configs.parse("{\"task\":\"modadd\"}").batchKey(), "modadd never batches");
     }
 
+    @Test
+    void aRoundGoesOnWithoutAMemberThatLeftAndABatchFailureReachesEveryMemberOfItsRound() throws Exception {
+        Cohort c = new Cohort(3);
+        Cohort.Member a = c.join(), b = c.join(), gone = c.join();
+        List<List<String>> rounds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.function.Consumer<List<String>> batch = round -> {
+            rounds.add(round.stream().sorted().toList());
+            if (round.contains("fail")) throw new IllegalStateException("kernel failed");
+        };
+        Thread ta = Thread.ofVirtual().start(() -> a.meet("a", batch));
+        Thread tb = Thread.ofVirtual().start(() -> b.meet("b", batch));
+        Thread.sleep(50);
+        assertTrue(rounds.isEmpty(), "the round waits for every member");
+        gone.leave(); // its leaving completes the round of the two others
+        ta.join(5000);
+        tb.join(5000);
+        assertEquals(List.of(List.of("a", "b")), rounds);
+        Throwable[] seen = new Throwable[2];
+        Thread fa = Thread.ofVirtual().start(() -> {
+            try {
+                a.meet("fail", batch);
+            } catch (Throwable t) {
+                seen[0] = t;
+            }
+        });
+        try {
+            b.meet("b", batch);
+        } catch (Throwable t) {
+            seen[1] = t;
+        }
+        fa.join(5000);
+        for (Throwable t : seen) assertEquals("kernel failed", t.getMessage());
+        a.leave();
+        b.meet("alone", batch); // the last member meets no one and is served at once
+        assertEquals(List.of("alone"), rounds.getLast());
+        IllegalStateException setup = assertThrows(
+                IllegalStateException.class,
+                () -> c.shared(() -> {
+                    throw new IllegalStateException("no data");
+                }));
+        assertSame(setup, assertThrows(IllegalStateException.class, () -> c.shared(() -> "never made")));
+    }
+
     private static void assertCohortEqualsSolo(List<? extends RunConfig> cfgs) {
         List<Recorder> batched = trainTogether(cfgs, null);
         for (int m = 0; m < cfgs.size(); m++) {
