@@ -75,6 +75,41 @@ class BatchedDispatchTest {
         }
     }
 
+    @Test
+    void aCohortHoldsAtMostBatchMaxRuns(@TempDir Path dir) {
+        try (TestServer s = new TestServer(dir, cfg -> {
+            cfg.trustedProxy = "127.0.0.1";
+            cfg.workers = 1;
+            cfg.batchMax = 2;
+        })) {
+            String blocker = post(s, OTHER, TestServer.mcConfig(3_000_000, 78));
+            awaitStatus(s, blocker, "RUNNING");
+            String[] ids = {
+                post(s, A, diag(8, 1e-2, 2_000)), post(s, A, diag(2, 3e-2, 2_000)), post(s, A, diag(30, 1e-3, 2_000))
+            };
+            OwnershipTest.as(s, OTHER, "POST", "/api/runs/" + blocker + "/cancel", "");
+            int batched = 0, alone = 0;
+            for (String id : ids) {
+                JsonNode run = s.awaitEnd(id, 120);
+                assertEquals("FINISHED", run.get("status").asText(), run.toString());
+                JsonNode cohort = run.get("summary").get(SpecTask.COHORT_KEY);
+                if (cohort == null) alone++;
+                else {
+                    assertEquals(2, cohort.asInt(), run.toString());
+                    batched++;
+                }
+            }
+            assertEquals(2, batched, "the oldest two together");
+            assertEquals(1, alone, "the third after them, alone");
+        }
+    }
+
+    @Test
+    void batchMaxDefaultsTo16AndOneIsTheLeast() {
+        assertEquals(16, ServerConfig.load(java.util.Map.of()).batchMax);
+        FairQueueTest.assertStartUpRefuses("queue.batchMax", "0");
+    }
+
     private static String post(TestServer s, String client, String config) {
         TestServer.Response r = OwnershipTest.as(s, client, "POST", "/api/runs", config);
         assertEquals(201, r.status(), r.body());
