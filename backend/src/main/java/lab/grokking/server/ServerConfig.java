@@ -35,6 +35,11 @@ public final class ServerConfig {
     public double smallRunWork = 1e11;
     /** Workers that larger runs may hold at once; 0: {@link FairQueue#largeRunWorkers(int)}. */
     public int largeRunWorkers = 0;
+    /**
+     * Runs of one client with the same task batch key (same data and shapes) that a worker trains together, the run
+     * it starts included; 1: every run alone.
+     */
+    public int batchMax = 16;
     /** Per client: estimated seconds of its queued, running and paused runs, and of the runs it created in 24 h. */
     public double clientSecondsInFlight = 4 * 3600, clientSecondsPerDay = 24 * 3600;
     /** An attempt that trains longer than this factor times its estimate, plus the grace seconds, is stopped. */
@@ -114,6 +119,7 @@ public final class ServerConfig {
                 p, "queue.perClientQueued", p.getProperty("queue.perClientQueued"), c.perClientQueued, 1, 100_000);
         c.maxQueued = intValue(p, "queue.maxQueued", p.getProperty("queue.maxQueued"), c.maxQueued, 1, 1_000_000);
         c.smallRunWork = number(p, "queue.smallRunWork", c.smallRunWork);
+        c.batchMax = intValue(p, "queue.batchMax", p.getProperty("queue.batchMax"), c.batchMax, 1, 1024);
         c.largeRunWorkers = intValue(
                 p, "queue.largeRunWorkers", p.getProperty("queue.largeRunWorkers"), c.largeRunWorkers, 0, 1024);
         c.clientSecondsInFlight = number(p, "budget.clientSecondsInFlight", c.clientSecondsInFlight);

@@ -1,6 +1,7 @@
 package lab.grokking.core.config;
 
 import lab.grokking.core.Task;
+import lab.grokking.core.task.Cohort;
 import lab.grokking.core.task.Cost;
 import lab.grokking.core.task.SpecTask;
 import lab.grokking.core.task.TaskSpecs;
@@ -55,5 +56,15 @@ public interface RunConfig {
     /** The task that runs this config (checks its fields first; limits are the caller's). */
     default Task newTask() {
         return new SpecTask<>(this);
+    }
+
+    /** As {@link #newTask()}, trained as this member of a cohort (null: solo). */
+    default Task newTask(Cohort.Member member) {
+        return new SpecTask<>(this, member);
+    }
+
+    /** Configs with equal non-null keys may train together (see {@link lab.grokking.core.task.TaskSpec#batchKey}). */
+    default Object batchKey() {
+        return TaskSpecs.of(this).batchKey(this);
     }
 }

@@ -1,6 +1,8 @@
 package lab.grokking.core.diag;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.Snapshot;
@@ -10,6 +12,7 @@ import lab.grokking.core.linalg.Workers;
 import lab.grokking.core.solve.MaxL1Margin;
 import lab.grokking.core.solve.MaxL2Margin;
 import lab.grokking.core.solve.Solution;
+import lab.grokking.core.task.Cohort;
 import lab.grokking.core.task.PredictorView;
 import lab.grokking.core.task.TaskRun;
 
@@ -28,31 +31,85 @@ final class DiagRun implements TaskRun {
     private final DiagTrainer tr;
     private final DiagEvaluator ev;
 
-    /** Generates the data, solves both predictors (reported as the snapshots "early" and "late") and builds the trainer. */
-    DiagRun(DiagConfig cfg, RunListener listener) {
+    private final Cohort.Member member;
+
+    /** What runs on the same data share (read-only): data, both predictors, the test set and the predictors' outputs. */
+    private record Setup(
+            DiagData data,
+            double[] w2,
+            double[] w1,
+            TestSet test,
+            double[] out2,
+            double[] out1,
+            Map<String, Object> earlySummary,
+            Map<String, Object> lateSummary) {
+        static Setup of(DiagConfig cfg) {
+            DiagData data = DiagData.generate(cfg);
+            Design x = data.train();
+            Solution early = MaxL2Margin.solve(x, data.y());
+            Solution late = MaxL1Margin.solve(x, data.y());
+            double[] w2 = early.w(), w1 = late.w();
+            TestSet test = cfg.sparse()
+                    ? new SparseTestSet(cfg, data.wStar())
+                    : new GaussianTestSet(cfg, data.wStar(), w2, w1);
+            double[] yTest = test.labels();
+            double[] out2 = new double[test.size()], out1 = new double[test.size()];
+            test.outputs(w2, out2);
+            test.outputs(w1, out1);
+            return new Setup(
+                    data,
+                    w2,
+                    w1,
+                    test,
+                    out2,
+                    out1,
+                    predictorSummary("max-L2-margin (kernel) classifier w2*", early, yTest, out2),
+                    predictorSummary("max-L1-margin classifier w1*", late, yTest, out1));
+        }
+    }
+
+    /**
+     * Generates the data, solves both predictors (reported as the snapshots "early" and "late") and builds the trainer;
+     * a cohort's member takes the set-up its cohort made once, and meets it for every product.
+     */
+    DiagRun(DiagConfig cfg, RunListener listener, Cohort.Member member) {
         this.cfg = cfg;
-        DiagData data = DiagData.generate(cfg);
-        Design x = data.train();
-        Solution early = MaxL2Margin.solve(x, data.y());
-        Solution late = MaxL1Margin.solve(x, data.y());
-        double[] w2 = early.w(), w1 = late.w();
-        TestSet test =
-                cfg.sparse() ? new SparseTestSet(cfg, data.wStar()) : new GaussianTestSet(cfg, data.wStar(), w2, w1);
-        double[] yTest = test.labels();
-        double[] out2 = new double[test.size()], out1 = new double[test.size()];
-        test.outputs(w2, out2);
-        test.outputs(w1, out1);
-        summary.put("early_predictor", predictorSummary("max-L2-margin (kernel) classifier w2*", early, yTest, out2));
-        summary.put("late_predictor", predictorSummary("max-L1-margin classifier w1*", late, yTest, out1));
-        listener.onSnapshot(Snapshot.of(PredictorView.EARLY, -1, 1, w2.length, w2));
-        listener.onSnapshot(Snapshot.of(PredictorView.LATE, -1, 1, w1.length, w1));
-        tr = new DiagTrainer(cfg, x, data.y());
-        ev = new DiagEvaluator(cfg, tr, test, data.y(), out2, out1, w2, w1, data.support());
+        this.member = member;
+        Setup s = member == null ? Setup.of(cfg) : member.cohort().shared(() -> Setup.of(cfg));
+        summary.put("early_predictor", new LinkedHashMap<>(s.earlySummary()));
+        summary.put("late_predictor", new LinkedHashMap<>(s.lateSummary()));
+        listener.onSnapshot(Snapshot.of(PredictorView.EARLY, -1, 1, s.w2().length, s.w2()));
+        listener.onSnapshot(Snapshot.of(PredictorView.LATE, -1, 1, s.w1().length, s.w1()));
+        tr = new DiagTrainer(cfg, s.data().train(), s.data().y());
+        ev = new DiagEvaluator(
+                cfg,
+                tr,
+                s.test(),
+                s.data().y(),
+                s.out2(),
+                s.out1(),
+                s.w2(),
+                s.w1(),
+                s.data().support());
+    }
+
+    /** A member's product in a cohort round: X·w (forward) or the step's Xᵀ·c and update. */
+    private record Product(DiagTrainer tr, boolean forward) {}
+
+    private static void batch(List<Product> round) {
+        List<DiagTrainer> trainers = new ArrayList<>(round.size());
+        boolean[] forward = new boolean[round.size()];
+        for (int m = 0; m < round.size(); m++) {
+            trainers.add(round.get(m).tr());
+            forward[m] = round.get(m).forward();
+        }
+        DiagTrainer.products(trainers, forward);
     }
 
     @Override
     public String forward(long step) {
-        tr.forward();
+        if (member == null) tr.forward();
+        else member.meet(new Product(tr, true), DiagRun::batch);
         return tr.finite()
                 ? null
                 : String.format(
@@ -71,7 +128,11 @@ final class DiagRun implements TaskRun {
 
     @Override
     public void step() {
-        tr.step();
+        if (member == null) tr.step();
+        else {
+            tr.lossWeights();
+            member.meet(new Product(tr, false), DiagRun::batch);
+        }
     }
 
     @Override

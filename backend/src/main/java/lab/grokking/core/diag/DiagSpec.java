@@ -8,6 +8,7 @@ import lab.grokking.core.RunListener;
 import lab.grokking.core.config.Checks;
 import lab.grokking.core.linalg.SignDesign;
 import lab.grokking.core.task.Chart;
+import lab.grokking.core.task.Cohort;
 import lab.grokking.core.task.CommonFields;
 import lab.grokking.core.task.Cost;
 import lab.grokking.core.task.FieldSpec;
@@ -208,8 +209,19 @@ public final class DiagSpec implements TaskSpec<DiagConfig> {
                 Storage.of(c, COLUMNS.size(), d, 2L * d, 2L * d, "d")); // w; w₂* and w₁*; u and v
     }
 
+    /** Same data (kind, d, n, test set, k or γ, seed); members may differ in α, η, λ, depth, steps and schedule. */
+    @Override
+    public Object batchKey(DiagConfig c) {
+        return List.of(NAME, c.data(), c.d(), c.n(), c.nTest(), c.sparse() ? c.k() : c.gamma(), c.seed());
+    }
+
     @Override
     public TaskRun start(DiagConfig cfg, RunListener listener) {
-        return new DiagRun(cfg, listener);
+        return start(cfg, listener, null);
+    }
+
+    @Override
+    public TaskRun start(DiagConfig cfg, RunListener listener, Cohort.Member member) {
+        return new DiagRun(cfg, listener, member);
     }
 }

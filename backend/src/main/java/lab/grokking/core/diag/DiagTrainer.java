@@ -1,6 +1,7 @@
 package lab.grokking.core.diag;
 
 import java.util.Arrays;
+import java.util.List;
 import lab.grokking.core.linalg.Design;
 import lab.grokking.core.linalg.Workers;
 
@@ -60,9 +61,40 @@ public final class DiagTrainer {
 
     /** One GD step from the outputs of the last {@link #forward()}. */
     public void step() {
+        lossWeights();
+        x.multiplyTransposed(c, g, update); // ∇_w 𝓛, each slice of it applied by the thread that computed it
+    }
+
+    /** c = ∂𝓛/∂f from the outputs of the last forward: the first half of a step. */
+    void lossWeights() {
         int n = y.length;
         for (int i = 0; i < n; i++) c[i] = (float) (-y[i] * DiagRun.sigmoidNeg(y[i] * z[i]) / n); // ∂𝓛/∂f_i
-        x.multiplyTransposed(c, g, update); // ∇_w 𝓛, each slice of it applied by the thread that computed it
+    }
+
+    /**
+     * The products of several trainers on the same data in one pass each: forward for those with forward[m], the
+     * step's Xᵀ·c and update (after {@link #lossWeights()}) for the others; each as its own {@link #forward()} or
+     * {@link #step()} would, bit for bit.
+     */
+    static void products(List<DiagTrainer> trainers, boolean[] forward) {
+        int b = trainers.size(), nf = 0, ns = 0;
+        float[][] w = new float[b][], z = new float[b][], c = new float[b][], g = new float[b][];
+        Workers.RangeBody[] after = new Workers.RangeBody[b];
+        Design x = trainers.get(0).x;
+        for (int m = 0; m < b; m++) {
+            DiagTrainer t = trainers.get(m);
+            if (t.x != x) throw new IllegalArgumentException("trainers of one batch must share their data");
+            if (forward[m]) {
+                w[nf] = t.wf;
+                z[nf++] = t.z;
+            } else {
+                c[ns] = t.c;
+                g[ns] = t.g;
+                after[ns++] = t.update;
+            }
+        }
+        if (nf > 0) x.multiply(w, z, nf);
+        if (ns > 0) x.multiplyTransposed(c, g, after, ns);
     }
 
     /** θ ← θ − η(∇𝓛(θ) + λθ) for coordinates [from, to), from the gradient g. */

@@ -34,6 +34,19 @@ public interface Design {
         if (after != null) after.run(0, cols());
     }
 
+    /**
+     * {@link #multiply(float[], float[])} of w[0..count) into out[0..count), each out[m] bit for bit its solo product;
+     * a design whose kernel can serve several vectors in one pass over its data overrides this.
+     */
+    default void multiply(float[][] w, float[][] out, int count) {
+        for (int m = 0; m < count; m++) multiply(w[m], out[m]);
+    }
+
+    /** {@link #multiplyTransposed(float[], float[], Workers.RangeBody)} of c[0..count), likewise (after[m] may be null). */
+    default void multiplyTransposed(float[][] c, float[][] out, Workers.RangeBody[] after, int count) {
+        for (int m = 0; m < count; m++) multiplyTransposed(c[m], out[m], after[m]);
+    }
+
     /** Row i as doubles, into out (length cols()). */
     void row(int i, double[] out);
 

@@ -13,6 +13,9 @@ package lab.grokking.core.linalg;
  * values are added in order g = 0, 1, … to a sum starting at +0, in chunks of {@link #CHUNK_GROUPS} groups;
  * the output is the first chunk's sum plus each following chunk's sum, in order. The vector kernels look
  * a group's value up with one permute of the 8-entry group table (no data-dependent gathers).
+ * <p>{@link #signSumBatch} serves several vectors in one pass over the layout: each block's group indices are
+ * read once and applied to every vector's group tables; each vector's sums keep the order above, so its
+ * outputs are the bits of its own {@link #signSum}.
  */
 public abstract class Kernels {
     public static final int PARTIALS = 16;
@@ -74,6 +77,24 @@ public abstract class Kernels {
             int chunkTo,
             float[] v,
             float[] out,
+            int off,
+            int len,
+            int chunkStride);
+
+    /**
+     * {@link #signSum} of v[0..count) into out[0..count) (same off, len, chunkStride for each) in one pass over idx:
+     * out[m] gets exactly the floats the solo call with v[m] and out[m] writes.
+     */
+    public abstract void signSumBatch(
+            int[] idx,
+            int inner,
+            int from,
+            int to,
+            int chunkFrom,
+            int chunkTo,
+            float[][] v,
+            int count,
+            float[][] out,
             int off,
             int len,
             int chunkStride);

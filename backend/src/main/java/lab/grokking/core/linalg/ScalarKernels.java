@@ -55,6 +55,40 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
+    public void signSumBatch(
+            int[] idx,
+            int inner,
+            int from,
+            int to,
+            int chunkFrom,
+            int chunkTo,
+            float[][] v,
+            int count,
+            float[][] out,
+            int off,
+            int len,
+            int chunkStride) {
+        int groups = (inner + 2) / 3, q = (inner + 29) / 30, cg = Math.min(groups, CHUNK_GROUPS);
+        float[][] t = new float[count][cg * 8];
+        float[] s = new float[count];
+        for (int ch = chunkFrom; ch < chunkTo; ch++) {
+            int c0 = ch * CHUNK_INTS, c1 = Math.min(q, c0 + CHUNK_INTS), g0 = c0 * 10, g1 = Math.min(groups, c1 * 10);
+            int o = off + (ch - chunkFrom) * chunkStride;
+            boolean first = chunkStride != 0 || ch == chunkFrom;
+            for (int m = 0; m < count; m++) groupTables(v[m], inner, g0, g1, t[m]);
+            for (int b = from; b < to; b++)
+                for (int l = 0; l < 8 && 8 * b + l < len; l++) {
+                    Arrays.fill(s, 0f);
+                    for (int g = g0; g < g1; g++) {
+                        int e = (g - g0) * 8 + (idx[(b * q + g / 10) * 8 + l] >>> 3 * (g % 10) & 7); // read once
+                        for (int m = 0; m < count; m++) s[m] += t[m][e];
+                    }
+                    for (int m = 0; m < count; m++) out[m][o + 8 * b + l] = first ? s[m] : out[m][o + 8 * b + l] + s[m];
+                }
+        }
+    }
+
+    @Override
     public void denseMultiply(float[] x, int cols, int from, int to, float[] w, float[] out) {
         float[] p = new float[PARTIALS];
         for (int i = from; i < to; i++) {

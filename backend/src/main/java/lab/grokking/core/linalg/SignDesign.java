@@ -138,6 +138,54 @@ public final class SignDesign implements Design {
         multiplyTransposed(c, out, null);
     }
 
+    /** One pass over the row layout for all count vectors, split among threads as {@link #multiply(float[], float[], int)}. */
+    @Override
+    public void multiply(float[][] w, float[][] out, int count) {
+        int chunks = Kernels.chunks(cols);
+        multiply(w, out, count, Workers.parts(chunks, Workers.minChunk((long) rows * cols * count / chunks)));
+    }
+
+    void multiply(float[][] w, float[][] out, int count, int parts) {
+        int[] idx = rowLayout();
+        int blocks = (rows + 7) / 8, chunks = Kernels.chunks(cols);
+        Kernels k = Kernels.get();
+        parts = Math.max(1, Math.min(parts, chunks));
+        if (parts == 1) {
+            k.signSumBatch(idx, cols, 0, blocks, 0, chunks, w, count, out, 0, rows, 0);
+            return;
+        }
+        int split = chunks / parts, slotLen = (chunks - split) * rows;
+        float[][] slots = new float[count][slotLen];
+        Workers.forParts(chunks, parts, (from, to) -> {
+            if (from == 0) k.signSumBatch(idx, cols, 0, blocks, 0, to, w, count, out, 0, rows, 0);
+            else k.signSumBatch(idx, cols, 0, blocks, from, to, w, count, slots, (from - split) * rows, rows, rows);
+        });
+        for (int m = 0; m < count; m++)
+            for (int c = 0, o = 0; c < chunks - split; c++, o += rows)
+                for (int i = 0; i < rows; i++) out[m][i] += slots[m][o + i];
+    }
+
+    /** One pass over the column layout for all count vectors; after[m] runs on each slice of out[m] as it is done. */
+    @Override
+    public void multiplyTransposed(float[][] c, float[][] out, Workers.RangeBody[] after, int count) {
+        int blocks = wordsPerRow * 8;
+        multiplyTransposed(c, out, after, count, Workers.parts(blocks, Workers.minChunk(8L * rows * count)));
+    }
+
+    void multiplyTransposed(float[][] c, float[][] out, Workers.RangeBody[] after, int count, int parts) {
+        int[] idx = colLayout();
+        Kernels k = Kernels.get();
+        int chunks = Kernels.chunks(rows), len = out[0].length;
+        Workers.forParts(wordsPerRow * 8, parts, (from, to) -> {
+            for (int b = from; b < to; b += SLICE_BLOCKS) {
+                int e = Math.min(to, b + SLICE_BLOCKS);
+                k.signSumBatch(idx, rows, b, e, 0, chunks, c, count, out, 0, len, 0);
+                if (8 * b < cols)
+                    for (int m = 0; m < count; m++) if (after[m] != null) after[m].run(8 * b, Math.min(8 * e, cols));
+            }
+        });
+    }
+
     @Override
     public void multiplyTransposed(float[] c, float[] out, Workers.RangeBody after) {
         int blocks = wordsPerRow * 8;

@@ -1,10 +1,13 @@
 package lab.grokking.core.mc;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.Snapshot;
 import lab.grokking.core.solve.Certificate;
+import lab.grokking.core.task.Cohort;
 import lab.grokking.core.task.PredictorView;
 import lab.grokking.core.task.TaskRun;
 
@@ -20,32 +23,64 @@ final class McRun implements TaskRun {
     private final McTrainer tr;
     private final McEvaluator ev;
 
-    /** Generates the target and observed set, solves both predictors (snapshots "early" and "late") and builds the trainer. */
-    McRun(McConfig cfg, RunListener listener) {
+    private final Cohort.Member member;
+
+    /** What runs on the same observations share (read-only): the data, both predictors and their summaries. */
+    private record Setup(McData data, double[] early, double[] late, Map<String, Object> parts) {
+        static Setup of(McConfig cfg) {
+            McData data = McData.generate(cfg);
+            int d = cfg.d();
+            double[] early = data.zeroFill();
+            NuclearCompletion.Result late = NuclearCompletion.solve(d, data.known(), data.target());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("n_train", data.nTrain());
+            m.put("n_test", data.nTest());
+            m.put("target", targetSummary(cfg, data));
+            m.put(
+                    "early_predictor",
+                    predictorSummary("symmetric zero-fill (kernel predictor, Cor. 3.11)", early, data, null));
+            m.put(
+                    "late_predictor",
+                    predictorSummary("minimum-nuclear-norm symmetric completion", late.w(), data, late));
+            return new Setup(data, early, late.w(), m);
+        }
+    }
+
+    /**
+     * Generates the target and observed set, solves both predictors (snapshots "early" and "late") and builds the
+     * trainer; a cohort's member takes the set-up its cohort made once, and meets it for every product.
+     */
+    McRun(McConfig cfg, RunListener listener, Cohort.Member member) {
         this.cfg = cfg;
-        McData data = McData.generate(cfg);
+        this.member = member;
+        Setup s = member == null ? Setup.of(cfg) : member.cohort().shared(() -> Setup.of(cfg));
         int d = cfg.d();
-        double[] early = data.zeroFill();
-        NuclearCompletion.Result late = NuclearCompletion.solve(d, data.known(), data.target());
-        summary.put("n_train", data.nTrain());
-        summary.put("n_test", data.nTest());
-        summary.put("target", targetSummary(data));
-        summary.put(
-                "early_predictor",
-                predictorSummary("symmetric zero-fill (kernel predictor, Cor. 3.11)", early, data, null));
-        summary.put(
-                "late_predictor", predictorSummary("minimum-nuclear-norm symmetric completion", late.w(), data, late));
-        tr = new McTrainer(cfg, data);
+        summary.putAll(s.parts());
+        tr = new McTrainer(cfg, s.data());
         double initNorm = tr.norm();
         summary.put("init_norm", initNorm);
-        ev = new McEvaluator(cfg, data, tr, early, late.w(), initNorm);
-        listener.onSnapshot(Snapshot.of(PredictorView.EARLY, -1, d, d, early));
-        listener.onSnapshot(Snapshot.of(PredictorView.LATE, -1, d, d, late.w()));
+        ev = new McEvaluator(cfg, s.data(), tr, s.early(), s.late(), initNorm);
+        listener.onSnapshot(Snapshot.of(PredictorView.EARLY, -1, d, d, s.early()));
+        listener.onSnapshot(Snapshot.of(PredictorView.LATE, -1, d, d, s.late()));
+    }
+
+    /** A member's product in a cohort round: the forward pass or the step. */
+    private record Product(McTrainer tr, boolean forward) {}
+
+    private static void batch(List<Product> round) {
+        List<McTrainer> trainers = new ArrayList<>(round.size());
+        boolean[] forward = new boolean[round.size()];
+        for (int m = 0; m < round.size(); m++) {
+            trainers.add(round.get(m).tr());
+            forward[m] = round.get(m).forward();
+        }
+        McTrainer.products(trainers, forward);
     }
 
     @Override
     public String forward(long step) {
-        tr.forward();
+        if (member == null) tr.forward();
+        else member.meet(new Product(tr, true), McRun::batch);
         return Double.isFinite(tr.loss())
                 ? null
                 : String.format(
@@ -65,7 +100,8 @@ final class McRun implements TaskRun {
 
     @Override
     public void step() {
-        tr.step();
+        if (member == null) tr.step();
+        else member.meet(new Product(tr, false), McRun::batch);
     }
 
     @Override
@@ -93,7 +129,7 @@ final class McRun implements TaskRun {
         return tr.threads();
     }
 
-    private Map<String, Object> targetSummary(McData data) {
+    private static Map<String, Object> targetSummary(McConfig cfg, McData data) {
         Map<String, Object> m = new LinkedHashMap<>();
         double[] sv = new double[data.d()];
         SymEigen e = new SymEigen(data.d());

@@ -7,6 +7,7 @@ import lab.grokking.core.LogSchedule;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.config.Checks;
 import lab.grokking.core.task.Chart;
+import lab.grokking.core.task.Cohort;
 import lab.grokking.core.task.CommonFields;
 import lab.grokking.core.task.Cost;
 import lab.grokking.core.task.FieldSpec;
@@ -191,8 +192,19 @@ public final class McSpec implements TaskSpec<McConfig> {
                 Storage.of(c, COLUMNS.size(), dd, 2 * dd, 2 * dd, "d")); // W; early and late; U and V
     }
 
+    /** Same target, size, observed set and seed; members may differ in α, σ, η, λ, steps and schedule. */
+    @Override
+    public Object batchKey(McConfig c) {
+        return List.of(NAME, c.target(), c.d(), c.rank(), c.observed(), c.seed());
+    }
+
     @Override
     public TaskRun start(McConfig cfg, RunListener listener) {
-        return new McRun(cfg, listener);
+        return start(cfg, listener, null);
+    }
+
+    @Override
+    public TaskRun start(McConfig cfg, RunListener listener, Cohort.Member member) {
+        return new McRun(cfg, listener, member);
     }
 }

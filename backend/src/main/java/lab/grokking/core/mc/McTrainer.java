@@ -1,6 +1,8 @@
 package lab.grokking.core.mc;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import lab.grokking.core.Rng;
 import lab.grokking.core.linalg.Workers;
 
@@ -130,6 +132,10 @@ public final class McTrainer {
     /** Residuals r_k = W_{a_k b_k} − y_k of the current parameters and the training MSE. */
     public void forward() {
         Workers.forPartsOrInline(wPair.length, parts, forwardPart);
+        residuals();
+    }
+
+    private void residuals() {
         final double[] w = wPair;
         double s = 0;
         for (int k = 0; k < n; k++) {
@@ -155,6 +161,58 @@ public final class McTrainer {
 
     /** One GD step from the residuals of the last {@link #forward()}. */
     public void step() {
+        coefficients();
+        Workers.forPartsOrInline(d, parts, updatePart);
+        swap();
+    }
+
+    /**
+     * The products of several trainers on the same observations, in one pass over the observed pairs (forward, for
+     * those with forward[m]) and one over the rows of G + Gᵀ (the others' steps): each as its own {@link #forward()}
+     * or {@link #step()} would, bit for bit (every entry is one trainer's own kernel call).
+     */
+    static void products(List<McTrainer> trainers, boolean[] forward) {
+        List<McTrainer> f = new ArrayList<>(), s = new ArrayList<>();
+        for (int m = 0; m < trainers.size(); m++) (forward[m] ? f : s).add(trainers.get(m));
+        McTrainer t0 = trainers.get(0);
+        for (McTrainer t : trainers)
+            if (t.d != t0.d || t.n != t0.n || t.pi.length != t0.pi.length)
+                throw new IllegalArgumentException("trainers of one batch must share their observations");
+        int d = t0.d, parts = defaultParts(d, t0.n * Math.max(1, trainers.size()));
+        McKernels kn = t0.kernels;
+        if (!f.isEmpty()) {
+            McTrainer[] ts = f.toArray(McTrainer[]::new);
+            int[] pi = t0.pi, pj = t0.pj;
+            Workers.forPartsOrInline(pi.length, parts, (from, to) -> {
+                for (int q = from; q < to; q++)
+                    for (McTrainer t : ts) t.wPair[q] = kn.dotDiff(t.u, t.v, pi[q], pj[q], d);
+            });
+            for (McTrainer t : ts) t.residuals();
+        }
+        if (!s.isEmpty()) {
+            McTrainer[] ts = s.toArray(McTrainer[]::new);
+            for (McTrainer t : ts) t.coefficients();
+            int[] start = t0.start;
+            Workers.forPartsOrInline(d, parts, (from, to) -> {
+                for (int i = from; i < to; i++)
+                    for (McTrainer t : ts)
+                        kn.rowUpdate(
+                                t.u, t.v, t.u2, t.v2, i * d, 0, d, t.decay, t.nbr, t.cu, t.cv, start[i], start[i + 1]);
+            });
+            for (McTrainer t : ts) t.swap();
+        }
+    }
+
+    private void swap() {
+        double[] u = this.u, v = this.v;
+        this.u = u2;
+        this.v = v2;
+        this.u2 = u;
+        this.v2 = v;
+    }
+
+    /** The step's coefficients cu, cv from the residuals. */
+    private void coefficients() {
         final double cg = 2 * eta / n;
         final double[] cu = this.cu, cv = this.cv, res = this.res;
         final int[] obs = this.obs;
@@ -163,12 +221,6 @@ public final class McTrainer {
             cu[p] = -t;
             cv[p] = t;
         }
-        Workers.forPartsOrInline(d, parts, updatePart);
-        double[] u = this.u, v = this.v;
-        this.u = u2;
-        this.v = v2;
-        this.u2 = u;
-        this.v2 = v;
     }
 
     /** Output rows from..to−1 of the step: each row's column blocks of U and V in registers across all its neighbours (fused decay). */

@@ -228,6 +228,9 @@ public final class ModaddSpec implements TaskSpec<ModaddConfig> {
                 Storage.of(c, COLUMNS.size(), 0, 0, 3 * pp * h + h + 1, "p, width")); // E, b₁, W₂ and the clock
     }
 
+    // Not batched (no batchKey): its dense products are GEMMs of each member's own weights, so members share no pass
+    // over
+    // data that one batched kernel could serve; only the small one-hot inputs would be common.
     @Override
     public TaskRun start(ModaddConfig cfg, RunListener listener) {
         return new ModaddRun(cfg, MatMul.get());

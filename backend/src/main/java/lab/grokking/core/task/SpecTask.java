@@ -28,24 +28,43 @@ public final class SpecTask<C extends RunConfig> implements Task {
     /** Summary key of the task's own part. */
     public static final String TASK_KEY = "task";
 
+    /** Summary key of the number of runs a batched run trained with (absent for a solo run). */
+    public static final String COHORT_KEY = "cohort";
+
     private final TaskSpec<C> spec;
     private final C cfg;
+    private final Cohort.Member member;
 
     public SpecTask(C cfg) {
+        this(cfg, null);
+    }
+
+    /** A run that trains as this member of a cohort (null: solo); it leaves the cohort when it ends, however it ends. */
+    public SpecTask(C cfg, Cohort.Member member) {
         Validation.fields(cfg);
         this.spec = TaskSpecs.of(cfg);
         this.cfg = cfg;
+        this.member = member;
     }
 
     @Override
     public RunResult run(RunListener listener, Checkpoint resume) {
+        try {
+            return train(listener, resume);
+        } finally {
+            if (member != null) member.leave();
+        }
+    }
+
+    private RunResult train(RunListener listener, Checkpoint resume) {
         Instant startedAt = Instant.now();
         long started = System.nanoTime();
-        TaskRun run = spec.start(cfg, listener);
+        TaskRun run = spec.start(cfg, listener, member);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("transition_step", TrainingLoop.transitionStep(cfg.alpha(), cfg.lr(), cfg.weightDecay()));
         summary.put("estimated_seconds", spec.cost(cfg).seconds());
         summary.put("setup_seconds", (System.nanoTime() - started) / 1e9);
+        if (member != null) summary.put(COHORT_KEY, member.cohort().size());
         MetricTable table = new MetricTable(spec.columns());
         SnapshotSteps snapshots = new SnapshotSteps(new LogSchedule(cfg.steps(), cfg.evalPerDecade()), SNAPSHOTS);
         TrainingLoop.Outcome o = TrainingLoop.run(

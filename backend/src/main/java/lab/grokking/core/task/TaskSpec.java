@@ -56,6 +56,24 @@ public interface TaskSpec<C extends RunConfig> {
      */
     TaskRun start(C cfg, RunListener listener);
 
+    /**
+     * Configs with equal non-null keys share data and shapes and may train together as one {@link Cohort} (see
+     * {@link #start(RunConfig, RunListener, Cohort.Member)}), each bit for bit its solo run; null (the default): never
+     * batched.
+     */
+    default Object batchKey(C cfg) {
+        return null;
+    }
+
+    /**
+     * {@link #start(RunConfig, RunListener)} as a member of a cohort (null: solo): a task with a {@link #batchKey}
+     * shares its set-up through the cohort and meets it for every product.
+     */
+    default TaskRun start(C cfg, RunListener listener, Cohort.Member member) {
+        if (member != null) throw new IllegalStateException(name() + " runs are never batched");
+        return start(cfg, listener);
+    }
+
     /** Presets the task ships beside its classes: resource names relative to the spec's class (empty for most). */
     default List<String> presets() {
         return List.of();

@@ -114,7 +114,17 @@ final class Budgets {
 
     /** The wall-clock cap of one attempt at this run, from its estimate now (corrections learnt since it was charged). */
     Cap cap(StoredRun r) {
-        return new Cap(estimates.seconds(Configs.parse(r.config())), factor, grace);
+        return cap(List.of(r));
+    }
+
+    /**
+     * The cap of each run of a cohort trained together (see {@link RunService}): their estimates summed, since the
+     * cohort trains them in one worker, never slower than one after another.
+     */
+    Cap cap(List<StoredRun> cohort) {
+        double seconds = 0;
+        for (StoredRun r : cohort) seconds += estimates.seconds(Configs.parse(r.config()));
+        return new Cap(seconds, factor, grace);
     }
 
     /** One attempt may train {@code factor × estimate + grace} wall seconds. */

@@ -11,6 +11,7 @@ import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
 import lab.grokking.core.Snapshot;
 import lab.grokking.core.config.Configs;
+import lab.grokking.core.task.Cohort;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.StoreException;
 import lab.grokking.server.store.StoredRun;
@@ -47,7 +48,22 @@ final class RunExecution implements RunListener {
         return firstStep > 0;
     }
 
+    /** Its seat in a cohort of runs trained together (null: solo). */
+    private final Cohort.Member member;
+
     RunExecution(StoredRun run, LiveRun live, RunStore store, double checkpointSeconds, Budgets.Cap cap) {
+        this(run, live, store, checkpointSeconds, cap, null);
+    }
+
+    /** An attempt trained as this member of a cohort (null: solo); it leaves the cohort when it ends, however it ends. */
+    RunExecution(
+            StoredRun run,
+            LiveRun live,
+            RunStore store,
+            double checkpointSeconds,
+            Budgets.Cap cap,
+            Cohort.Member member) {
+        this.member = member;
         this.run = run;
         this.live = live;
         this.store = store;
@@ -87,6 +103,14 @@ final class RunExecution implements RunListener {
     /** Trains to the end or until stopped; never throws (an Error other than OutOfMemoryError excepted). */
     Ending execute() {
         try {
+            return attempt();
+        } finally {
+            if (member != null) member.leave(); // also when it failed before training: the others must not wait for it
+        }
+    }
+
+    private Ending attempt() {
+        try {
             Checkpoint cp = store.checkpoint(run.id()).orElse(null);
             firstStep = cp == null ? 0 : cp.step();
             checkpointStep = firstStep;
@@ -98,7 +122,7 @@ final class RunExecution implements RunListener {
                         .log(System.Logger.Level.WARNING, "run " + run.id() + ": " + discarded);
             store.truncateAfter(run.id(), cp == null ? -1 : cp.step());
             live.resumeFrom(store.metrics(run.id()));
-            RunResult r = Configs.parse(run.config()).newTask().run(this, cp);
+            RunResult r = Configs.parse(run.config()).newTask(member).run(this, cp);
             Stop why = stop.get();
             if (why == Stop.SHUTDOWN && r.status() == RunStatus.CANCELLED) return shutdown(r);
             StoredRun.Status status = switch (r.status()) {

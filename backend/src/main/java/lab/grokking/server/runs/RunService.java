@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import lab.grokking.core.Provenance;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
+import lab.grokking.core.task.Cohort;
 import lab.grokking.core.task.Estimates;
 import lab.grokking.server.ServerConfig;
 import lab.grokking.server.queue.Job;
@@ -36,6 +38,11 @@ import lab.grokking.server.store.StoredRun;
  * with the store write that goes with it, so submit, cancel, delete, dispatch, pause, resume and shutdown are atomic
  * with respect to each other; a reconciler re-queues any run the store holds and nothing owns. Health's counts are the
  * owned runs.
+ *
+ * <p>Batching happens at dispatch: a worker that starts a run whose task has a batch key also claims the runs of the
+ * same client waiting with the same key (up to {@code queue.batchMax} in all, oldest first), takes them out of the
+ * executor under the lock, and trains them together as one {@link Cohort}, each on its own thread with its own
+ * {@link RunExecution} (rows, checkpoints, cancel, pause, cap); the worker returns when all have ended.
  */
 public final class RunService implements AutoCloseable {
     /** What a POST did: created a run, found an identical one, or queued a stopped one again. */
@@ -72,6 +79,8 @@ public final class RunService implements AutoCloseable {
         final LiveRun live;
         /** What the run may store in all: the disk quota counts it at this until it ends. */
         final long diskBytes;
+        /** Its task's batch key (null: trained alone). */
+        final Object batchKey;
 
         State state = State.WAITING;
         RunExecution ex;
@@ -81,12 +90,17 @@ public final class RunService implements AutoCloseable {
             this.run = run;
             this.live = live;
             long bytes;
+            Object key;
             try {
-                bytes = Configs.parse(run.config()).diskBytes();
+                RunConfig rc = Configs.parse(run.config());
+                bytes = rc.diskBytes();
+                key = rc.batchKey();
             } catch (RuntimeException e) { // a config this build cannot read fails when it starts, storing nothing
                 bytes = 0;
+                key = null;
             }
             this.diskBytes = bytes;
+            this.batchKey = key;
         }
     }
 
@@ -290,7 +304,8 @@ public final class RunService implements AutoCloseable {
 
     private void execute(Owned o) {
         String id = o.run.id();
-        RunExecution ex;
+        List<Owned> cohort = new ArrayList<>();
+        List<RunExecution> executions = new ArrayList<>();
         synchronized (lock) {
             if (owned.get(id) != o || o.state != State.WAITING || closing) return; // cancelled or removed meanwhile
             StoredRun r;
@@ -304,10 +319,78 @@ public final class RunService implements AutoCloseable {
                 disown(o);
                 return;
             }
-            ex = new RunExecution(r, o.live, store, cfg.checkpointSeconds, budgets.cap(r));
-            o.ex = ex;
-            o.state = State.RUNNING;
+            List<StoredRun> runs = new ArrayList<>(List.of(r));
+            cohort.add(o);
+            claimCohort(o, cohort, runs);
+            Budgets.Cap cap = budgets.cap(runs);
+            Cohort together = cohort.size() > 1 ? new Cohort(cohort.size()) : null;
+            for (int m = 0; m < cohort.size(); m++) {
+                Owned member = cohort.get(m);
+                RunExecution ex = new RunExecution(
+                        runs.get(m),
+                        member.live,
+                        store,
+                        cfg.checkpointSeconds,
+                        cap,
+                        together == null ? null : together.join());
+                member.ex = ex;
+                member.state = State.RUNNING;
+                executions.add(ex);
+            }
         }
+        if (cohort.size() == 1) {
+            train(o, executions.get(0), true);
+            return;
+        }
+        // virtual threads: a member waits at its cohort's barrier twice a step, and a virtual thread's park and
+        // unpark cost a fraction of a platform thread's (a 16-member sweep trained ~2× faster on them)
+        List<Thread> threads = new ArrayList<>();
+        for (int m = 0; m < cohort.size(); m++) {
+            Owned member = cohort.get(m);
+            RunExecution ex = executions.get(m);
+            threads.add(
+                    Thread.ofVirtual().name("groklab-cohort-" + member.run.id()).start(() -> train(member, ex, false)));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) { // the worker is being torn down: its members end with the shutdown
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Under the lock: adds to the cohort the runs of o's client waiting with o's batch key, oldest first, up to
+     * {@code queue.batchMax} in all, each taken out of the executor (a run it no longer holds is being dispatched).
+     */
+    private void claimCohort(Owned o, List<Owned> cohort, List<StoredRun> runs) {
+        if (o.batchKey == null || cfg.batchMax <= 1) return;
+        List<Owned> candidates = owned.values().stream()
+                .filter(c -> c != o
+                        && c.state == State.WAITING
+                        && c.run.client().equals(o.run.client())
+                        && o.batchKey.equals(c.batchKey))
+                .sorted(Comparator.comparingLong((Owned c) -> c.run.createdAt()).thenComparing(c -> c.run.id()))
+                .toList();
+        for (Owned c : candidates) {
+            if (cohort.size() >= cfg.batchMax) return;
+            StoredRun r;
+            try {
+                r = store.get(c.run.id()).orElse(null);
+            } catch (RuntimeException e) { // it keeps waiting: its own dispatch meets the store's trouble
+                storeHealth.failed(e);
+                return;
+            }
+            if (r == null || !executor.remove(c.run.id())) continue;
+            cohort.add(c);
+            runs.add(r);
+        }
+    }
+
+    /** Trains one run (alone, or as a member of a cohort on its own thread) and settles its ownership when it ends. */
+    private void train(Owned o, RunExecution ex, boolean alone) {
         long t0 = System.nanoTime();
         RunExecution.Ending end;
         try {
@@ -326,7 +409,8 @@ public final class RunService implements AutoCloseable {
             if (end.kind() == RunExecution.Ending.Kind.PAUSED) pause(o, end.cause(), end.pending());
             else disown(o);
         }
-        if (end.status() == StoredRun.Status.FINISHED && !ex.resumed())
+        // a batched member's wall time is its cohort's, not its own: it would skew the estimates
+        if (alone && end.status() == StoredRun.Status.FINISHED && !ex.resumed())
             estimates.observe(Configs.parse(o.run.config()), (System.nanoTime() - t0) / 1e9);
     }
 
