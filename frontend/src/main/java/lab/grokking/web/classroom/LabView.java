@@ -91,7 +91,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
             });
             ObjectNode overrides = ConfigureView.document(null, editable);
             try {
-                Submit.start(labs.config(lab.get(), overrides), lab.get().id());
+                Submit.lab(lab.get(), overrides, null);
             } catch (ConfigException ex) {
                 ConfigureView.showProblems(ex, editable, problems);
             }

@@ -9,6 +9,8 @@ import com.vaadin.flow.server.VaadinSession;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
 import lab.grokking.server.Clients;
+import lab.grokking.server.labs.Lab;
+import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.QueueLimitException;
 import lab.grokking.server.store.StoreException;
 import lab.grokking.web.Services;
@@ -17,14 +19,23 @@ import lab.grokking.web.Services;
 public final class Submit {
     private Submit() {}
 
-    /** The browser's client identity: its socket address (X-Forwarded-For only from the trusted proxy). */
+    /** The browser's client id, as the API sees it (see {@link Clients}): its token, else its address. */
     public static String client() {
+        return identity().id();
+    }
+
+    /** The browser's client: what the HTTP guard found in this request (token and address). */
+    public static Clients.Client identity() {
         var req = VaadinRequest.getCurrent();
         String remote = req != null
                 ? req.getRemoteAddr()
                 : VaadinSession.getCurrent().getBrowser().getAddress();
         String fwd = req != null ? req.getHeader("X-Forwarded-For") : null;
-        return Clients.of(remote, fwd, Services.current().config().trustedProxy);
+        return Clients.current(
+                req != null ? req.getAttribute(Clients.ATTRIBUTE) : null,
+                remote,
+                fwd,
+                Services.current().config().trustedProxy);
     }
 
     /** Runs a preset as is and opens its run view. */
@@ -43,10 +54,25 @@ public final class Submit {
         start(rc, null);
     }
 
+    /**
+     * A student's run in a lab, as {@code POST /api/labs/{id}/runs} starts it (rules, lifecycle, quota, the submission
+     * recorded), then opens it; a refusal becomes a notification, a rule broken by a field a {@link ConfigException}.
+     */
+    public static void lab(Lab lab, ObjectNode overrides, String name) {
+        try {
+            var sub = Services.current().server().labs().submit(lab, overrides, identity(), name);
+            UI.getCurrent().navigate("run/" + sub.submission().run().id());
+        } catch (QueueLimitException | StoreException | LabService.RefusedException e) {
+            Notification n = Notification.show(e.getMessage(), 8000, Notification.Position.MIDDLE);
+            n.addThemeVariants(NotificationVariant.ERROR);
+        }
+    }
+
     /** Starts (or finds) the run, for a student of {@code lab} if not null, then opens it. */
     public static void start(RunConfig rc, String lab) {
         try {
-            var sub = Services.current().runs().submit(rc, client(), lab);
+            Clients.Client c = identity();
+            var sub = Services.current().runs().submit(rc, c.id(), c.address(), lab);
             UI.getCurrent().navigate("run/" + sub.run().id());
         } catch (QueueLimitException | StoreException e) { // a queue limit, or a store that takes no writes now
             Notification n = Notification.show(e.getMessage(), 8000, Notification.Position.MIDDLE);
