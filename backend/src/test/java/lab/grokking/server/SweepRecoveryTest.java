@@ -31,6 +31,7 @@ class SweepRecoveryTest {
             cfg.workers = 1;
             cfg.perClientQueued = 1;
             cfg.checkpointSeconds = 0.2;
+            cfg.batchMax = 1; // members run one by one, so which ones have finished at the restart is known
         })) {
             TestServer.Response r = s.post("/api/sweeps", body);
             assertEquals(201, r.status(), r.body());
