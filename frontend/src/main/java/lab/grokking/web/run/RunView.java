@@ -182,9 +182,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
 
     private void showStatus(String st) {
         status.setText(st);
-        Double start = runs.estimatedStartSeconds(id);
-        if (start != null) // queued: where it stands, and when it starts by the same estimates as the home page's
-        eta.setText("queued, " + runs.queuePosition(id) + " runs ahead · starts in about " + Durations.human(start));
+        String queued = QueueText.of(runs, id);
+        if (queued != null) eta.setText(queued);
         LiveRun live = runs.reads().live(id).orElse(null);
         if (live != null && live.status().isFinal()) {
             finalMetric.setText(FinalMetric.describe(spec, live.columns(), live.rows()));
