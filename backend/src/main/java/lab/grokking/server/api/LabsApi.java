@@ -32,7 +32,8 @@ final class LabsApi {
     }
 
     private void create(Context ctx) {
-        Lab lab = labs.create(Configs.readObject(Api.body(ctx), "body"), Api.client(ctx, cfg));
+        Lab lab = labs.create(Configs.readObject(Api.body(ctx), "body"), Api.client(ctx, cfg))
+                .lab();
         ctx.status(201).header("Location", "/api/labs/" + lab.id());
         RunsApi.json(ctx, Json.obj("id", lab.id(), "link", "/lab/" + lab.id(), "lab", labs.studentView(lab)));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Presets;
 import lab.grokking.core.config.RunConfig;
+import lab.grokking.server.Clients;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.RunStore;
 
@@ -31,8 +33,23 @@ public final class LabService {
         this.runs = runs;
     }
 
-    /** Validates a lab request {preset, instructions, fields: {name: {mode, min, max}}} and stores it. */
-    public Lab create(ObjectNode req, String client) {
+    /** A new lab and its teacher key (shown once: the store keeps only its hash). */
+    public record Created(Lab lab, String teacherKey) {}
+
+    /**
+     * A student's submission: the run (started, found identical, or queued again) and the submission's own row.
+     */
+    public record StudentSubmission(RunService.Submission submission, LabRun row) {}
+
+    /**
+     * Validates a lab request {preset, instructions, fields: {name: {mode, min, max}}, expires_at, max_runs, quota:
+     * {running, total}} and stores it with a fresh teacher key.
+     */
+    public Created create(ObjectNode req, String client) {
+        return new Created(createLab(req, client), null);
+    }
+
+    private Lab createLab(ObjectNode req, String client) {
         Checks c = new Checks();
         for (var it = req.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -74,7 +91,18 @@ public final class LabService {
             }
         }
         c.throwIfAny();
-        Lab lab = new Lab(RunService.newId(), preset.id(), preset.title(), instructions, rules);
+        Lab lab = new Lab(
+                RunService.newId(),
+                preset.id(),
+                preset.title(),
+                instructions,
+                rules,
+                0,
+                0,
+                0,
+                0,
+                false,
+                Lab.Share.NONE);
         store.insertLab(lab.id(), write(lab), client);
         return lab;
     }
@@ -140,6 +168,59 @@ public final class LabService {
         ObjectNode body = Configs.JSON.createObjectNode().put("preset", lab.preset());
         if (overrides != null && overrides.isObject()) body.set("overrides", overrides);
         return runs.parse(body);
+    }
+
+    /**
+     * Starts (or finds) a student's run in this lab under its rules, lifecycle and the student's quota, and records
+     * the submission. {@code client}: the student's client id; {@code name}: display name (null: none).
+     */
+    public StudentSubmission submit(Lab lab, JsonNode overrides, Clients.Client client, String name) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** As {@link #submit(Lab, JsonNode, Clients.Client, String)} for a client id whose address is unknown. */
+    public StudentSubmission submit(Lab lab, JsonNode overrides, String client, String name) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** A student's own submissions in this lab, newest first. */
+    public List<LabRun> runsOf(Lab lab, String client) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Whether {@code key} is this lab's teacher key (constant-time compare of hashes). */
+    public boolean isTeacher(Lab lab, String key) {
+        return false;
+    }
+
+    /** Everything the teacher sees: every submission with client ids, the varied fields, the class as a sweep. */
+    public ClassResults results(Lab lab) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** What students see when the teacher shares: hidden runs left out, names per the share mode, no client ids. */
+    public Optional<ClassResults> sharedView(Lab lab) {
+        return Optional.empty();
+    }
+
+    /** No new runs from now on; running ones finish. */
+    public Lab close(Lab lab) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Hides (or shows again) a run from the class's shared view and the sweep; false if the lab has no such run. */
+    public boolean hide(Lab lab, String runId, boolean hidden) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Sets what students see of the results. */
+    public Lab share(Lab lab, Lab.Share share) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** The results as CSV: one row per submission. */
+    public String csv(ClassResults results) {
+        throw new UnsupportedOperationException("not yet");
     }
 
     /** What students see: instructions and every field that is not hidden, with its value and rule. */

@@ -133,7 +133,7 @@ public class LabBuilderView extends VerticalLayout {
         }
         problems.setText("");
         try {
-            Lab lab = Services.current().server().labs().create(req, Submit.client());
+            Lab lab = Services.current().server().labs().create(req, Submit.client()).lab();
             UI.getCurrent()
                     .getPage()
                     .executeJs("return new URL($0, document.baseURI).href", "lab/" + lab.id())

@@ -17,14 +17,23 @@ import lab.grokking.web.Services;
 public final class Submit {
     private Submit() {}
 
-    /** The browser's client identity: its socket address (X-Forwarded-For only from the trusted proxy). */
+    /** The browser's client id, as the API sees it (see {@link Clients}): its token, else its address. */
     public static String client() {
+        return identity().id();
+    }
+
+    /** The browser's client: what the HTTP guard found in this request (token and address). */
+    public static Clients.Client identity() {
         var req = VaadinRequest.getCurrent();
         String remote = req != null
                 ? req.getRemoteAddr()
                 : VaadinSession.getCurrent().getBrowser().getAddress();
         String fwd = req != null ? req.getHeader("X-Forwarded-For") : null;
-        return Clients.of(remote, fwd, Services.current().config().trustedProxy);
+        return Clients.current(
+                req != null ? req.getAttribute(Clients.ATTRIBUTE) : null,
+                remote,
+                fwd,
+                Services.current().config().trustedProxy);
     }
 
     /** Runs a preset as is and opens its run view. */
