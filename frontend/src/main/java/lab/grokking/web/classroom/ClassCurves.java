@@ -17,7 +17,8 @@ final class ClassCurves {
     static List<ChartSpecs.Run> of(List<LabRun> runs) {
         Map<String, List<LabRun>> byRun = new LinkedHashMap<>();
         for (LabRun r : runs)
-            if (!r.hidden()) byRun.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r);
+            if (!r.hidden())
+                byRun.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r);
         List<ChartSpecs.Run> out = new ArrayList<>();
         for (var e : byRun.entrySet()) {
             List<String> names = e.getValue().stream()

@@ -70,6 +70,7 @@ final class ClassPanel extends Div {
 
     private JsonNode config(String runId) {
         return configs.computeIfAbsent(
-                runId, k -> runs.get(k).map(s -> RunView.readConfig(s.config())).orElseGet(Configs.JSON::createObjectNode));
+                runId,
+                k -> runs.get(k).map(s -> RunView.readConfig(s.config())).orElseGet(Configs.JSON::createObjectNode));
     }
 }

@@ -50,7 +50,8 @@ public class ClassResultsView extends VerticalLayout implements BeforeEnterObser
         if (poll != null) stopPolling();
         lab = null;
         Optional<Lab> found = labs.get(e.getRouteParameters().get("id").orElse(""));
-        String key = e.getLocation().getQueryParameters().getSingleParameter("key").orElse("");
+        String key =
+                e.getLocation().getQueryParameters().getSingleParameter("key").orElse("");
         if (found.isEmpty() || !labs.isTeacher(found.get(), key)) {
             e.rerouteToError(NotFoundException.class);
             return;

@@ -63,7 +63,11 @@ final class ClassTable extends Div {
             if (hide != null) {
                 Button b = new Button(r.hidden() ? "Show" : "Hide", ev -> hide.set(r.runId(), !r.hidden()));
                 b.addThemeVariants(ButtonVariant.SMALL);
-                b.getElement().setAttribute("aria-label", (r.hidden() ? "Show " : "Hide ") + LabText.cells(r, headline).get(0) + "'s run");
+                b.getElement()
+                        .setAttribute(
+                                "aria-label",
+                                (r.hidden() ? "Show " : "Hide ")
+                                        + LabText.cells(r, headline).get(0) + "'s run");
                 b.addClassName("hide-run");
                 tr.appendChild(new Element("td").appendChild(b.getElement()));
             }

@@ -72,12 +72,16 @@ public final class LabText {
         List<String> parts = new ArrayList<>();
         for (var e : changed.entrySet())
             parts.add(SweepText.symbol(e.getKey()) + " = "
-                    + (e.getValue() instanceof Number n ? SweepText.number(n.doubleValue()) : String.valueOf(e.getValue())));
+                    + (e.getValue() instanceof Number n
+                            ? SweepText.number(n.doubleValue())
+                            : String.valueOf(e.getValue())));
         return String.join(", ", parts);
     }
 
     public static Outcome outcome(LabRun r) {
-        return r.classification() == null ? Outcome.NOT_FINISHED : r.classification().outcome();
+        return r.classification() == null
+                ? Outcome.NOT_FINISHED
+                : r.classification().outcome();
     }
 
     /** A submission's row: name, status, changed fields, the headline metric's last value, outcome. */

@@ -29,10 +29,12 @@ import lab.grokking.core.task.Chart;
 import lab.grokking.core.task.Durations;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.core.task.TaskSpecs;
+import lab.grokking.server.labs.Lab;
 import lab.grokking.server.runs.LiveRun;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.StoredRun;
 import lab.grokking.web.Services;
+import lab.grokking.web.classroom.LabContext;
 import lab.grokking.web.shared.GrokCharts;
 import lab.grokking.web.shared.Submit;
 
@@ -44,6 +46,7 @@ import lab.grokking.web.shared.Submit;
 public class RunView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
     private final RunService runs = Services.current().runs();
     private String id, title = "Run";
+    private Lab lab; // the lab the run was opened from (?lab=), or null
     private TaskSpec<?> spec;
     private ViewState state = ViewState.DEFAULT;
     private final Span status = new Span(), eta = new Span(), finalMetric = new Span();
@@ -55,6 +58,11 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         removeAll();
         id = e.getRouteParameters().get("id").orElse("");
         state = ViewState.parse(e.getLocation().getQueryParameters().getParameters());
+        lab = e.getLocation()
+                .getQueryParameters()
+                .getSingleParameter("lab")
+                .flatMap(Services.current().server().labs()::get)
+                .orElse(null);
         Optional<StoredRun> r = runs.get(id);
         if (r.isEmpty()) {
             title = "No such run";
@@ -76,7 +84,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         JsonNode config = readConfig(r.config());
         spec = TaskSpecs.get(r.task());
         title = RunTitles.of(r.task(), config);
-        add(new Anchor("", "← All experiments"), new H2(title));
+        // opened from a lab: its title, instructions and a way back stay in view
+        add(lab != null ? new LabContext(lab) : new Anchor("", "← All experiments"), new H2(title));
         Paragraph prov = new Paragraph("run " + r.id() + " · config "
                 + r.configKey().substring(0, 12) + " · seed " + r.seed() + " · code " + r.codeVersion());
         prov.addClassName("provenance");
@@ -199,7 +208,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
     }
 
     private void updateUrl() {
-        String path = "run/" + id + "?" + state.query();
+        String path = "run/" + id + "?" + state.query() + (lab == null ? "" : "&lab=" + lab.id());
         UI.getCurrent().getPage().getHistory().replaceState(null, path);
         UI.getCurrent()
                 .getPage()
