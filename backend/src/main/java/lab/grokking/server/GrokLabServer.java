@@ -135,13 +135,14 @@ public final class GrokLabServer implements AutoCloseable {
     /** The in-process executor these settings describe. */
     public static FairQueue queue(ServerConfig cfg) {
         return new FairQueue(
-                cfg.workers,
-                cfg.perClientRunning,
-                cfg.perClientQueued,
-                cfg.maxQueued,
-                cfg.maxWaitSeconds,
-                cfg.largeRunWorkers,
-                System::nanoTime);
+                        cfg.workers,
+                        cfg.perClientRunning,
+                        cfg.perClientQueued,
+                        cfg.maxQueued,
+                        cfg.maxWaitSeconds,
+                        cfg.largeRunWorkers,
+                        System::nanoTime)
+                .addressLimits(cfg.addressRunsQueued, cfg.addressRunsRunning);
     }
 
     /**

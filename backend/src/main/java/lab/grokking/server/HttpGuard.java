@@ -7,6 +7,7 @@ import java.util.Locale;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.server.api.ApiError;
 import lab.grokking.server.runs.Json;
+import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -18,7 +19,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * In front of everything the port serves (API, streams, dashboard): refuses a Host that is not in
  * {@code http.allowedHosts} (DNS rebinding: a foreign name resolved to this server makes the browser treat the page as
- * same-origin), and puts the security headers on every response. A view that needs a looser Content-Security-Policy
+ * same-origin), puts the security headers on every response, and identifies the client ({@link Clients}): a request
+ * without a valid token (cookie or header) gets a fresh one in a cookie, and every request carries its
+ * {@link Clients.Client} in the attribute {@link Clients#ATTRIBUTE} for the API and the dashboard alike. A view that needs a looser Content-Security-Policy
  * (the dashboard's pages) replaces {@link #CSP} on its own responses.
  */
 final class HttpGuard extends Handler.Wrapper {
@@ -67,7 +70,28 @@ final class HttpGuard extends Handler.Wrapper {
                     callback);
             return true;
         }
+        identify(request, response);
         return super.handle(request, response, callback);
+    }
+
+    /**
+     * Sets the request's client; a request without a valid token gets one in a cookie for its next requests, but is
+     * this time its address: a client that never keeps the cookie stays one client (its address), never a new one per
+     * request.
+     */
+    private void identify(Request request, Response response) {
+        String header = request.getHeaders().get(Clients.HEADER), cookie = null;
+        for (HttpCookie c : Request.getCookies(request))
+            if (c.getName().equals(Clients.COOKIE) && Clients.valid(c.getValue())) cookie = c.getValue();
+        Clients.Client client = Clients.of(
+                Request.getRemoteAddr(request),
+                request.getHeaders().get("X-Forwarded-For"),
+                cfg.trustedProxy,
+                header,
+                cookie);
+        if (client.token() == null)
+            response.getHeaders().add(HttpHeader.SET_COOKIE, Clients.cookie(Clients.newToken(), https(request, cfg)));
+        request.setAttribute(Clients.ATTRIBUTE, client);
     }
 
     /** A listed name matches on any port; a listed host:port on that port only. */

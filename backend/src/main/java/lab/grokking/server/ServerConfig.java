@@ -59,6 +59,20 @@ public final class ServerConfig {
     public int maxStreamsPerAddress = 64;
     /** API requests per second per client (sustained), and the burst allowed above it. */
     public double requestsPerSecond = 50, requestBurst = 200;
+    /**
+     * Per address, shared by every client token behind it (a class behind one NAT): API requests per second and burst,
+     * runs waiting, and runs training at once (0: all workers). Larger than the per-client limits; a client without a
+     * token is its address's only client and held by both.
+     */
+    public double addressRequestsPerSecond = 500, addressRequestBurst = 2000;
+
+    public int addressRunsQueued = 200, addressRunsRunning = 0;
+    /** Classroom labs: days until a lab expires when the teacher gives no date, and the most days allowed. */
+    public double labDefaultDays = 7, labMaxDays = 90;
+    /** Classroom labs: submissions per lab (default and most a teacher may set). */
+    public int labMaxRuns = 500;
+    /** Classroom labs, per student token: runs unfinished at once and runs in all (defaults a teacher may lower or raise up to labMaxRuns). */
+    public int labQuotaRunning = 2, labQuotaTotal = 10;
     /** Address whose X-Forwarded-For is believed; null: nobody's. */
     public String trustedProxy;
     /**
@@ -132,6 +146,19 @@ public final class ServerConfig {
         c.maxRequestBytes = (long) number(p, "http.maxRequestBytes", c.maxRequestBytes);
         c.requestsPerSecond = number(p, "http.requestsPerSecond", c.requestsPerSecond);
         c.requestBurst = number(p, "http.requestBurst", c.requestBurst);
+        c.addressRequestsPerSecond = number(p, "address.requestsPerSecond", c.addressRequestsPerSecond);
+        c.addressRequestBurst = number(p, "address.requestBurst", c.addressRequestBurst);
+        c.addressRunsQueued = intValue(
+                p, "address.runsQueued", p.getProperty("address.runsQueued"), c.addressRunsQueued, 1, 1_000_000);
+        c.addressRunsRunning =
+                intValue(p, "address.runsRunning", p.getProperty("address.runsRunning"), c.addressRunsRunning, 0, 1024);
+        c.labDefaultDays = number(p, "labs.defaultDays", c.labDefaultDays);
+        c.labMaxDays = number(p, "labs.maxDays", c.labMaxDays);
+        c.labMaxRuns = intValue(p, "labs.maxRuns", p.getProperty("labs.maxRuns"), c.labMaxRuns, 1, 1_000_000);
+        c.labQuotaRunning =
+                intValue(p, "labs.quotaRunning", p.getProperty("labs.quotaRunning"), c.labQuotaRunning, 1, 1_000_000);
+        c.labQuotaTotal =
+                intValue(p, "labs.quotaTotal", p.getProperty("labs.quotaTotal"), c.labQuotaTotal, 1, 1_000_000);
         c.backupEveryHours = zeroOrNumber(p, "backup.everyHours", c.backupEveryHours);
         c.backupKeep = intValue(p, "backup.keep", p.getProperty("backup.keep"), c.backupKeep, 1, 100_000);
         c.bodyTimeoutSeconds = number(p, "http.bodyTimeoutSeconds", c.bodyTimeoutSeconds);

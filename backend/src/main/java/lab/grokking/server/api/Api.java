@@ -37,7 +37,8 @@ public final class Api {
         j.http.maxRequestSize = cfg.maxRequestBytes;
         j.startup.showJavalinBanner = false;
         RateLimiter rate = new RateLimiter(cfg.requestsPerSecond, cfg.requestBurst);
-        j.routes.before(ctx -> limitRate(ctx, rate, cfg));
+        RateLimiter perAddress = new RateLimiter(cfg.addressRequestsPerSecond, cfg.addressRequestBurst);
+        j.routes.before(ctx -> limitRate(ctx, rate, perAddress, cfg));
         StreamGate streams = new StreamGate(cfg);
         // Javalin copies the session attributes of every WebSocket upgrade, which creates a session, and Jetty's
         // default keeps sessions forever: each upgrade, refused or not, leaked one. The API keeps nothing in them.
@@ -50,7 +51,7 @@ public final class Api {
         // an upgrade is a request like any other, and opens a stream
         j.routes.wsBeforeUpgrade(ctx -> {
             try {
-                limitRate(ctx, rate, cfg);
+                limitRate(ctx, rate, perAddress, cfg);
                 streams.admit(ctx);
             } catch (ApiError e) {
                 refuseUpgrade(ctx, e);
@@ -88,7 +89,8 @@ public final class Api {
             // the client's own limits are 429; a full queue or a closing server 503. Waiting frees a queue place, not
             // disk: a client over its disk quota removes runs, so it gets no Retry-After
             boolean disk = e.limit().equals(RunService.DISK_QUOTA);
-            int status = disk || e.limit().equals("perClientQueued") ? 429 : 503;
+            int status =
+                    disk || e.limit().equals("perClientQueued") || e.limit().equals("address.runsQueued") ? 429 : 503;
             if (!disk) ctx.header("Retry-After", "30");
             ctx.status(status)
                     .contentType("application/json")
@@ -142,8 +144,30 @@ public final class Api {
                 });
     }
 
-    private static void limitRate(io.javalin.http.Context ctx, RateLimiter rate, ServerConfig cfg) {
-        double wait = rate.tryAcquire(client(ctx, cfg));
+    /**
+     * The client's own bucket first, then its address's: a request the client's limit refuses does not count
+     * against the address, so one client hammering cannot use up what the others behind its address share.
+     */
+    private static void limitRate(
+            io.javalin.http.Context ctx, RateLimiter rate, RateLimiter perAddress, ServerConfig cfg) {
+        Clients.Client client = identity(ctx, cfg);
+        double wait = rate.tryAcquire(client.id());
+        if (wait == 0) {
+            double shared = perAddress.tryAcquire(client.addressKey());
+            if (shared > 0) {
+                ctx.header("Retry-After", String.valueOf((long) Math.ceil(shared)));
+                throw new ApiError(
+                        429,
+                        "address.requestsPerSecond",
+                        String.format(
+                                Locale.ROOT,
+                                "more than %.0f requests per second (burst %.0f) from this address, all its clients"
+                                        + " together; retry after %.1f s",
+                                cfg.addressRequestsPerSecond,
+                                cfg.addressRequestBurst,
+                                shared));
+            }
+        }
         if (wait > 0) {
             ctx.header("Retry-After", String.valueOf((long) Math.ceil(wait)));
             throw new ApiError(
@@ -196,9 +220,18 @@ public final class Api {
         return new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
     }
 
-    /** The request's client identity, the unit of per-client limits (see {@link Clients}). */
+    /** The request's client id, the unit of per-client rules (see {@link Clients}). */
     static String client(io.javalin.http.Context ctx, ServerConfig cfg) {
-        return Clients.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"), cfg.trustedProxy);
+        return identity(ctx, cfg).id();
+    }
+
+    /** The request's client as the HTTP guard identified it (token and address). */
+    static Clients.Client identity(io.javalin.http.Context ctx, ServerConfig cfg) {
+        return Clients.current(
+                ctx.req().getAttribute(Clients.ATTRIBUTE),
+                ctx.req().getRemoteAddr(),
+                ctx.header("X-Forwarded-For"),
+                cfg.trustedProxy);
     }
 
     /** The API document with the registered tasks as the config's "task" enum (a plug-in task appears without editing it). */

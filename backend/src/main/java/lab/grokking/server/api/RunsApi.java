@@ -17,6 +17,7 @@ import lab.grokking.core.MetricTable;
 import lab.grokking.core.Snapshot;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
+import lab.grokking.server.Clients;
 import lab.grokking.server.ServerConfig;
 import lab.grokking.server.runs.Json;
 import lab.grokking.server.runs.LiveRun;
@@ -51,7 +52,8 @@ final class RunsApi {
     private void submit(Context ctx) {
         ObjectNode body = Configs.readObject(Api.body(ctx), "body");
         RunConfig rc = runs.parse(body);
-        RunService.Submission s = runs.submit(rc, Api.client(ctx, cfg));
+        Clients.Client client = Api.identity(ctx, cfg);
+        RunService.Submission s = runs.submit(rc, client.id(), client.address(), null);
         Map<String, Object> doc = describe(s.run());
         doc.put("outcome", s.outcome().name().toLowerCase(Locale.ROOT));
         ctx.status(

@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * A bounded pool of worker threads over one waiting list. Dispatch order: priority class first (small classroom runs,
  * priority 0, before paper-scale ones, priority 1), then the client served least recently (round robin, so one
  * client's burst cannot starve the others), then arrival. A client never holds more than {@code perClientRunning}
- * workers or {@code perClientQueued} waiting jobs.
+ * workers or {@code perClientQueued} waiting jobs, and the clients behind one address together never more than
+ * {@code address.runsRunning} workers (0: no such limit) or {@code address.runsQueued} waiting jobs.
  *
  * <p>Share: priority-1 jobs never hold more than {@code largeRunWorkers} workers at once (default: all but one, at
  * least one), so a classroom run always finds a worker that no paper-scale run can take; with one worker that worker
@@ -36,6 +37,8 @@ public final class FairQueue implements RunExecutor {
     private final LongSupplier nanos;
     private final List<Waiting> waiting = new ArrayList<>();
     private final Map<String, Client> clients = new HashMap<>();
+    private final Map<String, Client> addresses = new HashMap<>(); // the same counts per address (lastServed unused)
+    private int addressQueued = Integer.MAX_VALUE, addressRunning = 0;
     private final List<Thread> workers = new ArrayList<>();
     private final List<Job> running = new ArrayList<>(); // in the order they started
     private long ticks;
@@ -114,8 +117,25 @@ public final class FairQueue implements RunExecutor {
         return Math.max(1, workers - 1);
     }
 
+    /** Sets the address limits (settings address.runsQueued, address.runsRunning; 0 running: none). */
+    public synchronized FairQueue addressLimits(int runsQueued, int runsRunning) {
+        if (runsQueued < 1) throw new IllegalArgumentException("address.runsQueued must be >= 1, got " + runsQueued);
+        if (runsRunning < 0)
+            throw new IllegalArgumentException("address.runsRunning must be >= 0 (0: no limit), got " + runsRunning);
+        this.addressQueued = runsQueued;
+        this.addressRunning = runsRunning;
+        return this;
+    }
+
     @Override
     public synchronized void submit(Job job) {
+        Client a = addresses.get(job.address());
+        int behind = a == null ? 0 : a.waiting;
+        if (behind >= addressQueued)
+            throw new QueueLimitException(
+                    "address.runsQueued",
+                    "the clients at this address already have " + behind + " runs waiting (limit address.runsQueued = "
+                            + addressQueued + "); wait for one to start");
         int mine = queued(job.client());
         if (mine >= perClientQueued)
             throw new QueueLimitException(
@@ -135,6 +155,7 @@ public final class FairQueue implements RunExecutor {
         if (closed) throw new QueueLimitException("closed", "the server is shutting down; try again after it restarts");
         waiting.add(new Waiting(job, ticks++, nanos.getAsLong()));
         clients.computeIfAbsent(job.client(), k -> new Client()).waiting++;
+        addresses.computeIfAbsent(job.address(), k -> new Client()).waiting++;
         notifyAll();
     }
 
@@ -146,7 +167,10 @@ public final class FairQueue implements RunExecutor {
                 waiting.remove(i);
                 Client c = clients.get(j.client());
                 c.waiting--;
-                forgetIfIdle(j.client(), c);
+                forgetIfIdle(clients, j.client(), c);
+                Client a = addresses.get(j.address());
+                a.waiting--;
+                forgetIfIdle(addresses, j.address(), a);
                 return true;
             }
         }
@@ -179,17 +203,21 @@ public final class FairQueue implements RunExecutor {
             sim.computeIfAbsent(w.job().client(), k -> clients.get(k).copy());
         for (Job j : running)
             sim.computeIfAbsent(j.client(), k -> clients.get(k).copy());
+        Map<String, Client> simAddresses = new HashMap<>();
+        for (var e : addresses.entrySet())
+            simAddresses.put(e.getKey(), e.getValue().copy());
         ArrayDeque<Job> busy = new ArrayDeque<>(running);
         List<Waiting> left = new ArrayList<>(waiting);
         List<String> out = new ArrayList<>();
         long now = nanos.getAsLong(), tick = ticks;
         int large = largeRunning;
         while (true) {
-            Waiting w = busy.size() < workers.size() ? pick(left, sim, large, now) : null;
+            Waiting w = busy.size() < workers.size() ? pick(left, sim, simAddresses, large, now) : null;
             if (w == null) {
                 Job done = busy.poll();
                 if (done == null) throw new IllegalStateException("no waiting job can start with nothing running");
                 sim.get(done.client()).running--;
+                simAddresses.get(done.address()).running--;
                 if (done.priority() > 0) large--;
                 continue;
             }
@@ -199,6 +227,7 @@ public final class FairQueue implements RunExecutor {
             Client c = sim.get(w.job().client());
             c.running++;
             c.lastServed = tick++;
+            simAddresses.get(w.job().address()).running++;
             if (w.job().priority() > 0) large++;
             busy.add(w.job());
         }
@@ -220,12 +249,18 @@ public final class FairQueue implements RunExecutor {
      * {@code perClientRunning} and, while {@code large} priority-1 jobs hold the share {@code largeRunWorkers}, every
      * priority-1 job (aged or not). Null when none qualifies.
      */
-    private Waiting pick(Collection<Waiting> jobs, Map<String, Client> state, int large, long now) {
+    private Waiting pick(
+            Collection<Waiting> jobs,
+            Map<String, Client> state,
+            Map<String, Client> addressState,
+            int large,
+            long now) {
         Waiting best = null;
         boolean bestAged = false;
         for (Waiting w : jobs) {
             Client c = state.get(w.job().client());
             if (c.running >= perClientRunning || w.job().priority() > 0 && large >= largeRunWorkers) continue;
+            if (addressRunning > 0 && addressState.get(w.job().address()).running >= addressRunning) continue;
             boolean aged = aged(w, now);
             if (best == null
                     || compare(w, aged, c, best, bestAged, state.get(best.job().client())) < 0) {
@@ -249,8 +284,8 @@ public final class FairQueue implements RunExecutor {
         return c != 0 ? c : Long.compare(a.seq(), b.seq());
     }
 
-    private void forgetIfIdle(String client, Client c) {
-        if (c.waiting == 0 && c.running == 0) clients.remove(client);
+    private static void forgetIfIdle(Map<String, Client> map, String key, Client c) {
+        if (c.waiting == 0 && c.running == 0) map.remove(key);
     }
 
     private void work() {
@@ -258,7 +293,7 @@ public final class FairQueue implements RunExecutor {
             Job job;
             synchronized (this) {
                 Waiting w = null;
-                while (!closed && (w = pick(waiting, clients, largeRunning, nanos.getAsLong())) == null) {
+                while (!closed && (w = pick(waiting, clients, addresses, largeRunning, nanos.getAsLong())) == null) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
@@ -272,6 +307,9 @@ public final class FairQueue implements RunExecutor {
                 c.waiting--;
                 c.running++;
                 c.lastServed = ticks++;
+                Client a = addresses.get(job.address());
+                a.waiting--;
+                a.running++;
                 if (job.priority() > 0) largeRunning++;
                 running.add(job);
             }
@@ -287,7 +325,10 @@ public final class FairQueue implements RunExecutor {
                     c.running--;
                     if (job.priority() > 0) largeRunning--;
                     running.remove(job);
-                    forgetIfIdle(job.client(), c);
+                    forgetIfIdle(clients, job.client(), c);
+                    Client a = addresses.get(job.address());
+                    a.running--;
+                    forgetIfIdle(addresses, job.address(), a);
                     notifyAll();
                 }
             }

@@ -72,6 +72,8 @@ public final class RunService implements AutoCloseable {
         final LiveRun live;
         /** What the run may store in all: the disk quota counts it at this until it ends. */
         final long diskBytes;
+        /** The address group of the queue's address limits (its client id when unknown: recovered runs). */
+        String address;
 
         State state = State.WAITING;
         RunExecution ex;
@@ -149,6 +151,14 @@ public final class RunService implements AutoCloseable {
 
     /** As {@link #submit(RunConfig, String)}, for a student of this classroom lab (the run records it). */
     public Submission submit(RunConfig rc, String client, String lab) {
+        return submit(rc, client, client, lab);
+    }
+
+    /**
+     * As {@link #submit(RunConfig, String, String)} from this address: the queue's address limits count the run
+     * against it (see {@code lab.grokking.server.Clients}).
+     */
+    public Submission submit(RunConfig rc, String client, String address, String lab) {
         String canonical = Configs.canonical(rc), key = Submissions.configKey(canonical, lab);
         synchronized (lock) { // one run per key even when identical requests race
             if (closing)
@@ -163,7 +173,7 @@ public final class RunService implements AutoCloseable {
                 String message = "queued again" + (r.message() == null ? "" : " (it had " + r.message() + ")");
                 StoredRun again = r.withStatus(StoredRun.Status.QUEUED, message);
                 admit(r.client(), budgets.seconds(r), false);
-                Owned o = enqueue(again, true); // first: a queue limit leaves nothing to undo
+                Owned o = enqueue(again, true, address); // first: a queue limit leaves nothing to undo
                 write(o, () -> store.setStatus(r.id(), StoredRun.Status.QUEUED, message, null));
                 return new Submission(again, Outcome.REQUEUED);
             }
@@ -189,7 +199,7 @@ public final class RunService implements AutoCloseable {
                     null,
                     lab);
             admit(client, estimates.seconds(rc), true);
-            Owned o = enqueue(r, true); // a worker that takes it waits for this lock, then finds the row
+            Owned o = enqueue(r, true, address); // a worker that takes it waits for this lock, then finds the row
             write(o, () -> store.insert(r));
             submissions.created(key, r.id());
             return new Submission(r, Outcome.CREATED);
@@ -254,8 +264,9 @@ public final class RunService implements AutoCloseable {
     }
 
     /** Owns a run and hands it to the executor (a limited submission may throw QueueLimitException: nothing changed). */
-    private Owned enqueue(StoredRun r, boolean limited) {
+    private Owned enqueue(StoredRun r, boolean limited, String address) {
         Owned o = new Owned(r, new LiveRun(r.id(), r.steps(), StoredRun.Status.QUEUED, r.message(), r.columns()));
+        o.address = address;
         Job job = job(o);
         if (limited) executor.submit(job);
         else executor.resubmit(job);
@@ -265,12 +276,12 @@ public final class RunService implements AutoCloseable {
     }
 
     private Job job(Owned o) {
-        return new Job(o.run.id(), o.run.client(), o.run.priority(), () -> execute(o));
+        return new Job(o.run.id(), o.run.client(), o.address, o.run.priority(), () -> execute(o));
     }
 
     /** A run the store holds unfinished and nothing owns (after a restart, or found by the reconciler). */
     private void adopt(StoredRun r, String message) {
-        enqueue(r.withStatus(StoredRun.Status.QUEUED, message), false);
+        enqueue(r.withStatus(StoredRun.Status.QUEUED, message), false, r.client());
         try {
             store.setStatus(r.id(), StoredRun.Status.QUEUED, message, null);
         } catch (RuntimeException e) { // it stays owned; the store's RUNNING is unfinished all the same
