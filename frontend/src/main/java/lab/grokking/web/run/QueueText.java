@@ -13,7 +13,7 @@ public final class QueueText {
         return start == null ? null : of(runs.queuePosition(id), start);
     }
 
-    static String of(int ahead, double startSeconds) {
+    public static String of(int ahead, double startSeconds) {
         return "queued, " + ahead + (ahead == 1 ? " run" : " runs") + " ahead · starts in about "
                 + Durations.human(startSeconds);
     }
