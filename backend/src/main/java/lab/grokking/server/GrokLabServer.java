@@ -56,7 +56,7 @@ public final class GrokLabServer implements AutoCloseable {
         cfg.limits = cfg.limits.withinHeap(Runtime.getRuntime().maxMemory(), cfg.cacheMaxBytes, executor.workers());
         this.store = store;
         runs = new RunService(cfg, store, executor, new Estimates(new FileThroughputLog(cfg.dataDir)));
-        labs = new LabService(store, runs);
+        labs = new LabService(store, runs, cfg);
         sweeps = new SweepService(cfg, runs, store);
         app = Javalin.create(j -> {
             Api.configure(j, runs, labs, sweeps, cfg);

@@ -105,6 +105,12 @@ public final class Api {
                             429, e.getMessage(), List.of(new ConfigException.Problem(e.limit(), e.getMessage())))));
         });
         j.routes.exception(
+                LabService.RefusedException.class, // the lab's lifecycle or the student's quota: a conflict, not a typo
+                (e, ctx) -> ctx.status(409)
+                        .contentType("application/json")
+                        .result(Json.write(ApiError.body(
+                                409, e.getMessage(), List.of(new ConfigException.Problem(e.rule(), e.getMessage()))))));
+        j.routes.exception(
                 RunService.NotCreatorException.class,
                 (e, ctx) -> ctx.status(403)
                         .contentType("application/json")

@@ -24,7 +24,8 @@ final class Migrations {
             "V4__run_lab.sql",
             "V5__runs_by_client.sql",
             "V6__stored_bytes.sql",
-            "V7__sweeps.sql");
+            "V7__sweeps.sql",
+            "V8__lab_runs.sql");
 
     private Migrations() {}
 

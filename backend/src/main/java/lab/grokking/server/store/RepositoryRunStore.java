@@ -192,8 +192,33 @@ public class RepositoryRunStore implements RunStore {
     }
 
     @Override
-    public void insertLab(String id, String doc, String client) {
-        labs.insert(id, doc, client);
+    public void insertLab(String id, String doc, String client, String teacherKeyHash) {
+        labs.insert(id, doc, client, teacherKeyHash);
+    }
+
+    @Override
+    public void updateLab(String id, String doc) {
+        labs.update(id, doc);
+    }
+
+    @Override
+    public Optional<String> labKeyHash(String id) {
+        return labs.teacherKeyHash(id);
+    }
+
+    @Override
+    public boolean insertLabRun(StoredLabRun row) {
+        return labs.insertRun(row);
+    }
+
+    @Override
+    public List<StoredLabRun> labRuns(String labId) {
+        return labs.runs(labId);
+    }
+
+    @Override
+    public int hideLabRun(String labId, String runId, boolean hidden) {
+        return labs.setHidden(labId, runId, hidden);
     }
 
     @Override

@@ -86,11 +86,26 @@ public interface RunStore extends AutoCloseable {
 
     record SnapshotInfo(String name, long step, int rows, int cols) {}
 
-    /** Stores a classroom lab (its JSON document). */
-    void insertLab(String id, String doc, String client);
+    /** Stores a classroom lab (its JSON document) and its teacher key's hash. */
+    void insertLab(String id, String doc, String client, String teacherKeyHash);
 
     /** A classroom lab's JSON document. */
     Optional<String> lab(String id);
+
+    /** Replaces a classroom lab's JSON document. */
+    void updateLab(String id, String doc);
+
+    /** A lab's teacher key hash (empty: none, or no such lab). */
+    Optional<String> labKeyHash(String id);
+
+    /** Records a student's submission in a lab; false if that student already had this run there. */
+    boolean insertLabRun(StoredLabRun row);
+
+    /** A lab's submissions, oldest first. */
+    List<StoredLabRun> labRuns(String labId);
+
+    /** Hides or shows a run's submissions in a lab; the number of rows changed. */
+    int hideLabRun(String labId, String runId, boolean hidden);
 
     /** Stores a sweep and its member rows together. */
     void insertSweep(StoredSweep sweep);

@@ -9,7 +9,6 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +21,6 @@ import lab.grokking.core.config.Configs;
 import lab.grokking.core.sweep.Classification;
 import lab.grokking.core.sweep.LawFit;
 import lab.grokking.core.sweep.Outcome;
-import lab.grokking.core.sweep.Outcomes;
 import lab.grokking.core.task.Durations;
 import lab.grokking.core.task.OutcomeMetric;
 import lab.grokking.core.task.TaskSpec;
@@ -30,7 +28,6 @@ import lab.grokking.core.task.TaskSpecs;
 import lab.grokking.server.ServerConfig;
 import lab.grokking.server.queue.QueueLimitException;
 import lab.grokking.server.runs.Json;
-import lab.grokking.server.runs.LiveRun;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.StoredRun;
@@ -50,7 +47,7 @@ public final class SweepService implements AutoCloseable {
     public static final String WAITING = "WAITING";
 
     /** Status of a member whose run was removed (DELETE /api/runs/{id}). */
-    public static final String REMOVED = "REMOVED";
+    public static final String REMOVED = RunOutcomes.REMOVED;
 
     /** Period of the feeder. */
     static final long FEED_MILLIS = 200;
@@ -70,9 +67,7 @@ public final class SweepService implements AutoCloseable {
     private final Map<String, Sweep> waiting = new LinkedHashMap<>(); // guarded by lock: members left to submit
     private final Cache<String, Sweep> loaded =
             Caffeine.newBuilder().maximumSize(1_000).build();
-    /** A finished run's outcome and last row never change (until it is removed, checked on every read). */
-    private final Cache<String, Done> finished =
-            Caffeine.newBuilder().maximumSize(100_000).build();
+    private final RunOutcomes outcomes;
 
     private final ScheduledExecutorService timer;
 
@@ -82,8 +77,8 @@ public final class SweepService implements AutoCloseable {
         final long createdAt;
         final SweepGrid.Plan plan;
         final AtomicReferenceArray<String> runIds;
-        /** Per member: ln α and λ·η, the law's x and its scale of k* (NaN where the config lacks them). */
-        final double[] lnAlpha, lambdaEta;
+        /** Per member: its config as JSON (the law reads α, λ and η from it). */
+        final ObjectNode[] configs;
 
         volatile boolean cancelled;
         /** Why the feeder could not submit the next member (null: nothing refused it). */
@@ -97,16 +92,9 @@ public final class SweepService implements AutoCloseable {
             runIds = new AtomicReferenceArray<>(s.runIds().toArray(new String[0]));
             cancelled = s.cancelled();
             int n = plan.members().size();
-            lnAlpha = new double[n];
-            lambdaEta = new double[n];
-            for (int i = 0; i < n; i++) {
-                ObjectNode c = Configs.toTree(plan.members().get(i).config());
-                double alpha = c.path("alpha").asDouble(Double.NaN),
-                        lambda = c.path("weightDecay").asDouble(Double.NaN),
-                        eta = c.path("lr").asDouble(Double.NaN);
-                lnAlpha[i] = alpha > 0 ? StrictMath.log(alpha) : Double.NaN;
-                lambdaEta[i] = lambda * eta;
-            }
+            configs = new ObjectNode[n];
+            for (int i = 0; i < n; i++)
+                configs[i] = Configs.toTree(plan.members().get(i).config());
         }
 
         boolean allSubmitted() {
@@ -115,14 +103,13 @@ public final class SweepService implements AutoCloseable {
         }
     }
 
-    private record Done(Classification classification, Map<String, Double> finals) {}
-
     public SweepService(ServerConfig cfg, RunService runs, RunStore store) {
         if (cfg.sweepMembers < 1)
             throw new IllegalArgumentException(SweepGrid.MEMBERS_LIMIT + " must be ≥ 1, got " + cfg.sweepMembers);
         this.cfg = cfg;
         this.runs = runs;
         this.store = store;
+        this.outcomes = new RunOutcomes(runs);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "groklab-sweeps");
             t.setDaemon(true);
@@ -303,23 +290,18 @@ public final class SweepService implements AutoCloseable {
         List<SweepReport.Member> members = new ArrayList<>();
         Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
         for (Outcome o : Outcome.values()) counts.put(o, 0);
-        List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+        List<ObjectNode> configs = new ArrayList<>();
+        List<Classification> outcomes = new ArrayList<>();
         boolean done = true;
         for (int i = 0; i < s.runIds.length(); i++) {
             SweepReport.Member m = member(s, i, spec, metric);
             members.add(m);
             counts.merge(m.classification().outcome(), 1, Integer::sum);
             done &= ended(m.status());
-            if (m.classification().outcome() == Outcome.GROKKED
-                    && Double.isFinite(s.lnAlpha[i])
-                    && s.lambdaEta[i] > 0) {
-                xs.add(s.lnAlpha[i]);
-                ys.add(s.lambdaEta[i] * m.classification().transitionStep());
-            }
+            configs.add(s.configs[i]);
+            outcomes.add(m.classification());
         }
-        LawFit law = LawFit.fit(
-                xs.stream().mapToDouble(Double::doubleValue).toArray(),
-                ys.stream().mapToDouble(Double::doubleValue).toArray());
+        LawFit law = RunOutcomes.law(configs, outcomes);
         return new SweepReport(
                 s.id,
                 s.plan.title(),
@@ -361,49 +343,13 @@ public final class SweepService implements AutoCloseable {
                                             + (refusal == null ? "" : " (" + refusal + ")")),
                     Map.of());
         }
-        Done d = finished.getIfPresent(run); // a finished run stays so; only a removal changes it
-        if (d != null && runs.get(run).isPresent())
-            return new SweepReport.Member(
-                    i, run, p.fields(), p.seed(), StoredRun.Status.FINISHED.name(), 1, d.classification, d.finals);
-        LiveRun live = d != null ? null : runs.reads().live(run).orElse(null); // live runs: from memory
-        if (live == null)
-            return new SweepReport.Member(
-                    i, run, p.fields(), p.seed(), REMOVED, 0, notFinished("its run was removed"), Map.of());
-        StoredRun.Status status = live.status();
-        List<String> columns = live.columns() != null ? live.columns() : spec.columns();
-        List<double[]> rows = live.rows();
-        Map<String, Double> finals = finals(columns, rows);
-        if (status == StoredRun.Status.FINISHED) {
-            d = new Done(Outcomes.classify(metric, columns, rows, true), finals);
-            finished.put(run, d);
-            return new SweepReport.Member(i, run, p.fields(), p.seed(), status.name(), 1, d.classification, finals);
-        }
-        double fraction = Math.min(1, (double) live.progressStep() / Math.max(1, live.steps()));
-        String message = live.message();
+        RunOutcomes.Seen seen = outcomes.of(run, spec);
         return new SweepReport.Member(
-                i,
-                run,
-                p.fields(),
-                p.seed(),
-                status.name(),
-                fraction,
-                notFinished("the run is " + status.name().toLowerCase(Locale.ROOT)
-                        + (message == null ? "" : ": " + message)),
-                finals);
+                i, run, p.fields(), p.seed(), seen.status(), seen.fraction(), seen.classification(), seen.finals());
     }
 
     private static Classification notFinished(String reason) {
-        return new Classification(Outcome.NOT_FINISHED, null, null, null, reason);
-    }
-
-    /** The last row's metrics by column ("step" left out); empty without rows. */
-    private static Map<String, Double> finals(List<String> columns, List<double[]> rows) {
-        if (rows.isEmpty()) return Map.of();
-        double[] last = rows.get(rows.size() - 1);
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (int c = 0; c < columns.size() && c < last.length; c++)
-            if (!columns.get(c).equals("step")) out.put(columns.get(c), last[c]);
-        return Collections.unmodifiableMap(out);
+        return RunOutcomes.notFinished(reason);
     }
 
     /** The export's columns (see {@link SweepExport#columns}). */
