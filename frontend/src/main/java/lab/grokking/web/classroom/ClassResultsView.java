@@ -21,6 +21,7 @@ import com.vaadin.flow.shared.Registration;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import lab.grokking.server.labs.ClassResults;
 import lab.grokking.server.labs.Lab;
 import lab.grokking.server.labs.LabService;
 import lab.grokking.web.Services;
@@ -112,10 +113,11 @@ public class ClassResultsView extends VerticalLayout implements BeforeEnterObser
 
     private void refresh() {
         labs.get(lab.id()).ifPresent(l -> lab = l);
-        state.setText(LabText.state(lab, System.currentTimeMillis()));
+        ClassResults r = labs.results(lab);
+        state.setText(LabText.state(lab, r.runs().size(), System.currentTimeMillis()));
         close.setEnabled(!lab.closed());
         if (share.getValue() != lab.share()) share.setValue(lab.share());
-        panel.show(labs.results(lab));
+        panel.show(r);
     }
 
     @Override

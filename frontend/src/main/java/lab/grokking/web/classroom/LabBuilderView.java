@@ -3,7 +3,6 @@ package lab.grokking.web.classroom;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.HasHelper;
 import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
@@ -31,9 +30,11 @@ import java.util.Map;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Presets;
+import lab.grokking.core.task.Durations;
 import lab.grokking.core.task.FieldSpec;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.core.task.TaskSpecs;
+import lab.grokking.server.ServerConfig;
 import lab.grokking.server.labs.Lab;
 import lab.grokking.server.labs.LabService;
 import lab.grokking.web.Services;
@@ -82,8 +83,12 @@ public class LabBuilderView extends VerticalLayout {
         maxRuns.setId("lab-max-runs");
         quotaRunning.setId("lab-quota-running");
         quotaTotal.setId("lab-quota-total");
-        for (HasHelper f : List.<HasHelper>of(hours, maxRuns, quotaRunning, quotaTotal))
-            f.setHelperText("empty: the server's default");
+        ServerConfig cfg = Services.current().config(); // the server's defaults and limits, stated once there
+        hours.setHelperText("empty: " + Durations.human(cfg.labDefaultDays * 86400) + "; at most "
+                + Durations.human(cfg.labMaxDays * 86400));
+        maxRuns.setHelperText("empty: " + cfg.labMaxRuns + ", the most allowed");
+        quotaRunning.setHelperText("empty: " + cfg.labQuotaRunning);
+        quotaTotal.setHelperText("empty: " + cfg.labQuotaTotal);
         maxRuns.setMin(1);
         quotaRunning.setMin(1);
         quotaTotal.setMin(1);

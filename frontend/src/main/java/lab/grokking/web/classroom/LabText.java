@@ -38,19 +38,21 @@ public final class LabText {
         return TIME.format(Instant.ofEpochMilli(epochMillis));
     }
 
-    /** Whether students may start runs now (the server decides; this only words the page). */
-    public static boolean open(Lab lab, long nowMillis) {
-        return !lab.closed() && !lab.expired(nowMillis);
+    /** Whether students may start runs now, with {@code runs} submitted so far (the server decides; this words the page). */
+    public static boolean open(Lab lab, int runs, long nowMillis) {
+        return !lab.closed() && !lab.expired(nowMillis) && (lab.maxRuns() <= 0 || runs < lab.maxRuns());
     }
 
-    /** The lab's state: closed, expired, or open until when and for how many runs. */
-    public static String state(Lab lab, long nowMillis) {
-        if (lab.closed()) return "This lab is closed by the teacher: no new runs. Runs already started finish.";
-        if (lab.expired(nowMillis))
-            return "This lab expired at " + time(lab.expiresAt()) + ": no new runs. Runs already started finish.";
+    /** The lab's state: closed, expired, at its cap, or open until when, with how many of its runs used. */
+    public static String state(Lab lab, int runs, long nowMillis) {
+        String finish = ": no new runs. Runs already started finish.";
+        if (lab.closed()) return "This lab is closed by the teacher" + finish;
+        if (lab.expired(nowMillis)) return "This lab expired at " + time(lab.expiresAt()) + finish;
+        if (lab.maxRuns() > 0 && runs >= lab.maxRuns())
+            return "This lab has reached its cap of " + lab.maxRuns() + " runs" + finish;
         List<String> parts = new ArrayList<>();
         parts.add(lab.expiresAt() > 0 ? "Open until " + time(lab.expiresAt()) : "Open");
-        if (lab.maxRuns() > 0) parts.add("at most " + lab.maxRuns() + " runs in this lab");
+        parts.add(runs + (lab.maxRuns() > 0 ? " of " + lab.maxRuns() : "") + " runs in this lab used");
         return String.join(" · ", parts);
     }
 

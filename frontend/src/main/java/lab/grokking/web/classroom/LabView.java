@@ -103,6 +103,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
         name.setId("student-name");
         name.setHelperText("Shown to your teacher with your runs; leave it empty to stay anonymous.");
         name.setClearButtonVisible(true);
+        name.setMaxLength(LabService.MAX_NAME);
         FormLayout form = new FormLayout();
         form.setId("lab-form");
         form.add(name);
@@ -172,7 +173,9 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
             UI.getCurrent().navigate("run/" + s.submission().run().id() + "?lab=" + lab.id());
         } catch (ConfigException ex) {
             ConfigureView.showProblems(ex, inputs, problems);
-        } catch (QueueLimitException | StoreException ex) { // a limit of the queue, or a store that takes no writes now
+        } catch (LabService.RefusedException // closed, expired, the lab's cap or the student's quota
+                | QueueLimitException
+                | StoreException ex) { // a limit of the queue, or a store that takes no writes now
             problems.setText(ex.getMessage());
         }
         refresh();
@@ -180,8 +183,9 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
 
     private void refresh() {
         labs.get(lab.id()).ifPresent(l -> lab = l);
-        boolean open = LabText.open(lab, System.currentTimeMillis());
-        state.setText(LabText.state(lab, System.currentTimeMillis()));
+        int used = submissions();
+        boolean open = LabText.open(lab, used, System.currentTimeMillis());
+        state.setText(LabText.state(lab, used, System.currentTimeMillis()));
         state.getElement().setAttribute("data-open", Boolean.toString(open));
         state.setClassName("over-limits", !open);
         List<LabRun> own = labs.runsOf(lab, Submit.client());
@@ -196,6 +200,11 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
             }
             sharedPanel.show(view.get());
         }
+    }
+
+    /** How many runs the class has submitted here (what the lab's cap counts). */
+    private int submissions() {
+        return Configs.JSON.valueToTree(labs.studentView(lab)).path("runs").asInt();
     }
 
     private static String bound(JsonNode v) {

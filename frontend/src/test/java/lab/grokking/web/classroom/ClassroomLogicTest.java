@@ -49,21 +49,25 @@ class ClassroomLogicTest {
     }
 
     @Test
-    void theStateSaysClosedExpiredOrOpenUntilWhenWithTheCap() {
+    void theStateSaysClosedExpiredAtItsCapOrOpenUntilWhenWithTheRunsUsed() {
         long oneLater = NOON + 3_600_000;
+        Lab open = lab(oneLater, 60, 1, 3, false);
+        assertEquals("Open until 2026-12-03 13:00 UTC · 3 of 60 runs in this lab used", LabText.state(open, 3, NOON));
+        assertTrue(LabText.open(open, 59, NOON));
+        assertEquals("Open · 2 runs in this lab used", LabText.state(lab(0, 0, 0, 0, false), 2, NOON));
         assertEquals(
-                "Open until 2026-12-03 13:00 UTC · at most 60 runs in this lab",
-                LabText.state(lab(oneLater, 60, 1, 3, false), NOON));
-        assertTrue(LabText.open(lab(oneLater, 60, 1, 3, false), NOON));
-        assertEquals("Open", LabText.state(lab(0, 0, 0, 0, false), NOON));
+                "This lab has reached its cap of 60 runs: no new runs. Runs already started finish.",
+                LabText.state(open, 60, NOON));
+        assertFalse(LabText.open(open, 60, NOON));
         assertEquals(
                 "This lab expired at 2026-12-03 13:00 UTC: no new runs. Runs already started finish.",
-                LabText.state(lab(oneLater, 60, 1, 3, false), oneLater));
-        assertFalse(LabText.open(lab(oneLater, 60, 1, 3, false), oneLater));
+                LabText.state(open, 3, oneLater));
+        assertFalse(LabText.open(open, 3, oneLater));
+        Lab closed = lab(oneLater, 60, 1, 3, true);
         assertEquals(
                 "This lab is closed by the teacher: no new runs. Runs already started finish.",
-                LabText.state(lab(oneLater, 60, 1, 3, true), NOON));
-        assertFalse(LabText.open(lab(oneLater, 60, 1, 3, true), NOON));
+                LabText.state(closed, 3, NOON));
+        assertFalse(LabText.open(closed, 3, NOON));
     }
 
     @Test
