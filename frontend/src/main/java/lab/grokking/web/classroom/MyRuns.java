@@ -6,6 +6,7 @@ import com.vaadin.flow.dom.Element;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import lab.grokking.core.sweep.Outcome;
 import lab.grokking.server.labs.LabRun;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.web.run.QueueText;
@@ -49,8 +50,8 @@ final class MyRuns extends Div {
     /** "α = 30: queued, 2 runs ahead · starts in about 1 min"; "α = 30: finished, grokked". */
     static String line(LabRun r, String queued) {
         String status = queued != null ? queued : r.status().toLowerCase(Locale.ROOT);
-        String outcome =
-                r.classification() == null ? "" : ", " + LabText.outcome(r).label();
+        Outcome o = LabText.outcome(r); // "not finished" is what the status says already
+        String outcome = o == Outcome.NOT_FINISHED ? "" : ", " + o.label();
         return LabText.changed(r.changed()) + ": " + status + outcome;
     }
 }

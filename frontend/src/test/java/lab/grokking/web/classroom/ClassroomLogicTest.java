@@ -106,6 +106,20 @@ class ClassroomLogicTest {
                 "α = 30: queued, 1 run ahead · starts in about 2 min",
                 MyRuns.line(run("a", "Ann", "QUEUED", Map.of("alpha", 30), null, false), QueueText.of(1, 120)));
         assertEquals(
+                "α = 30: running",
+                MyRuns.line(
+                        new LabRun(
+                                "a",
+                                null,
+                                null,
+                                "RUNNING",
+                                Map.of("alpha", 30),
+                                null,
+                                new Classification(Outcome.NOT_FINISHED, null, null, null, "running"),
+                                false,
+                                NOON),
+                        null));
+        assertEquals(
                 "α = 10: finished, grokked",
                 MyRuns.line(run("b", "Ann", "FINISHED", Map.of("alpha", 10), Outcome.GROKKED, false), null));
     }
