@@ -135,8 +135,13 @@ class LabsApiTest {
             cfg.workers = 1;
             cfg.perClientRunning = 1;
             cfg.perClientQueued = 1;
-        })) {
-            String lab = t.post("/api/labs", LAB).json().get("id").asText();
+        })) { // a quota above the per-client limits: those limits are what is checked here
+            String lab = t.post(
+                            "/api/labs",
+                            LAB.replace("{\"preset\"", "{\"quota\": {\"running\": 10, \"total\": 10}, \"preset\""))
+                    .json()
+                    .get("id")
+                    .asText();
             List<Integer> statuses = new ArrayList<>();
             for (int seed = 1; seed <= 4; seed++)
                 statuses.add(t.post("/api/labs/" + lab + "/runs", "{\"overrides\": {\"seed\": " + seed + "}}")

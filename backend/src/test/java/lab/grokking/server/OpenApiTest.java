@@ -61,7 +61,10 @@ class OpenApiTest {
                 assertTrue(r.path("403").path("description").asText().contains("Origin"), what);
                 assertTrue(r.path("415").path("description").asText().contains("Content-Type"), what);
             }
-        assertEquals(7, changing); // POST runs, cancel, labs, lab runs, sweeps, sweep cancel; DELETE run
+        assertEquals(
+                11,
+                changing); // POST runs, cancel, labs, lab runs, sweeps, sweep cancel, lab close, hide, unhide, share;
+        // DELETE run
         JsonNode health = doc.at("/paths/~1api~1health/get");
         assertTrue(
                 health.path("responses").has("401") && health.path("responses").has("403"));
