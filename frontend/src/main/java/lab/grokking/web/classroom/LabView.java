@@ -21,6 +21,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.shared.Registration;
 import java.util.LinkedHashMap;
@@ -170,7 +171,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
         try {
             LabService.StudentSubmission s =
                     labs.submit(lab, overrides, Submit.identity(), name == null || name.isBlank() ? null : name);
-            UI.getCurrent().navigate("run/" + s.submission().run().id() + "?lab=" + lab.id());
+            UI.getCurrent().navigate("run/" + s.submission().run().id(), QueryParameters.of("lab", lab.id()));
         } catch (ConfigException ex) {
             ConfigureView.showProblems(ex, inputs, problems);
         } catch (LabService.RefusedException // closed, expired, the lab's cap or the student's quota
