@@ -17,6 +17,7 @@ import lab.grokking.web.run.RunView;
 import lab.grokking.web.run.ViewState;
 import lab.grokking.web.shared.GrokCharts;
 import lab.grokking.web.sweep.SweepPanels;
+import lab.grokking.web.sweep.SweepText;
 
 /**
  * A class's results: every submission, the class's runs' curves overlaid, and the class as one sweep (its phase
@@ -55,7 +56,14 @@ final class ClassPanel extends Div {
         count.setText(r.runs().size() + (r.runs().size() == 1 ? " submission" : " submissions")
                 + (r.runs().stream().allMatch(x -> x.client() != null) ? " by " + students + " students" : "")
                 + ", " + distinct + (distinct == 1 ? " distinct run" : " distinct runs")
-                + (r.varied().isEmpty() ? "" : " · varied: " + String.join(", ", r.varied())));
+                + (r.varied().isEmpty()
+                        ? ""
+                        : " · varied: "
+                                + String.join(
+                                        ", ",
+                                        r.varied().stream()
+                                                .map(SweepText::symbol)
+                                                .toList())));
         count.getElement().setAttribute("data-runs", Integer.toString(r.runs().size()));
         table.show(r.runs(), TaskSpecs.get(task).headlineMetric());
         List<ChartSpecs.Run> now = ClassCurves.of(r.runs());

@@ -83,6 +83,7 @@ public class ClassResultsView extends VerticalLayout implements BeforeEnterObser
         });
         share.setId("share");
         share.setLabel("Results for students");
+        share.setWidth("22em");
         share.setItems(Lab.Share.values());
         share.setItemLabelGenerator(LabText::share);
         share.setValue(lab.share());

@@ -56,6 +56,12 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
     /** How often the page re-reads the lab, the student's runs and the shared results. */
     static final int POLL_MILLIS = 2000;
 
+    /**
+     * How often the shared class view is recomputed: it is the whole class's results, and a class of 60 polling it
+     * every 2 s would recompute it 30 times a second.
+     */
+    static final long SHARED_MILLIS = 10_000;
+
     private final LabService labs = Services.current().server().labs();
     private final RunService runs = Services.current().runs();
     private final Map<String, Component> editable = new LinkedHashMap<>();
@@ -66,12 +72,16 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
     private Div shared;
     private ClassPanel sharedPanel;
     private Registration poll;
+    private long sharedAt; // when the shared view was last recomputed (0: never)
+    private Lab.Share sharedAs;
 
     @Override
     public void beforeEnter(BeforeEnterEvent e) {
         removeAll();
         editable.clear();
         sharedPanel = null;
+        sharedAt = 0;
+        sharedAs = null;
         if (poll != null) stopPolling();
         Optional<Lab> found = labs.get(e.getRouteParameters().get("id").orElse(""));
         if (found.isEmpty()) {
@@ -105,6 +115,11 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
         name.setHelperText("Shown to your teacher with your runs; leave it empty to stay anonymous.");
         name.setClearButtonVisible(true);
         name.setMaxLength(LabService.MAX_NAME);
+        labs.runsOf(lab, Submit.client()).stream() // the name this student gave last time, so it is typed once
+                .map(LabRun::name)
+                .filter(n -> n != null)
+                .findFirst()
+                .ifPresent(name::setValue);
         FormLayout form = new FormLayout();
         form.setId("lab-form");
         form.add(name);
@@ -192,6 +207,10 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
         List<LabRun> own = labs.runsOf(lab, Submit.client());
         quota.setText(LabText.quota(lab, own));
         mine.show(own, runs);
+        long now = System.currentTimeMillis();
+        if (lab.share() == sharedAs && now - sharedAt < SHARED_MILLIS) return;
+        sharedAt = now;
+        sharedAs = lab.share();
         Optional<ClassResults> view = lab.share() == Lab.Share.NONE ? Optional.empty() : labs.sharedView(lab);
         shared.setVisible(view.isPresent());
         if (view.isPresent()) {
