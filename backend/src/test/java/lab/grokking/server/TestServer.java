@@ -83,6 +83,31 @@ public final class TestServer implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** A GET as the client with this token (header X-Groklab-Client). */
+    public Response get(String path, String token) {
+        return send(HttpRequest.newBuilder(URI.create(url(path)))
+                .header(Clients.HEADER, token)
+                .GET());
+    }
+
+    /** A POST as the client with this token (header X-Groklab-Client). */
+    public Response post(String path, String body, String token) {
+        return send(HttpRequest.newBuilder(URI.create(url(path)))
+                .header(Clients.HEADER, token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** A stream (any WebSocket path) watched as the client with this token. */
+    public Viewer stream(String path, String token) {
+        Viewer v = new Viewer(true, http, "ws://localhost:" + server.port() + path);
+        http.newWebSocketBuilder()
+                .header(Clients.HEADER, token)
+                .buildAsync(URI.create(v.base), v)
+                .join();
+        return v;
+    }
+
     public Response delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).DELETE());
     }

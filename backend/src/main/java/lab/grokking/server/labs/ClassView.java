@@ -70,10 +70,17 @@ final class ClassView {
         ObjectNode preset = presetValues(lab);
         Set<String> changed = new LinkedHashSet<>();
         for (LabRun r : rows) changed.addAll(r.changed().keySet());
+        // varied: changed by someone and not the same for everyone (a field all set alike is no axis)
         List<String> varied = new ArrayList<>();
         for (var it = preset.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (changed.contains(f)) varied.add(f);
+            if (!changed.contains(f)) continue;
+            Set<String> seen = new LinkedHashSet<>();
+            for (LabRun r : rows) {
+                Object v = r.changed().getOrDefault(f, value(preset.get(f)));
+                seen.add(String.valueOf(v instanceof Number n ? n.doubleValue() : v));
+            }
+            if (seen.size() > 1) varied.add(f);
         }
         return new ClassResults(lab, List.copyOf(rows), List.copyOf(varied), asSweep(lab, rows, varied, preset));
     }
