@@ -145,6 +145,7 @@ class ClassroomIT {
                     api.get("sweep").get("members").size(),
                     "the class as a sweep of three members: " + api.get("sweep"));
             DashboardIT.shot(t, "classroom-results");
+            assertEquals(List.of(), SweepIT.unnamed(t), "results page: controls without an accessible name");
 
             // hiding a run takes its point out of the class's sweep; showing it again brings it back
             t.locator("#class-runs tbody tr .hide-run").first().click();
@@ -156,7 +157,9 @@ class ClassroomIT {
 
             // CSV: a header and a row per submission
             String csv = t.locator("#export-csv").getAttribute("href");
-            assertEquals(4, app().body(csv).strip().split("\n").length, csv);
+            String table = app().body(csv);
+            assertEquals(4, table.strip().split("\n").length, csv);
+            for (String name : NAMES) assertTrue(table.contains(name), table);
 
             // the teacher shares with names: a student's page, at phone size, shows the class view
             DashboardIT.choose(t, "#share", "Shared with students, with names");
@@ -174,6 +177,7 @@ class ClassroomIT {
                             .first())
                     .isVisible();
             fitsThePhone(phone);
+            assertEquals(List.of(), SweepIT.unnamed(phone), "student page: controls without an accessible name");
             DashboardIT.shot(phone, "classroom-student-phone");
 
             // the teacher closes the lab: a fourth student's submission is refused with the server's message

@@ -74,16 +74,29 @@ public final class SweepPanels extends Div {
     /** The diagram's axes: the first two unless the viewer chose others that still exist; a held value kept if it still exists. */
     private void chooseAxes(List<Axis> now) {
         axes = now;
-        List<String> fields = now.stream().map(Axis::field).toList();
-        if (xField == null || !fields.contains(xField)) xField = fields.isEmpty() ? null : fields.get(0);
-        if (yField == null || !fields.contains(yField) || yField.equals(xField))
-            yField = fields.stream().filter(f -> !f.equals(xField)).findFirst().orElse(null);
+        String[] xy = keep(now.stream().map(Axis::field).toList(), xField, yField);
+        xField = xy[0];
+        yField = xy[1];
         fixed.entrySet()
                 .removeIf(e -> now.stream()
                         .noneMatch(
                                 a -> a.field().equals(e.getKey()) && a.values().contains(e.getValue())));
         selectors.removeAll();
         if (now.size() > 2) buildSelectors();
+    }
+
+    /**
+     * The diagram's columns and rows among {@code fields}: the viewer's {@code x} and {@code y} where they still exist,
+     * else the first fields not taken; null where there are too few fields (no rows for one field).
+     */
+    static String[] keep(List<String> fields, String x, String y) {
+        String nx = x != null && fields.contains(x)
+                ? x
+                : fields.stream().filter(f -> !f.equals(y)).findFirst().orElse(null);
+        String ny = y != null && fields.contains(y) && !y.equals(nx)
+                ? y
+                : fields.stream().filter(f -> !f.equals(nx)).findFirst().orElse(null);
+        return new String[] {nx, ny};
     }
 
     /** Which two axes span the diagram, and the value every other axis is held at. */
