@@ -179,6 +179,16 @@ class ClassroomIT {
             fitsThePhone(phone);
             assertEquals(List.of(), SweepIT.unnamed(phone), "student page: controls without an accessible name");
             DashboardIT.shot(phone, "classroom-student-phone");
+            // the student's run, opened from the lab on the phone: the lab's context on top, no sideways scroll
+            phone.locator("#my-runs li a").first().click();
+            phone.waitForURL(Pattern.compile(".*/run/.*lab=" + labId + ".*"));
+            assertThat(phone.locator("#lab-context-instructions")).hasText(INSTRUCTIONS);
+            assertThat(phone.locator("#charts canvas").first()).isVisible();
+            Number runScroll = (Number) phone.evaluate("() => document.scrollingElement.scrollWidth");
+            assertTrue(
+                    runScroll.intValue() <= 390,
+                    "run page scrolls sideways: " + runScroll + "; " + phone.evaluate(WIDE));
+            DashboardIT.shot(phone, "classroom-run-phone");
 
             // the teacher closes the lab: a fourth student's submission is refused with the server's message
             t.locator("#close-lab").click();
@@ -269,7 +279,7 @@ class ClassroomIT {
     static final String WIDE = """
             () => [...document.querySelectorAll('body *')]
               .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !(e.parentElement.getBoundingClientRect().right > innerWidth + 1)
-                && getComputedStyle(e).position !== 'fixed')
+                && getComputedStyle(e).position !== 'fixed' && !e.closest('vaadin-grid, .table-box'))
               .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.') + ' ' + Math.round(e.getBoundingClientRect().width)
                 + ' in ' + (e.closest('grok-law, grok-charts, grok-bands') || {tagName: '-'}).tagName.toLowerCase()
                 + ' ' + (e.closest('grok-law, grok-charts, grok-bands') || {}).clientWidth

@@ -170,17 +170,17 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         copy.setId("copy-link");
         HorizontalLayout share = new HorizontalLayout(shareUrl, copy);
         share.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        share.setWrap(true); // a phone: the button under the link, and the link as wide as the screen
+        share.setMaxWidth("100%");
         Anchor csv = new Anchor("/api/runs/" + id + "/metrics?format=csv", "Metrics CSV");
         Anchor js = new Anchor("/api/runs/" + id + "/metrics?format=json", "Metrics JSON");
         Anchor cfg = new Anchor("/api/runs/" + id + "/config", "Config to re-run (JSON)");
         for (Anchor a : List.of(csv, js, cfg)) a.getElement().setAttribute("download", true);
         csv.setId("export-csv");
         cfg.setId("export-config");
-        add(
-                new H3("Share and export"),
-                share,
-                new HorizontalLayout(csv, js, cfg),
-                new Paragraph("Each chart has its own PNG button."));
+        HorizontalLayout exports = new HorizontalLayout(csv, js, cfg);
+        exports.setWrap(true);
+        add(new H3("Share and export"), share, exports, new Paragraph("Each chart has its own PNG button."));
 
         LiveRun live = runs.reads().live(id).orElseThrow();
         showProgress(live.progressStep(), live.steps(), live.etaSeconds() == null ? Double.NaN : live.etaSeconds());
