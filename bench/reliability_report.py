@@ -2,14 +2,16 @@
 
     ./lab test 2>&1 | tee /tmp/test.log && python3 bench/reliability_report.py /tmp/test.log
 
-Reads backend/target/reliability/{fuzz,load}.json (written by FuzzTest and LoadTest) and the CrashRecoveryIT and
-test-count lines of the log.
+Reads backend/target/reliability/{fuzz,load,classroom}.json (written by FuzzTest, LoadTest and ClassroomLoadTest) and
+the CrashRecoveryIT and test-count lines of the log.
 """
 import json, os, re, sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 fz = json.load(open(root + '/backend/target/reliability/fuzz.json'))
 ld = json.load(open(root + '/backend/target/reliability/load.json'))
+cls_path = root + '/backend/target/reliability/classroom.json'
+cl = json.load(open(cls_path)) if os.path.exists(cls_path) else None
 log = open(sys.argv[1]).read()
 sig = re.findall(r'SIGTERM: exited in ([0-9.]+) s with status (\d+)', log)
 def tests(cls):
@@ -42,6 +44,33 @@ for ep, st in sorted(fz['by_endpoint'].items(), key=lambda kv: -sum(kv[1].values
     if isinstance(st, dict):
         rows.append(f"| `{ep}` | {sum(v for v in st.values())} | {' '.join(f'{k}: {v}' for k, v in sorted(st.items()))} |")
 acc = fz['accepted']
+def classroom_section():
+    if cl is None:
+        return "## A class behind one address (`ClassroomLoadTest`)\n\nNot in this run.\n\n"
+    w, a, c, h = cl['wait_before_start_s'], cl['student_api_ms_while_queued'], cl['cpu'], cl['hammer']
+    target = 'within' if a['p95'] is not None and a['p95'] <= 200 else 'above'
+    return f"""## A class behind one address (`ClassroomLoadTest`, loopback, clients in the server's JVM)
+
+{cl['students']} students, all from 127.0.0.1 (one address, as behind a NAT), each with its own client token, open the
+lab page, submit a small run each within 3 s ({cl['same_config']} of them the same config; {cl['second_runs']} post a
+second run at once: {cl['submissions']} submissions), watch their runs over the WebSocket until they end and list their
+own runs once a second meanwhile; a client without a token hammers the API from the same address throughout.
+
+* Every run finished; the {cl['submissions']} submissions were computed as {cl['runs_computed']} runs (identical configs
+  once); no student was refused; no student's second run started while another student's first waited; the teacher's
+  results listed all {cl['teacher_rows']} submissions.
+* Wait before start: p50 {w['p50']} s, p95 {w['p95']} s, max {w['max']} s (submission to `started_at`, which a run records once
+  its data and predictors are ready, so that setup counts as waiting; {c['cores']} cores; from there runs trained p50
+  {cl['run_seconds']['p50']} s, max {cl['run_seconds']['max']} s).
+* Student API latency while runs waited: p50 {a['p50']} ms, p95 {a['p95']} ms ({target} the 200 ms target), max
+  {a['max']} ms over {a['requests']} requests.
+* The whole class done in {cl['class_seconds']} s; CPU of the process (server, workers and the 60 clients):
+  {c['process_seconds']} s ({c['process_utilisation']} cores on average), of which the run workers {c['workers_seconds']} s.
+* The tokenless client: {h['refused_429']} of {h['requests']} requests refused with 429 by its address's per-client
+  rate (lowered to 10/s in this test), while no student request was.
+
+"""
+
 out = f"""# Reliability and security: figures from the last run of the suite
 
 Produced by `./lab test` (the same command CI runs) on the project's 2-core machine, with other jobs running beside it,
@@ -126,14 +155,17 @@ restarts): {life_line}.
   {S['paused_viewer_messages_while_stalled']} message in flight, and one that resumed got all {S['rows']} rows in order in
   {S['resumed_raw_viewer']['points_messages']} batches; the run finished at {S['slowdown']}× the no-viewer time.
 
-## Abuse
+""" + classroom_section() + f"""## Abuse
 
 | case | result (test) |
 |---|---|
 | a client over its running/queued runs | 429 naming `perClientQueued`, `Retry-After` (`FairQueueTest`, `RunsApiTest`) |
 | a client over its request rate | burst of `http.requestBurst`, then 429 naming `requestsPerSecond` with `Retry-After`; other clients still served (`RateLimitTest`) |
 | forged `X-Forwarded-For` | ignored unless `http.trustedProxy` is set: still one client, still limited (`RateLimitTest`) |
-| a classroom link used to exceed the limits | no: lab runs count against the same per-client limits (201, 201, 429, 429 with 1 running + 1 queued) (`LabsApiTest`) |
+| a classroom link used to exceed the limits | no: lab runs count against the same per-client limits (201, 201, 429, 429 with 1 running + 1 queued) (`LabsApiTest`), and each student against the lab's quota (409 naming `quota.running` / `quota.total`) (`LabLifecycleTest`) |
+| a student clearing its cookie for a fresh quota | a fresh token gets a fresh quota, but every token behind the address shares `address.runsQueued` (201 ×4, then 429 naming it) (`LabTamperingTest`) |
+| a student reading others' hidden runs or acting as the teacher | hidden runs absent from the shared view and `?mine`; the teacher's routes answer 404, the same bytes as for no lab, to the lab id, the student's token or no key (`LabTamperingTest`, `TeacherResultsTest`) |
+| a client without a token behind a class's address | held by its own (address) per-client limits; the tokens behind the address keep their own (`ClientTokenTest`, `ClassroomLoadTest`) |
 | a compare series used to exceed them | no: each member is submitted as the same client (`CompareView` via `RunService.submit`) |
 | enumerating share ids | 128-bit random ids; an unknown and a removed id get byte-identical 404s (`RunsApiTest`); `GET /api/runs` lists only the caller's own runs (`RunsApiTest`) |
 | a path built from user input | none: ArchUnit rules forbid `Path`/`Files`/`File` in request handling and views (`ArchitectureTest` in backend and frontend) |

@@ -11,3 +11,8 @@ CREATE TABLE lab_runs (
   PRIMARY KEY (lab_id, client, run_id)
 );
 CREATE INDEX lab_runs_by_lab ON lab_runs(lab_id, created_at);
+-- clients were socket addresses; now a client id is "t:" + token or "a:" + address (see Clients): a client without a
+-- token keeps its runs, sweeps and labs, and its per-day budget, across the upgrade
+UPDATE runs SET client = 'a:' || client WHERE client NOT LIKE 'a:%' AND client NOT LIKE 't:%';
+UPDATE labs SET client = 'a:' || client WHERE client NOT LIKE 'a:%' AND client NOT LIKE 't:%';
+UPDATE sweeps SET client = 'a:' || client WHERE client NOT LIKE 'a:%' AND client NOT LIKE 't:%';

@@ -126,7 +126,7 @@ class BudgetsTest {
                 canonical,
                 rc.seed(),
                 Provenance.CODE_VERSION,
-                A,
+                "a:" + A, // the client id of a request from A without a token (see Clients)
                 0,
                 rc.steps(),
                 StoredRun.Status.QUEUED,

@@ -213,8 +213,8 @@ public class RunStoreTest {
                 var st = c.createStatement();
                 var r = st.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
             assertTrue(r.next());
-            assertEquals(7, r.getInt(1), "V1 to V7, each once");
-            assertEquals(7, r.getInt(2));
+            assertEquals(8, r.getInt(1), "V1 to V8, each once");
+            assertEquals(8, r.getInt(2));
         }
     }
 
@@ -301,6 +301,9 @@ public class RunStoreTest {
         }
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
                 var st = c.createStatement()) { // back to schema V5, as a store from before the quota
+            st.executeUpdate("DROP TABLE lab_runs");
+            st.executeUpdate("ALTER TABLE labs DROP COLUMN teacher_key_hash");
+            st.executeUpdate("DELETE FROM schema_version WHERE version = 8");
             st.executeUpdate("DROP TABLE sweep_members");
             st.executeUpdate("DROP TABLE sweeps");
             st.executeUpdate("DELETE FROM schema_version WHERE version = 7");
@@ -309,8 +312,8 @@ public class RunStoreTest {
             st.executeUpdate("ALTER TABLE runs DROP COLUMN snapshot_bytes");
             st.executeUpdate("DELETE FROM schema_version WHERE version = 6");
         }
-        try (SqliteRunStore s = new SqliteRunStore(dir)) {
-            assertEquals(2 * ROW + SNAPSHOTS + CP_BYTES, s.storedBytes("client", null));
+        try (SqliteRunStore s = new SqliteRunStore(dir)) { // V8 names a client by its address as "a:" + address
+            assertEquals(2 * ROW + SNAPSHOTS + CP_BYTES, s.storedBytes("a:client", null));
         }
     }
 }

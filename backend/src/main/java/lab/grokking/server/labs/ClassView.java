@@ -188,13 +188,19 @@ final class ClassView {
                 done);
     }
 
+    /** The preset's full config (defaults filled in); shared, never modified. */
     private static ObjectNode presetValues(Lab lab) {
-        Presets.Preset p = Presets.all().stream()
-                .filter(x -> x.id().equals(lab.preset()))
-                .findFirst()
-                .orElseThrow();
-        return Configs.merge(Configs.defaults(p.config().get("task").asText()), p.config());
+        return PRESETS.computeIfAbsent(lab.preset(), id -> {
+            Presets.Preset p = Presets.all().stream()
+                    .filter(x -> x.id().equals(id))
+                    .findFirst()
+                    .orElseThrow();
+            return Configs.merge(Configs.defaults(p.config().get("task").asText()), p.config());
+        });
     }
+
+    private static final java.util.concurrent.ConcurrentMap<String, ObjectNode> PRESETS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A student as the teacher sees it: "s-" and 8 hex digits of the client id's SHA-256 (stable, not reversible). */
     static String pseudonym(String client) {

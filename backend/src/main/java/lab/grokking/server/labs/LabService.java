@@ -325,7 +325,7 @@ public final class LabService {
     /** A student's own submissions in this lab, newest first. */
     public List<LabRun> runsOf(Lab lab, String client) {
         List<LabRun> out = new ArrayList<>();
-        for (StoredLabRun r : store.labRuns(lab.id())) if (r.client().equals(client)) out.add(view.row(r, lab, false));
+        for (StoredLabRun r : store.labRunsOf(lab.id(), client)) out.add(view.row(r, lab, false));
         return out.reversed();
     }
 

@@ -21,6 +21,9 @@ public interface LabRepository {
     /** A lab's submissions, oldest first. */
     List<StoredLabRun> runs(String labId);
 
+    /** One student's submissions in a lab, oldest first. */
+    List<StoredLabRun> runsOf(String labId, String client);
+
     /** Hides (or shows) every submission of this run in this lab; the number of rows changed. */
     int setHidden(String labId, String runId, boolean hidden);
 }

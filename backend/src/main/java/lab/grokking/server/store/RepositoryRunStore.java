@@ -217,6 +217,11 @@ public class RepositoryRunStore implements RunStore {
     }
 
     @Override
+    public List<StoredLabRun> labRunsOf(String labId, String client) {
+        return labs.runsOf(labId, client);
+    }
+
+    @Override
     public int hideLabRun(String labId, String runId, boolean hidden) {
         return labs.setHidden(labId, runId, hidden);
     }

@@ -104,6 +104,9 @@ public interface RunStore extends AutoCloseable {
     /** A lab's submissions, oldest first. */
     List<StoredLabRun> labRuns(String labId);
 
+    /** One student's submissions in a lab, oldest first. */
+    List<StoredLabRun> labRunsOf(String labId, String client);
+
     /** Hides or shows a run's submissions in a lab; the number of rows changed. */
     int hideLabRun(String labId, String runId, boolean hidden);
 

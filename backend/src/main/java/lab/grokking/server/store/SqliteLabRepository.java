@@ -80,11 +80,21 @@ final class SqliteLabRepository implements LabRepository {
 
     @Override
     public List<StoredLabRun> runs(String labId) {
+        return select(labId, null);
+    }
+
+    @Override
+    public List<StoredLabRun> runsOf(String labId, String client) {
+        return select(labId, client);
+    }
+
+    private List<StoredLabRun> select(String labId, String client) {
         return db.call("read lab runs " + labId, c -> {
             try (PreparedStatement p =
                     c.prepareStatement("SELECT run_id, client, name, hidden, created_at FROM lab_runs WHERE lab_id = ?"
-                            + " ORDER BY created_at, rowid")) {
+                            + (client == null ? "" : " AND client = ?") + " ORDER BY created_at, rowid")) {
                 p.setString(1, labId);
+                if (client != null) p.setString(2, client);
                 List<StoredLabRun> out = new ArrayList<>();
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next())
