@@ -8,7 +8,6 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
-import com.microsoft.playwright.options.Cookie;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -120,10 +119,10 @@ class ClassroomIT {
                 assertThat(p.locator("#lab-context")).containsText(PRESET);
                 assertThat(p.locator("#lab-context-instructions")).hasText(INSTRUCTIONS);
                 assertEquals("lab/" + labId, p.locator("#back-to-lab").getAttribute("href"));
-                tokens.add(token(s));
+                tokens.add(DashboardIT.token(s));
             }
             assertEquals(NAMES.size(), tokens.size(), "each student its own client token: " + tokens);
-            tokens.add(token(teacher));
+            tokens.add(DashboardIT.token(teacher));
             assertEquals(NAMES.size() + 1, tokens.size(), "the teacher's token is a fourth");
 
             // the teacher's page shows the three runs live, then the law view with three points
@@ -290,15 +289,6 @@ class ClassroomIT {
     static String rendered(Page p, String path) {
         p.waitForFunction("() => document.body.innerText.trim().length > 0");
         return p.locator("body").innerText().replace(path, "PATH").strip();
-    }
-
-    /** The browser context's client token (the groklab_client cookie the server set on its first request). */
-    static String token(BrowserContext ctx) {
-        return ctx.cookies().stream()
-                .filter(c -> c.name.equals("groklab_client"))
-                .map((Cookie c) -> c.value)
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no groklab_client cookie"));
     }
 
     static JsonNode teacherGet(String path, String key) throws Exception {
