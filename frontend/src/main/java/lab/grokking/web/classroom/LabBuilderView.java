@@ -78,6 +78,7 @@ public class LabBuilderView extends VerticalLayout {
         instructions.setWidth("40em");
         FormLayout lifecycle = new FormLayout();
         lifecycle.setId("lab-lifecycle");
+        lifecycle.setMaxWidth("40em");
         hours.setId("lab-hours");
         hours.setMin(0);
         maxRuns.setId("lab-max-runs");
