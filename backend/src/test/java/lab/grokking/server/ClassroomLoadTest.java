@@ -62,7 +62,10 @@ class ClassroomLoadTest {
             List<String> tokens = new ArrayList<>();
             for (int i = 0; i < STUDENTS; i++) tokens.add(Clients.newToken());
 
-            ConcurrentLinkedQueue<Double> apiMillis = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Double> apiMillis = new ConcurrentLinkedQueue<>(),
+                    pageMillis = new ConcurrentLinkedQueue<>(),
+                    submitMillis = new ConcurrentLinkedQueue<>(),
+                    mineMillis = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<String> refusals = new ConcurrentLinkedQueue<>();
             AtomicBoolean waiting = new AtomicBoolean(); // runs are waiting for a worker (from the health endpoint)
             AtomicBoolean stop = new AtomicBoolean();
@@ -96,7 +99,7 @@ class ClassroomLoadTest {
                 String token = tokens.get(i);
                 students.add(pool.submit(() -> {
                     TestServer.sleep(ThreadLocalRandom.current().nextLong(3000)); // all within a few seconds
-                    timed(apiMillis, waiting, () -> s.get(base, token));
+                    timed(apiMillis, pageMillis, waiting, () -> s.get(base, token));
                     List<String> mine = new ArrayList<>();
                     for (int k = 0; k < (twice(n) ? 2 : 1); k++) {
                         // a third the same config (α = 10, seed 1); the others each their own α and seed
@@ -104,7 +107,8 @@ class ClassroomLoadTest {
                                 ? run(10, 1, STEPS, "student " + n)
                                 : run(1 + (n * 7 + k * 13) % 200, 100 + n * 2 + k, STEPS, "student " + n);
                         long at = System.currentTimeMillis();
-                        TestServer.Response r = timed(apiMillis, waiting, () -> s.post(base + "/runs", body, token));
+                        TestServer.Response r =
+                                timed(apiMillis, submitMillis, waiting, () -> s.post(base + "/runs", body, token));
                         if (r.status() != 201 && r.status() != 200) {
                             refusals.add(n + ": " + r.status() + " " + r.body());
                             return null;
@@ -120,7 +124,7 @@ class ClassroomLoadTest {
                         Future<?> poll = Executors.newVirtualThreadPerTaskExecutor()
                                 .submit(() -> {
                                     while (!ended.get()) { // the lab page lists the student's runs meanwhile
-                                        timed(apiMillis, waiting, () -> s.get(base + "/runs?mine", token));
+                                        timed(apiMillis, mineMillis, waiting, () -> s.get(base + "/runs?mine", token));
                                         TestServer.sleep(1000);
                                     }
                                 });
@@ -220,6 +224,12 @@ class ClassroomLoadTest {
                             api.length == 0 ? null : LoadTest.round(LoadTest.pct(api, 0.95)),
                             "max",
                             api.length == 0 ? null : LoadTest.round(api[api.length - 1])));
+            out.put(
+                    "student_api_p95_ms_by_request",
+                    Json.obj(
+                            "lab_page", p95(pageMillis),
+                            "submit", p95(submitMillis),
+                            "own_runs", p95(mineMillis)));
             out.put("class_seconds", LoadTest.round(classSeconds));
             out.put(
                     "run_seconds",
@@ -255,13 +265,23 @@ class ClassroomLoadTest {
     /** A request's latency, recorded while runs wait for a worker (the "queue full" figure). */
     private static TestServer.Response timed(
             ConcurrentLinkedQueue<Double> millis,
+            ConcurrentLinkedQueue<Double> kind,
             AtomicBoolean waiting,
             java.util.function.Supplier<TestServer.Response> r) {
         long t = System.nanoTime();
         TestServer.Response out = r.get();
-        if (waiting.get()) millis.add((System.nanoTime() - t) / 1e6);
+        if (waiting.get()) {
+            double ms = (System.nanoTime() - t) / 1e6;
+            millis.add(ms);
+            kind.add(ms);
+        }
         if (out.status() == 429) throw new AssertionError("a student was refused: " + out.body());
         return out;
+    }
+
+    private static Double p95(ConcurrentLinkedQueue<Double> millis) {
+        double[] v = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length == 0 ? null : LoadTest.round(LoadTest.pct(v, 0.95));
     }
 
     private static long millis(JsonNode instant) {

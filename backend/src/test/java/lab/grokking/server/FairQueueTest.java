@@ -64,6 +64,52 @@ class FairQueueTest {
     }
 
     @Test
+    void theClientsBehindOneAddressShareItsLimits() throws Exception {
+        FairQueue q = new FairQueue(2, 4, 10, 100).addressLimits(2, 1);
+        CountDownLatch gate = new CountDownLatch(1), started = new CountDownLatch(1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(4);
+        try {
+            q.submit(new Job("t1", "t:one", "nat", 0, () -> {
+                started.countDown();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                order.add("t1");
+                done.countDown();
+            }));
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            for (String[] j : new String[][] {{"t2", "t:two", "nat"}, {"o1", "a:elsewhere", "elsewhere"}})
+                q.submit(new Job(j[0], j[1], j[2], 0, () -> {
+                    order.add(j[0]);
+                    done.countDown();
+                }));
+            // the second worker is free, but the address runs one already (address.runsRunning = 1): o1 goes first
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!order.contains("o1") && System.nanoTime() < deadline) Thread.onSpinWait();
+            assertEquals(List.of("o1"), order);
+            q.submit(new Job("t3", "t:three", "nat", 0, () -> {
+                order.add("t3");
+                done.countDown();
+            }));
+            QueueLimitException e = assertThrows(
+                    QueueLimitException.class, () -> q.submit(new Job("t4", "t:four", "nat", 0, () -> {})));
+            assertEquals("address.runsQueued", e.limit());
+            assertEquals(
+                    "the clients at this address already have 2 runs waiting (limit address.runsQueued = 2); wait for"
+                            + " one to start",
+                    e.getMessage());
+            gate.countDown();
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            assertEquals(List.of("o1", "t1", "t2", "t3"), order);
+        } finally {
+            q.close(1000);
+        }
+    }
+
+    @Test
     void smallRunsFirstThenClientsInTurnThenArrival() throws Exception {
         try (Harness h = new Harness(6, 4, 10)) {
             h.add("a1", "alice", 1);

@@ -93,6 +93,9 @@ class FuzzTest {
             cfg.requestBurst = 1e6;
             cfg.workers = 1;
             cfg.limits = LIMITS;
+            cfg.labQuotaRunning = 100_000; // one client posts every lab run here: the quota would refuse most
+            cfg.labQuotaTotal = 100_000;
+            cfg.labMaxRuns = 100_000;
         })) {
             f = new Fuzzer(s, new Random(SEED));
             f.setUp();
@@ -428,6 +431,9 @@ class FuzzTest {
                 SweepPresets.all().stream().map(p -> p.get("id").asText()).toList();
         String finishedSweep;
         final Map<String, LabInfo> labs = new LinkedHashMap<>();
+        /** Teacher keys by lab, and a run submitted in each lab (the teacher's routes need both to succeed). */
+        final Map<String, String> labKeys = new LinkedHashMap<>(), labRuns = new LinkedHashMap<>();
+
         final List<String> presetIds =
                 Presets.all().stream().map(Presets.Preset::id).toList();
         String finished, victim;
@@ -481,6 +487,7 @@ class FuzzTest {
             assertEquals(201, r.status(), r.body());
             String id = r.json().get("id").asText();
             labIds.add(id);
+            labKeys.put(id, r.json().get("teacher_key").asText());
             labs.put(
                     id,
                     new LabInfo(
@@ -506,6 +513,14 @@ class FuzzTest {
             add(gens, 6, this::postLab);
             add(gens, 2, this::getLab);
             add(gens, 10, this::postLabRun);
+            add(gens, 4, this::teacher);
+            add(gens, 1, () -> get("GET /api/labs/{id}/shared", "/api/labs/" + labId() + "/shared"));
+            add(
+                    gens,
+                    1,
+                    () -> get(
+                            "GET /api/labs/{id}/runs",
+                            "/api/labs/" + labId() + "/runs" + (rnd.nextBoolean() ? "?mine" : "")));
             add(gens, 2, this::presets);
             add(gens, 6, this::postSweep);
             add(gens, 2, () -> sweepPath("GET /api/sweeps/{id}", ""));
@@ -673,7 +688,14 @@ class FuzzTest {
                 return;
             }
             switch (q.label()) {
-                case "POST /api/runs", "POST /api/labs/{id}/runs" -> acceptedRun(q, r);
+                case "POST /api/runs", "POST /api/labs/{id}/runs" -> {
+                    acceptedRun(q, r);
+                    if (q.label().startsWith("POST /api/labs")) {
+                        String lab = q.target().split("/")[3];
+                        JsonNode run = Configs.readObject(r.text(), "response").get("id");
+                        if (run != null) labRuns.put(lab, run.asText());
+                    }
+                }
                 case "POST /api/labs" -> acceptedLab(q, r);
                 case "POST /api/sweeps" -> acceptedSweep(q, r);
                 default -> {}
@@ -825,6 +847,7 @@ class FuzzTest {
                         violation(q, r, "a hidden field is shown to students: " + e.getKey());
                 });
             labs.put(id, new LabInfo(body.get("preset").asText(), j.get("lab")));
+            labKeys.put(id, j.path("teacher_key").asText());
             labIds.add(id);
             if (labIds.size() > 60) labIds.remove(2 + rnd.nextInt(labIds.size() - 2));
         }
@@ -1708,6 +1731,41 @@ class FuzzTest {
             if (k < 8) return randomId();
             if (k < 9) return finished; // a run id is no lab id
             return hostile()[0];
+        }
+
+        /** The teacher's routes: with the lab's key mostly, else none, a wrong one, or the lab id; odd bodies for share. */
+        Req teacher() {
+            String id = labId();
+            String key = labKeys.get(id);
+            int k = rnd.nextInt(10);
+            String q = k < 6 && key != null
+                    ? "?key=" + key
+                    : k < 7 ? "" : k < 8 ? "?key=" + id : k < 9 ? "?key=" + randomId() : "?key=" + hostile()[0];
+            String base = "/api/labs/" + id;
+            String run = rnd.nextInt(4) > 0 && labRuns.containsKey(id) ? labRuns.get(id) : pick(runIds);
+            return switch (rnd.nextInt(7)) {
+                case 0 -> get("GET /api/labs/{id}/results", base + "/results" + q);
+                case 1 -> get("GET /api/labs/{id}/results.csv", base + "/results.csv" + q);
+                case 2 -> // never the fixtures: a closed lab refuses the lab runs the rest of the fuzz needs
+                    post("POST /api/labs/{id}/close", base + "/close" + (labIds.indexOf(id) < 2 ? "" : q), new byte[0]);
+                case 3 ->
+                    post("POST /api/labs/{id}/runs/{runId}/hide", base + "/runs/" + run + "/hide" + q, new byte[0]);
+                case 4 ->
+                    post("POST /api/labs/{id}/runs/{runId}/unhide", base + "/runs/" + run + "/unhide" + q, new byte[0]);
+                default ->
+                    post(
+                            "POST /api/labs/{id}/share",
+                            base + "/share" + q,
+                            pick(List.of(
+                                            "{\"share\":\"named\"}",
+                                            "{\"share\":\"anonymous\"}",
+                                            "{\"share\":\"none\"}",
+                                            "{\"share\":\"all\"}",
+                                            "{\"share\":1}",
+                                            "{}",
+                                            "[]"))
+                                    .getBytes(StandardCharsets.UTF_8));
+            };
         }
 
         Req getLab() {

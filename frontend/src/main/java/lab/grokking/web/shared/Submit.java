@@ -55,7 +55,8 @@ public final class Submit {
     /** Starts (or finds) the run, for a student of {@code lab} if not null, then opens it. */
     public static void start(RunConfig rc, String lab) {
         try {
-            var sub = Services.current().runs().submit(rc, client(), lab);
+            Clients.Client c = identity();
+            var sub = Services.current().runs().submit(rc, c.id(), c.address(), lab);
             UI.getCurrent().navigate("run/" + sub.run().id());
         } catch (QueueLimitException | StoreException e) { // a queue limit, or a store that takes no writes now
             Notification n = Notification.show(e.getMessage(), 8000, Notification.Position.MIDDLE);
