@@ -98,26 +98,18 @@ record AppServer(Process process, int port) {
     }
 
     /**
-     * Runs of every client on this machine: the API lists a client's own runs only, and the browser may reach
-     * "localhost" over IPv6 (::1) while this JVM uses 127.0.0.1, two clients.
+     * Runs of one browser: the API lists a client's own runs, and a browser is its client token (the cookie the server
+     * set on its first request, sent here as the API's header).
      */
-    int runsOnThisMachine() throws IOException, InterruptedException {
-        int total = 0;
-        for (String host : List.of("127.0.0.1", "[::1]")) {
-            HttpResponse<String> r;
-            try {
-                r = HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/api/runs"))
-                                .timeout(Duration.ofSeconds(30))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (java.net.ConnectException noSuchAddress) {
-                continue; // no IPv6 here: the browser cannot have used it either
-            }
-            assertEquals(200, r.statusCode(), r.body());
-            total += JSON.readTree(r.body()).get("total").asInt();
-        }
-        return total;
+    int runsOf(String token) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url("/api/runs")))
+                        .header("X-Groklab-Client", token)
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("total").asInt();
     }
 
     JsonNode awaitEnd(String id) throws Exception {

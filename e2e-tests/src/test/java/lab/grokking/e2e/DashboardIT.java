@@ -123,6 +123,15 @@ class DashboardIT {
         return Double.parseDouble(m.group(1));
     }
 
+    /** The browser's client token: the groklab_client cookie the server set on its first request. */
+    static String token(BrowserContext ctx) {
+        return ctx.cookies().stream()
+                .filter(c -> c.name.equals("groklab_client"))
+                .map(c -> c.value)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no groklab_client cookie"));
+    }
+
     /** id of the run the page shows, from its URL. */
     static String runId(Page p) {
         return p.url().replaceAll(".*/run/([A-Za-z0-9_-]{22}).*", "$1");
@@ -218,7 +227,6 @@ class DashboardIT {
             shot(p, "run-scrubbed");
         }
         JsonNode before = app.get("/api/runs/" + id);
-        int total = app.runsOnThisMachine();
         try (BrowserContext fresh = context()) {
             Page p = fresh.newPage();
             p.navigate(link);
@@ -240,8 +248,8 @@ class DashboardIT {
                             <= Long.parseLong(step));
             p.waitForFunction("() => document.querySelector('grok-charts').pointCount > 0");
             shot(p, "shared-link");
+            assertEquals(0, app.runsOf(token(fresh)), "no new run");
         }
-        assertEquals(total, app.runsOnThisMachine(), "no new run");
         assertEquals(
                 before.get("summary").toString(),
                 app.get("/api/runs/" + id).get("summary").toString(),
@@ -322,10 +330,10 @@ class DashboardIT {
             assertThat(p.locator("#field-steps"))
                     .hasJSProperty("errorMessage", "must be in [1, 1000000000], got 1000000000000");
             shot(p, "configure-errors");
-            int total = app.runsOnThisMachine();
+            int total = app.runsOf(token(ctx));
             p.locator("#run").click();
             assertThat(p.locator("#field-steps")).hasAttribute("invalid", "");
-            assertEquals(total, app.runsOnThisMachine(), "nothing started");
+            assertEquals(total, app.runsOf(token(ctx)), "nothing started");
         }
     }
 
@@ -333,15 +341,15 @@ class DashboardIT {
     @Order(6)
     void theCompareViewOverlaysASeriesLabelledByTheParameterThatDiffers() throws Exception {
         try (BrowserContext ctx = context()) {
-            int before = app.runsOnThisMachine();
             Page p = page(ctx, "/compare?series=fig1&scale=classroom");
             // a link (any site can make a browser open one) only offers the series
             assertThat(p.locator("#series-offer")).containsText("runs 2 experiments");
+            int before = app.runsOf(token(ctx));
             p.waitForTimeout(1000);
-            assertEquals(before, app.runsOnThisMachine(), "opening the link started nothing");
+            assertEquals(before, app.runsOf(token(ctx)), "opening the link started nothing");
             p.locator("#run-series").click();
             p.waitForURL(Pattern.compile(".*/compare\\?runs=.*"));
-            assertTrue(app.runsOnThisMachine() > before, "the click started the series (Fig. 1b is new)");
+            assertTrue(app.runsOf(token(ctx)) > before, "the click started the series (Fig. 1b is new)");
             int rows = 0;
             for (String id : URLDecoder.decode(p.url().replaceAll(".*runs=([^&]*).*", "$1"), StandardCharsets.UTF_8)
                     .split(",")) {
@@ -393,7 +401,7 @@ class DashboardIT {
             assertTrue(
                     png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G',
                     "a PNG of the chart: " + download.suggestedFilename());
-            int total = app.runsOnThisMachine();
+            int total = app.runsOf(token(ctx));
             String labPath = "/lab/"
                     + app.postJson("/api/labs", "{\"preset\": \"fig3-classroom\"}")
                             .body()
@@ -415,7 +423,7 @@ class DashboardIT {
                 assertEquals(List.of(), unnamed, path + ": controls without an accessible name");
                 v.close();
             }
-            assertEquals(total, app.runsOnThisMachine(), "opening a view starts no run");
+            assertEquals(total, app.runsOf(token(ctx)), "opening a view starts no run");
         }
     }
 

@@ -60,7 +60,30 @@
     return [entries.map((e) => e[0])].concat(cols);
   }
 
-  class GrokLaw extends HTMLElement {
+  /**
+   * A plot element that keeps its uPlots at its own width: drawn before it had a layout (width 0, so 800) or resized
+   * (a phone turned), it refits them; the refit runs in the next frame, outside the observer's callback.
+   */
+  class FittedPlots extends HTMLElement {
+    connectedCallback() {
+      if (!this._ro && window.ResizeObserver) {
+        this._ro = new ResizeObserver(() => requestAnimationFrame(() => this._fit()));
+        this._ro.observe(this);
+      }
+    }
+
+    disconnectedCallback() {
+      if (this._ro) { this._ro.disconnect(); this._ro = null; }
+    }
+
+    _fit() {
+      if (!this.clientWidth) return;
+      const w = width(this);
+      (this._plots || []).forEach((u) => { if (u.width !== w) u.setSize({ width: w, height: HEIGHT }); });
+    }
+  }
+
+  class GrokLaw extends FittedPlots {
     show(json) {
       const doc = JSON.parse(json);
       (this._plots || []).forEach((u) => u.destroy());
@@ -92,7 +115,7 @@
     }
   }
 
-  class GrokBands extends HTMLElement {
+  class GrokBands extends FittedPlots {
     show(json) {
       const doc = JSON.parse(json);
       (this._plots || []).forEach((u) => u.destroy());

@@ -2,9 +2,12 @@ package lab.grokking.web.classroom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
@@ -13,19 +16,25 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Presets;
+import lab.grokking.core.task.Durations;
 import lab.grokking.core.task.FieldSpec;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.core.task.TaskSpecs;
+import lab.grokking.server.ServerConfig;
 import lab.grokking.server.labs.Lab;
 import lab.grokking.server.labs.LabService;
 import lab.grokking.web.Services;
@@ -43,6 +52,13 @@ public class LabBuilderView extends VerticalLayout {
     private final TextArea instructions = new TextArea("Instructions for students");
     private final Paragraph problems = new Paragraph();
     private final TextField link = new TextField("Lab link for students");
+    private final NumberField hours = new NumberField("Open for (hours)");
+    private final IntegerField maxRuns = new IntegerField("Runs in this lab at most");
+    private final IntegerField quotaRunning = new IntegerField("Runs at once per student");
+    private final IntegerField quotaTotal = new IntegerField("Runs in total per student");
+    private final TextField results = new TextField("Your results page (teacher key inside)");
+    private final Paragraph secret = new Paragraph();
+    private final Anchor openResults = new Anchor();
 
     public LabBuilderView() {
         add(
@@ -60,6 +76,24 @@ public class LabBuilderView extends VerticalLayout {
         preset.addValueChangeListener(e -> showFields(e.getValue()));
         instructions.setId("lab-instructions");
         instructions.setWidth("40em");
+        FormLayout lifecycle = new FormLayout();
+        lifecycle.setId("lab-lifecycle");
+        lifecycle.setMaxWidth("40em");
+        hours.setId("lab-hours");
+        hours.setMin(0);
+        maxRuns.setId("lab-max-runs");
+        quotaRunning.setId("lab-quota-running");
+        quotaTotal.setId("lab-quota-total");
+        ServerConfig cfg = Services.current().config(); // the server's defaults and limits, stated once there
+        hours.setHelperText("empty: " + Durations.human(cfg.labDefaultDays * 86400) + "; at most "
+                + Durations.human(cfg.labMaxDays * 86400));
+        maxRuns.setHelperText("empty: " + cfg.labMaxRuns + ", the most allowed");
+        quotaRunning.setHelperText("empty: " + cfg.labQuotaRunning);
+        quotaTotal.setHelperText("empty: " + cfg.labQuotaTotal);
+        maxRuns.setMin(1);
+        quotaRunning.setMin(1);
+        quotaTotal.setMin(1);
+        lifecycle.add(hours, maxRuns, quotaRunning, quotaTotal);
         instructions.setMaxLength(LabService.MAX_INSTRUCTIONS);
         problems.setId("lab-problems");
         problems.addClassName("over-limits");
@@ -69,7 +103,16 @@ public class LabBuilderView extends VerticalLayout {
         link.setId("lab-link");
         link.setReadOnly(true);
         link.setWidth("40em");
-        add(preset, rows, instructions, problems, create, link);
+        results.setId("results-link");
+        results.setReadOnly(true);
+        results.setWidth("40em");
+        results.setVisible(false);
+        secret.setId("results-secret");
+        secret.addClassName("over-limits");
+        openResults.setId("open-results");
+        openResults.setText("Open the results page");
+        openResults.setVisible(false);
+        add(preset, rows, instructions, lifecycle, problems, create, link, results, secret, openResults);
         preset.setValue(Presets.all().stream()
                 .filter(p -> p.scale().equals("classroom"))
                 .findFirst()
@@ -120,6 +163,13 @@ public class LabBuilderView extends VerticalLayout {
         ObjectNode req = Configs.JSON.createObjectNode();
         req.put("preset", preset.getValue() == null ? null : preset.getValue().id());
         req.put("instructions", instructions.getValue());
+        LabRequest.lifecycle(
+                req,
+                hours.getValue(),
+                maxRuns.getValue(),
+                quotaRunning.getValue(),
+                quotaTotal.getValue(),
+                Instant.now());
         ObjectNode fields = req.putObject("fields");
         for (var e : rules.entrySet()) {
             Row r = e.getValue();
@@ -132,29 +182,50 @@ public class LabBuilderView extends VerticalLayout {
             }
         }
         problems.setText("");
+        for (HasValidation f : List.<HasValidation>of(hours, maxRuns, quotaRunning, quotaTotal)) f.setInvalid(false);
         try {
-            Lab lab = Services.current()
-                    .server()
-                    .labs()
-                    .create(req, Submit.client())
-                    .lab();
+            LabService.Created created = Services.current().server().labs().create(req, Submit.client());
+            Lab lab = created.lab();
             UI.getCurrent()
                     .getPage()
                     .executeJs("return new URL($0, document.baseURI).href", "lab/" + lab.id())
                     .then(String.class, link::setValue);
+            String path = LabRequest.resultsPath(lab.id(), created.teacherKey());
+            UI.getCurrent()
+                    .getPage()
+                    .executeJs("return new URL($0, document.baseURI).href", path)
+                    .then(String.class, results::setValue);
+            results.setVisible(true);
+            openResults.setHref(path);
+            openResults.setVisible(true);
+            secret.setText("Keep the results link secret: its key opens your results and closes the lab. "
+                    + "It is shown only this once (the server keeps only a hash of the key): bookmark it now.");
         } catch (ConfigException ex) {
             StringBuilder rest = new StringBuilder();
             for (ConfigException.Problem p : ex.problems()) {
                 String name =
                         p.field().startsWith("fields.") ? p.field().substring(7).replaceAll("\\..*", "") : p.field();
                 Row r = rules.get(name);
-                if (r != null) {
+                var life = lifecycleField(p.field());
+                if (life != null) {
+                    life.setErrorMessage(p.message());
+                    life.setInvalid(true);
+                } else if (r != null) {
                     r.mode().setErrorMessage(p.message());
                     r.mode().setInvalid(true);
                 } else rest.append(p).append(". ");
             }
             problems.setText(rest.toString());
         }
+    }
+
+    /** The lifecycle input a problem of the server's field belongs to, or null. */
+    private HasValidation lifecycleField(String field) {
+        String id = LabRequest.FIELDS.get(field);
+        if (id == null) return null;
+        for (Component f : List.<Component>of(hours, maxRuns, quotaRunning, quotaTotal))
+            if (f.getId().orElse("").equals(id)) return (HasValidation) f;
+        return null;
     }
 
     private static void putNumber(ObjectNode o, String k, String text) {

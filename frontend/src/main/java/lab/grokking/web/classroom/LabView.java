@@ -2,21 +2,30 @@ package lab.grokking.web.classroom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.HasHelper;
 import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.HasValue;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.shared.Registration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import lab.grokking.core.config.ConfigException;
@@ -25,42 +34,124 @@ import lab.grokking.core.config.Presets;
 import lab.grokking.core.task.FieldSpec;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.core.task.TaskSpecs;
+import lab.grokking.server.labs.ClassResults;
 import lab.grokking.server.labs.Lab;
+import lab.grokking.server.labs.LabRun;
 import lab.grokking.server.labs.LabService;
+import lab.grokking.server.queue.QueueLimitException;
+import lab.grokking.server.runs.RunService;
+import lab.grokking.server.store.StoreException;
 import lab.grokking.web.Services;
 import lab.grokking.web.configure.ConfigureView;
 import lab.grokking.web.shared.Submit;
 
 /**
- * A student's page of a lab: the instructions, the fields they may change, the locked ones read-only; hidden ones are
- * absent, and so are fields that do not apply to the current values.
+ * A student's page of a lab: the instructions, the lab's state and the student's quota, an optional display name, the
+ * fields they may change (locked ones read-only; hidden ones, and fields that do not apply, absent), the student's own
+ * runs here, and the class's results when the teacher shares them. The server decides every refusal (closed, expired,
+ * the lab's cap, the quota) and the page shows its message. Polled, so a queued run's place and a closing lab show.
  */
 @Route("lab/:id")
-@PageTitle("Lab · Grokking Lab")
-public class LabView extends VerticalLayout implements BeforeEnterObserver {
+public class LabView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
+    /** How often the page re-reads the lab, the student's runs and the shared results. */
+    static final int POLL_MILLIS = 2000;
+
+    /**
+     * How often the shared class view is recomputed: it is the whole class's results, and a class of 60 polling it
+     * every 2 s would recompute it 30 times a second.
+     */
+    static final long SHARED_MILLIS = 10_000;
+
     private final LabService labs = Services.current().server().labs();
+    private final RunService runs = Services.current().runs();
     private final Map<String, Component> editable = new LinkedHashMap<>();
+    private final Paragraph state = new Paragraph(), quota = new Paragraph();
+    private Lab lab;
+    private String title = "Lab";
+    private MyRuns mine;
+    private Div shared;
+    private ClassPanel sharedPanel;
+    private Registration poll;
+    private long sharedAt; // when the shared view was last recomputed (0: never)
+    private Lab.Share sharedAs;
 
     @Override
     public void beforeEnter(BeforeEnterEvent e) {
         removeAll();
         editable.clear();
-        Optional<Lab> lab = labs.get(e.getRouteParameters().get("id").orElse(""));
-        if (lab.isEmpty()) {
+        sharedPanel = null;
+        sharedAt = 0;
+        sharedAs = null;
+        if (poll != null) stopPolling();
+        Optional<Lab> found = labs.get(e.getRouteParameters().get("id").orElse(""));
+        if (found.isEmpty()) {
+            lab = null;
+            title = "No such lab";
             add(new H2("No such lab"), new Paragraph("Ask your teacher for the link again."));
             return;
         }
-        Map<String, Object> view = labs.studentView(lab.get());
-        JsonNode doc = Configs.JSON.valueToTree(view);
-        add(new H2(lab.get().title()));
-        Paragraph instructions = new Paragraph(lab.get().instructions());
+        lab = found.get();
+        build();
+    }
+
+    @Override
+    public String getPageTitle() {
+        return title + " · Grokking Lab";
+    }
+
+    private void build() {
+        addClassName("lab-page");
+        title = lab.title();
+        H2 h = new H2(lab.title());
+        h.setId("lab-title");
+        Paragraph instructions = new Paragraph(lab.instructions());
         instructions.setId("instructions");
-        add(instructions);
+        state.setId("lab-state");
+        quota.setId("lab-quota");
+        add(h, instructions, state, quota);
+
+        TextField name = new TextField("Your name (optional)");
+        name.setId("student-name");
+        name.setHelperText("Shown to your teacher with your runs; leave it empty to stay anonymous.");
+        name.setClearButtonVisible(true);
+        name.setMaxLength(LabService.MAX_NAME);
+        labs.runsOf(lab, Submit.client()).stream() // the name this student gave last time, so it is typed once
+                .map(LabRun::name)
+                .filter(n -> n != null)
+                .findFirst()
+                .ifPresent(name::setValue);
         FormLayout form = new FormLayout();
+        form.setId("lab-form");
+        form.add(name);
+        Map<String, Component> inputs = fields(form);
+        Map<String, Component> withName = new LinkedHashMap<>(inputs);
+        withName.put("name", name); // the server names a bad display name "name"
+        Paragraph problems = new Paragraph();
+        problems.setId("form-problems");
+        problems.addClassName("over-limits");
+        problems.getElement().setAttribute("aria-live", "assertive");
+        Button run = new Button("Run", ev -> submit(name.getValue(), withName, problems));
+        run.setId("run");
+        run.addThemeVariants(ButtonVariant.PRIMARY);
+        add(form, problems, run);
+
+        mine = new MyRuns(lab.id());
+        mine.setId("my-runs");
+        shared = new Div();
+        shared.setId("class-view");
+        shared.setWidthFull();
+        add(new H3("Your runs in this lab"), mine, shared);
+        refresh();
+        getUI().ifPresent(this::startPolling); // a reused view: onAttach has run already
+    }
+
+    /** The lab's fields as inputs in {@code form}: editable ones (with the lab's range), locked ones read-only. */
+    private Map<String, Component> fields(FormLayout form) {
+        JsonNode doc = Configs.JSON.valueToTree(labs.studentView(lab));
         TaskSpec<?> spec = TaskSpecs.get(doc.get("task").asText());
         // what the fields depend on (e.g. data → k or γ) may be hidden from students: the preset's values stand in
         ObjectNode preset = Presets.all().stream()
-                .filter(p -> p.id().equals(lab.get().preset()))
+                .filter(p -> p.id().equals(lab.preset()))
                 .findFirst()
                 .map(Presets.Preset::config)
                 .orElse(Configs.JSON.createObjectNode());
@@ -82,28 +173,87 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
             form.add(c);
         }
         ConfigureView.showApplicable(spec, base, shown);
-        Paragraph problems = new Paragraph();
-        problems.setId("form-problems");
-        problems.addClassName("over-limits");
-        Button run = new Button("Run", ev -> {
-            editable.values().forEach(c -> {
-                if (c instanceof HasValidation v) v.setInvalid(false);
-            });
-            ObjectNode overrides = ConfigureView.document(null, editable);
-            try {
-                Submit.lab(lab.get(), overrides, null);
-            } catch (ConfigException ex) {
-                ConfigureView.showProblems(ex, editable, problems);
-            }
+        return editable;
+    }
+
+    /** Starts (or finds) the student's run under the lab's rules and opens it in the lab's context; a refusal is shown. */
+    private void submit(String name, Map<String, Component> inputs, Paragraph problems) {
+        inputs.values().forEach(c -> {
+            if (c instanceof HasValidation v) v.setInvalid(false);
         });
-        run.setId("run");
-        run.addThemeVariants(ButtonVariant.PRIMARY);
-        add(form, problems, run);
+        problems.setText("");
+        ObjectNode overrides = ConfigureView.document(null, editable);
+        try {
+            LabService.StudentSubmission s =
+                    labs.submit(lab, overrides, Submit.identity(), name == null || name.isBlank() ? null : name);
+            UI.getCurrent().navigate("run/" + s.submission().run().id(), QueryParameters.of("lab", lab.id()));
+        } catch (ConfigException ex) {
+            ConfigureView.showProblems(ex, inputs, problems);
+        } catch (LabService.RefusedException // closed, expired, the lab's cap or the student's quota
+                | QueueLimitException
+                | StoreException ex) { // a limit of the queue, or a store that takes no writes now
+            problems.setText(ex.getMessage());
+        }
+        refresh();
+    }
+
+    private void refresh() {
+        labs.get(lab.id()).ifPresent(l -> lab = l);
+        int used = submissions();
+        boolean open = LabText.open(lab, used, System.currentTimeMillis());
+        state.setText(LabText.state(lab, used, System.currentTimeMillis()));
+        state.getElement().setAttribute("data-open", Boolean.toString(open));
+        state.setClassName("over-limits", !open);
+        List<LabRun> own = labs.runsOf(lab, Submit.client());
+        quota.setText(LabText.quota(lab, own));
+        mine.show(own, runs);
+        long now = System.currentTimeMillis();
+        if (lab.share() == sharedAs && now - sharedAt < SHARED_MILLIS) return;
+        sharedAt = now;
+        sharedAs = lab.share();
+        Optional<ClassResults> view = lab.share() == Lab.Share.NONE ? Optional.empty() : labs.sharedView(lab);
+        shared.setVisible(view.isPresent());
+        if (view.isPresent()) {
+            if (sharedPanel == null) {
+                sharedPanel = new ClassPanel(runs, lab.id(), LabText.task(lab), null);
+                shared.add(new H3("The class's results, shared by your teacher"), sharedPanel);
+            }
+            sharedPanel.show(view.get());
+        }
+    }
+
+    /** How many runs the class has submitted here (what the lab's cap counts). */
+    private int submissions() {
+        return Configs.JSON.valueToTree(labs.studentView(lab)).path("runs").asInt();
     }
 
     private static String bound(JsonNode v) {
         if (v == null || v.isNull()) return "…";
         double d = v.asDouble();
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    @Override
+    protected void onAttach(AttachEvent e) {
+        super.onAttach(e);
+        if (lab != null) startPolling(e.getUI());
+    }
+
+    private void startPolling(UI ui) {
+        if (poll != null) return;
+        ui.setPollInterval(POLL_MILLIS);
+        poll = ui.addPollListener(ev -> refresh());
+    }
+
+    @Override
+    protected void onDetach(DetachEvent e) {
+        if (poll != null) stopPolling();
+        super.onDetach(e);
+    }
+
+    private void stopPolling() {
+        poll.remove();
+        poll = null;
+        getUI().ifPresent(ui -> ui.setPollInterval(-1));
     }
 }

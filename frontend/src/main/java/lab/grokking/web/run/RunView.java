@@ -29,10 +29,12 @@ import lab.grokking.core.task.Chart;
 import lab.grokking.core.task.Durations;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.core.task.TaskSpecs;
+import lab.grokking.server.labs.Lab;
 import lab.grokking.server.runs.LiveRun;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.StoredRun;
 import lab.grokking.web.Services;
+import lab.grokking.web.classroom.LabContext;
 import lab.grokking.web.shared.GrokCharts;
 import lab.grokking.web.shared.Submit;
 
@@ -44,6 +46,7 @@ import lab.grokking.web.shared.Submit;
 public class RunView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
     private final RunService runs = Services.current().runs();
     private String id, title = "Run";
+    private Lab lab; // the lab the run was opened from (?lab=), or null
     private TaskSpec<?> spec;
     private ViewState state = ViewState.DEFAULT;
     private final Span status = new Span(), eta = new Span(), finalMetric = new Span();
@@ -55,6 +58,11 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         removeAll();
         id = e.getRouteParameters().get("id").orElse("");
         state = ViewState.parse(e.getLocation().getQueryParameters().getParameters());
+        lab = e.getLocation()
+                .getQueryParameters()
+                .getSingleParameter("lab")
+                .flatMap(Services.current().server().labs()::get)
+                .orElse(null);
         Optional<StoredRun> r = runs.get(id);
         if (r.isEmpty()) {
             title = "No such run";
@@ -76,7 +84,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         JsonNode config = readConfig(r.config());
         spec = TaskSpecs.get(r.task());
         title = RunTitles.of(r.task(), config);
-        add(new Anchor("", "← All experiments"), new H2(title));
+        // opened from a lab: its title, instructions and a way back stay in view
+        add(lab != null ? new LabContext(lab) : new Anchor("", "← All experiments"), new H2(title));
         Paragraph prov = new Paragraph("run " + r.id() + " · config "
                 + r.configKey().substring(0, 12) + " · seed " + r.seed() + " · code " + r.codeVersion());
         prov.addClassName("provenance");
@@ -161,17 +170,17 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         copy.setId("copy-link");
         HorizontalLayout share = new HorizontalLayout(shareUrl, copy);
         share.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        share.setWrap(true); // a phone: the button under the link, and the link as wide as the screen
+        share.setMaxWidth("100%");
         Anchor csv = new Anchor("/api/runs/" + id + "/metrics?format=csv", "Metrics CSV");
         Anchor js = new Anchor("/api/runs/" + id + "/metrics?format=json", "Metrics JSON");
         Anchor cfg = new Anchor("/api/runs/" + id + "/config", "Config to re-run (JSON)");
         for (Anchor a : List.of(csv, js, cfg)) a.getElement().setAttribute("download", true);
         csv.setId("export-csv");
         cfg.setId("export-config");
-        add(
-                new H3("Share and export"),
-                share,
-                new HorizontalLayout(csv, js, cfg),
-                new Paragraph("Each chart has its own PNG button."));
+        HorizontalLayout exports = new HorizontalLayout(csv, js, cfg);
+        exports.setWrap(true);
+        add(new H3("Share and export"), share, exports, new Paragraph("Each chart has its own PNG button."));
 
         LiveRun live = runs.reads().live(id).orElseThrow();
         showProgress(live.progressStep(), live.steps(), live.etaSeconds() == null ? Double.NaN : live.etaSeconds());
@@ -182,9 +191,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
 
     private void showStatus(String st) {
         status.setText(st);
-        Double start = runs.estimatedStartSeconds(id);
-        if (start != null) // queued: where it stands, and when it starts by the same estimates as the home page's
-        eta.setText("queued, " + runs.queuePosition(id) + " runs ahead · starts in about " + Durations.human(start));
+        String queued = QueueText.of(runs, id);
+        if (queued != null) eta.setText(queued);
         LiveRun live = runs.reads().live(id).orElse(null);
         if (live != null && live.status().isFinal()) {
             finalMetric.setText(FinalMetric.describe(spec, live.columns(), live.rows()));
@@ -200,7 +208,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
     }
 
     private void updateUrl() {
-        String path = "run/" + id + "?" + state.query();
+        String path = "run/" + id + "?" + state.query() + (lab == null ? "" : "&lab=" + lab.id());
         UI.getCurrent().getPage().getHistory().replaceState(null, path);
         UI.getCurrent()
                 .getPage()

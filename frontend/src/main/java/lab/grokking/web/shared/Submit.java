@@ -9,8 +9,6 @@ import com.vaadin.flow.server.VaadinSession;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.RunConfig;
 import lab.grokking.server.Clients;
-import lab.grokking.server.labs.Lab;
-import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.QueueLimitException;
 import lab.grokking.server.store.StoreException;
 import lab.grokking.web.Services;
@@ -52,20 +50,6 @@ public final class Submit {
 
     public static void start(RunConfig rc) {
         start(rc, null);
-    }
-
-    /**
-     * A student's run in a lab, as {@code POST /api/labs/{id}/runs} starts it (rules, lifecycle, quota, the submission
-     * recorded), then opens it; a refusal becomes a notification, a rule broken by a field a {@link ConfigException}.
-     */
-    public static void lab(Lab lab, ObjectNode overrides, String name) {
-        try {
-            var sub = Services.current().server().labs().submit(lab, overrides, identity(), name);
-            UI.getCurrent().navigate("run/" + sub.submission().run().id());
-        } catch (QueueLimitException | StoreException | LabService.RefusedException e) {
-            Notification n = Notification.show(e.getMessage(), 8000, Notification.Position.MIDDLE);
-            n.addThemeVariants(NotificationVariant.ERROR);
-        }
     }
 
     /** Starts (or finds) the run, for a student of {@code lab} if not null, then opens it. */

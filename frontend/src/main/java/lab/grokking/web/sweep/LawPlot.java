@@ -38,6 +38,11 @@ public final class LawPlot {
         }
     }
 
+    /** How many of {@code points} the law view draws. */
+    static long plottable(List<Point> points) {
+        return points.stream().filter(Point::plottable).count();
+    }
+
     public static Map<String, Object> document(List<Point> points, LawFit fit) {
         List<Point> ok = points.stream().filter(Point::plottable).toList();
         Map<Outcome, List<Point>> by = new EnumMap<>(Outcome.class);

@@ -1,12 +1,10 @@
 package lab.grokking.web.sweep;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Anchor;
-import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
@@ -15,26 +13,18 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
-import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.shared.Registration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.core.task.TaskSpecs;
 import lab.grokking.server.runs.RunService;
 import lab.grokking.server.sweeps.SweepReport;
-import lab.grokking.server.sweeps.SweepReport.Axis;
 import lab.grokking.server.sweeps.SweepService;
 import lab.grokking.web.Services;
-import lab.grokking.web.run.RunView;
-import lab.grokking.web.shared.GrokPlot;
 import lab.grokking.web.shared.Submit;
 
 /**
@@ -49,19 +39,13 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
 
     private final SweepService sweeps = Services.current().sweeps();
     private final RunService runs = Services.current().runs();
-    private final Map<String, JsonNode> configs = new HashMap<>(); // run id → config: a run's config never changes
     private String id, title = "Sweep";
     private TaskSpec<?> spec;
     private final Span progressText = new Span();
     private final ProgressBar progress = new ProgressBar();
-    private final GrokPlot.Phase phase = new GrokPlot.Phase();
-    private final GrokPlot.Law law = new GrokPlot.Law();
-    private final Paragraph lawFit = new Paragraph();
     private final MembersTable table = new MembersTable();
-    private final Div selectors = new Div();
+    private SweepPanels panels;
     private final Button cancel = new Button("Cancel sweep");
-    private String xField, yField;
-    private final Map<String, Double> fixed = new LinkedHashMap<>();
     private Registration poll;
 
     @Override
@@ -118,21 +102,8 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
         top.setWrap(true);
         add(top);
 
-        List<Axis> axes = r.axes();
-        selectors.removeAll(); // the view is reused when one sweep's page links to another's
-        fixed.clear();
-        xField = axes.get(0).field();
-        yField = axes.size() > 1 ? axes.get(1).field() : null;
-        add(new H3("Phase diagram"));
-        selectors.setId("phase-axes");
-        if (axes.size() > 2) buildSelectors(axes);
-        phase.setId("phase");
-        add(selectors, phase);
-
-        add(new H3("Law: the switch at ln(α)/(λη)"));
-        lawFit.setId("law-fit");
-        law.setId("law");
-        add(lawFit, law);
+        panels = new SweepPanels(runs, ""); // a fresh one: the view is reused when one sweep's page links to another's
+        add(panels);
 
         add(new H3("Members"));
         table.setId("members");
@@ -149,51 +120,6 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
         return a;
     }
 
-    /** Which two axes span the diagram, and the value every other axis is held at. */
-    private void buildSelectors(List<Axis> axes) {
-        List<String> fields = axes.stream().map(Axis::field).toList();
-        Select<String> x = new Select<>(), y = new Select<>();
-        x.setLabel("Columns");
-        y.setLabel("Rows");
-        x.setItems(fields);
-        y.setItems(fields);
-        x.setItemLabelGenerator(SweepText::symbol);
-        y.setItemLabelGenerator(SweepText::symbol);
-        x.setValue(xField);
-        y.setValue(yField);
-        Div held = new Div();
-        Runnable others = () -> {
-            held.removeAll();
-            for (Axis a : axes) {
-                if (a.field().equals(xField) || a.field().equals(yField)) continue;
-                Select<Double> s = new Select<>();
-                s.setLabel(SweepText.symbol(a.field()) + " held at");
-                s.setItems(a.values());
-                s.setItemLabelGenerator(SweepText::number);
-                s.setValue(fixed.getOrDefault(a.field(), a.values().get(0)));
-                s.addValueChangeListener(ev -> {
-                    fixed.put(a.field(), ev.getValue());
-                    refresh();
-                });
-                held.add(s);
-            }
-        };
-        x.addValueChangeListener(ev -> {
-            if (ev.getValue().equals(yField)) y.setValue(ev.getOldValue()); // swap rather than show one axis twice
-            xField = ev.getValue();
-            others.run();
-            refresh();
-        });
-        y.addValueChangeListener(ev -> {
-            if (ev.getValue().equals(xField)) x.setValue(ev.getOldValue());
-            yField = ev.getValue();
-            others.run();
-            refresh();
-        });
-        others.run();
-        selectors.add(new HorizontalLayout(x, y), held);
-    }
-
     private void refresh() {
         sweeps.report(id).ifPresent(this::show);
     }
@@ -205,25 +131,9 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
         progress.setValue(
                 r.members().isEmpty() ? 1 : ended / (double) r.members().size());
         cancel.setEnabled(!r.done());
-        phase.show(RunView.json(PhaseDiagram.document(PhaseDiagram.of(r, xField, yField, fixed), spec.outcome())));
-        lawFit.setText(SweepText.law(r.law()));
-        if (r.law() != null) {
-            lawFit.getElement()
-                    .setAttribute("data-slope", Double.toString(r.law().slope()));
-            lawFit.getElement()
-                    .setAttribute("data-intercept", Double.toString(r.law().intercept()));
-            lawFit.getElement().setAttribute("data-r2", Double.toString(r.law().r2()));
-            lawFit.getElement()
-                    .setAttribute("data-points", Integer.toString(r.law().points()));
-        }
-        law.show(RunView.json(LawPlot.document(LawPoints.of(r, this::config), r.law())));
+        panels.show(r);
         table.show(r, spec);
         if (r.done() && poll != null) stopPolling();
-    }
-
-    private JsonNode config(String runId) {
-        return configs.computeIfAbsent(
-                runId, k -> runs.get(k).map(s -> RunView.readConfig(s.config())).orElse(null));
     }
 
     @Override
