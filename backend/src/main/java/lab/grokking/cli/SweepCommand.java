@@ -23,6 +23,7 @@ import lab.grokking.core.task.Durations;
 import lab.grokking.core.task.Estimates;
 import lab.grokking.core.task.TaskSpecs;
 import lab.grokking.server.ServerConfig;
+import lab.grokking.server.sweeps.RunOutcomes;
 import lab.grokking.server.sweeps.SweepGrid;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,7 +65,8 @@ final class SweepCommand implements Callable<Integer> {
                 "%s: %d members, estimated %s on this machine%n",
                 plan.title(), plan.members().size(), Durations.human(seconds));
         var metric = TaskSpecs.get(plan.task()).outcome();
-        List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+        List<ObjectNode> configs = new ArrayList<>();
+        List<Classification> classes = new ArrayList<>();
         boolean allFinished = true;
         for (SweepGrid.Planned m : plan.members()) {
             long t0 = System.nanoTime();
@@ -85,23 +87,14 @@ final class SweepCommand implements Callable<Integer> {
                     (System.nanoTime() - t0) / 1e9,
                     finished ? "" : ": " + r.message());
             out.flush();
-            var tree = Configs.toTree(m.config());
-            double alpha = tree.path("alpha").asDouble(Double.NaN),
-                    lambdaEta =
-                            tree.path("weightDecay").asDouble(Double.NaN)
-                                    * tree.path("lr").asDouble(Double.NaN);
-            if (c.outcome() == Outcome.GROKKED && alpha > 0 && lambdaEta > 0) {
-                xs.add(StrictMath.log(alpha));
-                ys.add(lambdaEta * c.transitionStep());
-            }
+            configs.add(Configs.toTree(m.config()));
+            classes.add(c);
         }
-        LawFit f = LawFit.fit(
-                xs.stream().mapToDouble(Double::doubleValue).toArray(),
-                ys.stream().mapToDouble(Double::doubleValue).toArray());
+        LawFit f = RunOutcomes.law(configs, classes);
         if (f == null)
             out.printf(
                     "law: no fit (%d grokked members with α, λ, η; at least %d with different α needed)%n",
-                    xs.size(), LawFit.MIN_POINTS);
+                    classes.stream().filter(c -> c.outcome() == Outcome.GROKKED).count(), LawFit.MIN_POINTS);
         else
             out.printf(
                     Locale.ROOT,

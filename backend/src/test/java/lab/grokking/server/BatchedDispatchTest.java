@@ -56,7 +56,7 @@ class BatchedDispatchTest {
             for (String id : new String[] {a1, a2}) {
                 JsonNode run = s.awaitEnd(id, 120);
                 assertEquals("FINISHED", run.get("status").asText(), run.toString());
-                assertEquals(3, run.get("summary").get(SpecTask.COHORT_KEY).asInt(), "batched with a2, a3: " + run);
+                assertEquals(3, run.get("summary").path(SpecTask.COHORT_KEY).asInt(), "batched with a2, a3: " + run);
             }
             JsonNode other = s.awaitEnd(b1, 120);
             assertEquals("FINISHED", other.get("status").asText());
