@@ -2,7 +2,6 @@ package lab.grokking.web.classroom;
 
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Anchor;
@@ -17,7 +16,6 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.shared.Registration;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -25,6 +23,7 @@ import lab.grokking.server.labs.ClassResults;
 import lab.grokking.server.labs.Lab;
 import lab.grokking.server.labs.LabService;
 import lab.grokking.web.Services;
+import lab.grokking.web.shared.Poller;
 
 /**
  * The teacher's page of a lab (opened with the teacher key, {@code ?key=}): every submission live, the class's
@@ -43,12 +42,12 @@ public class ClassResultsView extends VerticalLayout implements BeforeEnterObser
     private final Button close = new Button("Close the lab");
     private final Select<Lab.Share> share = new Select<>();
     private ClassPanel panel;
-    private Registration poll;
+    private final Poller poller = new Poller(POLL_MILLIS, this::refresh);
 
     @Override
     public void beforeEnter(BeforeEnterEvent e) {
         removeAll();
-        if (poll != null) stopPolling();
+        poller.stop(getUI());
         lab = null;
         Optional<Lab> found = labs.get(e.getRouteParameters().get("id").orElse(""));
         String key =
@@ -109,7 +108,7 @@ public class ClassResultsView extends VerticalLayout implements BeforeEnterObser
         });
         add(new Anchor("", "← All experiments"), h, student, instructions, state, actions, panel);
         refresh();
-        getUI().ifPresent(this::startPolling); // a reused view: onAttach has run already
+        getUI().ifPresent(poller::start); // a reused view: onAttach has run already
     }
 
     private void refresh() {
@@ -124,24 +123,12 @@ public class ClassResultsView extends VerticalLayout implements BeforeEnterObser
     @Override
     protected void onAttach(AttachEvent e) {
         super.onAttach(e);
-        if (lab != null) startPolling(e.getUI());
-    }
-
-    private void startPolling(UI ui) {
-        if (poll != null) return;
-        ui.setPollInterval(POLL_MILLIS);
-        poll = ui.addPollListener(ev -> refresh());
+        if (lab != null) poller.start(e.getUI());
     }
 
     @Override
     protected void onDetach(DetachEvent e) {
-        if (poll != null) stopPolling();
+        poller.stop(getUI());
         super.onDetach(e);
-    }
-
-    private void stopPolling() {
-        poll.remove();
-        poll = null;
-        getUI().ifPresent(ui -> ui.setPollInterval(-1));
     }
 }

@@ -23,7 +23,6 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.shared.Registration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +42,7 @@ import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.StoreException;
 import lab.grokking.web.Services;
 import lab.grokking.web.configure.ConfigureView;
+import lab.grokking.web.shared.Poller;
 import lab.grokking.web.shared.Submit;
 
 /**
@@ -71,7 +71,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
     private MyRuns mine;
     private Div shared;
     private ClassPanel sharedPanel;
-    private Registration poll;
+    private final Poller poller = new Poller(POLL_MILLIS, this::refresh);
     private long sharedAt; // when the shared view was last recomputed (0: never)
     private Lab.Share sharedAs;
 
@@ -82,7 +82,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
         sharedPanel = null;
         sharedAt = 0;
         sharedAs = null;
-        if (poll != null) stopPolling();
+        poller.stop(getUI());
         Optional<Lab> found = labs.get(e.getRouteParameters().get("id").orElse(""));
         if (found.isEmpty()) {
             lab = null;
@@ -142,7 +142,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
         shared.setWidthFull();
         add(new H3("Your runs in this lab"), mine, shared);
         refresh();
-        getUI().ifPresent(this::startPolling); // a reused view: onAttach has run already
+        getUI().ifPresent(poller::start); // a reused view: onAttach has run already
     }
 
     /** The lab's fields as inputs in {@code form}: editable ones (with the lab's range), locked ones read-only. */
@@ -236,24 +236,12 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver, HasD
     @Override
     protected void onAttach(AttachEvent e) {
         super.onAttach(e);
-        if (lab != null) startPolling(e.getUI());
-    }
-
-    private void startPolling(UI ui) {
-        if (poll != null) return;
-        ui.setPollInterval(POLL_MILLIS);
-        poll = ui.addPollListener(ev -> refresh());
+        if (lab != null) poller.start(e.getUI());
     }
 
     @Override
     protected void onDetach(DetachEvent e) {
-        if (poll != null) stopPolling();
+        poller.stop(getUI());
         super.onDetach(e);
-    }
-
-    private void stopPolling() {
-        poll.remove();
-        poll = null;
-        getUI().ifPresent(ui -> ui.setPollInterval(-1));
     }
 }

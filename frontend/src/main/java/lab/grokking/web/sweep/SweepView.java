@@ -2,7 +2,6 @@ package lab.grokking.web.sweep;
 
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
@@ -17,7 +16,6 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.shared.Registration;
 import java.util.Optional;
 import lab.grokking.core.task.TaskSpec;
 import lab.grokking.core.task.TaskSpecs;
@@ -25,6 +23,7 @@ import lab.grokking.server.runs.RunService;
 import lab.grokking.server.sweeps.SweepReport;
 import lab.grokking.server.sweeps.SweepService;
 import lab.grokking.web.Services;
+import lab.grokking.web.shared.Poller;
 import lab.grokking.web.shared.Submit;
 
 /**
@@ -46,12 +45,12 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
     private final MembersTable table = new MembersTable();
     private SweepPanels panels;
     private final Button cancel = new Button("Cancel sweep");
-    private Registration poll;
+    private final Poller poller = new Poller(POLL_MILLIS, this::refresh);
 
     @Override
     public void beforeEnter(BeforeEnterEvent e) {
         removeAll();
-        if (poll != null) stopPolling();
+        poller.stop(getUI());
         spec = null;
         id = e.getRouteParameters().get("id").orElse("");
         Optional<SweepReport> r = sweeps.report(id);
@@ -109,7 +108,7 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
         table.setId("members");
         add(table);
         show(r);
-        if (!r.done()) getUI().ifPresent(this::startPolling); // reused view: onAttach has run already
+        if (!r.done()) getUI().ifPresent(poller::start); // reused view: onAttach has run already
     }
 
     private Anchor export(String format) {
@@ -133,30 +132,18 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver, Ha
         cancel.setEnabled(!r.done());
         panels.show(r);
         table.show(r, spec);
-        if (r.done() && poll != null) stopPolling();
+        if (r.done()) poller.stop(getUI());
     }
 
     @Override
     protected void onAttach(AttachEvent e) {
         super.onAttach(e);
-        if (spec != null) startPolling(e.getUI()); // else no such sweep
-    }
-
-    private void startPolling(UI ui) {
-        if (poll != null) return;
-        ui.setPollInterval(POLL_MILLIS);
-        poll = ui.addPollListener(ev -> refresh());
+        if (spec != null) poller.start(e.getUI()); // else no such sweep
     }
 
     @Override
     protected void onDetach(DetachEvent e) {
-        if (poll != null) stopPolling();
+        poller.stop(getUI());
         super.onDetach(e);
-    }
-
-    private void stopPolling() {
-        poll.remove();
-        poll = null;
-        getUI().ifPresent(ui -> ui.setPollInterval(-1));
     }
 }
