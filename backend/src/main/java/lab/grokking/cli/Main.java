@@ -184,13 +184,7 @@ public final class Main {
 
         @Override
         public Integer call() throws Exception {
-            if (!Files.isRegularFile(config)) throw new ConfigException("--config", "no such file: " + config);
-            String text;
-            try {
-                text = Files.readString(config);
-            } catch (CharacterCodingException e) {
-                throw new ConfigException("--config", "not UTF-8 text: " + config);
-            }
+            String text = configText(config);
             RunConfig rc = withinLimits(Configs.parse(text));
             return execute(rc, rc.task() + " run", out != null ? out : Path.of("out", "run-seed" + rc.seed()), spec);
         }
@@ -280,6 +274,16 @@ public final class Main {
     /** The option, else the directory the server would use. */
     private static Path dataDir(Path option) {
         return option != null ? option : ServerConfig.load(System.getenv()).dataDir;
+    }
+
+    /** The text of a --config file, or a ConfigException saying why it cannot be read. */
+    static String configText(Path config) throws IOException {
+        if (!Files.isRegularFile(config)) throw new ConfigException("--config", "no such file: " + config);
+        try {
+            return Files.readString(config);
+        } catch (CharacterCodingException e) {
+            throw new ConfigException("--config", "not UTF-8 text: " + config);
+        }
     }
 
     private static String bytes(long n) {

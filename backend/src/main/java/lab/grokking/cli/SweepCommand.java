@@ -2,8 +2,6 @@ package lab.grokking.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +10,6 @@ import java.util.concurrent.Callable;
 import lab.grokking.core.RunListener;
 import lab.grokking.core.RunResult;
 import lab.grokking.core.RunStatus;
-import lab.grokking.core.config.ConfigException;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.config.Limits;
 import lab.grokking.core.sweep.Classification;
@@ -47,13 +44,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(config)) throw new ConfigException("--config", "no such file: " + config);
-        String text;
-        try {
-            text = Files.readString(config);
-        } catch (CharacterCodingException e) {
-            throw new ConfigException("--config", "not UTF-8 text: " + config);
-        }
+        String text = Main.configText(config);
         ObjectNode body = Configs.readObject(text, "sweep");
         SweepGrid.Plan plan = SweepGrid.parse(body, Limits.DEFAULT, new ServerConfig().sweepMembers);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
