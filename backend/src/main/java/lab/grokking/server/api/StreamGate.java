@@ -1,9 +1,11 @@
 package lab.grokking.server.api;
 
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import lab.grokking.server.Origins;
 import lab.grokking.server.ServerConfig;
 
@@ -21,6 +23,28 @@ final class StreamGate {
 
     StreamGate(ServerConfig cfg) {
         this.cfg = cfg;
+    }
+
+    /**
+     * A WebSocket stream at {@code path} behind this gate: {@code connect} runs for a stream the gate opens (others are
+     * closed with 1013, try again later); on close or error the gate's place is freed and {@code disconnect} runs with
+     * the session id.
+     */
+    void route(RoutesConfig routes, String path, Consumer<WsContext> connect, Consumer<String> disconnect) {
+        routes.ws(path, ws -> {
+            ws.onConnect(ctx -> {
+                if (opened(ctx)) connect.accept(ctx);
+                else ctx.closeSession(1013, atCap());
+            });
+            ws.onClose(ctx -> {
+                closed(ctx.sessionId());
+                disconnect.accept(ctx.sessionId());
+            });
+            ws.onError(ctx -> {
+                closed(ctx.sessionId());
+                disconnect.accept(ctx.sessionId());
+            });
+        });
     }
 
     /** Before the upgrade: 403 for a foreign Origin, 429 for a client at its cap. */
@@ -44,7 +68,7 @@ final class StreamGate {
      * A stream opened: counts it, or answers false when the client is at its cap (upgrades that passed
      * {@link #admit} together can overshoot it; those are closed at once).
      */
-    boolean opened(WsContext ctx) {
+    private boolean opened(WsContext ctx) {
         String client = ctx.attribute(CLIENT);
         if (client == null) client = "?";
         boolean[] ok = {false};
@@ -59,12 +83,12 @@ final class StreamGate {
     }
 
     /** A stream closed (or failed); a second call for the same session does nothing. */
-    void closed(String sessionId) {
+    private void closed(String sessionId) {
         String client = sessions.remove(sessionId);
         if (client != null) open.computeIfPresent(client, (k, n) -> n > 1 ? n - 1 : null);
     }
 
-    String atCap() {
+    private String atCap() {
         return "this client has " + cfg.maxStreamsPerAddress + " streams open (http.maxStreamsPerAddress); close one"
                 + " first";
     }

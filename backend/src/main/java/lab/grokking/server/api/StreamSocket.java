@@ -62,20 +62,7 @@ final class StreamSocket {
                 SWEEP_MILLIS,
                 SWEEP_MILLIS,
                 TimeUnit.MILLISECONDS);
-        routes.ws("/runs/{id}/stream", ws -> {
-            ws.onConnect(ctx -> {
-                if (gate.opened(ctx)) s.connect(ctx, runs);
-                else ctx.closeSession(1013, gate.atCap()); // 1013: try again later
-            });
-            ws.onClose(ctx -> {
-                gate.closed(ctx.sessionId());
-                s.disconnect(ctx.sessionId());
-            });
-            ws.onError(ctx -> {
-                gate.closed(ctx.sessionId());
-                s.disconnect(ctx.sessionId());
-            });
-        });
+        gate.route(routes, "/runs/{id}/stream", ctx -> s.connect(ctx, runs), s::disconnect);
     }
 
     private void connect(WsContext ctx, RunService runs) {

@@ -23,20 +23,7 @@ final class SweepStream {
 
     static void register(RoutesConfig routes, SweepService sweeps, StreamGate gate) {
         SweepStream s = new SweepStream();
-        routes.ws("/sweeps/{id}/stream", ws -> {
-            ws.onConnect(ctx -> {
-                if (gate.opened(ctx)) s.connect(ctx, sweeps);
-                else ctx.closeSession(1013, gate.atCap()); // 1013: try again later
-            });
-            ws.onClose(ctx -> {
-                gate.closed(ctx.sessionId());
-                s.disconnect(ctx.sessionId());
-            });
-            ws.onError(ctx -> {
-                gate.closed(ctx.sessionId());
-                s.disconnect(ctx.sessionId());
-            });
-        });
+        gate.route(routes, "/sweeps/{id}/stream", ctx -> s.connect(ctx, sweeps), s::disconnect);
     }
 
     private void connect(WsContext ctx, SweepService sweeps) {
