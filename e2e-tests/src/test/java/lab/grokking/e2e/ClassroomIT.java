@@ -11,7 +11,6 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,9 +42,7 @@ class ClassroomIT {
 
     @BeforeAll
     static void start() throws Exception {
-        DashboardIT.dir = Files.createTempDirectory("groklab-e2e-classroom");
-        DashboardIT.app = AppServer.start(DashboardIT.dir.resolve("data"), DashboardIT.dir.resolve("server.log"));
-        DashboardIT.openBrowser();
+        DashboardIT.startApp("groklab-e2e-classroom");
     }
 
     @AfterAll

@@ -47,7 +47,12 @@ class DashboardIT {
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("groklab-e2e");
+        startApp("groklab-e2e");
+    }
+
+    /** The packaged app on a fresh data directory (a temp directory named by {@code prefix}) and the browser. */
+    static void startApp(String prefix) throws Exception {
+        dir = Files.createTempDirectory(prefix);
         app = AppServer.start(dir.resolve("data"), dir.resolve("server.log"));
         openBrowser();
     }

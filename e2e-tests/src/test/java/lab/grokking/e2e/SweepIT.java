@@ -8,7 +8,6 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +37,7 @@ class SweepIT {
 
     @BeforeAll
     static void start() throws Exception {
-        DashboardIT.dir = Files.createTempDirectory("groklab-e2e-sweep");
-        DashboardIT.app = AppServer.start(DashboardIT.dir.resolve("data"), DashboardIT.dir.resolve("server.log"));
-        DashboardIT.openBrowser();
+        DashboardIT.startApp("groklab-e2e-sweep");
     }
 
     @AfterAll
