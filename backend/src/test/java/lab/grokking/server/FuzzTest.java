@@ -2130,17 +2130,21 @@ class FuzzTest {
                     outcome = "ws timeout";
                     violation(wq, null, "no close within the timeout");
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof WebSocketHandshakeException h) {
-                        int st = h.getResponse().statusCode();
-                        outcome = "ws refused " + st;
-                        if (st >= 500) violation(wq, null, "handshake " + st);
-                    } else {
-                        outcome = "ws failed";
-                        violation(wq, null, "no handshake: " + e.getCause());
-                    }
+                    outcome = refused(wq, e);
                 }
                 count(label, outcome);
             }
+        }
+
+        /** The outcome of a WebSocket that never opened: refused at the handshake (a 5xx is a violation) or failed. */
+        String refused(Req wq, ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException h) {
+                int st = h.getResponse().statusCode();
+                if (st >= 500) violation(wq, null, "handshake " + st);
+                return "ws refused " + st;
+            }
+            violation(wq, null, "no handshake: " + e.getCause());
+            return "ws failed";
         }
 
         // ---- WebSocket /api/sweeps/{id}/stream
@@ -2181,14 +2185,7 @@ class FuzzTest {
                     outcome = "ws timeout";
                     violation(wq, null, "no close within the timeout");
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof WebSocketHandshakeException h) {
-                        int st = h.getResponse().statusCode();
-                        outcome = "ws refused " + st;
-                        if (st >= 500) violation(wq, null, "handshake " + st);
-                    } else {
-                        outcome = "ws failed";
-                        violation(wq, null, "no handshake: " + e.getCause());
-                    }
+                    outcome = refused(wq, e);
                 }
                 count(label, outcome);
             }
