@@ -28,13 +28,17 @@ class LabLifecycleTest {
             assertRefused(s, "\"max_runs\":10,\"quota\":{\"total\":11}", "quota.total", "[1, 10] (max_runs = 10)");
             assertRefused(s, "\"quota\":{\"running\":5,\"total\":3}", "quota.running", "[1, 3] (quota.total)");
             assertRefused(s, "\"quota\":{\"runs\":5}", "quota.runs", "unknown field");
+            long before = System.currentTimeMillis();
             JsonNode lab = create(s, "").get("lab");
+            long after = System.currentTimeMillis();
             assertEquals(100, lab.get("max_runs").asInt());
             assertEquals(2, lab.at("/quota/running").asInt(), "labs.quotaRunning");
             assertEquals(10, lab.at("/quota/total").asInt(), "labs.quotaTotal");
-            long days = (Instant.parse(lab.get("expires_at").asText()).toEpochMilli() - System.currentTimeMillis())
-                    / 86_400_000L;
-            assertEquals(6, days, "labs.defaultDays = 7 (less the moment since)");
+            // labs.defaultDays = 7 from the moment of creation (the ISO instant may drop the milliseconds)
+            long expires = Instant.parse(lab.get("expires_at").asText()).toEpochMilli(), week = 7 * 86_400_000L;
+            assertTrue(
+                    before + week - 1000 <= expires && expires <= after + week,
+                    "labs.defaultDays = 7: " + lab.get("expires_at") + " from " + Instant.ofEpochMilli(before));
             assertFalse(lab.get("closed").asBoolean());
         }
     }
