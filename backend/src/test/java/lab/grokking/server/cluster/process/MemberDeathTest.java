@@ -98,10 +98,14 @@ class MemberDeathTest {
                 problems.add(id + ": rows differ from the uninterrupted run's");
             }
         }
+        long refused = ms.stream()
+                .filter(m -> m != c)
+                .mapToLong(m -> m.logText().lines().filter(l -> l.contains("is stale")).count())
+                .sum();
         System.out.printf(
                 "kill test: %d runs, member %s killed at step %d of run %s: interrupted %d, resumed %d, duplicated %d,"
-                        + " lost %d%n",
-                ids.size(), c.name, killedAt, watched, interrupted.size(), resumed, duplicated, lost);
+                        + " lost %d (stale writes refused on the survivors: %d)%n",
+                ids.size(), c.name, killedAt, watched, interrupted.size(), resumed, duplicated, lost, refused);
         assertEquals(List.of(), problems);
         assertFalse(interrupted.isEmpty(), "the victim trained a run when it died");
         assertEquals(interrupted.size(), resumed);
@@ -186,12 +190,9 @@ class MemberDeathTest {
                 stale.name, id, other.name, taken.epoch());
     }
 
-    /** The warning a refused (fenced) write leaves in the member's log names the run. */
+    /** The warning a refused (fenced) write leaves in the member's log: "run ID: the claim of … is stale (…)". */
     static boolean refusalLogged(Member m, String id) {
-        return m.logText()
-                .lines()
-                .anyMatch(l ->
-                        l.contains(id) && l.toLowerCase(java.util.Locale.ROOT).contains("epoch"));
+        return m.logText().lines().anyMatch(l -> l.contains("run " + id + ": the claim of") && l.contains("is stale"));
     }
 
     static StoreProbe.Ownership awaitOwner(
