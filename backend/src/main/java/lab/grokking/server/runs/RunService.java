@@ -19,6 +19,8 @@ import lab.grokking.core.config.RunConfig;
 import lab.grokking.core.task.Cohort;
 import lab.grokking.core.task.Estimates;
 import lab.grokking.server.ServerConfig;
+import lab.grokking.server.cluster.Cluster;
+import lab.grokking.server.cluster.Solo;
 import lab.grokking.server.queue.Job;
 import lab.grokking.server.queue.QueueLimitException;
 import lab.grokking.server.queue.RunExecutor;
@@ -110,6 +112,7 @@ public final class RunService implements AutoCloseable {
     public static final String DISK_QUOTA = "limits.clientDiskBytes";
 
     private final ServerConfig cfg;
+    private final Cluster cluster;
     private final RunStore store;
     private final RunExecutor executor;
     private final Submissions submissions;
@@ -123,8 +126,15 @@ public final class RunService implements AutoCloseable {
     private boolean closing; // guarded by lock
     private long reconciled; // guarded by lock
 
+    /** A single-JVM run service ({@link Solo}). */
     public RunService(ServerConfig cfg, RunStore store, RunExecutor executor, Estimates estimates) {
+        this(cfg, store, executor, estimates, new Solo());
+    }
+
+    /** A run service that is this member of {@code cluster} ({@link Solo}: a single JVM). */
+    public RunService(ServerConfig cfg, RunStore store, RunExecutor executor, Estimates estimates, Cluster cluster) {
         this.cfg = cfg;
+        this.cluster = cluster;
         this.store = store;
         this.executor = executor;
         this.estimates = estimates;
@@ -139,6 +149,11 @@ public final class RunService implements AutoCloseable {
         });
         long period = Math.max(1, (long) (cfg.probeSeconds * 1000));
         upkeep.scheduleWithFixedDelay(this::upkeep, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** The members this one works with ({@link Solo} in a single JVM). */
+    public Cluster cluster() {
+        return cluster;
     }
 
     /** What is read of runs. */
