@@ -24,6 +24,8 @@ import lab.grokking.server.cluster.Solo;
 import lab.grokking.server.queue.Job;
 import lab.grokking.server.queue.QueueLimitException;
 import lab.grokking.server.queue.RunExecutor;
+import lab.grokking.server.store.Claim;
+import lab.grokking.server.store.DuplicateRunException;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.StoreException;
 import lab.grokking.server.store.StoredRun;
@@ -229,7 +231,14 @@ public final class RunService implements AutoCloseable {
                     lab);
             admit(client, estimates.seconds(rc), true);
             Owned o = enqueue(r, true, address); // a worker that takes it waits for this lock, then finds the row
-            write(o, () -> store.insert(r));
+            try {
+                write(o, () -> store.insert(r));
+            } catch (DuplicateRunException e) { // the store holds a run of this key already (another member's)
+                Optional<StoredRun> stored = store.get(e.existingId());
+                if (stored.isEmpty()) throw e;
+                submissions.created(key, e.existingId());
+                return new Submission(stored.get(), Outcome.EXISTING);
+            }
             submissions.created(key, r.id());
             return new Submission(r, Outcome.CREATED);
         }
@@ -335,25 +344,29 @@ public final class RunService implements AutoCloseable {
         synchronized (lock) {
             if (owned.get(id) != o || o.state != State.WAITING || closing) return; // cancelled or removed meanwhile
             StoredRun r;
+            Claim claim;
             try {
                 r = store.get(id).orElse(null);
+                claim = r == null ? null : claim(id);
             } catch (RuntimeException e) {
                 pause(o, e, null);
                 return;
             }
-            if (r == null) { // cannot happen while owned (remove refuses); kept honest all the same
+            if (r == null || claim == null) { // removed (cannot happen while owned), or another claim came first
                 disown(o);
                 return;
             }
             List<StoredRun> runs = new ArrayList<>(List.of(r));
+            List<Claim> claims = new ArrayList<>(List.of(claim));
             cohort.add(o);
-            claimCohort(o, cohort, runs);
+            claimCohort(o, cohort, runs, claims);
             Budgets.Cap cap = budgets.cap(runs);
             Cohort together = cohort.size() > 1 ? new Cohort(cohort.size()) : null;
             for (int m = 0; m < cohort.size(); m++) {
                 Owned member = cohort.get(m);
                 RunExecution ex = new RunExecution(
                         runs.get(m),
+                        claims.get(m),
                         member.live,
                         store,
                         cfg.checkpointSeconds,
@@ -391,7 +404,7 @@ public final class RunService implements AutoCloseable {
      * Under the lock: adds to the cohort the runs of o's client waiting with o's batch key, oldest first, up to
      * {@code queue.batchMax} in all, each taken out of the executor (a run it no longer holds is being dispatched).
      */
-    private void claimCohort(Owned o, List<Owned> cohort, List<StoredRun> runs) {
+    private void claimCohort(Owned o, List<Owned> cohort, List<StoredRun> runs, List<Claim> claims) {
         if (o.batchKey == null || cfg.batchMax <= 1) return;
         List<Owned> candidates = owned.values().stream()
                 .filter(c -> c != o
@@ -403,16 +416,30 @@ public final class RunService implements AutoCloseable {
         for (Owned c : candidates) {
             if (cohort.size() >= cfg.batchMax) return;
             StoredRun r;
+            Claim claim;
             try {
                 r = store.get(c.run.id()).orElse(null);
+                claim = r == null ? null : claim(c.run.id());
             } catch (RuntimeException e) { // it keeps waiting: its own dispatch meets the store's trouble
                 storeHealth.failed(e);
                 return;
             }
-            if (r == null || !executor.remove(c.run.id())) continue;
+            if (r == null || !executor.remove(c.run.id())) continue; // being dispatched: that claim supersedes this one
+            if (claim == null) { // another claim came first
+                disown(c);
+                continue;
+            }
             cohort.add(c);
             runs.add(r);
+            claims.add(claim);
         }
+    }
+
+    /** Under the lock: claims the run for this member at its current epoch; null when another claim came first. */
+    private Claim claim(String id) {
+        return store.claimOf(id)
+                .flatMap(k -> store.claim(id, Solo.MEMBER_ID, k.epoch()))
+                .orElse(null);
     }
 
     /** Trains one run (alone, or as a member of a cohort on its own thread) and settles its ownership when it ends. */

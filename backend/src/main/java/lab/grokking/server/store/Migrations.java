@@ -25,7 +25,8 @@ final class Migrations {
             "V5__runs_by_client.sql",
             "V6__stored_bytes.sql",
             "V7__sweeps.sql",
-            "V8__lab_runs.sql");
+            "V8__lab_runs.sql",
+            "V9__ownership.sql");
 
     private Migrations() {}
 

@@ -133,6 +133,11 @@ final class SqliteDatabase implements StoreDatabase {
     }
 
     @Override
+    public String kind() {
+        return "sqlite";
+    }
+
+    @Override
     public String location() {
         return dir.toString();
     }
