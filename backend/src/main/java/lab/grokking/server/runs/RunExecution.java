@@ -195,7 +195,8 @@ final class RunExecution implements RunListener {
 
     /** Another claim holds the run now: this attempt stops and writes nothing more. */
     private Ending lost(OwnershipLostException e) {
-        log(System.Logger.Level.WARNING, "stopped: " + e.getMessage(), null);
+        System.getLogger(RunExecution.class.getName())
+                .log(System.Logger.Level.WARNING, e.getMessage() + "; this attempt stops"); // names run, both claims
         live.end(StoredRun.Status.QUEUED, "taken over by another claim");
         return new Ending(Ending.Kind.LOST, StoredRun.Status.QUEUED, e.getMessage(), e, null);
     }
