@@ -4,9 +4,15 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ReliableTopicConfig;
+import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.ringbuffer.Ringbuffer;
 import com.hazelcast.topic.ITopic;
+import com.hazelcast.topic.Message;
+import com.hazelcast.topic.ReliableMessageListener;
+import com.hazelcast.topic.TopicOverloadPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -15,8 +21,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Cluster mode: an embedded Hazelcast member that joins the others over TCP-IP with an explicit member list (no
@@ -28,6 +38,23 @@ public final class HazelcastCluster implements Cluster {
     static final String QUEUED_TOPIC = "groklab.queued";
     static final String CANCEL_TOPIC = "groklab.cancel";
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Run feeds are reliable topics named this plus the run id. */
+    static final String FEED_PREFIX = "groklab.feed.";
+    /** A reliable topic keeps its messages in the ringbuffer named this plus the topic's name. */
+    static final String RINGBUFFER_PREFIX = "_hz_rb_";
+    /**
+     * Events a run's feed holds (one backup): a publisher sends at most 10 a second per run, so the feed reaches back
+     * 200 s or more, far beyond the rows the store has yet to get (checkpointSeconds); a follower that still misses
+     * some reads them from the store. Each event is small (a progress tick, or the few rows of one evaluation).
+     */
+    static final int FEED_CAPACITY = 2_000;
+    /**
+     * Seconds an event stays in a feed: long past the store's copy of its rows (checkpointSeconds), and a backstop for
+     * the feeds of runs whose member stopped before it dropped them.
+     */
+    static final int FEED_TTL_SECONDS = 600;
+    /** How long {@link #subscribe} waits for the events held at the call to be handed over. */
+    static final long CATCH_UP_SECONDS = 5;
 
     /**
      * {@code port}: this member's Hazelcast port (0: a free one); {@code members}: host:port of the members to join
@@ -97,7 +124,17 @@ public final class HazelcastCluster implements Cluster {
         // members all on this machine (the one-machine setup, the tests): advertise loopback, not a network address
         if (!s.members().isEmpty() && s.members().stream().allMatch(HazelcastCluster::loopback))
             c.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-        c.getSerializationConfig().getCompactSerializationConfig().addClass(CancelMessage.class);
+        // a publisher never waits for followers: the oldest event makes room (followers are loss-tolerant)
+        c.addReliableTopicConfig(
+                new ReliableTopicConfig(FEED_PREFIX + "*").setTopicOverloadPolicy(TopicOverloadPolicy.DISCARD_OLDEST));
+        c.addRingBufferConfig(new RingbufferConfig(RINGBUFFER_PREFIX + FEED_PREFIX + "*")
+                .setCapacity(FEED_CAPACITY)
+                .setBackupCount(1)
+                .setTimeToLiveSeconds(FEED_TTL_SECONDS));
+        c.getSerializationConfig()
+                .getCompactSerializationConfig()
+                .addClass(CancelMessage.class)
+                .addClass(FeedEvent.class);
         return c;
     }
 
@@ -179,6 +216,68 @@ public final class HazelcastCluster implements Cluster {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "handling " + what + " failed: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void publish(String runId, FeedEvent event) {
+        hz.<FeedEvent>getReliableTopic(FEED_PREFIX + runId).publish(event);
+    }
+
+    @Override
+    public Feed subscribe(String runId, Consumer<FeedEvent> handler) {
+        ITopic<FeedEvent> topic = hz.getReliableTopic(FEED_PREFIX + runId);
+        Ringbuffer<Object> held = hz.getRingbuffer(RINGBUFFER_PREFIX + FEED_PREFIX + runId);
+        long head = held.headSequence(), tail = held.tailSequence(); // tail < head: it holds nothing
+        CountDownLatch caughtUp = new CountDownLatch(tail >= head ? 1 : 0);
+        UUID id = topic.addMessageListener(new ReliableMessageListener<FeedEvent>() {
+            private long sequence = head - 1;
+
+            @Override
+            public long retrieveInitialSequence() {
+                return head;
+            }
+
+            @Override
+            public void storeSequence(long s) { // called before onMessage with the message's sequence
+                sequence = s;
+            }
+
+            @Override
+            public boolean isLossTolerant() {
+                return true; // fell behind the ringbuffer: go on from the oldest held event (the store has the rows)
+            }
+
+            @Override
+            public boolean isTerminal(Throwable failure) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "following the feed of run " + runId + " failed: " + failure.getMessage(),
+                        failure);
+                return false;
+            }
+
+            @Override
+            public void onMessage(Message<FeedEvent> m) {
+                handler.accept(m.getMessageObject());
+                if (sequence >= tail) caughtUp.countDown();
+            }
+        });
+        try {
+            if (!caughtUp.await(CATCH_UP_SECONDS, TimeUnit.SECONDS))
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "run " + runId + "'s feed: the events held were not all handed over within " + CATCH_UP_SECONDS
+                                + " s; the rest follow");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return () -> topic.removeMessageListener(id);
+    }
+
+    @Override
+    public void dropFeed(String runId) {
+        hz.getReliableTopic(FEED_PREFIX + runId).destroy();
+        hz.getRingbuffer(RINGBUFFER_PREFIX + FEED_PREFIX + runId).destroy();
     }
 
     @Override

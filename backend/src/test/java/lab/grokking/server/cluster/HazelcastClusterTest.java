@@ -122,6 +122,60 @@ class HazelcastClusterTest {
         assertEquals(List.of("marker-c by x"), got.get(2));
     }
 
+    /** An event with one row at {@code step} (the publisher's previous row one step before). */
+    static FeedEvent event(long step) {
+        return FeedEvent.of(
+                step - 1,
+                List.of(new double[] {step, step * 0.5}),
+                new double[] {1000.0 + step},
+                step,
+                "RUNNING",
+                null,
+                List.of("step", "loss"));
+    }
+
+    static List<Long> steps(List<FeedEvent> events) {
+        return events.stream().map(e -> (long) e.rowList().getFirst()[0]).toList();
+    }
+
+    @Test
+    void aLateFollowerGetsTheHeldEventsInOrderThenTheNewOnes() throws Exception {
+        HazelcastCluster a = member(1), b = member(1);
+        await("two members", 10, () -> b.liveMembers().size() == 2);
+        for (long s = 0; s < 5; s++) a.publish("run-1", event(s));
+        List<FeedEvent> got = new CopyOnWriteArrayList<>();
+        try (Cluster.Feed f = b.subscribe("run-1", got::add)) {
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L), steps(got), "held events, handed over before subscribe returns");
+            FeedEvent first = got.getFirst();
+            assertEquals(List.of("step", "loss"), first.columnList());
+            assertEquals(1000.0, first.computedAt()[0]);
+            assertEquals(0.0, first.rowList().getFirst()[1]);
+            assertEquals("RUNNING", first.status());
+            for (long s = 5; s < 8; s++) a.publish("run-1", event(s));
+            await("the new events", 10, () -> got.size() == 8);
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), steps(got));
+        }
+        a.dropFeed("run-1");
+        List<FeedEvent> after = new CopyOnWriteArrayList<>();
+        try (Cluster.Feed f = b.subscribe("run-1", after::add)) {
+            assertEquals(List.of(), after, "a dropped feed holds nothing");
+            a.publish("run-1", event(9));
+            await("an event published after the drop", 10, () -> after.size() == 1);
+            assertEquals(List.of(9L), steps(after));
+        }
+    }
+
+    @Test
+    void anEventStatesItsShape() {
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new FeedEvent(0, 2, new double[3], new double[2], 0, "RUNNING", null, null));
+        assertEquals("3 values are not 2 rows of 2", e.getMessage());
+        FeedEvent none = FeedEvent.of(FeedEvent.NO_ROW, List.of(), new double[0], 0, "QUEUED", "waiting", null);
+        assertEquals(List.of(), none.rowList());
+        assertEquals(null, none.columnList());
+    }
+
     @Test
     void badSettingsNameTheSettingAndTheLimit() {
         var e = assertThrows(
