@@ -10,7 +10,7 @@ import lab.grokking.core.Snapshot;
 /**
  * The {@link RunStore} of any dialect: it composes the repositories and makes the multi-table writes (a
  * checkpoint with its rows and snapshots, a final status with the last ones, a removal) one unit of work each.
- * A dialect supplies the repositories and its database ({@link SqliteRunStore} for SQLite).
+ * A dialect supplies the repositories and its database ({@link SqliteRunStore}, {@link PostgresRunStore}).
  */
 public class RepositoryRunStore implements RunStore {
     /** One dialect's repositories, all on the same database so that they can share its transactions. */
@@ -22,6 +22,18 @@ public class RepositoryRunStore implements RunStore {
             CheckpointRepository checkpoints,
             LabRepository labs,
             SweepRepository sweeps) {}
+
+    /** The JDBC repositories on one database (SQLite's or PostgreSQL's: the dialect is the database's). */
+    static Repositories jdbc(JdbcDatabase db) {
+        return new Repositories(
+                db,
+                new JdbcRunRepository(db),
+                new JdbcMetricRepository(db),
+                new JdbcSnapshotRepository(db),
+                new JdbcCheckpointRepository(db),
+                new JdbcLabRepository(db),
+                new JdbcSweepRepository(db));
+    }
 
     private final StoreDatabase db;
     private final RunRepository runs;

@@ -10,7 +10,7 @@ import lab.grokking.core.Snapshot;
  * Durable home of runs, their metric rows, snapshots and checkpoints: the truth behind every cache. Each
  * method is atomic; rows and snapshots written with a checkpoint or a final status land together with it,
  * so after a crash the rows on disk are exactly those up to the last checkpoint (or all of a finished run).
- * {@link RepositoryRunStore} implements it over per-table repositories that a dialect supplies (SQLite: {@link SqliteRunStore}).
+ * {@link RepositoryRunStore} implements it over per-table repositories that a dialect supplies (SQLite: {@link SqliteRunStore}; PostgreSQL: {@link PostgresRunStore}).
  *
  * <p>Ownership: a run is trained under a {@link Claim} (owner, epoch) taken with a conditional update; every write the
  * attempt makes takes the claim as its first parameter and is refused with {@link OwnershipLostException}, writing
@@ -111,10 +111,10 @@ public interface RunStore extends AutoCloseable {
     /** The engine: "sqlite" or "postgresql". */
     String kind();
 
-    /** Where the data lives, in words for messages (SQLite: the data directory). */
+    /** Where the data lives, in words for messages (SQLite: the data directory; "PostgreSQL at HOST:PORT/DB"). */
     String location();
 
-    /** Bytes free for this process where the data lives (the disk a full store waits on); -1 when unknown. */
+    /** Bytes free for this process where the data lives (the disk a full store waits on); -1 when unknown (PostgreSQL). */
     long freeBytes();
     /**
      * Bytes of blobs (rows, snapshots, checkpoints) the client's runs hold, but the QUEUED and RUNNING ones and

@@ -1,7 +1,7 @@
 package lab.grokking.server.store;
 
-import static lab.grokking.server.store.SqliteDatabase.nullableLong;
-import static lab.grokking.server.store.SqliteDatabase.setLong;
+import static lab.grokking.server.store.JdbcDatabase.nullableLong;
+import static lab.grokking.server.store.JdbcDatabase.setLong;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -17,14 +17,14 @@ import java.util.OptionalLong;
 import java.util.Set;
 import lab.grokking.core.config.Configs;
 
-/** {@link RunRepository} on SQLite's runs table. */
-final class SqliteRunRepository implements RunRepository {
+/** {@link RunRepository} on the runs table. */
+final class JdbcRunRepository implements RunRepository {
     private static final String COLS =
             "id, config_key, task, config, seed, code_version, client, priority, steps, status, message, columns, summary, "
                     + "provenance, progress_step, created_at, started_at, finished_at, lab_id";
-    private final SqliteDatabase db;
+    private final JdbcDatabase db;
 
-    SqliteRunRepository(SqliteDatabase db) {
+    JdbcRunRepository(JdbcDatabase db) {
         this.db = db;
     }
 
@@ -83,14 +83,17 @@ final class SqliteRunRepository implements RunRepository {
     public Optional<StoredRun> findByKey(String key) {
         return one(
                 "SELECT " + COLS
-                        + " FROM runs WHERE config_key = ? AND removed = 0 ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                        + " FROM runs WHERE config_key = ? AND removed = 0 ORDER BY created_at DESC, "
+                        + db.dialect().insertionOrder
+                        + " DESC LIMIT 1",
                 key);
     }
 
     @Override
     public List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit) {
         String sql = "SELECT " + COLS + " FROM runs WHERE removed = 0 AND " + FILTER
-                + " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?";
+                + " ORDER BY created_at DESC, "
+                + db.dialect().insertionOrder + " DESC LIMIT ? OFFSET ?";
         return db.call("list runs", c -> {
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 filter(p, client, task, status);
@@ -132,7 +135,8 @@ final class SqliteRunRepository implements RunRepository {
     public List<StoredRun> createdSince(String client, long sinceMillis) {
         return db.call("list runs of a client", c -> {
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT " + COLS + " FROM runs WHERE client = ? AND created_at >= ? ORDER BY created_at, rowid")) {
+                    "SELECT " + COLS + " FROM runs WHERE client = ? AND created_at >= ? ORDER BY created_at, "
+                            + db.dialect().insertionOrder)) {
                 p.setString(1, client);
                 p.setLong(2, sinceMillis);
                 return runs(p);
@@ -144,7 +148,8 @@ final class SqliteRunRepository implements RunRepository {
     public List<StoredRun> unfinished() {
         return db.call("list unfinished runs", c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT " + COLS
-                    + " FROM runs WHERE removed = 0 AND status IN ('QUEUED', 'RUNNING') ORDER BY created_at, rowid")) {
+                    + " FROM runs WHERE removed = 0 AND status IN ('QUEUED', 'RUNNING') ORDER BY created_at, "
+                    + db.dialect().insertionOrder)) {
                 return runs(p);
             }
         });
@@ -164,7 +169,7 @@ final class SqliteRunRepository implements RunRepository {
                 p.setString(2, message);
                 p.setString(3, columns == null ? null : json(columns));
                 if (status == StoredRun.Status.RUNNING || status.isFinal()) p.setLong(4, System.currentTimeMillis());
-                else p.setNull(4, Types.INTEGER);
+                else p.setNull(4, Types.BIGINT);
                 p.setString(5, id);
                 p.executeUpdate();
             }
@@ -287,13 +292,13 @@ final class SqliteRunRepository implements RunRepository {
     public void recountStoredBytes(String id, boolean snapshotsChanged) {
         db.run("count the stored bytes of " + id, c -> {
             if (snapshotsChanged)
-                SqliteDatabase.update(
+                JdbcDatabase.update(
                         c,
                         "UPDATE runs SET snapshot_bytes ="
                                 + " (SELECT COALESCE(SUM(length(data)), 0) FROM snapshots WHERE run_id = ?) WHERE id = ?",
                         id);
-            // length() of the rows (small) and of the checkpoint (a rowid table) reads no blob
-            SqliteDatabase.update(
+            // SQLite: length() of the rows (small) and of the checkpoint (a rowid table) reads no blob
+            JdbcDatabase.update(
                     c,
                     "UPDATE runs SET stored_bytes = snapshot_bytes"
                             + " + (SELECT COALESCE(SUM(length(row)), 0) FROM metrics WHERE run_id = ?)"
@@ -324,7 +329,7 @@ final class SqliteRunRepository implements RunRepository {
 
     @Override
     public void markRemoved(String id) {
-        db.run("remove " + id, c -> SqliteDatabase.update(c, "UPDATE runs SET removed = 1 WHERE id = ?", id));
+        db.run("remove " + id, c -> JdbcDatabase.update(c, "UPDATE runs SET removed = 1 WHERE id = ?", id));
     }
 
     @Override
