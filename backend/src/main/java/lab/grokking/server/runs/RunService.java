@@ -165,7 +165,7 @@ public final class RunService implements AutoCloseable {
         this.store = store;
         this.executor = executor;
         this.estimates = estimates;
-        this.reads = new RunReads(store, cfg.cacheMaxBytes);
+        this.reads = new RunReads(store, cfg.cacheMaxBytes, cluster);
         this.submissions = new Submissions(cfg.limits, reads, store);
         this.budgets = new Budgets(cfg, store, estimates);
         this.storeHealth = new StoreHealth(store, cfg.minFreeBytes);

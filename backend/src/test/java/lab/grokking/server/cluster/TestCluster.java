@@ -1,6 +1,7 @@
 package lab.grokking.server.cluster;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,11 +12,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * An in-memory network of {@link Cluster} members for tests in one JVM: the live set is the test's to change (a member
  * taken out of it is "dead" to the others, and alone, so without quorum once {@code minMembers} > 1), and queued
- * wake-ups and cancels are delivered on one messaging thread, as Hazelcast delivers them on its own.
+ * wake-ups, cancels and live feeds (every event held, like a ringbuffer that never fills) are delivered on one
+ * messaging thread, as Hazelcast delivers them on its own.
  */
 public final class TestCluster implements AutoCloseable {
     private final int minMembers;
@@ -26,6 +29,9 @@ public final class TestCluster implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final Map<String, List<FeedEvent>> feeds = new HashMap<>(); // guarded by this: events held per run
+    private final Map<String, List<Consumer<FeedEvent>>> followers = new HashMap<>(); // guarded by this
+
     /** Cancels delivered, as "member:run", for assertions. */
     public final List<String> cancelsDelivered = new CopyOnWriteArrayList<>();
 
@@ -130,6 +136,45 @@ public final class TestCluster implements AutoCloseable {
         @Override
         public void onCancel(BiConsumer<String, String> handler) {
             cancels.add(handler);
+        }
+
+        @Override
+        public void publish(String runId, FeedEvent event) {
+            List<Consumer<FeedEvent>> to;
+            synchronized (TestCluster.this) {
+                feeds.computeIfAbsent(runId, k -> new ArrayList<>()).add(event);
+                to = List.copyOf(followers.getOrDefault(runId, List.of()));
+            }
+            messages.execute(() -> {
+                for (Consumer<FeedEvent> h : to) h.accept(event);
+            });
+        }
+
+        @Override
+        public Feed subscribe(String runId, Consumer<FeedEvent> handler) {
+            List<FeedEvent> held;
+            synchronized (TestCluster.this) {
+                held = List.copyOf(feeds.getOrDefault(runId, List.of()));
+                followers
+                        .computeIfAbsent(runId, k -> new CopyOnWriteArrayList<>())
+                        .add(handler);
+            }
+            messages.execute(() -> {
+                for (FeedEvent e : held) handler.accept(e);
+            });
+            return () -> {
+                synchronized (TestCluster.this) {
+                    List<Consumer<FeedEvent>> f = followers.get(runId);
+                    if (f != null) f.remove(handler);
+                }
+            };
+        }
+
+        @Override
+        public void dropFeed(String runId) {
+            synchronized (TestCluster.this) {
+                feeds.remove(runId);
+            }
         }
 
         @Override
