@@ -143,7 +143,8 @@ public final class HazelcastCluster implements Cluster {
         return host.equals("localhost") || host.startsWith("127.");
     }
 
-    static int freePort() {
+    /** A TCP port free on this machine now (for cluster.port=0, and for tests that list members before starting them). */
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
