@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,6 +99,14 @@ public final class RunReads {
             f.load(store.metrics(id));
             return f;
         }));
+    }
+
+    /** The store the runs are read from, for {@code GET /api/health} ("storage"): its engine and where it is. */
+    public Map<String, Object> storage() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", store.kind());
+        m.put("location", store.location());
+        return m;
     }
 
     public List<RunStore.SnapshotInfo> snapshots(String id) {
