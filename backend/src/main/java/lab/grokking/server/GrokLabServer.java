@@ -5,6 +5,9 @@ import java.util.ServiceLoader;
 import java.util.function.Consumer;
 import lab.grokking.core.task.Estimates;
 import lab.grokking.server.api.Api;
+import lab.grokking.server.cluster.Cluster;
+import lab.grokking.server.cluster.HazelcastCluster;
+import lab.grokking.server.cluster.Solo;
 import lab.grokking.server.labs.LabService;
 import lab.grokking.server.queue.FairQueue;
 import lab.grokking.server.queue.RunExecutor;
@@ -12,6 +15,7 @@ import lab.grokking.server.runs.RunService;
 import lab.grokking.server.store.Backups;
 import lab.grokking.server.store.DataDirLock;
 import lab.grokking.server.store.FileThroughputLog;
+import lab.grokking.server.store.PostgresRunStore;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.SqliteRunStore;
 import lab.grokking.server.sweeps.SweepService;
@@ -26,10 +30,11 @@ import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * The composition root: a store, an executor, the run and lab services and the Javalin API (and the dashboard, when
- * its jar is present) on one port. The embedded default is SQLite and the in-process fair queue; another store or
- * executor is passed in. Runs left unfinished by a previous process (crash or shutdown) resume from their checkpoints
- * at start.
+ * The composition root: a store, an executor, the cluster this instance is a member of, the run and lab services and
+ * the Javalin API (and the dashboard, when its jar is present) on one port. The embedded default is SQLite, the
+ * in-process fair queue and no cluster ({@link Solo}); {@code store.url} puts the store in PostgreSQL, and
+ * {@code cluster.enabled} makes this instance a Hazelcast member that shares the runs of that store with the others.
+ * Runs left unfinished by a previous process (crash or shutdown) resume from their checkpoints at start.
  */
 public final class GrokLabServer implements AutoCloseable {
     /**
@@ -41,6 +46,7 @@ public final class GrokLabServer implements AutoCloseable {
 
     private final ServerConfig cfg;
     private final RunStore store;
+    private final Cluster cluster;
     private final RunService runs;
     private final LabService labs;
     private final SweepService sweeps;
@@ -50,12 +56,13 @@ public final class GrokLabServer implements AutoCloseable {
     private DataDirLock dataDirLock;
     private Backups.Schedule backups;
 
-    private GrokLabServer(ServerConfig cfg, RunStore store, RunExecutor executor) {
+    private GrokLabServer(ServerConfig cfg, RunStore store, RunExecutor executor, Cluster cluster) {
         this.cfg = cfg;
+        this.cluster = cluster;
         // once, before anything reads the limits: a run accepted is one this heap can hold beside the others
         cfg.limits = cfg.limits.withinHeap(Runtime.getRuntime().maxMemory(), cfg.cacheMaxBytes, executor.workers());
         this.store = store;
-        runs = new RunService(cfg, store, executor, new Estimates(new FileThroughputLog(cfg.dataDir)));
+        runs = new RunService(cfg, store, executor, new Estimates(new FileThroughputLog(cfg.dataDir)), cluster);
         labs = new LabService(store, runs, cfg);
         sweeps = new SweepService(cfg, runs, store);
         app = Javalin.create(j -> {
@@ -104,12 +111,15 @@ public final class GrokLabServer implements AutoCloseable {
 
     /**
      * Settings from config/app.properties and the environment, adjusted by {@code adjust}; then starts with the
-     * embedded defaults: SQLite in the data directory and the in-process fair queue.
+     * embedded defaults: SQLite in the data directory and the in-process fair queue; or, with {@code store.url}, over
+     * PostgreSQL (a cluster member with {@code cluster.enabled}).
      */
     public static GrokLabServer start(Consumer<ServerConfig> adjust) {
         ServerConfig cfg = ServerConfig.load(System.getenv());
         adjust.accept(cfg);
-        Startup.checkDataDir(cfg.dataDir);
+        cfg.checkStorage(); // again: adjust may have changed them
+        Startup.checkDataDir(cfg.dataDir); // the throughput log lives there whatever the store
+        if (cfg.storeUrl != null) return startShared(cfg);
         // one server per data directory: two would resume the same runs and write over each other
         DataDirLock lock = DataDirLock.acquire(cfg.dataDir, "stop it or choose another GROKLAB_DATA_DIR");
         GrokLabServer s;
@@ -132,15 +142,54 @@ public final class GrokLabServer implements AutoCloseable {
         return s;
     }
 
-    /** The in-process executor these settings describe. */
+    /**
+     * Over PostgreSQL: no data-directory lock (the members share the store) and no file backups (PostgreSQL's own
+     * tools back it up); a Hazelcast member when {@code cluster.enabled}, else a single JVM over PostgreSQL.
+     */
+    private static GrokLabServer startShared(ServerConfig cfg) {
+        RunStore store = new PostgresRunStore(cfg.storeUrl, cfg.storeUser, cfg.storePassword, cfg.storePoolSize);
+        Cluster cluster;
+        RunExecutor executor;
+        try {
+            cluster = cfg.clusterEnabled ? HazelcastCluster.start(clusterSettings(cfg)) : new Solo();
+            try {
+                executor = queue(cfg);
+            } catch (RuntimeException e) {
+                cluster.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return start(cfg, store, executor, cluster);
+    }
+
+    /** The Hazelcast member these settings describe. */
+    public static HazelcastCluster.Settings clusterSettings(ServerConfig cfg) {
+        return new HazelcastCluster.Settings(
+                cfg.clusterName,
+                cfg.clusterPort,
+                cfg.clusterMembers,
+                cfg.clusterMinMembers,
+                cfg.clusterHeartbeatSeconds,
+                cfg.clusterMaxNoHeartbeatSeconds);
+    }
+
+    /**
+     * The in-process executor these settings describe. In cluster mode it is a plain pool of the member's workers:
+     * which run comes next, fairly across clients, is the cluster queue's choice ({@code RunStore.claimNext}), so the
+     * per-client and large-run shares of this member's queue do not hold runs back.
+     */
     public static FairQueue queue(ServerConfig cfg) {
+        boolean pool = cfg.clusterEnabled;
         return new FairQueue(
                         cfg.workers,
-                        cfg.perClientRunning,
+                        pool ? cfg.workers : cfg.perClientRunning,
                         cfg.perClientQueued,
                         cfg.maxQueued,
                         cfg.maxWaitSeconds,
-                        cfg.largeRunWorkers,
+                        pool ? cfg.workers : cfg.largeRunWorkers,
                         System::nanoTime)
                 .addressLimits(cfg.addressRunsQueued, cfg.addressRunsRunning);
     }
@@ -150,28 +199,38 @@ public final class GrokLabServer implements AutoCloseable {
      * throws {@link StartupException} with nothing left open).
      */
     public static GrokLabServer start(ServerConfig cfg, RunStore store, RunExecutor executor) {
+        return start(cfg, store, executor, new Solo());
+    }
+
+    /** As {@link #start(ServerConfig, RunStore, RunExecutor)}, as this member of {@code cluster} (closed with it). */
+    public static GrokLabServer start(ServerConfig cfg, RunStore store, RunExecutor executor, Cluster cluster) {
         GrokLabServer s = null;
         try {
             Startup.checkPort(cfg.port);
-            s = new GrokLabServer(cfg, store, executor);
+            s = new GrokLabServer(cfg, store, executor, cluster);
             s.runs.recover(); // before the port opens: no request sees a run the store holds and nothing owns
             s.sweeps.recover(); // then the sweeps' members not submitted yet
             s.app.start(cfg.port);
             return s;
         } catch (RuntimeException e) {
-            closeAfterFailure(s, store, executor, e);
+            closeAfterFailure(s, store, executor, cluster, e);
             throw Startup.failed(cfg, e);
         }
     }
 
-    private static void closeAfterFailure(GrokLabServer s, RunStore store, RunExecutor executor, Exception failure) {
+    private static void closeAfterFailure(
+            GrokLabServer s, RunStore store, RunExecutor executor, Cluster cluster, Exception failure) {
         try {
             if (s != null) s.close();
             else
                 try {
                     executor.close();
                 } finally {
-                    store.close();
+                    try {
+                        cluster.close();
+                    } finally {
+                        store.close();
+                    }
                 }
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
@@ -207,7 +266,10 @@ public final class GrokLabServer implements AutoCloseable {
         return app;
     }
 
-    /** Graceful: stops taking runs, checkpoints running ones (they resume on the next start), then stops. */
+    /**
+     * Graceful: stops taking runs, checkpoints running ones (they resume on the next start, or at once on another
+     * member: the member leaves the cluster after its runs are released), then stops.
+     */
     @Override
     public void close() {
         try {
@@ -219,9 +281,13 @@ public final class GrokLabServer implements AutoCloseable {
                 app.stop();
             } finally {
                 try {
-                    store.close();
+                    cluster.close();
                 } finally {
-                    if (dataDirLock != null) dataDirLock.close(); // last: the store is closed
+                    try {
+                        store.close();
+                    } finally {
+                        if (dataDirLock != null) dataDirLock.close(); // last: the store is closed
+                    }
                 }
             }
         }

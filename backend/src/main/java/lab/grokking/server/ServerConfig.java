@@ -15,7 +15,8 @@ import lab.grokking.server.queue.FairQueue;
 /**
  * The server's settings with their defaults, read from config/app.properties (shipped in the jar), then system
  * properties {@code -Dgroklab.KEY=VALUE} for any key of that file, then the environment (GROKLAB_PORT,
- * GROKLAB_DATA_DIR, and the secrets GROKLAB_ADMIN_TOKEN and GROKLAB_KEYSTORE_PASSWORD). Tests set fields directly:
+ * GROKLAB_DATA_DIR, and the secrets GROKLAB_ADMIN_TOKEN, GROKLAB_KEYSTORE_PASSWORD and GROKLAB_STORE_PASSWORD). Tests
+ * set fields directly:
  * {@code GrokLabServer.start(cfg -> cfg.port = 0)}.
  */
 public final class ServerConfig {
@@ -107,6 +108,30 @@ public final class ServerConfig {
     /** Members per sweep (limits.sweepMembers). */
     public int sweepMembers = 200;
 
+    /** Cluster mode: this instance is a member of a Hazelcast cluster over a shared PostgreSQL store. */
+    public boolean clusterEnabled = false;
+    /** The cluster's name: members join only a cluster of the same name. */
+    public String clusterName = "groklab";
+    /** Hazelcast's member port (besides the HTTP port); 0 picks a free one. */
+    public int clusterPort = 5701;
+    /** host:port of the members to join (TCP-IP, no multicast); empty: this one alone until others join it. */
+    public List<String> clusterMembers = List.of();
+    /** Members a member must see to claim runs (quorum): the minority side of a network partition claims nothing. */
+    public int clusterMinMembers = 1;
+    /** Seconds between a member's heartbeats, and seconds without one after which a member is declared dead. */
+    public int clusterHeartbeatSeconds = 1, clusterMaxNoHeartbeatSeconds = 15;
+    /** JDBC URL of a PostgreSQL store (jdbc:postgresql://HOST:PORT/DB); null: the embedded SQLite in dataDir. */
+    public String storeUrl;
+    /** PostgreSQL user; its password comes from GROKLAB_STORE_PASSWORD only. */
+    public String storeUser = "";
+
+    public String storePassword = "";
+    /** PostgreSQL connections this member holds at most. */
+    public int storePoolSize = 8;
+
+    /** The URL scheme of a PostgreSQL store. */
+    public static final String POSTGRES_URL = "jdbc:postgresql://";
+
     /** Admin tokens shorter than this are refused at start: the token is the only thing guarding the check. */
     public static final int MIN_ADMIN_TOKEN = 16;
 
@@ -125,8 +150,11 @@ public final class ServerConfig {
         c.port = intValue(p, "port", env.getOrDefault("GROKLAB_PORT", p.getProperty("port")), c.port, 0, 65535);
         String dir = env.getOrDefault("GROKLAB_DATA_DIR", p.getProperty("dataDir"));
         if (dir != null && !dir.isBlank()) c.dataDir = Path.of(dir.trim());
+        readCluster(p, env, c);
         int w = intValue(p, "queue.workers", p.getProperty("queue.workers"), 0, 0, 1024);
         if (w > 0) c.workers = w;
+        else if (c.clusterEnabled)
+            c.workers = clusterWorkers(Runtime.getRuntime().availableProcessors());
         c.perClientRunning = intValue(
                 p, "queue.perClientRunning", p.getProperty("queue.perClientRunning"), c.perClientRunning, 1, 1024);
         c.perClientQueued = intValue(
@@ -199,7 +227,85 @@ public final class ServerConfig {
         if (c.keyStore != null && !Files.isReadable(c.keyStore))
             throw new IllegalArgumentException("http.keyStore: no readable file at " + c.keyStore.toAbsolutePath());
         c.keyStorePassword = env.getOrDefault("GROKLAB_KEYSTORE_PASSWORD", p.getProperty("http.keyStorePassword", ""));
+        c.checkStorage();
         return c;
+    }
+
+    /** The cluster.* and store.* settings (the store's password from the environment only). */
+    private static void readCluster(Properties p, Map<String, String> env, ServerConfig c) {
+        c.clusterEnabled = bool(p, "cluster.enabled", c.clusterEnabled);
+        String name = p.getProperty("cluster.name", "").strip();
+        if (!name.isEmpty()) c.clusterName = name;
+        c.clusterPort = intValue(p, "cluster.port", p.getProperty("cluster.port"), c.clusterPort, 0, 65535);
+        c.clusterMembers = list(p, "cluster.members");
+        c.clusterMinMembers =
+                intValue(p, "cluster.minMembers", p.getProperty("cluster.minMembers"), c.clusterMinMembers, 1, 1000);
+        c.clusterHeartbeatSeconds = intValue(
+                p,
+                "cluster.heartbeatSeconds",
+                p.getProperty("cluster.heartbeatSeconds"),
+                c.clusterHeartbeatSeconds,
+                1,
+                3600);
+        c.clusterMaxNoHeartbeatSeconds = intValue(
+                p,
+                "cluster.maxNoHeartbeatSeconds",
+                p.getProperty("cluster.maxNoHeartbeatSeconds"),
+                c.clusterMaxNoHeartbeatSeconds,
+                2,
+                86_400);
+        String url = p.getProperty("store.url", "").strip();
+        c.storeUrl = url.isEmpty() ? null : url;
+        c.storeUser = p.getProperty("store.user", "").strip();
+        c.storePassword = env.getOrDefault("GROKLAB_STORE_PASSWORD", "");
+        c.storePoolSize = intValue(p, "store.poolSize", p.getProperty("store.poolSize"), c.storePoolSize, 1, 1000);
+    }
+
+    /** Training threads of a cluster member by default: all cores but one (at least one), so heartbeats keep a core. */
+    public static int clusterWorkers(int cores) {
+        return Math.max(1, cores - 1);
+    }
+
+    /**
+     * Refuses settings that cannot work together, naming the keys: cluster mode without a PostgreSQL store (members
+     * share their runs through it), a store.url that is not PostgreSQL, heartbeats that cannot detect a death, member
+     * addresses that are not host:port. Read at load and again at start (tests set the fields directly).
+     */
+    public void checkStorage() {
+        if (storeUrl != null && !storeUrl.startsWith(POSTGRES_URL))
+            throw new IllegalArgumentException("store.url must be a PostgreSQL JDBC URL (" + POSTGRES_URL
+                    + "HOST:PORT/DB) or empty for the embedded SQLite store, got '" + storeUrl + "'");
+        if (clusterEnabled && storeUrl == null)
+            throw new IllegalArgumentException("cluster.enabled=true requires a PostgreSQL store.url (" + POSTGRES_URL
+                    + "HOST:PORT/DB): the members share their runs through it, and SQLite is one process's file");
+        if (clusterMaxNoHeartbeatSeconds <= clusterHeartbeatSeconds)
+            throw new IllegalArgumentException("cluster.maxNoHeartbeatSeconds (" + clusterMaxNoHeartbeatSeconds
+                    + ") must be larger than cluster.heartbeatSeconds (" + clusterHeartbeatSeconds
+                    + "): a member is declared dead only after several missed heartbeats");
+        for (String m : clusterMembers) {
+            int colon = m.lastIndexOf(':');
+            boolean ok = colon > 0 && colon < m.length() - 1;
+            if (ok)
+                try {
+                    int port = Integer.parseInt(m.substring(colon + 1));
+                    ok = port >= 1 && port <= 65535;
+                } catch (NumberFormatException e) {
+                    ok = false;
+                }
+            if (!ok)
+                throw new IllegalArgumentException(
+                        "cluster.members: each entry must be HOST:PORT (port 1-65535), got '" + m + "'");
+        }
+    }
+
+    private static boolean bool(Properties p, String key, boolean fallback) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) return fallback;
+        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+        };
     }
 
     /** A comma-separated setting; blank items are dropped. */

@@ -140,7 +140,7 @@ class BudgetsTest {
                 null,
                 null));
         store.finish(
-                id,
+                RunStoreTest.claimed(store, id),
                 StoredRun.Status.FINISHED,
                 "finished",
                 "{}",

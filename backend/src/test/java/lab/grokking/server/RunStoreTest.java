@@ -11,6 +11,10 @@ import java.util.zip.CRC32;
 import lab.grokking.core.Checkpoint;
 import lab.grokking.core.Snapshot;
 import lab.grokking.server.store.CheckpointCodec;
+import lab.grokking.server.store.Claim;
+import lab.grokking.server.store.DuplicateRunException;
+import lab.grokking.server.store.OwnershipLostException;
+import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.SqliteRunStore;
 import lab.grokking.server.store.StoredRun;
 import org.junit.jupiter.api.Test;
@@ -51,6 +55,12 @@ public class RunStoreTest {
                 null);
     }
 
+    /** Claims the run for "local" at its current epoch (what a worker does before it writes). */
+    public static Claim claimed(RunStore s, String id) {
+        Claim now = s.claimOf(id).orElseThrow(() -> new AssertionError("no run " + id));
+        return s.claim(id, "local", now.epoch()).orElseThrow(() -> new AssertionError("cannot claim " + id));
+    }
+
     @Test
     void rowsSnapshotsAndCheckpointsRoundTripExactly() {
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
@@ -58,7 +68,7 @@ public class RunStoreTest {
             double[] row = {10, 0.1, Math.PI, Double.NaN, Double.MIN_VALUE, -0.0, 1e-300};
             double[][] state = {{1, 2, Math.E}, {Double.MAX_VALUE}};
             s.saveCheckpoint(
-                    "r1",
+                    claimed(s, "r1"),
                     new Checkpoint(10, state),
                     List.of(new double[] {0, 0, 1}, row),
                     List.of(new Snapshot("W", 10, 1, 2, new float[] {1.5f, -2f})));
@@ -85,12 +95,12 @@ public class RunStoreTest {
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
             s.insert(run("r1"));
             s.saveCheckpoint(
-                    "r1",
+                    claimed(s, "r1"),
                     new Checkpoint(5, new double[][] {{1}}),
                     List.of(new double[] {0}, new double[] {5}, new double[] {9}),
                     List.of(new Snapshot("late", -1, 1, 1, new float[] {1}), new Snapshot("W", 9, 1, 1, new float[] {2
                     })));
-            s.truncateAfter("r1", 5);
+            s.truncateAfter(claimed(s, "r1"), 5);
             assertEquals(
                     List.of(0.0, 5.0), s.metrics("r1").stream().map(r -> r[0]).toList());
             assertEquals(
@@ -104,7 +114,7 @@ public class RunStoreTest {
     void aCorruptCheckpointIsNeverResumedFromAndTheCheckSaysSo() throws Exception {
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
             s.insert(run("r1"));
-            s.saveCheckpoint("r1", new Checkpoint(5, new double[][] {{1, 2, 3}}), List.of(), List.of());
+            s.saveCheckpoint(claimed(s, "r1"), new Checkpoint(5, new double[][] {{1, 2, 3}}), List.of(), List.of());
         }
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
                 var st = c.createStatement()) {
@@ -143,7 +153,7 @@ public class RunStoreTest {
             assertTrue(Double.isNaN(cp.state()[0][1]));
             assertEquals(0, cp.state()[1].length);
             assertEquals("ok", s.integrityCheck());
-            s.saveCheckpoint("r1", new Checkpoint(8, cp.state()), List.of(), List.of());
+            s.saveCheckpoint(claimed(s, "r1"), new Checkpoint(8, cp.state()), List.of(), List.of());
             assertEquals(8, s.checkpoint("r1").orElseThrow().step(), "rewritten in the current format");
         }
     }
@@ -154,8 +164,8 @@ public class RunStoreTest {
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
             s.insert(run("r1"));
             s.insert(run("r2"));
-            s.saveCheckpoint("r1", new Checkpoint(5, new double[][] {{1, 2, 3}}), List.of(), List.of());
-            s.saveCheckpoint("r2", new Checkpoint(5, new double[][] {{1, 2, 3}}), List.of(), List.of());
+            s.saveCheckpoint(claimed(s, "r1"), new Checkpoint(5, new double[][] {{1, 2, 3}}), List.of(), List.of());
+            s.saveCheckpoint(claimed(s, "r2"), new Checkpoint(5, new double[][] {{1, 2, 3}}), List.of(), List.of());
         }
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
                 var st = c.createStatement()) {
@@ -196,7 +206,7 @@ public class RunStoreTest {
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
             s.insert(run("r1"));
             s.finish(
-                    "r1",
+                    claimed(s, "r1"),
                     StoredRun.Status.FINISHED,
                     "done",
                     "{}",
@@ -213,8 +223,8 @@ public class RunStoreTest {
                 var st = c.createStatement();
                 var r = st.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
             assertTrue(r.next());
-            assertEquals(8, r.getInt(1), "V1 to V8, each once");
-            assertEquals(8, r.getInt(2));
+            assertEquals(9, r.getInt(1), "V1 to V9, each once");
+            assertEquals(9, r.getInt(2));
         }
     }
 
@@ -227,6 +237,43 @@ public class RunStoreTest {
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SqliteRunStore(dir));
         assertTrue(e.getMessage().contains("newer than this build"), e.getMessage());
+    }
+
+    @Test
+    void aStaleClaimWritesNothingAndSaysWhoHoldsTheRun() {
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            s.insert(run("r1"));
+            Claim stale = claimed(s, "r1");
+            Claim fresh = s.claim("r1", "member-b", stale.epoch()).orElseThrow();
+            assertEquals(new Claim("r1", "member-b", 2), fresh);
+            var e = assertThrows(
+                    OwnershipLostException.class,
+                    () -> s.saveCheckpoint(
+                            stale, new Checkpoint(5, new double[][] {{1}}), List.of(new double[] {5}), List.of()));
+            assertEquals(
+                    "run r1: the claim of local at epoch 1 is stale (now owned by member-b at epoch 2); nothing was"
+                            + " written",
+                    e.getMessage());
+            assertTrue(s.metrics("r1").isEmpty());
+            assertTrue(s.checkpoint("r1").isEmpty());
+            assertEquals(StoredRun.Status.QUEUED, s.get("r1").orElseThrow().status());
+            s.setStatus(fresh, StoredRun.Status.RUNNING, null, List.of("step"));
+            assertEquals(StoredRun.Status.RUNNING, s.get("r1").orElseThrow().status());
+        }
+    }
+
+    @Test
+    void aSecondRunOfAConfigKeyIsRefusedNamingTheFirst() {
+        try (SqliteRunStore s = new SqliteRunStore(dir)) {
+            s.insert(run("r1"));
+            var e = assertThrows(
+                    DuplicateRunException.class,
+                    () -> s.insert(run("r2", "key-r1", "mc", "{}", 1, 100, StoredRun.Status.QUEUED)));
+            assertEquals("r1", e.existingId());
+            s.remove("r1");
+            s.insert(run("r2", "key-r1", "mc", "{}", 1, 100, StoredRun.Status.QUEUED)); // a removed run frees its key
+            assertEquals("r2", s.findByKey("key-r1").orElseThrow().id());
+        }
     }
 
     @Test
@@ -250,7 +297,7 @@ public class RunStoreTest {
         s.insert(run(id));
         s.setStatus(id, StoredRun.Status.RUNNING, null, List.of("step", "a", "b"));
         s.saveCheckpoint(
-                id,
+                claimed(s, id),
                 CP,
                 List.of(new double[] {0, 1, 2}, new double[] {10, 1, 2}),
                 List.of(new Snapshot("early", -1, 1, 3, new float[3]), new Snapshot("W", 5, 1, 2, new float[2])));
@@ -262,7 +309,7 @@ public class RunStoreTest {
             checkpointed(s, "r1");
             assertEquals(0, s.storedBytes("client", null), "a running run counts at its estimate, not here");
             s.finish(
-                    "r1",
+                    claimed(s, "r1"),
                     StoredRun.Status.FINISHED,
                     "done",
                     "{}",
@@ -276,16 +323,17 @@ public class RunStoreTest {
             assertEquals(0, s.storedBytes("someone else", null));
 
             checkpointed(s, "r2");
+            Claim r2Claim = claimed(s, "r2");
             s.saveCheckpoint(
-                    "r2",
+                    r2Claim,
                     new Checkpoint(30, CP.state()),
                     List.of(),
                     List.of(new Snapshot("W", 20, 1, 2, new float[2])));
-            s.finish("r2", StoredRun.Status.CANCELLED, "cancelled", "{}", "{}", List.of(), List.of(), true);
+            s.finish(r2Claim, StoredRun.Status.CANCELLED, "cancelled", "{}", "{}", List.of(), List.of(), true);
             long r2 = 2 * ROW + SNAPSHOTS + 2 * 4 + CP_BYTES;
             assertEquals(
                     3 * ROW + SNAPSHOTS + r2, s.storedBytes("client", null), "a cancelled run keeps its checkpoint");
-            s.truncateAfter("r2", 10); // what a crashed attempt wrote after its checkpoint goes, and its count
+            s.truncateAfter(r2Claim, 10); // what a crashed attempt wrote after its checkpoint goes, and its count
             assertEquals(3 * ROW + SNAPSHOTS + r2 - 2 * 4, s.storedBytes("client", null));
 
             s.remove("r1");
@@ -297,10 +345,15 @@ public class RunStoreTest {
     void anUpgradedStoreCountsTheBytesItAlreadyHeld() throws Exception {
         try (SqliteRunStore s = new SqliteRunStore(dir)) {
             checkpointed(s, "r1");
-            s.finish("r1", StoredRun.Status.CANCELLED, "cancelled", "{}", "{}", List.of(), List.of(), true);
+            s.finish(claimed(s, "r1"), StoredRun.Status.CANCELLED, "cancelled", "{}", "{}", List.of(), List.of(), true);
         }
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
                 var st = c.createStatement()) { // back to schema V5, as a store from before the quota
+            st.executeUpdate("DROP INDEX runs_live_key");
+            st.executeUpdate("DROP INDEX runs_claimable");
+            st.executeUpdate("ALTER TABLE runs DROP COLUMN owner");
+            st.executeUpdate("ALTER TABLE runs DROP COLUMN epoch");
+            st.executeUpdate("DELETE FROM schema_version WHERE version = 9");
             st.executeUpdate("DROP TABLE lab_runs");
             st.executeUpdate("ALTER TABLE labs DROP COLUMN teacher_key_hash");
             st.executeUpdate("DELETE FROM schema_version WHERE version = 8");

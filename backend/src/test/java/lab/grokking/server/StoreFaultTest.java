@@ -11,6 +11,7 @@ import lab.grokking.core.Checkpoint;
 import lab.grokking.server.queue.FairQueue;
 import lab.grokking.server.queue.Job;
 import lab.grokking.server.runs.RunService;
+import lab.grokking.server.store.Claim;
 import lab.grokking.server.store.SqliteRunStore;
 import lab.grokking.server.store.StoreException;
 import lab.grokking.server.store.StoredRun;
@@ -138,7 +139,7 @@ class StoreFaultTest {
             StoreException e = assertThrows(
                     StoreException.class,
                     () -> store.saveCheckpoint(
-                            "r1",
+                            RunStoreTest.claimed(store, "r1"),
                             new Checkpoint(10, new double[][] {{1, 2}}),
                             List.of(new double[] {10, 1}),
                             List.of()));
@@ -150,7 +151,10 @@ class StoreFaultTest {
             assertEquals(List.of(), store.metrics("r1"), "nothing of the refused checkpoint landed");
             assertTrue(store.checkpoint("r1").isEmpty());
             store.saveCheckpoint(
-                    "r1", new Checkpoint(10, new double[][] {{1, 2}}), List.of(new double[] {10, 1}), List.of());
+                    RunStoreTest.claimed(store, "r1"),
+                    new Checkpoint(10, new double[][] {{1, 2}}),
+                    List.of(new double[] {10, 1}),
+                    List.of());
             assertEquals(1, store.metrics("r1").size(), "the connection works after it");
         }
     }
@@ -302,15 +306,16 @@ class StoreFaultTest {
     void aRemovedRunIsNeverWrittenAgain(@TempDir Path dir) {
         try (SqliteRunStore store = new SqliteRunStore(dir)) {
             store.insert(RunStoreTest.run("r1"));
+            Claim held = RunStoreTest.claimed(store, "r1"); // an attempt that still holds the run when it is removed
             store.remove("r1");
             assertThrows(
                     IllegalStateException.class,
                     () -> store.saveCheckpoint(
-                            "r1", new Checkpoint(10, new double[][] {{1}}), List.of(new double[] {10, 1}), List.of()));
+                            held, new Checkpoint(10, new double[][] {{1}}), List.of(new double[] {10, 1}), List.of()));
             assertThrows(
                     IllegalStateException.class,
                     () -> store.finish(
-                            "r1",
+                            held,
                             StoredRun.Status.FINISHED,
                             null,
                             "{}",

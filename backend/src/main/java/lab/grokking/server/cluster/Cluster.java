@@ -3,6 +3,7 @@ package lab.grokking.server.cluster;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * What a run service needs of the other app instances: who is alive (the store's run owners are member ids), wake-ups
@@ -36,6 +37,28 @@ public interface Cluster extends AutoCloseable {
 
     /** Called (on a messaging thread) with (run id, client) when another member asks this one to cancel a run. */
     void onCancel(BiConsumer<String, String> handler);
+
+    /**
+     * Publishes a change of run {@code runId}'s live state to the members following it (from a publisher thread, never
+     * a training thread: it may wait for the network; it never waits for a slow follower).
+     */
+    void publish(String runId, FeedEvent event);
+
+    /**
+     * Follows run {@code runId}'s feed: {@code handler} gets, in order on one messaging thread, every event the feed
+     * still holds (the oldest first) and then each new one. Returns once the events held at the call were handed over
+     * (or after a few seconds). Close the returned feed to stop following.
+     */
+    Feed subscribe(String runId, Consumer<FeedEvent> handler);
+
+    /** Drops run {@code runId}'s feed and the events it holds: the run ended a while ago (a later publish starts anew). */
+    void dropFeed(String runId);
+
+    /** A subscription to a run's feed. */
+    interface Feed extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     /** Membership and state, for {@code GET /api/health} ("cluster"). */
     Map<String, Object> describe();

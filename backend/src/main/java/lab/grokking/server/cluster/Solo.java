@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /** The single-JVM default: one member, always in quorum; nothing leaves the process. */
 public final class Solo implements Cluster {
@@ -54,6 +55,19 @@ public final class Solo implements Cluster {
     public void onCancel(BiConsumer<String, String> handler) {
         // nothing arrives: every run is trained here
     }
+
+    @Override
+    public void publish(String runId, FeedEvent event) {
+        // every viewer is in this process: it reads the run's LiveRun
+    }
+
+    @Override
+    public Feed subscribe(String runId, Consumer<FeedEvent> handler) {
+        return () -> {}; // nobody else publishes
+    }
+
+    @Override
+    public void dropFeed(String runId) {}
 
     @Override
     public Map<String, Object> describe() {

@@ -137,16 +137,8 @@ public final class FairQueue implements RunExecutor {
                     "the clients at this address already have " + behind + " runs waiting (limit address.runsQueued = "
                             + addressQueued + "); wait for one to start");
         int mine = queued(job.client());
-        if (mine >= perClientQueued)
-            throw new QueueLimitException(
-                    "perClientQueued",
-                    "this client already has " + mine + " runs waiting (limit queue.perClientQueued = "
-                            + perClientQueued + "); wait for one to start or cancel one");
-        if (waiting.size() >= maxQueued)
-            throw new QueueLimitException(
-                    "maxQueued",
-                    "the server's queue is full (" + waiting.size() + " runs waiting, limit queue.maxQueued = "
-                            + maxQueued + "); try again later");
+        if (mine >= perClientQueued) throw QueueLimitException.perClientQueued(mine, perClientQueued);
+        if (waiting.size() >= maxQueued) throw QueueLimitException.maxQueued(waiting.size(), maxQueued);
         resubmit(job);
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import lab.grokking.server.cluster.FeedEvent;
 import lab.grokking.server.store.StoredRun;
 
 /**
@@ -143,6 +144,41 @@ public final class LiveRun {
         message = msg;
         wakeAll();
     }
+
+    // ---- feeding a run trained by another member (cluster mode), and publishing one trained here
+
+    /** The step of the last row held ({@link FeedEvent#NO_ROW}: none). */
+    synchronized long lastStep() {
+        return rows.isEmpty() ? FeedEvent.NO_ROW : (long) rows.getLast()[0];
+    }
+
+    /**
+     * Appends the rows past the last one held (another member computed them at {@code computedAt}, epoch ms; 0: read
+     * from the store); rows it already holds are skipped, so a feed replayed or resumed from a checkpoint adds none
+     * twice.
+     */
+    void feed(List<double[]> fed, double[] computedAt) {
+        boolean added = false;
+        synchronized (this) {
+            for (int i = 0; i < fed.size(); i++) {
+                double[] r = fed.get(i);
+                if (!rows.isEmpty() && r[0] <= rows.getLast()[0]) continue;
+                add(r, computedAt == null ? 0 : computedAt[i]);
+                added = true;
+            }
+        }
+        if (added) wakeAll();
+    }
+
+    /** The rows after {@code step}, with when each was computed. */
+    synchronized Tail tailAfter(long step) {
+        int from = indexAfter(step);
+        double[] at = new double[rows.size() - from];
+        for (int i = 0; i < at.length; i++) at[i] = computedAt.get(from + i);
+        return new Tail(List.copyOf(rows.subList(from, rows.size())), at);
+    }
+
+    record Tail(List<double[]> rows, double[] computedAt) {}
 
     public synchronized int size() {
         return rows.size();

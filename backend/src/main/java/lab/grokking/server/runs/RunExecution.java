@@ -12,6 +12,8 @@ import lab.grokking.core.RunStatus;
 import lab.grokking.core.Snapshot;
 import lab.grokking.core.config.Configs;
 import lab.grokking.core.task.Cohort;
+import lab.grokking.server.store.Claim;
+import lab.grokking.server.store.OwnershipLostException;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.StoreException;
 import lab.grokking.server.store.StoredRun;
@@ -31,6 +33,9 @@ final class RunExecution implements RunListener {
     }
 
     private final StoredRun run;
+    /** The claim every write of this attempt is fenced by. */
+    private final Claim claim;
+
     private final LiveRun live;
     private final RunStore store;
     private final long checkpointNanos;
@@ -51,13 +56,14 @@ final class RunExecution implements RunListener {
     /** Its seat in a cohort of runs trained together (null: solo). */
     private final Cohort.Member member;
 
-    RunExecution(StoredRun run, LiveRun live, RunStore store, double checkpointSeconds, Budgets.Cap cap) {
-        this(run, live, store, checkpointSeconds, cap, null);
+    RunExecution(StoredRun run, Claim claim, LiveRun live, RunStore store, double checkpointSeconds, Budgets.Cap cap) {
+        this(run, claim, live, store, checkpointSeconds, cap, null);
     }
 
     /** An attempt trained as this member of a cohort (null: solo); it leaves the cohort when it ends, however it ends. */
     RunExecution(
             StoredRun run,
+            Claim claim,
             LiveRun live,
             RunStore store,
             double checkpointSeconds,
@@ -65,6 +71,7 @@ final class RunExecution implements RunListener {
             Cohort.Member member) {
         this.member = member;
         this.run = run;
+        this.claim = claim;
         this.live = live;
         this.store = store;
         this.checkpointNanos = (long) (checkpointSeconds * 1e9);
@@ -87,13 +94,15 @@ final class RunExecution implements RunListener {
     /**
      * How an attempt ended: {@code DONE} with a status the store now holds; {@code PAUSED} when the store could not
      * take a write (it keeps the last good checkpoint; {@code cause} is the first error, later ones suppressed in it,
-     * and {@code pending}, if set, is the final status still to be written); {@code SHUTDOWN} when the server stops.
+     * and {@code pending}, if set, is the final status still to be written); {@code SHUTDOWN} when the server stops;
+     * {@code LOST} when the store refused a write because another claim holds the run (nothing more is written).
      */
     record Ending(Kind kind, StoredRun.Status status, String message, RuntimeException cause, Pending pending) {
         enum Kind {
             DONE,
             PAUSED,
-            SHUTDOWN
+            SHUTDOWN,
+            LOST
         }
     }
 
@@ -120,7 +129,7 @@ final class RunExecution implements RunListener {
             if (discarded != null)
                 System.getLogger(RunExecution.class.getName())
                         .log(System.Logger.Level.WARNING, "run " + run.id() + ": " + discarded);
-            store.truncateAfter(run.id(), cp == null ? -1 : cp.step());
+            store.truncateAfter(claim, cp == null ? -1 : cp.step());
             live.resumeFrom(store.metrics(run.id()));
             RunResult r = Configs.parse(run.config()).newTask(member).run(this, cp);
             Stop why = stop.get();
@@ -138,7 +147,7 @@ final class RunExecution implements RunListener {
             if (discarded != null) summary.put("checkpoint_discarded", discarded);
             try {
                 store.finish(
-                        run.id(),
+                        claim,
                         status,
                         message,
                         Json.write(summary),
@@ -152,6 +161,8 @@ final class RunExecution implements RunListener {
             }
             live.end(status, message);
             return new Ending(Ending.Kind.DONE, status, message, null, null);
+        } catch (OwnershipLostException e) {
+            return lost(e);
         } catch (StoreException e) {
             if (e.writeBlocked()) return paused(e, owed(stop.get()));
             return failed(e);
@@ -174,12 +185,20 @@ final class RunExecution implements RunListener {
     private Ending shutdown(RunResult r) {
         String message = "interrupted by a server shutdown at step " + live.progressStep() + "; resumes on restart";
         try { // the rows up to here with their checkpoint (the loop saved one), so the restart loses nothing
-            store.setStatus(run.id(), StoredRun.Status.QUEUED, message, null);
+            store.setStatus(claim, StoredRun.Status.QUEUED, message, null);
         } catch (StoreException e) { // the store still says RUNNING: resumed on restart all the same
             log(System.Logger.Level.WARNING, "cannot record the shutdown: " + e.getMessage(), null);
         }
         live.end(StoredRun.Status.QUEUED, message);
         return new Ending(Ending.Kind.SHUTDOWN, StoredRun.Status.QUEUED, message, null, null);
+    }
+
+    /** Another claim holds the run now: this attempt stops and writes nothing more. */
+    private Ending lost(OwnershipLostException e) {
+        System.getLogger(RunExecution.class.getName())
+                .log(System.Logger.Level.WARNING, e.getMessage() + "; this attempt stops"); // names run, both claims
+        live.end(StoredRun.Status.QUEUED, "taken over by another claim");
+        return new Ending(Ending.Kind.LOST, StoredRun.Status.QUEUED, e.getMessage(), e, null);
     }
 
     private Ending paused(StoreException e, Pending pending) {
@@ -192,7 +211,9 @@ final class RunExecution implements RunListener {
         String message = "failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         log(System.Logger.Level.ERROR, message, e);
         try {
-            store.setStatus(run.id(), StoredRun.Status.FAILED, message, null);
+            store.setStatus(claim, StoredRun.Status.FAILED, message, null);
+        } catch (OwnershipLostException lost) {
+            return lost(lost);
         } catch (RuntimeException second) {
             e.addSuppressed(second);
             RuntimeException cause =
@@ -214,7 +235,7 @@ final class RunExecution implements RunListener {
 
     @Override
     public void onStart(List<String> columns) {
-        store.setStatus(run.id(), StoredRun.Status.RUNNING, null, columns);
+        store.setStatus(claim, StoredRun.Status.RUNNING, null, columns);
         live.started(columns, firstStep);
         started = System.nanoTime(); // the cap counts training, not loading the checkpoint
     }
@@ -255,7 +276,7 @@ final class RunExecution implements RunListener {
 
     @Override
     public void onCheckpoint(Checkpoint c) {
-        store.saveCheckpoint(run.id(), c, pendingRows, pendingSnapshots);
+        store.saveCheckpoint(claim, c, pendingRows, pendingSnapshots);
         pendingRows.clear();
         pendingSnapshots.clear();
         lastCheckpoint = System.nanoTime();

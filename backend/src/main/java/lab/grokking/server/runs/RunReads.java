@@ -1,30 +1,58 @@
 package lab.grokking.server.runs;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import lab.grokking.core.Snapshot;
+import lab.grokking.server.cluster.Cluster;
+import lab.grokking.server.cluster.Solo;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.StoredRun;
 
 /**
  * The read model of runs: what the API, the streams and the views read, from memory where it can be (live runs, a
  * weight-bounded Caffeine cache of finished ones, of their metadata and snapshots) and from the store otherwise. The
- * run service tells it when a run goes live, ends or is removed.
+ * run service tells it when a run goes live, ends or is removed. In cluster mode it publishes the runs live here on
+ * their feeds and serves a run another member trains as a mirror of its feed.
  */
 public final class RunReads {
+    /** How long a finished run's feed is kept (for a viewer that read the run unfinished just before it ended). */
+    static final long FEED_LINGER_SECONDS = 60;
+
+    private static final System.Logger LOG = System.getLogger(RunReads.class.getName());
+
     private final RunStore store;
+    private final Cluster cluster;
+    private final ScheduledExecutorService feedThread; // null: a single JVM
+    private final FeedPublisher publisher;
     private final Map<String, LiveRun> active = new ConcurrentHashMap<>();
+    private final Map<String, FeedMirror> mirrors = new ConcurrentHashMap<>();
     private final Cache<String, LiveRun> finished;
     private final Cache<String, StoredRun> meta;
     private final Cache<String, Snapshot> snapshots;
 
     /** {@code cacheMaxBytes}: shared by finished runs' rows and snapshots, half each. */
     public RunReads(RunStore store, long cacheMaxBytes) {
+        this(store, cacheMaxBytes, new Solo());
+    }
+
+    /** {@code cluster}: the members whose runs it mirrors and to which it publishes the runs live here. */
+    public RunReads(RunStore store, long cacheMaxBytes, Cluster cluster) {
         this.store = store;
+        this.cluster = cluster;
+        feedThread = cluster.distributed()
+                ? Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().daemon().name("groklab-feeds").factory())
+                : null;
+        publisher = feedThread == null ? null : new FeedPublisher(cluster, feedThread);
         finished = Caffeine.newBuilder()
                 .maximumWeight(cacheMaxBytes / 2)
                 .weigher((String k, LiveRun v) -> v.weight())
@@ -46,20 +74,39 @@ public final class RunReads {
         return r;
     }
 
-    /** The run's rows and status: live if it is queued or running, else from the cache or the store. */
+    /**
+     * The run's rows and status: live if it is queued or running (here, or mirrored from the member training it), else
+     * from the cache or the store.
+     */
     public Optional<LiveRun> live(String id) {
         LiveRun l = active.get(id);
         if (l != null) return Optional.of(l);
+        FeedMirror m = mirrors.get(id);
+        if (m != null) return Optional.of(m.live());
         Optional<StoredRun> r = get(id);
         if (r.isEmpty()) return Optional.empty();
         l = active.get(id); // it may have been queued again meanwhile
         if (l != null) return Optional.of(l);
+        if (feedThread != null && !r.get().status().isFinal()) {
+            m = mirrors.computeIfAbsent(id, k -> FeedMirror.open(r.get(), store, cluster, this::mirrorEnded));
+            if (!m.live().status().isFinal()) return Optional.of(m.live());
+            mirrorEnded(m); // it ended while it was opened
+            return Optional.of(m.live());
+        }
         return Optional.of(finished.get(id, k -> {
             StoredRun s = r.get();
             LiveRun f = new LiveRun(id, s.steps(), s.status(), s.message(), s.columns());
             f.load(store.metrics(id));
             return f;
         }));
+    }
+
+    /** The store the runs are read from, for {@code GET /api/health} ("storage"): its engine and where it is. */
+    public Map<String, Object> storage() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", store.kind());
+        m.put("location", store.location());
+        return m;
     }
 
     public List<RunStore.SnapshotInfo> snapshots(String id) {
@@ -84,11 +131,15 @@ public final class RunReads {
 
     // ---- what the run service tells it
 
-    /** The run is queued: viewers follow {@code live} from now on. */
+    /**
+     * The run is queued: viewers follow {@code live} from now on (those of a mirror opened before keep theirs: the
+     * feed it follows now carries this member's events).
+     */
     void started(LiveRun live) {
         active.put(live.id(), live);
         finished.invalidate(live.id());
         meta.invalidate(live.id());
+        if (publisher != null) publisher.attach(live);
     }
 
     /** The run left the queue or its worker; its final state (if it has one) is served from the cache. */
@@ -96,11 +147,36 @@ public final class RunReads {
         meta.invalidate(live.id());
         active.remove(live.id(), live);
         if (live.status().isFinal()) finished.put(live.id(), live);
+        if (publisher == null) return;
+        publisher.detach(live);
+        if (live.status().isFinal()) feedThread.schedule(() -> dropFeed(live.id()), FEED_LINGER_SECONDS, SECONDS);
     }
 
     /** The run was removed from the store. */
     void removed(String id) {
         finished.invalidate(id);
         meta.invalidate(id);
+        FeedMirror m = mirrors.remove(id);
+        if (m != null) m.close();
+    }
+
+    /** A mirror holds its run's final state: it is served from the cache like a run that ended here. */
+    private void mirrorEnded(FeedMirror m) {
+        feedThread.execute(
+                () -> { // not on the messaging thread that told it: closing waits for that thread
+                    m.close();
+                    if (mirrors.remove(m.id(), m)) finished.put(m.id(), m.live());
+                });
+    }
+
+    /** Drops a finished run's feed, unless the run was started again meanwhile (here or on another member). */
+    private void dropFeed(String id) {
+        try {
+            if (active.containsKey(id)
+                    || store.get(id).map(r -> !r.status().isFinal()).orElse(false)) return;
+            cluster.dropFeed(id);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot drop run " + id + "'s feed: " + e.getMessage());
+        }
     }
 }

@@ -19,9 +19,14 @@ import lab.grokking.core.config.RunConfig;
 import lab.grokking.core.task.Cohort;
 import lab.grokking.core.task.Estimates;
 import lab.grokking.server.ServerConfig;
+import lab.grokking.server.cluster.Cluster;
+import lab.grokking.server.cluster.Solo;
 import lab.grokking.server.queue.Job;
 import lab.grokking.server.queue.QueueLimitException;
 import lab.grokking.server.queue.RunExecutor;
+import lab.grokking.server.store.Claim;
+import lab.grokking.server.store.DuplicateRunException;
+import lab.grokking.server.store.OwnershipLostException;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.StoreException;
 import lab.grokking.server.store.StoredRun;
@@ -38,6 +43,15 @@ import lab.grokking.server.store.StoredRun;
  * with the store write that goes with it, so submit, cancel, delete, dispatch, pause, resume and shutdown are atomic
  * with respect to each other; a reconciler re-queues any run the store holds and nothing owns. Health's counts are the
  * owned runs.
+ *
+ * <p>Cluster mode ({@link Cluster#distributed}): a submitted run waits in the shared store, QUEUED and unowned, and
+ * every member is told; each member's {@link Dispatcher} claims runs (a fenced claim in the store, see
+ * {@link RunStore#claimNext}) while it has a free worker and a quorum, and owns a run here only once it holds its
+ * claim. The invariant above then reads: every run the store holds unfinished under this member's claim is owned here.
+ * A write refused because another member took the run over ends the attempt at once (counted by
+ * {@link #ownershipLost}); cancels of runs trained elsewhere go to their owner. Runs are claimed one at a time, so
+ * cohorts form only from runs this member happens to hold waiting together: in practice cluster mode trains runs one
+ * by one.
  *
  * <p>Batching happens at dispatch: a worker that starts a run whose task has a batch key also claims the runs of the
  * same client waiting with the same key (up to {@code queue.batchMax} in all, oldest first), takes them out of the
@@ -87,22 +101,29 @@ public final class RunService implements AutoCloseable {
         State state = State.WAITING;
         RunExecution ex;
         RunExecution.Pending pending;
+        /** Cluster mode: the claim it was dispatched under (taken before it is owned here). */
+        Claim claim;
 
         Owned(StoredRun run, LiveRun live) {
             this.run = run;
             this.live = live;
-            long bytes;
+            this.diskBytes = diskBytes(run);
             Object key;
             try {
-                RunConfig rc = Configs.parse(run.config());
-                bytes = rc.diskBytes();
-                key = rc.batchKey();
+                key = Configs.parse(run.config()).batchKey();
             } catch (RuntimeException e) { // a config this build cannot read fails when it starts, storing nothing
-                bytes = 0;
                 key = null;
             }
-            this.diskBytes = bytes;
             this.batchKey = key;
+        }
+    }
+
+    /** What a run may store in all (0 for a config this build cannot read: it fails when it starts, storing nothing). */
+    private static long diskBytes(StoredRun run) {
+        try {
+            return Configs.parse(run.config()).diskBytes();
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 
@@ -110,6 +131,7 @@ public final class RunService implements AutoCloseable {
     public static final String DISK_QUOTA = "limits.clientDiskBytes";
 
     private final ServerConfig cfg;
+    private final Cluster cluster;
     private final RunStore store;
     private final RunExecutor executor;
     private final Submissions submissions;
@@ -122,13 +144,28 @@ public final class RunService implements AutoCloseable {
     private final ScheduledExecutorService upkeep;
     private boolean closing; // guarded by lock
     private long reconciled; // guarded by lock
+    /** Cluster mode: runs wait in the shared store until a member claims them (false: a single JVM). */
+    private final boolean shared;
 
+    private final SharedQueue sharedQueue;
+    /** Cluster mode's claims (null in a single JVM, where the executor dispatches what is owned here). */
+    private final Dispatcher dispatcher;
+
+    private long ownershipLost, finishedHere; // guarded by lock
+
+    /** A single-JVM run service ({@link Solo}). */
     public RunService(ServerConfig cfg, RunStore store, RunExecutor executor, Estimates estimates) {
+        this(cfg, store, executor, estimates, new Solo());
+    }
+
+    /** A run service that is this member of {@code cluster} ({@link Solo}: a single JVM). */
+    public RunService(ServerConfig cfg, RunStore store, RunExecutor executor, Estimates estimates, Cluster cluster) {
         this.cfg = cfg;
+        this.cluster = cluster;
         this.store = store;
         this.executor = executor;
         this.estimates = estimates;
-        this.reads = new RunReads(store, cfg.cacheMaxBytes);
+        this.reads = new RunReads(store, cfg.cacheMaxBytes, cluster);
         this.submissions = new Submissions(cfg.limits, reads, store);
         this.budgets = new Budgets(cfg, store, estimates);
         this.storeHealth = new StoreHealth(store, cfg.minFreeBytes);
@@ -139,6 +176,18 @@ public final class RunService implements AutoCloseable {
         });
         long period = Math.max(1, (long) (cfg.probeSeconds * 1000));
         upkeep.scheduleWithFixedDelay(this::upkeep, period, period, TimeUnit.MILLISECONDS);
+        shared = cluster.distributed();
+        sharedQueue = new SharedQueue(cfg, store);
+        dispatcher = shared ? new Dispatcher("groklab-dispatch", this::dispatch) : null;
+        if (shared) {
+            cluster.onQueued(dispatcher::wake);
+            cluster.onCancel((id, client) -> upkeep.execute(() -> cancelFromMember(id, client)));
+        }
+    }
+
+    /** The members this one works with ({@link Solo} in a single JVM). */
+    public Cluster cluster() {
+        return cluster;
     }
 
     /** What is read of runs. */
@@ -146,8 +195,15 @@ public final class RunService implements AutoCloseable {
         return reads;
     }
 
-    /** Queues every run a previous process left QUEUED or RUNNING; they resume from their checkpoints. */
+    /**
+     * Queues every run a previous process left QUEUED or RUNNING; they resume from their checkpoints. In cluster mode
+     * they wait in the store for any member's dispatcher (the runs of a member that died are claimed there too).
+     */
     public void recover() {
+        if (shared) {
+            reconcile();
+            return;
+        }
         synchronized (lock) {
             for (StoredRun r : store.unfinished()) if (!owned.containsKey(r.id())) adopt(r, "resuming after a restart");
         }
@@ -174,6 +230,7 @@ public final class RunService implements AutoCloseable {
      */
     public Submission submit(RunConfig rc, String client, String address, String lab) {
         String canonical = Configs.canonical(rc), key = Submissions.configKey(canonical, lab);
+        if (shared) return submitShared(rc, client, lab, canonical, key);
         synchronized (lock) { // one run per key even when identical requests race
             if (closing)
                 throw new QueueLimitException("closed", "the server is shutting down; try again after it restarts");
@@ -192,31 +249,120 @@ public final class RunService implements AutoCloseable {
                 return new Submission(again, Outcome.REQUEUED);
             }
             requireDiskQuota(client, client, rc, null);
-            StoredRun r = new StoredRun(
-                    newId(),
-                    key,
-                    rc.task(),
-                    canonical,
-                    rc.seed(),
-                    Provenance.CODE_VERSION,
-                    client,
-                    priority(rc),
-                    rc.steps(),
-                    StoredRun.Status.QUEUED,
-                    null,
-                    null,
-                    null,
-                    null,
-                    0,
-                    System.currentTimeMillis(),
-                    null,
-                    null,
-                    lab);
+            StoredRun r = newRun(rc, canonical, key, client, lab);
             admit(client, estimates.seconds(rc), true);
             Owned o = enqueue(r, true, address); // a worker that takes it waits for this lock, then finds the row
-            write(o, () -> store.insert(r));
+            try {
+                write(o, () -> store.insert(r));
+            } catch (DuplicateRunException e) { // the store holds a run of this key already (another member's)
+                Optional<StoredRun> stored = store.get(e.existingId());
+                if (stored.isEmpty()) throw e;
+                submissions.created(key, e.existingId());
+                return new Submission(stored.get(), Outcome.EXISTING);
+            }
             submissions.created(key, r.id());
             return new Submission(r, Outcome.CREATED);
+        }
+    }
+
+    private StoredRun newRun(RunConfig rc, String canonical, String key, String client, String lab) {
+        return new StoredRun(
+                newId(),
+                key,
+                rc.task(),
+                canonical,
+                rc.seed(),
+                Provenance.CODE_VERSION,
+                client,
+                priority(rc),
+                rc.steps(),
+                StoredRun.Status.QUEUED,
+                null,
+                null,
+                null,
+                null,
+                0,
+                System.currentTimeMillis(),
+                null,
+                null,
+                lab);
+    }
+
+    /**
+     * Cluster mode's submit: the run is stored QUEUED and unowned, and every member is told; the member that claims it
+     * trains it. The limits and budgets count the client's runs on every member (the store's). A run of this key
+     * stored by another member at the same moment answers EXISTING.
+     */
+    private Submission submitShared(RunConfig rc, String client, String lab, String canonical, String key) {
+        synchronized (lock) {
+            if (closing)
+                throw new QueueLimitException("closed", "the server is shutting down; try again after it restarts");
+            Optional<StoredRun> existing = submissions.existing(key);
+            if (existing.isPresent() && !stopped(existing.get()))
+                return new Submission(existing.get(), Outcome.EXISTING);
+            storeHealth.requireWritable();
+            Submission s;
+            if (existing.isPresent()) {
+                StoredRun r = existing.get();
+                requireDiskQuota(r.client(), client, rc, r.id());
+                sharedQueue.requireRoom(r.client());
+                String message = "queued again" + (r.message() == null ? "" : " (it had " + r.message() + ")");
+                admit(r.client(), budgets.seconds(r), false);
+                storeWrite(() -> store.setStatus(r.id(), StoredRun.Status.QUEUED, message, null));
+                s = new Submission(r.withStatus(StoredRun.Status.QUEUED, message), Outcome.REQUEUED);
+            } else {
+                requireDiskQuota(client, client, rc, null);
+                sharedQueue.requireRoom(client);
+                StoredRun r = newRun(rc, canonical, key, client, lab);
+                admit(client, estimates.seconds(rc), true);
+                try {
+                    storeWrite(() -> store.insert(r));
+                } catch (DuplicateRunException e) { // another member stored this key first
+                    Optional<StoredRun> stored = store.get(e.existingId());
+                    if (stored.isEmpty()) throw e;
+                    submissions.created(key, e.existingId());
+                    return new Submission(stored.get(), Outcome.EXISTING);
+                }
+                submissions.created(key, r.id());
+                s = new Submission(r, Outcome.CREATED);
+            }
+            cluster.announceQueued();
+            return s;
+        }
+    }
+
+    /** A store write that counts towards the store's health when it fails. */
+    private void storeWrite(Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            storeHealth.failed(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Cluster mode's dispatch round: while this member has a free worker and sees a quorum, claims the next run nobody
+     * live trains (fairly across clients, see {@link RunStore#claimNext}) and hands it to a worker here. Runs of a
+     * member that died are claimed here too and resume from their checkpoints.
+     */
+    private void dispatch() {
+        while (true) {
+            synchronized (lock) {
+                if (closing || !cluster.hasQuorum() || !storeHealth.isWritable() || owned.size() >= executor.workers())
+                    return;
+                Optional<RunStore.ClaimedRun> next;
+                try {
+                    next = store.claimNext(cluster.memberId(), cluster.liveMembers());
+                } catch (RuntimeException e) {
+                    storeHealth.failed(e);
+                    throw e;
+                }
+                if (next.isEmpty()) return;
+                StoredRun r = next.get().run();
+                Owned o = enqueue(r.withStatus(StoredRun.Status.QUEUED, r.message()), false, r.client());
+                o.claim = next.get().claim();
+            }
         }
     }
 
@@ -224,6 +370,17 @@ public final class RunService implements AutoCloseable {
     private void admit(String client, double seconds, boolean newRun) {
         List<StoredRun> held = new ArrayList<>();
         Double soonestEnd = null;
+        if (shared) { // every member's runs: what a remote one has left is its estimate less the part done
+            for (StoredRun r : sharedQueue.held(client)) {
+                held.add(r);
+                if (r.status() == StoredRun.Status.RUNNING)
+                    soonestEnd = Math.min(
+                            soonestEnd == null ? Double.MAX_VALUE : soonestEnd,
+                            budgets.seconds(r) * (1 - (double) r.progressStep() / Math.max(1, r.steps())));
+            }
+            budgets.admit(client, seconds, held, soonestEnd, newRun);
+            return;
+        }
         for (Owned o : owned.values()) {
             if (!o.run.client().equals(client)) continue;
             held.add(o.run);
@@ -241,7 +398,8 @@ public final class RunService implements AutoCloseable {
      */
     private void requireDiskQuota(String client, String requester, RunConfig rc, String exceptRun) {
         long used = store.storedBytes(client, exceptRun);
-        for (Owned o : owned.values()) if (o.run.client().equals(client)) used += o.diskBytes;
+        if (shared) for (StoredRun r : sharedQueue.held(client)) used += diskBytes(r);
+        else for (Owned o : owned.values()) if (o.run.client().equals(client)) used += o.diskBytes;
         long needed = rc.diskBytes(), limit = cfg.limits.clientDiskBytes();
         if (used + needed > limit)
             throw new QueueLimitException(
@@ -320,25 +478,29 @@ public final class RunService implements AutoCloseable {
         synchronized (lock) {
             if (owned.get(id) != o || o.state != State.WAITING || closing) return; // cancelled or removed meanwhile
             StoredRun r;
+            Claim claim;
             try {
                 r = store.get(id).orElse(null);
+                claim = r == null ? null : o.claim != null ? o.claim : claim(id);
             } catch (RuntimeException e) {
                 pause(o, e, null);
                 return;
             }
-            if (r == null) { // cannot happen while owned (remove refuses); kept honest all the same
+            if (r == null || claim == null) { // removed (cannot happen while owned), or another claim came first
                 disown(o);
                 return;
             }
             List<StoredRun> runs = new ArrayList<>(List.of(r));
+            List<Claim> claims = new ArrayList<>(List.of(claim));
             cohort.add(o);
-            claimCohort(o, cohort, runs);
+            claimCohort(o, cohort, runs, claims);
             Budgets.Cap cap = budgets.cap(runs);
             Cohort together = cohort.size() > 1 ? new Cohort(cohort.size()) : null;
             for (int m = 0; m < cohort.size(); m++) {
                 Owned member = cohort.get(m);
                 RunExecution ex = new RunExecution(
                         runs.get(m),
+                        claims.get(m),
                         member.live,
                         store,
                         cfg.checkpointSeconds,
@@ -376,7 +538,7 @@ public final class RunService implements AutoCloseable {
      * Under the lock: adds to the cohort the runs of o's client waiting with o's batch key, oldest first, up to
      * {@code queue.batchMax} in all, each taken out of the executor (a run it no longer holds is being dispatched).
      */
-    private void claimCohort(Owned o, List<Owned> cohort, List<StoredRun> runs) {
+    private void claimCohort(Owned o, List<Owned> cohort, List<StoredRun> runs, List<Claim> claims) {
         if (o.batchKey == null || cfg.batchMax <= 1) return;
         List<Owned> candidates = owned.values().stream()
                 .filter(c -> c != o
@@ -388,16 +550,30 @@ public final class RunService implements AutoCloseable {
         for (Owned c : candidates) {
             if (cohort.size() >= cfg.batchMax) return;
             StoredRun r;
+            Claim claim;
             try {
                 r = store.get(c.run.id()).orElse(null);
+                claim = r == null ? null : c.claim != null ? c.claim : claim(c.run.id());
             } catch (RuntimeException e) { // it keeps waiting: its own dispatch meets the store's trouble
                 storeHealth.failed(e);
                 return;
             }
-            if (r == null || !executor.remove(c.run.id())) continue;
+            if (r == null || !executor.remove(c.run.id())) continue; // being dispatched: that claim supersedes this one
+            if (claim == null) { // another claim came first
+                disown(c);
+                continue;
+            }
             cohort.add(c);
             runs.add(r);
+            claims.add(claim);
         }
+    }
+
+    /** Under the lock: claims the run for this member at its current epoch; null when another claim came first. */
+    private Claim claim(String id) {
+        return store.claimOf(id)
+                .flatMap(k -> store.claim(id, cluster.memberId(), k.epoch()))
+                .orElse(null);
     }
 
     /** Trains one run (alone, or as a member of a cohort on its own thread) and settles its ownership when it ends. */
@@ -419,7 +595,11 @@ public final class RunService implements AutoCloseable {
             o.ex = null;
             if (end.kind() == RunExecution.Ending.Kind.PAUSED) pause(o, end.cause(), end.pending());
             else disown(o);
+            if (end.kind() == RunExecution.Ending.Kind.LOST) ownershipLost++;
+            if (end.kind() == RunExecution.Ending.Kind.DONE && end.status() == StoredRun.Status.FINISHED)
+                finishedHere++;
         }
+        if (dispatcher != null) dispatcher.wake(); // a worker is free
         // a batched member's wall time is its cohort's, not its own: it would skew the estimates
         if (alone && end.status() == StoredRun.Status.FINISHED && !ex.resumed())
             estimates.observe(Configs.parse(o.run.config()), (System.nanoTime() - t0) / 1e9);
@@ -443,7 +623,8 @@ public final class RunService implements AutoCloseable {
     public InFlight inFlight(String client) {
         synchronized (lock) {
             double used = 0;
-            for (Owned o : owned.values()) if (o.run.client().equals(client)) used += budgets.seconds(o.run);
+            if (shared) for (StoredRun r : sharedQueue.held(client)) used += budgets.seconds(r);
+            else for (Owned o : owned.values()) if (o.run.client().equals(client)) used += budgets.seconds(o.run);
             return new InFlight(used, cfg.clientSecondsInFlight, Budgets.IN_FLIGHT);
         }
     }
@@ -509,7 +690,7 @@ public final class RunService implements AutoCloseable {
             if (run.isEmpty()) return Optional.empty();
             requireCreator(run.get(), client, "cancel");
             Owned o = owned.get(id);
-            if (o == null) return run.map(StoredRun::status);
+            if (o == null) return shared ? cancelElsewhere(id, client) : run.map(StoredRun::status);
             switch (o.state) {
                 case RUNNING -> {
                     o.ex.stop(RunExecution.Stop.CANCEL);
@@ -519,7 +700,7 @@ public final class RunService implements AutoCloseable {
                     String message =
                             o.state == State.WAITING ? "cancelled before it started" : "cancelled while paused";
                     try {
-                        store.setStatus(id, StoredRun.Status.CANCELLED, message, null);
+                        setStatus(o, StoredRun.Status.CANCELLED, message);
                     } catch (RuntimeException e) {
                         if (!storeHealth.failed(e)) throw e;
                         o.pending = new RunExecution.Pending(StoredRun.Status.CANCELLED, message);
@@ -535,6 +716,54 @@ public final class RunService implements AutoCloseable {
         }
     }
 
+    /**
+     * Cluster mode, under the lock: cancels a run this member does not own. Its live owner is asked to cancel it (it
+     * stops at its next step: RUNNING); a run nobody live holds (queued, or its member died) is claimed here and
+     * cancelled under that claim, so a member claiming it at the same moment either trains nothing or is refused.
+     */
+    private Optional<StoredRun.Status> cancelElsewhere(String id, String client) {
+        for (int attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
+            Optional<StoredRun> run = store.get(id);
+            Optional<Claim> current = store.claimOf(id);
+            if (run.isEmpty() || current.isEmpty()) return Optional.empty();
+            if (run.get().status().isFinal()) return Optional.of(run.get().status());
+            String owner = current.get().owner();
+            if (owner != null
+                    && !owner.equals(cluster.memberId())
+                    && cluster.liveMembers().contains(owner)) {
+                cluster.sendCancel(owner, id, client);
+                return Optional.of(StoredRun.Status.RUNNING);
+            }
+            Optional<Claim> mine =
+                    store.claim(id, cluster.memberId(), current.get().epoch());
+            if (mine.isEmpty()) continue; // claimed by another member meanwhile: ask its owner
+            String message = run.get().status() == StoredRun.Status.QUEUED
+                    ? "cancelled before it started"
+                    : "cancelled after the member training it stopped";
+            store.setStatus(mine.get(), StoredRun.Status.CANCELLED, message, null);
+            return Optional.of(StoredRun.Status.CANCELLED);
+        }
+        return store.get(id).map(StoredRun::status); // it changed hands each time: whoever holds it now trains it
+    }
+
+    /** Claims taken in turn by other members before a cancel gives up (each is a run changing hands meanwhile). */
+    private static final int CANCEL_ATTEMPTS = 3;
+
+    /** Cluster mode: another member asks this one to cancel a run (on the upkeep thread: messaging must not wait). */
+    private void cancelFromMember(String id, String client) {
+        try {
+            cancel(id, client);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "run " + id + ": cannot cancel it for another member: " + e);
+        }
+    }
+
+    /** Under the lock: the status of a run owned here but held by no attempt (fenced by its claim in cluster mode). */
+    private void setStatus(Owned o, StoredRun.Status status, String message) {
+        if (o.claim != null) store.setStatus(o.claim, status, message, null);
+        else store.setStatus(o.run.id(), status, message, null);
+    }
+
     /** Removes a finished or stopped run (cancel it first); false if it is still live. */
     public boolean remove(String id, String client) {
         synchronized (lock) {
@@ -542,6 +771,7 @@ public final class RunService implements AutoCloseable {
             if (run.isEmpty()) return true;
             requireCreator(run.get(), client, "remove");
             if (owned.containsKey(id)) return false;
+            if (shared && !run.get().status().isFinal()) return false; // another member's
             store.remove(id);
             reads.removed(id);
             submissions.removed(id);
@@ -606,7 +836,9 @@ public final class RunService implements AutoCloseable {
             Map<String, StoredRun> unfinished = new HashMap<>();
             for (StoredRun r : store.unfinished()) unfinished.put(r.id(), r);
             for (StoredRun r : unfinished.values())
-                if (!owned.containsKey(r.id())) problems.add("run " + r.id() + " is " + r.status() + " and unowned");
+                if (!owned.containsKey(r.id()) && (!shared || claimedHere(r.id())))
+                    problems.add("run " + r.id() + " is " + r.status() + " and unowned"
+                            + (shared ? " here though this member holds its claim" : ""));
             for (Owned o : owned.values())
                 if (o.state != State.RUNNING && !unfinished.containsKey(o.run.id()))
                     problems.add("run " + o.run.id() + " is owned (" + o.state + ") but not unfinished in the store");
@@ -651,7 +883,11 @@ public final class RunService implements AutoCloseable {
             for (Owned o : List.copyOf(owned.values())) {
                 if (o.state != State.PAUSED) continue;
                 if (o.pending != null) {
-                    store.setStatus(o.run.id(), o.pending.status(), o.pending.message(), null);
+                    try {
+                        setStatus(o, o.pending.status(), o.pending.message());
+                    } catch (OwnershipLostException e) { // taken over meanwhile: its new owner decides
+                        LOG.log(System.Logger.Level.WARNING, e.getMessage());
+                    }
                     o.live.end(o.pending.status(), o.pending.message());
                     disown(o);
                 } else {
@@ -663,7 +899,22 @@ public final class RunService implements AutoCloseable {
         }
     }
 
+    /** Cluster mode: whether the store says this member holds the run's claim. */
+    private boolean claimedHere(String id) {
+        return store.claimOf(id).map(c -> cluster.memberId().equals(c.owner())).orElse(false);
+    }
+
+    /**
+     * Re-queues what the store holds unfinished and nothing owns here. In cluster mode only the runs whose claim this
+     * member holds are its business: they are released (owner NULL) for any member to claim, never adopted past the
+     * claim; the runs other members hold are theirs, and those of dead members are claimed by the dispatchers.
+     */
     private void reconcile() {
+        if (shared) {
+            releaseStray();
+            dispatcher.wake();
+            return;
+        }
         synchronized (lock) {
             if (closing) return;
             for (StoredRun r : store.unfinished()) {
@@ -677,15 +928,71 @@ public final class RunService implements AutoCloseable {
         }
     }
 
-    /** Graceful stop: no new runs; running ones checkpoint and go back to QUEUED for the next start. */
+    private void releaseStray() {
+        synchronized (lock) {
+            if (closing) return;
+            for (StoredRun r : store.unfinished()) {
+                if (owned.containsKey(r.id())) continue;
+                Optional<Claim> c = store.claimOf(r.id());
+                if (c.isEmpty() || !cluster.memberId().equals(c.get().owner())) continue;
+                reconciled++;
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "run " + r.id() + " was " + r.status() + " in the store under this member's claim and owned"
+                                + " by no worker here; released for any member");
+                try {
+                    store.setStatus(c.get(), StoredRun.Status.QUEUED, RELEASED, null);
+                } catch (OwnershipLostException e) { // claimed by another member meanwhile: nothing to release
+                    LOG.log(System.Logger.Level.DEBUG, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static final String RELEASED = "released: no worker held it; it resumes from its last checkpoint";
+
+    /**
+     * Graceful stop: no new runs; running ones checkpoint and go back to QUEUED for the next start. In cluster mode
+     * they are released (owner NULL) with the runs claimed here and not started, and the members are told, so the
+     * others take them at once.
+     */
     @Override
     public void close() {
         synchronized (lock) {
             closing = true;
             for (Owned o : owned.values()) if (o.ex != null) o.ex.stop(RunExecution.Stop.SHUTDOWN);
+            if (shared)
+                for (Owned o : List.copyOf(owned.values())) if (o.state == State.WAITING && o.claim != null) release(o);
         }
+        if (dispatcher != null) dispatcher.close();
         upkeep.shutdownNow();
         executor.close(10_000);
+        if (shared) cluster.announceQueued();
+    }
+
+    /** Under the lock: gives a run claimed here and not started back to the cluster's queue. */
+    private void release(Owned o) {
+        try {
+            store.setStatus(o.claim, StoredRun.Status.QUEUED, "released: its member is shutting down", null);
+        } catch (
+                RuntimeException e) { // it stays claimed until this member leaves the cluster: then any member takes it
+            LOG.log(System.Logger.Level.WARNING, "run " + o.run.id() + ": cannot release it: " + e.getMessage());
+        }
+        disown(o);
+    }
+
+    /** Cluster mode: attempts here that stopped because another member had claimed their run (stale claims). */
+    public long ownershipLost() {
+        synchronized (lock) {
+            return ownershipLost;
+        }
+    }
+
+    /** Attempts that trained their run to FINISHED here (a run computed twice would count on two members). */
+    public long finishedHere() {
+        synchronized (lock) {
+            return finishedHere;
+        }
     }
 
     /** Ids of runs and labs. */

@@ -12,8 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Brings a database to the newest schema: scripts db/V{n}__*.sql run in order, each in one transaction with
- * its row in schema_version, so a crash mid-migration leaves the previous version intact.
+ * Brings a database to the newest schema: scripts V{n}__*.sql of its dialect (db/ for SQLite, db/postgres/ for
+ * PostgreSQL: the same numbers and names in each) run in order, each in one transaction with its row in
+ * schema_version, so a crash mid-migration leaves the previous version intact.
  */
 final class Migrations {
     /** In order; append only, never edit a script that has shipped. */
@@ -25,15 +26,16 @@ final class Migrations {
             "V5__runs_by_client.sql",
             "V6__stored_bytes.sql",
             "V7__sweeps.sql",
-            "V8__lab_runs.sql");
+            "V8__lab_runs.sql",
+            "V9__ownership.sql");
 
     private Migrations() {}
 
     /** Applies the scripts the database has not seen; returns the schema version. */
-    static int apply(Connection c) throws SQLException {
+    static int apply(Connection c, SqlDialect dialect) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_at BIGINT NOT NULL)");
         }
         int current = 0;
         try (Statement s = c.createStatement();
@@ -42,15 +44,17 @@ final class Migrations {
         }
         if (current > SCRIPTS.size())
             throw new IllegalStateException(
-                    "the data directory's schema version " + current + " is newer than this build's " + SCRIPTS.size()
-                            + "; run a newer Grokking Lab or point GROKLAB_DATA_DIR elsewhere");
+                    (dialect == SqlDialect.SQLITE ? "the data directory's" : "the PostgreSQL store's")
+                            + " schema version " + current + " is newer than this build's " + SCRIPTS.size()
+                            + "; run a newer Grokking Lab or point "
+                            + (dialect == SqlDialect.SQLITE ? "GROKLAB_DATA_DIR" : "store.url") + " elsewhere");
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
             for (int v = current + 1; v <= SCRIPTS.size(); v++) {
                 String script = SCRIPTS.get(v - 1);
                 try (Statement s = c.createStatement()) {
-                    for (String sql : statements(read(script))) s.execute(sql);
+                    for (String sql : statements(read(dialect.migrations + script))) s.execute(sql);
                 }
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO schema_version VALUES (?, ?, ?)")) {
                     p.setInt(1, v);
@@ -71,8 +75,8 @@ final class Migrations {
     }
 
     private static String read(String script) {
-        try (InputStream in = Migrations.class.getResourceAsStream("/db/" + script)) {
-            if (in == null) throw new IllegalStateException("migration db/" + script + " missing from the classpath");
+        try (InputStream in = Migrations.class.getResourceAsStream(script)) {
+            if (in == null) throw new IllegalStateException("migration " + script + " missing from the classpath");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read migration " + script, e);

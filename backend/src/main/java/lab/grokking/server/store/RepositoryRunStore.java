@@ -3,13 +3,14 @@ package lab.grokking.server.store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import lab.grokking.core.Checkpoint;
 import lab.grokking.core.Snapshot;
 
 /**
  * The {@link RunStore} of any dialect: it composes the repositories and makes the multi-table writes (a
  * checkpoint with its rows and snapshots, a final status with the last ones, a removal) one unit of work each.
- * A dialect supplies the repositories and its database ({@link SqliteRunStore} for SQLite).
+ * A dialect supplies the repositories and its database ({@link SqliteRunStore}, {@link PostgresRunStore}).
  */
 public class RepositoryRunStore implements RunStore {
     /** One dialect's repositories, all on the same database so that they can share its transactions. */
@@ -21,6 +22,18 @@ public class RepositoryRunStore implements RunStore {
             CheckpointRepository checkpoints,
             LabRepository labs,
             SweepRepository sweeps) {}
+
+    /** The JDBC repositories on one database (SQLite's or PostgreSQL's: the dialect is the database's). */
+    static Repositories jdbc(JdbcDatabase db) {
+        return new Repositories(
+                db,
+                new JdbcRunRepository(db),
+                new JdbcMetricRepository(db),
+                new JdbcSnapshotRepository(db),
+                new JdbcCheckpointRepository(db),
+                new JdbcLabRepository(db),
+                new JdbcSweepRepository(db));
+    }
 
     private final StoreDatabase db;
     private final RunRepository runs;
@@ -77,12 +90,56 @@ public class RepositoryRunStore implements RunStore {
 
     @Override
     public void setStatus(String id, StoredRun.Status status, String message, List<String> columns) {
-        runs.setStatus(id, status, message, columns);
+        runs.setStatus(id, status, message, columns, true);
     }
 
     @Override
-    public void saveCheckpoint(String id, Checkpoint cp, List<double[]> rows, List<Snapshot> snapshotList) {
-        db.inTransaction("checkpoint " + id, () -> {
+    public Optional<Claim> claimOf(String id) {
+        return runs.claimOf(id);
+    }
+
+    @Override
+    public Optional<Claim> claim(String id, String owner, long expectedEpoch) {
+        return runs.claim(id, owner, expectedEpoch)
+                ? Optional.of(new Claim(id, owner, expectedEpoch + 1))
+                : Optional.empty();
+    }
+
+    /** Candidates read per round of {@link #claimNext}, and rounds before it gives up to the next call. */
+    private static final int CANDIDATES = 16, ROUNDS = 4;
+
+    @Override
+    public Optional<ClaimedRun> claimNext(String owner, Set<String> liveOwners) {
+        for (int round = 0; round < ROUNDS; round++) {
+            List<Claim> candidates = runs.claimable(liveOwners, CANDIDATES);
+            if (candidates.isEmpty()) return Optional.empty();
+            for (Claim c : candidates) {
+                Optional<Claim> won = claim(c.runId(), owner, c.epoch());
+                if (won.isEmpty()) continue; // another member came first: the next one
+                Optional<StoredRun> run = runs.get(c.runId());
+                if (run.isPresent()) return Optional.of(new ClaimedRun(run.get(), won.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Runs {@code body} in one transaction whose first statement checks the claim (nothing written if it is stale). */
+    private void fenced(Claim claim, String what, Runnable body) {
+        db.inTransaction(what + " " + claim.runId(), () -> {
+            runs.fence(claim);
+            body.run();
+        });
+    }
+
+    @Override
+    public void setStatus(Claim claim, StoredRun.Status status, String message, List<String> columns) {
+        fenced(claim, "set status of", () -> runs.setStatus(claim.runId(), status, message, columns, false));
+    }
+
+    @Override
+    public void saveCheckpoint(Claim claim, Checkpoint cp, List<double[]> rows, List<Snapshot> snapshotList) {
+        String id = claim.runId();
+        fenced(claim, "checkpoint", () -> {
             requireNotRemoved(id);
             metrics.append(id, rows);
             snapshots.append(id, snapshotList);
@@ -95,7 +152,7 @@ public class RepositoryRunStore implements RunStore {
 
     @Override
     public void finish(
-            String id,
+            Claim claim,
             StoredRun.Status status,
             String message,
             String summary,
@@ -103,7 +160,8 @@ public class RepositoryRunStore implements RunStore {
             List<double[]> rows,
             List<Snapshot> snapshotList,
             boolean keepCheckpoint) {
-        db.inTransaction("finish " + id, () -> {
+        String id = claim.runId();
+        fenced(claim, "finish", () -> {
             requireNotRemoved(id);
             metrics.append(id, rows);
             snapshots.append(id, snapshotList);
@@ -117,6 +175,11 @@ public class RepositoryRunStore implements RunStore {
     private void requireNotRemoved(String id) {
         if (runs.get(id).isEmpty())
             throw new IllegalStateException("run " + id + " was removed; nothing is written to it");
+    }
+
+    @Override
+    public String kind() {
+        return db.kind();
     }
 
     @Override
@@ -140,8 +203,9 @@ public class RepositoryRunStore implements RunStore {
     }
 
     @Override
-    public void truncateAfter(String id, long step) {
-        db.inTransaction("truncate " + id, () -> {
+    public void truncateAfter(Claim claim, long step) {
+        String id = claim.runId();
+        fenced(claim, "truncate", () -> {
             metrics.deleteAfter(id, step);
             snapshots.deleteAfter(id, step);
             runs.recountStoredBytes(id, true);

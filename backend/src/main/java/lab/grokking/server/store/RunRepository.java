@@ -3,9 +3,11 @@ package lab.grokking.server.store;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /** The runs table: one row per run, hidden (not deleted) when removed. Each call is atomic; a caller's transaction is joined. */
 public interface RunRepository {
+    /** Adds a run; {@link DuplicateRunException} when its config key already has a run that was not removed. */
     void insert(StoredRun run);
 
     /** A run that was not removed. */
@@ -25,8 +27,31 @@ public interface RunRepository {
     /** QUEUED and RUNNING runs, oldest first. */
     List<StoredRun> unfinished();
 
-    /** Sets the status (and message); RUNNING also records the start time and the metric columns, a final status the end time. */
-    void setStatus(String id, StoredRun.Status status, String message, List<String> columns);
+    /**
+     * Sets the status (and message); RUNNING also records the start time and the metric columns, a final status the end
+     * time, QUEUED releases the run (owner NULL); {@code revokeClaims}: the epoch moves on, so no claim taken before
+     * writes again.
+     */
+    void setStatus(String id, StoredRun.Status status, String message, List<String> columns, boolean revokeClaims);
+
+    /** Owner (null: none) and epoch of a run that was not removed. */
+    Optional<Claim> claimOf(String id);
+
+    /** The conditional claim: true when the run was QUEUED or RUNNING, not removed, and still at {@code expectedEpoch}. */
+    boolean claim(String id, String owner, long expectedEpoch);
+
+    /**
+     * The first statement of every fenced write: holds the run's row for the transaction if the claim is current, else
+     * throws {@link OwnershipLostException}.
+     */
+    void fence(Claim claim);
+
+    /**
+     * Up to {@code limit} runs nobody live trains (QUEUED not held by a live owner, or RUNNING under an owner not live),
+     * as their current claims, in the queue's fair order: fewest RUNNING runs of the client under live owners, then
+     * priority, then age, then id.
+     */
+    List<Claim> claimable(Set<String> liveOwners, int limit);
 
     void setProgress(String id, long step);
 

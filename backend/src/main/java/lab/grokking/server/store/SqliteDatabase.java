@@ -5,11 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +18,7 @@ import java.util.List;
  * are batched per checkpoint), and hot reads come from the cache. A transaction holds the lock to its end, so no
  * other thread's statement lands inside it.
  */
-final class SqliteDatabase implements StoreDatabase {
+final class SqliteDatabase extends JdbcDatabase {
     private final Connection c;
     private final WriteFaults faults;
     private final Path dir;
@@ -45,7 +43,7 @@ final class SqliteDatabase implements StoreDatabase {
                 s.execute("PRAGMA foreign_keys=ON");
                 s.execute("PRAGMA busy_timeout=5000");
             }
-            Migrations.apply(opened);
+            Migrations.apply(opened, SqlDialect.SQLITE);
             StoreCheck.mark(opened);
         } catch (IOException | SQLException | RuntimeException e) {
             closeAfterFailure(opened, e);
@@ -64,15 +62,13 @@ final class SqliteDatabase implements StoreDatabase {
         }
     }
 
-    interface Sql<T> {
-        T apply(Connection c) throws SQLException;
-    }
-
-    interface SqlBody {
-        void run(Connection c) throws SQLException;
+    @Override
+    SqlDialect dialect() {
+        return SqlDialect.SQLITE;
     }
 
     /** Runs statements on the connection: in the open transaction if there is one, else each on its own. */
+    @Override
     synchronized <T> T call(String what, Sql<T> sql) {
         try {
             return sql.apply(c);
@@ -82,6 +78,7 @@ final class SqliteDatabase implements StoreDatabase {
     }
 
     /** Runs statements that write (the fault seam sees each before it runs). */
+    @Override
     synchronized void run(String what, SqlBody sql) {
         call(what, c -> {
             faults.beforeWrite(what, c);
@@ -142,18 +139,6 @@ final class SqliteDatabase implements StoreDatabase {
         return dir.toFile().getUsableSpace();
     }
 
-    /** Commits one row: whether the store takes writes again (what a full disk refused). */
-    @Override
-    public synchronized void probeWrite() {
-        run("write the health probe", c -> {
-            try (PreparedStatement p =
-                    c.prepareStatement("INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)")) {
-                p.setLong(1, System.currentTimeMillis());
-                p.executeUpdate();
-            }
-        });
-    }
-
     @Override
     public synchronized List<String> integrityProblems() {
         return call("check integrity", c -> {
@@ -177,29 +162,5 @@ final class SqliteDatabase implements StoreDatabase {
         } catch (SQLException e) {
             throw failed("close the store", e);
         }
-    }
-
-    static StoreException failed(String what, SQLException e) {
-        StoreException.Kind kind = StoreException.kindOf(e);
-        return new StoreException(kind, "run store (" + kind.words() + "): cannot " + what + ": " + e.getMessage(), e);
-    }
-
-    /** Runs {@code sql} with the id as each of its parameters. */
-    static void update(Connection c, String sql, String id) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(sql)) {
-            int n = p.getParameterMetaData().getParameterCount();
-            for (int i = 1; i <= n; i++) p.setString(i, id);
-            p.executeUpdate();
-        }
-    }
-
-    static Long nullableLong(ResultSet r, int i) throws SQLException {
-        long v = r.getLong(i);
-        return r.wasNull() ? null : v;
-    }
-
-    static void setLong(PreparedStatement p, int i, Long v) throws SQLException {
-        if (v == null) p.setNull(i, Types.INTEGER);
-        else p.setLong(i, v);
     }
 }

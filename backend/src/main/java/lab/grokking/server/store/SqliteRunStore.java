@@ -17,13 +17,6 @@ public final class SqliteRunStore extends RepositoryRunStore {
     }
 
     static Repositories repositories(SqliteDatabase db) {
-        return new Repositories(
-                db,
-                new SqliteRunRepository(db),
-                new SqliteMetricRepository(db),
-                new SqliteSnapshotRepository(db),
-                new SqliteCheckpointRepository(db),
-                new SqliteLabRepository(db),
-                new SqliteSweepRepository(db));
+        return jdbc(db);
     }
 }

@@ -7,6 +7,9 @@ public interface StoreDatabase extends UnitOfWork, AutoCloseable {
     /** What the engine itself finds wrong (corrupt pages, dangling references); empty when all is well. */
     List<String> integrityProblems();
 
+    /** The engine: "sqlite" or "postgresql". */
+    String kind();
+
     /** Where the data lives, in words for messages (the data directory). */
     String location();
 

@@ -9,7 +9,7 @@ import java.util.Locale;
  * instead of failing runs for a reason that is not theirs.
  */
 public final class StoreException extends IllegalStateException {
-    /** What went wrong, from SQLite's primary result code. */
+    /** What went wrong, from SQLite's primary result code or PostgreSQL's SQLSTATE (see {@link SqlDialect}). */
     public enum Kind {
         /** SQLITE_FULL: the disk (or a quota) is full. */
         FULL,

@@ -52,6 +52,9 @@ public final class SweepService implements AutoCloseable {
     /** Period of the feeder. */
     static final long FEED_MILLIS = 200;
 
+    /** Cluster mode: rounds of the feeder between looks at the stored sweeps other members posted (every ~5 s). */
+    static final int ADOPT_ROUNDS = 25;
+
     /** Period at which a watcher looks for member changes. */
     static final long WATCH_MILLIS = 300;
 
@@ -70,6 +73,10 @@ public final class SweepService implements AutoCloseable {
     private final RunOutcomes outcomes;
 
     private final ScheduledExecutorService timer;
+    /** Cluster mode: other members feed the same sweeps. */
+    private final boolean shared;
+
+    private long rounds; // guarded by lock
 
     /** A sweep in memory: its plan, and its members' run ids (null: waiting). */
     private static final class Sweep {
@@ -110,6 +117,7 @@ public final class SweepService implements AutoCloseable {
         this.runs = runs;
         this.store = store;
         this.outcomes = new RunOutcomes(runs);
+        this.shared = runs.cluster().distributed();
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "groklab-sweeps");
             t.setDaemon(true);
@@ -184,10 +192,22 @@ public final class SweepService implements AutoCloseable {
                         + " or wait for its runs to end");
     }
 
-    /** The feeder's round: each waiting sweep, oldest first; a client refused a place is not asked again this round. */
+    /**
+     * The feeder's round: each waiting sweep, oldest first; a client refused a place is not asked again this round. In
+     * cluster mode every member feeds every waiting sweep (it picks up the stored ones every {@link #ADOPT_ROUNDS}
+     * rounds), so a sweep goes on when the member it was posted to dies: a member's submission is idempotent (its
+     * config's run, created once across members; see {@link #feed}).
+     */
     private void feedAll() {
         try {
             synchronized (lock) {
+                if (shared && rounds++ % ADOPT_ROUNDS == 0)
+                    for (StoredSweep s : store.waitingSweeps())
+                        if (!waiting.containsKey(s.id())) {
+                            Sweep sw = load(s);
+                            waiting.put(sw.id, sw);
+                            loaded.put(sw.id, sw);
+                        }
                 Set<String> refused = new HashSet<>();
                 for (Sweep s : List.copyOf(waiting.values())) {
                     if (refused.contains(s.client)) continue;
@@ -200,8 +220,13 @@ public final class SweepService implements AutoCloseable {
         }
     }
 
-    /** Under the lock: submits the sweep's waiting members in grid order until the queue or a budget refuses one. */
+    /**
+     * Under the lock: submits the sweep's waiting members in grid order until the queue or a budget refuses one. In
+     * cluster mode it first reads what other members fed or cancelled; a member another member submits at the same
+     * moment is one run all the same (the store keeps one run per config: the second submission answers EXISTING).
+     */
     private void feed(Sweep s) {
+        if (shared) refresh(s);
         for (int i = 0; i < s.runIds.length(); i++) {
             if (s.cancelled) break;
             if (s.runIds.get(i) != null) continue;
@@ -217,6 +242,17 @@ public final class SweepService implements AutoCloseable {
         }
         s.refusal = null;
         waiting.remove(s.id);
+    }
+
+    /** Cluster mode: the members' runs and the cancel other members stored. */
+    private void refresh(Sweep s) {
+        store.sweep(s.id).ifPresent(stored -> {
+            if (stored.cancelled()) s.cancelled = true;
+            for (int i = 0; i < s.runIds.length(); i++) {
+                String run = stored.runIds().get(i);
+                if (run != null) s.runIds.set(i, run);
+            }
+        });
     }
 
     /** The sweep's report now (empty: no such sweep). */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import lab.grokking.core.Checkpoint;
 import lab.grokking.core.Snapshot;
+import lab.grokking.server.RunStoreTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +52,7 @@ class RepositoryRunStoreTest {
             var e = assertThrows(
                     IllegalStateException.class,
                     () -> s.saveCheckpoint(
-                            "r1",
+                            RunStoreTest.claimed(s, "r1"),
                             new Checkpoint(5, new double[][] {{1}}),
                             List.of(new double[] {5, 1}),
                             List.of(new Snapshot("W", 5, 1, 1, new float[] {1}))));
@@ -62,7 +63,7 @@ class RepositoryRunStoreTest {
             assertThrows(
                     IllegalStateException.class,
                     () -> s.finish(
-                            "r1",
+                            RunStoreTest.claimed(s, "r1"),
                             StoredRun.Status.FINISHED,
                             "done",
                             "{}",
@@ -93,12 +94,19 @@ class RepositoryRunStoreTest {
                     IllegalStateException.class,
                     () -> db.inTransaction("outer", () -> {
                         s.saveCheckpoint(
-                                "r1", new Checkpoint(5, new double[][] {{1}}), List.of(new double[] {5, 1}), List.of());
+                                RunStoreTest.claimed(s, "r1"),
+                                new Checkpoint(5, new double[][] {{1}}),
+                                List.of(new double[] {5, 1}),
+                                List.of());
                         throw new IllegalStateException("later in the outer unit");
                     }));
             assertTrue(s.checkpoint("r1").isEmpty(), "the inner unit did not commit on its own");
             assertTrue(s.metrics("r1").isEmpty());
-            s.saveCheckpoint("r1", new Checkpoint(5, new double[][] {{1}}), List.of(new double[] {5, 1}), List.of());
+            s.saveCheckpoint(
+                    RunStoreTest.claimed(s, "r1"),
+                    new Checkpoint(5, new double[][] {{1}}),
+                    List.of(new double[] {5, 1}),
+                    List.of());
             assertEquals(5, s.checkpoint("r1").orElseThrow().step());
             assertEquals("ok", s.integrityCheck());
         }

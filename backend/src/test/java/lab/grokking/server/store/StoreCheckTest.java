@@ -46,7 +46,8 @@ class StoreCheckTest {
             s.insert(RunStoreTest.run(id));
             List<double[]> rows = new ArrayList<>();
             for (int i = 0; i < 3000; i++) rows.add(new double[] {i, i * 0.5, Math.sqrt(i), 1.0 / (i + 1)});
-            s.saveCheckpoint(id, new Checkpoint(3000, new double[][] {{1, 2, 3}}), rows, List.of());
+            s.saveCheckpoint(
+                    RunStoreTest.claimed(s, id), new Checkpoint(3000, new double[][] {{1, 2, 3}}), rows, List.of());
         }
     }
 

@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link LabRepository} on SQLite's labs and lab_runs tables. */
-final class SqliteLabRepository implements LabRepository {
-    private final SqliteDatabase db;
+/** {@link LabRepository} on the labs and lab_runs tables. */
+final class JdbcLabRepository implements LabRepository {
+    private final JdbcDatabase db;
 
-    SqliteLabRepository(SqliteDatabase db) {
+    JdbcLabRepository(JdbcDatabase db) {
         this.db = db;
     }
 
@@ -64,9 +64,9 @@ final class SqliteLabRepository implements LabRepository {
     @Override
     public boolean insertRun(StoredLabRun row) {
         return db.call("record lab run " + row.runId(), c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT OR IGNORE INTO lab_runs (lab_id, run_id, client, name, hidden, created_at)"
-                            + " VALUES (?,?,?,?,?,?)")) {
+            try (PreparedStatement p =
+                    c.prepareStatement("INSERT INTO lab_runs (lab_id, run_id, client, name, hidden, created_at)"
+                            + " VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING")) {
                 p.setString(1, row.labId());
                 p.setString(2, row.runId());
                 p.setString(3, row.client());
@@ -92,7 +92,8 @@ final class SqliteLabRepository implements LabRepository {
         return db.call("read lab runs " + labId, c -> {
             try (PreparedStatement p =
                     c.prepareStatement("SELECT run_id, client, name, hidden, created_at FROM lab_runs WHERE lab_id = ?"
-                            + (client == null ? "" : " AND client = ?") + " ORDER BY created_at, rowid")) {
+                            + (client == null ? "" : " AND client = ?") + " ORDER BY created_at, "
+                            + db.dialect().insertionOrder)) {
                 p.setString(1, labId);
                 if (client != null) p.setString(2, client);
                 List<StoredLabRun> out = new ArrayList<>();

@@ -1,7 +1,7 @@
 package lab.grokking.server.store;
 
-import static lab.grokking.server.store.SqliteDatabase.nullableLong;
-import static lab.grokking.server.store.SqliteDatabase.setLong;
+import static lab.grokking.server.store.JdbcDatabase.nullableLong;
+import static lab.grokking.server.store.JdbcDatabase.setLong;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -14,16 +14,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import lab.grokking.core.config.Configs;
 
-/** {@link RunRepository} on SQLite's runs table. */
-final class SqliteRunRepository implements RunRepository {
+/** {@link RunRepository} on the runs table. */
+final class JdbcRunRepository implements RunRepository {
     private static final String COLS =
             "id, config_key, task, config, seed, code_version, client, priority, steps, status, message, columns, summary, "
                     + "provenance, progress_step, created_at, started_at, finished_at, lab_id";
-    private final SqliteDatabase db;
+    private final JdbcDatabase db;
 
-    SqliteRunRepository(SqliteDatabase db) {
+    JdbcRunRepository(JdbcDatabase db) {
         this.db = db;
     }
 
@@ -52,8 +53,25 @@ final class SqliteRunRepository implements RunRepository {
                 setLong(p, 18, r.finishedAt());
                 p.setString(19, r.lab());
                 p.executeUpdate();
+            } catch (SQLException e) {
+                if (!duplicateKey(e)) throw e;
+                // another run (maybe inserted by another member just now) holds the key: name it
+                try (PreparedStatement p =
+                        c.prepareStatement("SELECT id FROM runs WHERE config_key = ? AND removed = 0")) {
+                    p.setString(1, r.configKey());
+                    try (ResultSet q = p.executeQuery()) {
+                        if (!q.next()) throw e;
+                        throw new DuplicateRunException(r.configKey(), q.getString(1));
+                    }
+                }
             }
         });
+    }
+
+    /** A violation of runs_live_key (one run per config key that was not removed), as either engine words it. */
+    static boolean duplicateKey(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("runs.config_key") || m.contains("runs_live_key");
     }
 
     @Override
@@ -65,14 +83,17 @@ final class SqliteRunRepository implements RunRepository {
     public Optional<StoredRun> findByKey(String key) {
         return one(
                 "SELECT " + COLS
-                        + " FROM runs WHERE config_key = ? AND removed = 0 ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                        + " FROM runs WHERE config_key = ? AND removed = 0 ORDER BY created_at DESC, "
+                        + db.dialect().insertionOrder
+                        + " DESC LIMIT 1",
                 key);
     }
 
     @Override
     public List<StoredRun> list(String client, String task, StoredRun.Status status, int offset, int limit) {
         String sql = "SELECT " + COLS + " FROM runs WHERE removed = 0 AND " + FILTER
-                + " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?";
+                + " ORDER BY created_at DESC, "
+                + db.dialect().insertionOrder + " DESC LIMIT ? OFFSET ?";
         return db.call("list runs", c -> {
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 filter(p, client, task, status);
@@ -114,7 +135,8 @@ final class SqliteRunRepository implements RunRepository {
     public List<StoredRun> createdSince(String client, long sinceMillis) {
         return db.call("list runs of a client", c -> {
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT " + COLS + " FROM runs WHERE client = ? AND created_at >= ? ORDER BY created_at, rowid")) {
+                    "SELECT " + COLS + " FROM runs WHERE client = ? AND created_at >= ? ORDER BY created_at, "
+                            + db.dialect().insertionOrder)) {
                 p.setString(1, client);
                 p.setLong(2, sinceMillis);
                 return runs(p);
@@ -126,26 +148,107 @@ final class SqliteRunRepository implements RunRepository {
     public List<StoredRun> unfinished() {
         return db.call("list unfinished runs", c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT " + COLS
-                    + " FROM runs WHERE removed = 0 AND status IN ('QUEUED', 'RUNNING') ORDER BY created_at, rowid")) {
+                    + " FROM runs WHERE removed = 0 AND status IN ('QUEUED', 'RUNNING') ORDER BY created_at, "
+                    + db.dialect().insertionOrder)) {
                 return runs(p);
             }
         });
     }
 
     @Override
-    public void setStatus(String id, StoredRun.Status status, String message, List<String> columns) {
-        String sql = status == StoredRun.Status.RUNNING
-                ? "UPDATE runs SET status = ?, message = ?, columns = COALESCE(?, columns), started_at = COALESCE(started_at, ?) WHERE id = ? AND removed = 0"
-                : "UPDATE runs SET status = ?, message = ?, columns = COALESCE(?, columns), finished_at = ? WHERE id = ? AND removed = 0";
+    public void setStatus(
+            String id, StoredRun.Status status, String message, List<String> columns, boolean revokeClaims) {
+        String sql = "UPDATE runs SET status = ?, message = ?, columns = COALESCE(?, columns), "
+                + (status == StoredRun.Status.RUNNING ? "started_at = COALESCE(started_at, ?)" : "finished_at = ?")
+                + (status == StoredRun.Status.QUEUED ? ", owner = NULL" : "")
+                + (revokeClaims ? ", epoch = epoch + 1" : "")
+                + " WHERE id = ? AND removed = 0";
         db.run("set status of " + id, c -> {
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 p.setString(1, status.name());
                 p.setString(2, message);
                 p.setString(3, columns == null ? null : json(columns));
                 if (status == StoredRun.Status.RUNNING || status.isFinal()) p.setLong(4, System.currentTimeMillis());
-                else p.setNull(4, Types.INTEGER);
+                else p.setNull(4, Types.BIGINT);
                 p.setString(5, id);
                 p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<Claim> claimOf(String id) {
+        return db.call("read the claim on " + id, c -> {
+            try (PreparedStatement p =
+                    c.prepareStatement("SELECT owner, epoch FROM runs WHERE id = ? AND removed = 0")) {
+                p.setString(1, id);
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next() ? Optional.of(new Claim(id, r.getString(1), r.getLong(2))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean claim(String id, String owner, long expectedEpoch) {
+        boolean[] won = {false};
+        db.run("claim " + id, c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE runs SET owner = ?, epoch = epoch + 1 WHERE id = ?"
+                    + " AND epoch = ? AND removed = 0 AND status IN ('QUEUED', 'RUNNING')")) {
+                p.setString(1, owner);
+                p.setString(2, id);
+                p.setLong(3, expectedEpoch);
+                won[0] = p.executeUpdate() == 1;
+            }
+        });
+        return won[0];
+    }
+
+    @Override
+    public void fence(Claim claim) {
+        db.run("hold the claim on " + claim.runId(), c -> {
+            try (PreparedStatement p =
+                    c.prepareStatement("UPDATE runs SET epoch = epoch WHERE id = ? AND owner = ? AND epoch = ?")) {
+                p.setString(1, claim.runId());
+                p.setString(2, claim.owner());
+                p.setLong(3, claim.epoch());
+                if (p.executeUpdate() == 1) return;
+            }
+            try (PreparedStatement p = c.prepareStatement("SELECT owner, epoch FROM runs WHERE id = ?")) {
+                p.setString(1, claim.runId());
+                try (ResultSet r = p.executeQuery()) {
+                    if (!r.next()) throw new OwnershipLostException(claim, null, null);
+                    throw new OwnershipLostException(claim, r.getString(1), r.getLong(2));
+                }
+            }
+        });
+    }
+
+    /** "alias's owner is one of these" with a parameter per owner (none: false). */
+    private static String ownedBy(String alias, Set<String> owners) {
+        return owners.isEmpty()
+                ? "(1 = 0)"
+                : "(" + alias + ".owner IN ("
+                        + String.join(", ", owners.stream().map(o -> "?").toList()) + "))";
+    }
+
+    @Override
+    public List<Claim> claimable(Set<String> liveOwners, int limit) {
+        String sql = "SELECT id, owner, epoch FROM runs r WHERE removed = 0 AND status IN ('QUEUED', 'RUNNING')"
+                + " AND (owner IS NULL OR NOT " + ownedBy("r", liveOwners) + ")"
+                + " ORDER BY (SELECT COUNT(*) FROM runs x WHERE x.client = r.client AND x.removed = 0"
+                + " AND x.status = 'RUNNING' AND " + ownedBy("x", liveOwners)
+                + "), priority, created_at, id LIMIT ?";
+        return db.call("list claimable runs", c -> {
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                int i = 1;
+                for (int pass = 0; pass < 2; pass++) for (String o : liveOwners) p.setString(i++, o);
+                p.setInt(i, limit);
+                List<Claim> out = new ArrayList<>();
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) out.add(new Claim(r.getString(1), r.getString(2), r.getLong(3)));
+                }
+                return out;
             }
         });
     }
@@ -189,13 +292,13 @@ final class SqliteRunRepository implements RunRepository {
     public void recountStoredBytes(String id, boolean snapshotsChanged) {
         db.run("count the stored bytes of " + id, c -> {
             if (snapshotsChanged)
-                SqliteDatabase.update(
+                JdbcDatabase.update(
                         c,
                         "UPDATE runs SET snapshot_bytes ="
                                 + " (SELECT COALESCE(SUM(length(data)), 0) FROM snapshots WHERE run_id = ?) WHERE id = ?",
                         id);
-            // length() of the rows (small) and of the checkpoint (a rowid table) reads no blob
-            SqliteDatabase.update(
+            // SQLite: length() of the rows (small) and of the checkpoint (a rowid table) reads no blob
+            JdbcDatabase.update(
                     c,
                     "UPDATE runs SET stored_bytes = snapshot_bytes"
                             + " + (SELECT COALESCE(SUM(length(row)), 0) FROM metrics WHERE run_id = ?)"
@@ -226,7 +329,7 @@ final class SqliteRunRepository implements RunRepository {
 
     @Override
     public void markRemoved(String id) {
-        db.run("remove " + id, c -> SqliteDatabase.update(c, "UPDATE runs SET removed = 1 WHERE id = ?", id));
+        db.run("remove " + id, c -> JdbcDatabase.update(c, "UPDATE runs SET removed = 1 WHERE id = ?", id));
     }
 
     @Override

@@ -8,13 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link SweepRepository} on SQLite's sweeps and sweep_members tables. */
-final class SqliteSweepRepository implements SweepRepository {
+/** {@link SweepRepository} on the sweeps and sweep_members tables. */
+final class JdbcSweepRepository implements SweepRepository {
     private static final String COLUMNS = "id, doc, client, created_at, cancelled";
 
-    private final SqliteDatabase db;
+    private final JdbcDatabase db;
 
-    SqliteSweepRepository(SqliteDatabase db) {
+    JdbcSweepRepository(JdbcDatabase db) {
         this.db = db;
     }
 

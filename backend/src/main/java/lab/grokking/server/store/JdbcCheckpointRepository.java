@@ -9,14 +9,14 @@ import java.util.Optional;
 import lab.grokking.core.Checkpoint;
 
 /**
- * {@link CheckpointRepository} on SQLite's checkpoints table: the {@link CheckpointCodec} blob, its step, and the
+ * {@link CheckpointRepository} on the checkpoints table: the {@link CheckpointCodec} blob, its step, and the
  * blob's crc32 in a column of its own (older than the codec's checksum, and the only one format 0 has).
  */
-final class SqliteCheckpointRepository implements CheckpointRepository {
-    private static final System.Logger LOG = System.getLogger(SqliteCheckpointRepository.class.getName());
-    private final SqliteDatabase db;
+final class JdbcCheckpointRepository implements CheckpointRepository {
+    private static final System.Logger LOG = System.getLogger(JdbcCheckpointRepository.class.getName());
+    private final JdbcDatabase db;
 
-    SqliteCheckpointRepository(SqliteDatabase db) {
+    JdbcCheckpointRepository(JdbcDatabase db) {
         this.db = db;
     }
 
@@ -25,7 +25,8 @@ final class SqliteCheckpointRepository implements CheckpointRepository {
         byte[] state = CheckpointCodec.encode(cp);
         db.run("save the checkpoint of " + runId, c -> {
             try (PreparedStatement p = c.prepareStatement(
-                    "INSERT OR REPLACE INTO checkpoints (run_id, step, state, crc) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO checkpoints (run_id, step, state, crc) VALUES (?, ?, ?, ?) ON CONFLICT (run_id)"
+                            + " DO UPDATE SET step = excluded.step, state = excluded.state, crc = excluded.crc")) {
                 p.setString(1, runId);
                 p.setLong(2, cp.step());
                 p.setBytes(3, state);
@@ -74,7 +75,7 @@ final class SqliteCheckpointRepository implements CheckpointRepository {
     public void delete(String runId) {
         db.run(
                 "delete the checkpoint of " + runId,
-                c -> SqliteDatabase.update(c, "DELETE FROM checkpoints WHERE run_id = ?", runId));
+                c -> JdbcDatabase.update(c, "DELETE FROM checkpoints WHERE run_id = ?", runId));
     }
 
     @Override

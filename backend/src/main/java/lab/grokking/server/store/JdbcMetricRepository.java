@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
-/** {@link MetricRepository} on SQLite's metrics table (one float64 blob per row, see {@link Blobs}). */
-final class SqliteMetricRepository implements MetricRepository {
-    private final SqliteDatabase db;
+/** {@link MetricRepository} on the metrics table (one float64 blob per row, see {@link Blobs}). */
+final class JdbcMetricRepository implements MetricRepository {
+    private final JdbcDatabase db;
 
-    SqliteMetricRepository(SqliteDatabase db) {
+    JdbcMetricRepository(JdbcDatabase db) {
         this.db = db;
     }
 
@@ -18,8 +18,8 @@ final class SqliteMetricRepository implements MetricRepository {
     public void append(String runId, List<double[]> rows) {
         if (rows.isEmpty()) return;
         db.run("append rows of " + runId, c -> {
-            try (PreparedStatement p =
-                    c.prepareStatement("INSERT OR REPLACE INTO metrics (run_id, step, row) VALUES (?, ?, ?)")) {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO metrics (run_id, step, row) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (run_id, step) DO UPDATE SET row = excluded.row")) {
                 for (double[] row : rows) {
                     p.setString(1, runId);
                     p.setLong(2, (long) row[0]);
@@ -51,7 +51,7 @@ final class SqliteMetricRepository implements MetricRepository {
             try (PreparedStatement p = c.prepareStatement("SELECT MAX(step) FROM metrics WHERE run_id = ?")) {
                 p.setString(1, runId);
                 try (ResultSet r = p.executeQuery()) {
-                    Long step = r.next() ? SqliteDatabase.nullableLong(r, 1) : null;
+                    Long step = r.next() ? JdbcDatabase.nullableLong(r, 1) : null;
                     return step == null ? OptionalLong.empty() : OptionalLong.of(step);
                 }
             }
@@ -71,6 +71,6 @@ final class SqliteMetricRepository implements MetricRepository {
 
     @Override
     public void deleteAll(String runId) {
-        db.run("delete rows of " + runId, c -> SqliteDatabase.update(c, "DELETE FROM metrics WHERE run_id = ?", runId));
+        db.run("delete rows of " + runId, c -> JdbcDatabase.update(c, "DELETE FROM metrics WHERE run_id = ?", runId));
     }
 }

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import lab.grokking.core.Snapshot;
 
-/** {@link SnapshotRepository} on SQLite's snapshots table (one float32 blob per snapshot, see {@link Blobs}). */
-final class SqliteSnapshotRepository implements SnapshotRepository {
-    private final SqliteDatabase db;
+/** {@link SnapshotRepository} on the snapshots table (one float32 blob per snapshot, see {@link Blobs}). */
+final class JdbcSnapshotRepository implements SnapshotRepository {
+    private final JdbcDatabase db;
 
-    SqliteSnapshotRepository(SqliteDatabase db) {
+    JdbcSnapshotRepository(JdbcDatabase db) {
         this.db = db;
     }
 
@@ -20,7 +20,9 @@ final class SqliteSnapshotRepository implements SnapshotRepository {
         if (snapshots.isEmpty()) return;
         db.run("append snapshots of " + runId, c -> {
             try (PreparedStatement p = c.prepareStatement(
-                    "INSERT OR REPLACE INTO snapshots (run_id, name, step, n_rows, n_cols, data) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO snapshots (run_id, name, step, n_rows, n_cols, data) VALUES (?, ?, ?, ?, ?, ?)"
+                            + " ON CONFLICT (run_id, name, step) DO UPDATE SET n_rows = excluded.n_rows,"
+                            + " n_cols = excluded.n_cols, data = excluded.data")) {
                 for (Snapshot s : snapshots) { // one at a time: a batch would hold every encoded blob until it runs
                     p.setString(1, runId);
                     p.setString(2, s.name());
@@ -82,6 +84,6 @@ final class SqliteSnapshotRepository implements SnapshotRepository {
     public void deleteAll(String runId) {
         db.run(
                 "delete snapshots of " + runId,
-                c -> SqliteDatabase.update(c, "DELETE FROM snapshots WHERE run_id = ?", runId));
+                c -> JdbcDatabase.update(c, "DELETE FROM snapshots WHERE run_id = ?", runId));
     }
 }
