@@ -15,7 +15,8 @@ import lab.grokking.server.store.TestPostgres;
 
 /**
  * Up to a few members of one cluster on loopback over a fresh PostgreSQL database: every member is listed in every
- * member's {@code cluster.members} from the start (one started later joins through that list). Short heartbeats,
+ * member's {@code cluster.members} from the start (one started later joins through that list), and a majority of them
+ * is the quorum ({@code cluster.minMembers}), so a member cut off alone claims nothing. Short heartbeats,
  * checkpoints every second and one worker each, so a test sees deaths and resumptions within seconds.
  */
 public final class MemberGroup implements AutoCloseable {
@@ -74,6 +75,7 @@ public final class MemberGroup implements AutoCloseable {
         s.put(
                 "cluster.members",
                 clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")));
+        s.put("cluster.minMembers", Integer.toString(clusterPorts.size() / 2 + 1)); // a majority of the slots
         s.put("cluster.heartbeatSeconds", Integer.toString(HEARTBEAT_SECONDS));
         s.put("cluster.maxNoHeartbeatSeconds", Integer.toString(MAX_NO_HEARTBEAT_SECONDS));
         s.put("store.url", jdbcUrl);
