@@ -49,9 +49,9 @@ import lab.grokking.server.store.StoredRun;
  * {@link RunStore#claimNext}) while it has a free worker and a quorum, and owns a run here only once it holds its
  * claim. The invariant above then reads: every run the store holds unfinished under this member's claim is owned here.
  * A write refused because another member took the run over ends the attempt at once (counted by
- * {@link #ownershipLost}); cancels of runs trained elsewhere go to their owner. Runs are claimed one at a time, so
- * cohorts form only from runs this member happens to hold waiting together: in practice cluster mode trains runs one
- * by one.
+ * {@link #ownershipLost}); cancels of runs trained elsewhere go to their owner. A member claims one run per free
+ * worker and trains each alone: cluster mode does not batch (a cohort would hold claims other members' free workers
+ * could train).
  *
  * <p>Batching happens at dispatch: a worker that starts a run whose task has a batch key also claims the runs of the
  * same client waiting with the same key (up to {@code queue.batchMax} in all, oldest first), takes them out of the
@@ -539,7 +539,7 @@ public final class RunService implements AutoCloseable {
      * {@code queue.batchMax} in all, each taken out of the executor (a run it no longer holds is being dispatched).
      */
     private void claimCohort(Owned o, List<Owned> cohort, List<StoredRun> runs, List<Claim> claims) {
-        if (o.batchKey == null || cfg.batchMax <= 1) return;
+        if (o.batchKey == null || cfg.batchMax <= 1 || shared) return; // a member claims one run per free worker
         List<Owned> candidates = owned.values().stream()
                 .filter(c -> c != o
                         && c.state == State.WAITING
