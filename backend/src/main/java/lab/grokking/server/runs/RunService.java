@@ -553,7 +553,7 @@ public final class RunService implements AutoCloseable {
             Claim claim;
             try {
                 r = store.get(c.run.id()).orElse(null);
-                claim = r == null ? null : c.claim != null ? c.claim : claim(c.run.id());
+                claim = r == null ? null : claim(c.run.id());
             } catch (RuntimeException e) { // it keeps waiting: its own dispatch meets the store's trouble
                 storeHealth.failed(e);
                 return;
@@ -701,6 +701,10 @@ public final class RunService implements AutoCloseable {
                             o.state == State.WAITING ? "cancelled before it started" : "cancelled while paused";
                     try {
                         setStatus(o, StoredRun.Status.CANCELLED, message);
+                    } catch (OwnershipLostException e) { // cluster mode: another member took it over meanwhile
+                        o.live.end(StoredRun.Status.QUEUED, "taken over by another member");
+                        disown(o);
+                        return cancelElsewhere(id, client);
                     } catch (RuntimeException e) {
                         if (!storeHealth.failed(e)) throw e;
                         o.pending = new RunExecution.Pending(StoredRun.Status.CANCELLED, message);
@@ -974,8 +978,7 @@ public final class RunService implements AutoCloseable {
     private void release(Owned o) {
         try {
             store.setStatus(o.claim, StoredRun.Status.QUEUED, "released: its member is shutting down", null);
-        } catch (
-                RuntimeException e) { // it stays claimed until this member leaves the cluster: then any member takes it
+        } catch (RuntimeException e) { // claimed until this member leaves the cluster: then any member takes it
             LOG.log(System.Logger.Level.WARNING, "run " + o.run.id() + ": cannot release it: " + e.getMessage());
         }
         disown(o);
