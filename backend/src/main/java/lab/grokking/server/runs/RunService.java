@@ -166,7 +166,7 @@ public final class RunService implements AutoCloseable {
         this.executor = executor;
         this.estimates = estimates;
         this.reads = new RunReads(store, cfg.cacheMaxBytes, cluster);
-        this.submissions = new Submissions(cfg.limits, reads, store);
+        this.submissions = new Submissions(cfg.limits, reads, store, cluster.distributed());
         this.budgets = new Budgets(cfg, store, estimates);
         this.storeHealth = new StoreHealth(store, cfg.minFreeBytes);
         upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -686,7 +686,7 @@ public final class RunService implements AutoCloseable {
      */
     public Optional<StoredRun.Status> cancel(String id, String client) {
         synchronized (lock) {
-            Optional<StoredRun> run = reads.get(id);
+            Optional<StoredRun> run = current(id);
             if (run.isEmpty()) return Optional.empty();
             requireCreator(run.get(), client, "cancel");
             Owned o = owned.get(id);
@@ -771,7 +771,7 @@ public final class RunService implements AutoCloseable {
     /** Removes a finished or stopped run (cancel it first); false if it is still live. */
     public boolean remove(String id, String client) {
         synchronized (lock) {
-            Optional<StoredRun> run = reads.get(id);
+            Optional<StoredRun> run = current(id);
             if (run.isEmpty()) return true;
             requireCreator(run.get(), client, "remove");
             if (owned.containsKey(id)) return false;
@@ -781,6 +781,11 @@ public final class RunService implements AutoCloseable {
             submissions.removed(id);
             return true;
         }
+    }
+
+    /** A run as it is now: in cluster mode from the store (other members change runs this one has cached). */
+    private Optional<StoredRun> current(String id) {
+        return shared && plausibleId(id) ? store.get(id) : reads.get(id);
     }
 
     /** Only the client that started a run acts on it: an identical config posted by another gets a handle to read. */
