@@ -43,9 +43,10 @@ public final class HazelcastCluster implements Cluster {
     /** A reliable topic keeps its messages in the ringbuffer named this plus the topic's name. */
     static final String RINGBUFFER_PREFIX = "_hz_rb_";
     /**
-     * Events a run's feed holds (one backup): a publisher sends at most 10 a second per run, so the feed reaches back
-     * 200 s or more, far beyond the rows the store has yet to get (checkpointSeconds); a follower that still misses
-     * some reads them from the store. Each event is small (a progress tick, or the few rows of one evaluation).
+     * Events a run's feed holds (one backup): a publisher sends at most 20 a second per run (the run service's
+     * FeedPublisher.INTERVAL_MS), so the feed reaches back 100 s or more, far beyond the rows the store has yet to get
+     * (checkpointSeconds); a follower that still misses some reads them from the store. Each event is small (a
+     * progress tick, or the few rows of one evaluation).
      */
     static final int FEED_CAPACITY = 2_000;
     /**
@@ -112,6 +113,8 @@ public final class HazelcastCluster implements Cluster {
         c.setProperty("hazelcast.logging.type", "slf4j");
         c.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(s.heartbeatSeconds()));
         c.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(s.maxNoHeartbeatSeconds()));
+        // training keeps the cores busy by design: the health monitor would log "high load" all day
+        c.setProperty("hazelcast.health.monitoring.level", "OFF");
         // the server closes the cluster after its runs stopped; Hazelcast's own hook would leave before that
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
         NetworkConfig n = c.getNetworkConfig();

@@ -18,8 +18,11 @@ import lab.grokking.server.store.StoredRun;
  */
 final class FeedPublisher {
     private static final System.Logger LOG = System.getLogger(FeedPublisher.class.getName());
-    /** At most one event per run this often (viewers get at most 10 progress ticks a second anyway). */
-    static final long INTERVAL_MS = 100;
+    /**
+     * At most one event per run this often: what a viewer on another member waits at worst beyond a local one (events
+     * that find the last one older go out at once).
+     */
+    static final long INTERVAL_MS = 50;
 
     private final Cluster cluster;
     private final ScheduledExecutorService thread;

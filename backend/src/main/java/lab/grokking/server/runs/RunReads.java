@@ -150,6 +150,19 @@ public final class RunReads {
         if (publisher == null) return;
         publisher.detach(live);
         if (live.status().isFinal()) feedThread.schedule(() -> dropFeed(live.id()), FEED_LINGER_SECONDS, SECONDS);
+        else feedThread.execute(() -> follow(live)); // released or taken over: its viewers follow the next owner
+    }
+
+    /** Feeds {@code live}, which ended here unfinished, from the run's feed (unless the run is live here again). */
+    private void follow(LiveRun live) {
+        try {
+            if (active.containsKey(live.id())) return;
+            mirrors.computeIfAbsent(live.id(), k -> FeedMirror.follow(live, store, cluster, this::mirrorEnded));
+        } catch (RuntimeException e) { // e.g. this member is shutting down
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "run " + live.id() + ": its viewers here cannot follow it further: " + e.getMessage());
+        }
     }
 
     /** The run was removed from the store. */

@@ -145,6 +145,9 @@ class LiveFeedTest {
         for (long s = 5; s <= 20; s++) takeover.append(row(s));
         await("rows 17..20 on the old mirror", () -> mirror.size() == 21);
         assertEquals(range(0, 20), steps(mirror), "the mirror's viewers keep following");
+        await("rows 17..20 on A's own run, which it no longer trains", () -> trained.size() == 21);
+        assertEquals(range(0, 20), steps(trained), "A's viewers follow the new owner");
+        assertSame(trained, readsA.live(ID).orElseThrow(), "A serves the run it released as a mirror");
 
         // it ends: the mirror takes the store's final state and is served as a finished run
         storedRows.clear();
@@ -155,6 +158,7 @@ class LiveFeedTest {
         await("the final status on the mirror", () -> mirror.status() == StoredRun.Status.FINISHED);
         assertEquals("finished (store)", mirror.message());
         assertEquals(range(0, 20), steps(mirror));
+        await("the final status on A", () -> trained.status() == StoredRun.Status.FINISHED);
     }
 
     @Test
