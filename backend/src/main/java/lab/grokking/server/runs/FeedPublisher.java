@@ -42,12 +42,15 @@ final class FeedPublisher {
         }
     }
 
-    /** Stops publishing {@code live}; its last change (a final status) still goes out. */
+    /**
+     * Stops publishing {@code live}; its last change (a final status) goes out next on the publisher thread (before
+     * anything handed to that thread after this call), and nothing after it.
+     */
     void detach(LiveRun live) {
         Publication p = publications.remove(live);
         if (p == null) return;
         live.unsubscribe(p);
-        p.wake();
+        thread.execute(p::last);
     }
 
     private final class Publication implements LiveRun.Viewer {
@@ -59,6 +62,7 @@ final class FeedPublisher {
         private StoredRun.Status status;
         private String message;
         private List<String> columns;
+        private boolean closed;
 
         Publication(LiveRun live) {
             this.live = live;
@@ -71,8 +75,14 @@ final class FeedPublisher {
             thread.schedule(this::send, Math.max(0, wait), TimeUnit.NANOSECONDS);
         }
 
+        private void last() {
+            send();
+            closed = true; // a send still scheduled would publish rows fed to the LiveRun by another owner's feed
+        }
+
         private void send() {
             pending.set(false);
+            if (closed) return;
             // status before rows: a final status comes after the last row was appended, so it goes out with it
             StoredRun.Status s = live.status();
             String msg = live.message();
