@@ -88,7 +88,9 @@ public final class HazelcastCluster implements Cluster {
 
     private final HazelcastInstance hz;
     private final Settings settings;
-    private final String memberId;
+    /** The last id read (Hazelcast gives a member a new one when it merges back after a split brain). */
+    private volatile String memberId;
+
     private final ITopic<String> queued;
     private final ITopic<CancelMessage> cancels;
 
@@ -166,14 +168,28 @@ public final class HazelcastCluster implements Cluster {
         return hz;
     }
 
+    /**
+     * The Hazelcast member UUID. It changes when this member merges back into the cluster after a network partition
+     * (Hazelcast gives it a new identity then): runs claimed under the old id look like a dead member's, are taken over
+     * by the others, and the store's fencing stops the attempts still running here.
+     */
     @Override
     public String memberId() {
+        if (hz.getLifecycleService().isRunning()) {
+            String now = hz.getCluster().getLocalMember().getUuid().toString();
+            if (!now.equals(memberId))
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "this member's id changed from " + memberId + " to " + now
+                                + " (merged back after a network partition): runs claimed under the old id are taken over");
+            memberId = now;
+        }
         return memberId;
     }
 
     @Override
     public Set<String> liveMembers() {
-        if (!hz.getLifecycleService().isRunning()) return Set.of(memberId);
+        if (!hz.getLifecycleService().isRunning()) return Set.of(memberId());
         Set<String> ids = new LinkedHashSet<>();
         for (Member m : hz.getCluster().getMembers()) ids.add(m.getUuid().toString());
         return ids;
@@ -191,7 +207,7 @@ public final class HazelcastCluster implements Cluster {
 
     @Override
     public void announceQueued() {
-        queued.publish(memberId);
+        queued.publish(memberId());
     }
 
     @Override
@@ -208,7 +224,7 @@ public final class HazelcastCluster implements Cluster {
     public void onCancel(BiConsumer<String, String> handler) {
         cancels.addMessageListener(m -> {
             CancelMessage c = m.getMessageObject();
-            if (memberId.equals(c.member()))
+            if (memberId().equals(c.member()))
                 guarded("the cancel of run " + c.runId(), () -> handler.accept(c.runId(), c.client()));
         });
     }
@@ -289,7 +305,7 @@ public final class HazelcastCluster implements Cluster {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", "cluster");
         m.put("name", settings.name());
-        m.put("member", memberId);
+        m.put("member", memberId());
         m.put("members", List.copyOf(liveMembers()));
         m.put("quorum", hasQuorum());
         m.put("minMembers", settings.minMembers());
