@@ -121,7 +121,6 @@ public final class HazelcastCluster implements Cluster {
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
         NetworkConfig n = c.getNetworkConfig();
         n.setPort(s.port() == 0 ? freePort() : s.port()).setPortAutoIncrement(false);
-        n.getRestApiConfig().setEnabled(false);
         JoinConfig j = n.getJoin();
         j.getMulticastConfig().setEnabled(false);
         j.getAutoDetectionConfig().setEnabled(false);

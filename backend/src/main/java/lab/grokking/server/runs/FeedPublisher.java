@@ -72,7 +72,7 @@ final class FeedPublisher {
         public void wake() {
             if (!pending.compareAndSet(false, true)) return; // an event is on its way: it will carry this change too
             long wait = sentNanos + TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS) - System.nanoTime();
-            thread.schedule(this::send, Math.max(0, wait), TimeUnit.NANOSECONDS);
+            var unused = thread.schedule(this::send, Math.max(0, wait), TimeUnit.NANOSECONDS); // send logs its failures
         }
 
         private void last() {

@@ -154,8 +154,10 @@ public final class RunReads {
         if (live.status().isFinal()) finished.put(live.id(), live);
         if (publisher == null) return;
         publisher.detach(live);
-        if (live.status().isFinal()) feedThread.schedule(() -> dropFeed(live.id()), FEED_LINGER_SECONDS, SECONDS);
-        else feedThread.execute(() -> follow(live)); // released or taken over: its viewers follow the next owner
+        if (!live.status().isFinal()) feedThread.execute(() -> follow(live)); // its viewers follow the next owner
+        else {
+            var unused = feedThread.schedule(() -> dropFeed(live.id()), FEED_LINGER_SECONDS, SECONDS); // logs failures
+        }
     }
 
     /** Feeds {@code live}, which ended here unfinished, from the run's feed (unless the run is live here again). */

@@ -105,10 +105,13 @@ class LiveFeedTest {
         }
         // until A published step 9 (a follower of its own, on A)
         List<FeedEvent> published = new CopyOnWriteArrayList<>();
-        try (Cluster.Feed f = a.subscribe(ID, published::add)) {
+        Cluster.Feed feed = a.subscribe(ID, published::add);
+        try {
             await(
                     "A published step 9",
                     () -> published.stream().anyMatch(e -> e.rowList().stream().anyMatch(r -> r[0] == 9)));
+        } finally {
+            feed.close();
         }
 
         // B, asked later, mirrors it: the store's rows, then the feed's held events (rows 0..9 again), each once
@@ -175,10 +178,13 @@ class LiveFeedTest {
         trained.end(StoredRun.Status.CANCELLED, "cancelled");
         readsA.ended(trained);
         List<FeedEvent> published = new CopyOnWriteArrayList<>();
-        try (Cluster.Feed f = a.subscribe(ID, published::add)) {
+        Cluster.Feed feed = a.subscribe(ID, published::add);
+        try {
             await(
                     "A published the cancel",
                     () -> published.stream().anyMatch(e -> e.status().equals("CANCELLED")));
+        } finally {
+            feed.close();
         }
         // B read the run unfinished just before it ended (the store lags): its held events end the mirror
         LiveRun mirror = FeedMirror.open(run(StoredRun.Status.RUNNING, null), store, b, m -> {})
