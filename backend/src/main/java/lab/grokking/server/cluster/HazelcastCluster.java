@@ -54,6 +54,8 @@ public final class HazelcastCluster implements Cluster {
      * the feeds of runs whose member stopped before it dropped them.
      */
     static final int FEED_TTL_SECONDS = 600;
+    /** At most this long to leave gracefully on {@link #close}. */
+    static final int GRACEFUL_SHUTDOWN_SECONDS = 10;
     /** How long {@link #subscribe} waits for the events held at the call to be handed over. */
     static final long CATCH_UP_SECONDS = 5;
 
@@ -119,6 +121,9 @@ public final class HazelcastCluster implements Cluster {
         c.setProperty("hazelcast.health.monitoring.level", "OFF");
         // the server closes the cluster after its runs stopped; Hazelcast's own hook would leave before that
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // a leaving member hands its partitions (live feeds only: the store holds the runs) over for at most this long,
+        // not Hazelcast's 600 s default, which a member cut off from the others would wait out in full
+        c.setProperty("hazelcast.graceful.shutdown.max.wait", Integer.toString(GRACEFUL_SHUTDOWN_SECONDS));
         NetworkConfig n = c.getNetworkConfig();
         n.setPort(s.port() == 0 ? freePort() : s.port()).setPortAutoIncrement(false);
         JoinConfig j = n.getJoin();
