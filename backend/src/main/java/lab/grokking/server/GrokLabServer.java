@@ -179,17 +179,25 @@ public final class GrokLabServer implements AutoCloseable {
     /**
      * The in-process executor these settings describe. In cluster mode it is a plain pool of the member's workers:
      * which run comes next, fairly across clients, is the cluster queue's choice ({@code RunStore.claimNext}), so the
-     * per-client and large-run shares of this member's queue do not hold runs back.
+     * per-client, address and large-run shares of this member's queue do not hold runs back.
      */
     public static FairQueue queue(ServerConfig cfg) {
-        boolean pool = cfg.clusterEnabled;
+        if (cfg.clusterEnabled)
+            return new FairQueue(
+                    cfg.workers,
+                    cfg.workers,
+                    cfg.perClientQueued,
+                    cfg.maxQueued,
+                    cfg.maxWaitSeconds,
+                    cfg.workers,
+                    System::nanoTime);
         return new FairQueue(
                         cfg.workers,
-                        pool ? cfg.workers : cfg.perClientRunning,
+                        cfg.perClientRunning,
                         cfg.perClientQueued,
                         cfg.maxQueued,
                         cfg.maxWaitSeconds,
-                        pool ? cfg.workers : cfg.largeRunWorkers,
+                        cfg.largeRunWorkers,
                         System::nanoTime)
                 .addressLimits(cfg.addressRunsQueued, cfg.addressRunsRunning);
     }

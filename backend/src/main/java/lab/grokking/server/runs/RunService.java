@@ -49,9 +49,9 @@ import lab.grokking.server.store.StoredRun;
  * {@link RunStore#claimNext}) while it has a free worker and a quorum, and owns a run here only once it holds its
  * claim. The invariant above then reads: every run the store holds unfinished under this member's claim is owned here.
  * A write refused because another member took the run over ends the attempt at once (counted by
- * {@link #ownershipLost}); cancels of runs trained elsewhere go to their owner. Runs are claimed one at a time, so
- * cohorts form only from runs this member happens to hold waiting together: in practice cluster mode trains runs one
- * by one.
+ * {@link #ownershipLost}); cancels of runs trained elsewhere go to their owner. A member claims one run per free
+ * worker and trains each alone: cluster mode does not batch (a cohort would hold claims other members' free workers
+ * could train).
  *
  * <p>Batching happens at dispatch: a worker that starts a run whose task has a batch key also claims the runs of the
  * same client waiting with the same key (up to {@code queue.batchMax} in all, oldest first), takes them out of the
@@ -166,7 +166,7 @@ public final class RunService implements AutoCloseable {
         this.executor = executor;
         this.estimates = estimates;
         this.reads = new RunReads(store, cfg.cacheMaxBytes, cluster);
-        this.submissions = new Submissions(cfg.limits, reads, store);
+        this.submissions = new Submissions(cfg.limits, reads, store, cluster.distributed());
         this.budgets = new Budgets(cfg, store, estimates);
         this.storeHealth = new StoreHealth(store, cfg.minFreeBytes);
         upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -539,7 +539,7 @@ public final class RunService implements AutoCloseable {
      * {@code queue.batchMax} in all, each taken out of the executor (a run it no longer holds is being dispatched).
      */
     private void claimCohort(Owned o, List<Owned> cohort, List<StoredRun> runs, List<Claim> claims) {
-        if (o.batchKey == null || cfg.batchMax <= 1) return;
+        if (o.batchKey == null || cfg.batchMax <= 1 || shared) return; // a member claims one run per free worker
         List<Owned> candidates = owned.values().stream()
                 .filter(c -> c != o
                         && c.state == State.WAITING
@@ -553,7 +553,7 @@ public final class RunService implements AutoCloseable {
             Claim claim;
             try {
                 r = store.get(c.run.id()).orElse(null);
-                claim = r == null ? null : c.claim != null ? c.claim : claim(c.run.id());
+                claim = r == null ? null : claim(c.run.id());
             } catch (RuntimeException e) { // it keeps waiting: its own dispatch meets the store's trouble
                 storeHealth.failed(e);
                 return;
@@ -686,7 +686,7 @@ public final class RunService implements AutoCloseable {
      */
     public Optional<StoredRun.Status> cancel(String id, String client) {
         synchronized (lock) {
-            Optional<StoredRun> run = reads.get(id);
+            Optional<StoredRun> run = current(id);
             if (run.isEmpty()) return Optional.empty();
             requireCreator(run.get(), client, "cancel");
             Owned o = owned.get(id);
@@ -701,6 +701,10 @@ public final class RunService implements AutoCloseable {
                             o.state == State.WAITING ? "cancelled before it started" : "cancelled while paused";
                     try {
                         setStatus(o, StoredRun.Status.CANCELLED, message);
+                    } catch (OwnershipLostException e) { // cluster mode: another member took it over meanwhile
+                        o.live.end(StoredRun.Status.QUEUED, "taken over by another member");
+                        disown(o);
+                        return cancelElsewhere(id, client);
                     } catch (RuntimeException e) {
                         if (!storeHealth.failed(e)) throw e;
                         o.pending = new RunExecution.Pending(StoredRun.Status.CANCELLED, message);
@@ -767,7 +771,7 @@ public final class RunService implements AutoCloseable {
     /** Removes a finished or stopped run (cancel it first); false if it is still live. */
     public boolean remove(String id, String client) {
         synchronized (lock) {
-            Optional<StoredRun> run = reads.get(id);
+            Optional<StoredRun> run = current(id);
             if (run.isEmpty()) return true;
             requireCreator(run.get(), client, "remove");
             if (owned.containsKey(id)) return false;
@@ -777,6 +781,11 @@ public final class RunService implements AutoCloseable {
             submissions.removed(id);
             return true;
         }
+    }
+
+    /** A run as it is now: in cluster mode from the store (other members change runs this one has cached). */
+    private Optional<StoredRun> current(String id) {
+        return shared && plausibleId(id) ? store.get(id) : reads.get(id);
     }
 
     /** Only the client that started a run acts on it: an identical config posted by another gets a handle to read. */
@@ -974,8 +983,7 @@ public final class RunService implements AutoCloseable {
     private void release(Owned o) {
         try {
             store.setStatus(o.claim, StoredRun.Status.QUEUED, "released: its member is shutting down", null);
-        } catch (
-                RuntimeException e) { // it stays claimed until this member leaves the cluster: then any member takes it
+        } catch (RuntimeException e) { // claimed until this member leaves the cluster: then any member takes it
             LOG.log(System.Logger.Level.WARNING, "run " + o.run.id() + ": cannot release it: " + e.getMessage());
         }
         disown(o);

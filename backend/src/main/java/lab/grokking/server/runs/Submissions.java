@@ -28,13 +28,23 @@ public final class Submissions {
     private final Limits limits;
     private final RunReads reads;
     private final RunStore store;
+    private final boolean shared;
     private final Cache<String, String> byKey =
             Caffeine.newBuilder().maximumSize(100_000).build();
 
     public Submissions(Limits limits, RunReads reads, RunStore store) {
+        this(limits, reads, store, false);
+    }
+
+    /**
+     * {@code shared}: other members create, requeue and remove runs in the same store (cluster mode), so a run's
+     * identity is looked up in the store every time, never in this member's caches.
+     */
+    public Submissions(Limits limits, RunReads reads, RunStore store, boolean shared) {
         this.limits = limits;
         this.reads = reads;
         this.store = store;
+        this.shared = shared;
     }
 
     /**
@@ -89,6 +99,7 @@ public final class Submissions {
 
     /** The stored run with this identity, if any (whatever its status). */
     public Optional<StoredRun> existing(String key) {
+        if (shared) return store.findByKey(key);
         Optional<StoredRun> r = Optional.ofNullable(byKey.getIfPresent(key)).flatMap(reads::get);
         if (r.isEmpty()) r = store.findByKey(key);
         r.ifPresent(x -> byKey.put(key, x.id()));

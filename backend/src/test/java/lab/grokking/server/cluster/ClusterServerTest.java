@@ -55,8 +55,12 @@ class ClusterServerTest {
             ClusterRunsTest.await(() -> one.liveMembers().size() == 2, "the second member joins the first");
             assertEquals(Set.of(one.memberId(), second.server.runs().cluster().memberId()), one.liveMembers());
             // both posted to the first member; the second member's one worker takes one of them
-            String r1 = first.start(TestServer.mcConfig(1_000_000, 1)),
-                    r2 = first.start(TestServer.mcConfig(1_000_000, 2));
+            String r1 = first.start(TestServer.mcConfig(3_000_000, 1)),
+                    r2 = first.start(TestServer.mcConfig(3_000_000, 2));
+            ClusterRunsTest.await(
+                    () -> first.server.runs().health().running() == 1
+                            && second.server.runs().health().running() == 1,
+                    "each member trains one");
             for (String id : List.of(r1, r2)) {
                 JsonNode run = second.awaitEnd(id, 120); // read through the other member
                 assertEquals("FINISHED", run.get("status").asText(), run.toString());

@@ -105,10 +105,13 @@ class LiveFeedTest {
         }
         // until A published step 9 (a follower of its own, on A)
         List<FeedEvent> published = new CopyOnWriteArrayList<>();
-        try (Cluster.Feed f = a.subscribe(ID, published::add)) {
+        Cluster.Feed feed = a.subscribe(ID, published::add);
+        try {
             await(
                     "A published step 9",
                     () -> published.stream().anyMatch(e -> e.rowList().stream().anyMatch(r -> r[0] == 9)));
+        } finally {
+            feed.close();
         }
 
         // B, asked later, mirrors it: the store's rows, then the feed's held events (rows 0..9 again), each once
@@ -145,6 +148,9 @@ class LiveFeedTest {
         for (long s = 5; s <= 20; s++) takeover.append(row(s));
         await("rows 17..20 on the old mirror", () -> mirror.size() == 21);
         assertEquals(range(0, 20), steps(mirror), "the mirror's viewers keep following");
+        await("rows 17..20 on A's own run, which it no longer trains", () -> trained.size() == 21);
+        assertEquals(range(0, 20), steps(trained), "A's viewers follow the new owner");
+        assertSame(trained, readsA.live(ID).orElseThrow(), "A serves the run it released as a mirror");
 
         // it ends: the mirror takes the store's final state and is served as a finished run
         storedRows.clear();
@@ -155,6 +161,7 @@ class LiveFeedTest {
         await("the final status on the mirror", () -> mirror.status() == StoredRun.Status.FINISHED);
         assertEquals("finished (store)", mirror.message());
         assertEquals(range(0, 20), steps(mirror));
+        await("the final status on A", () -> trained.status() == StoredRun.Status.FINISHED);
     }
 
     @Test
@@ -171,10 +178,13 @@ class LiveFeedTest {
         trained.end(StoredRun.Status.CANCELLED, "cancelled");
         readsA.ended(trained);
         List<FeedEvent> published = new CopyOnWriteArrayList<>();
-        try (Cluster.Feed f = a.subscribe(ID, published::add)) {
+        Cluster.Feed feed = a.subscribe(ID, published::add);
+        try {
             await(
                     "A published the cancel",
                     () -> published.stream().anyMatch(e -> e.status().equals("CANCELLED")));
+        } finally {
+            feed.close();
         }
         // B read the run unfinished just before it ended (the store lags): its held events end the mirror
         LiveRun mirror = FeedMirror.open(run(StoredRun.Status.RUNNING, null), store, b, m -> {})
