@@ -67,7 +67,10 @@ public final class Member implements AutoCloseable {
             String shown =
                     String.join(" ", cmd).replace(System.getProperty("java.class.path"), "<the tests' classpath>");
             Files.writeString(log, "# " + shown + System.lineSeparator(), StandardCharsets.UTF_8);
-            return new Member(name, log, pb.start());
+            Process p = pb.start();
+            // a test JVM that dies (a Surefire timeout, Ctrl-C) takes its members with it: no orphan keeps a port
+            Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "member-" + name + "-reaper"));
+            return new Member(name, log, p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start member " + name, e);
         }
