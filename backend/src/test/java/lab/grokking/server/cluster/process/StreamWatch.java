@@ -106,6 +106,7 @@ public final class StreamWatch implements WebSocket.Listener, AutoCloseable {
     @Override
     public void close() {
         WebSocket ws = socket;
-        if (ws != null && !ws.isOutputClosed()) ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        if (ws != null && !ws.isOutputClosed())
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join(); // the member closes its side in reply
     }
 }
