@@ -107,6 +107,8 @@ public final class StreamWatch implements WebSocket.Listener, AutoCloseable {
     public void close() {
         WebSocket ws = socket;
         if (ws != null && !ws.isOutputClosed())
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join(); // the member closes its side in reply
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done")
+                    .handle((w, e) -> w) // a member that already dropped the connection leaves nothing to close
+                    .join();
     }
 }
