@@ -51,6 +51,7 @@ class ClusterRunsTest {
         c.probeSeconds = 0.5;
         c.perClientQueued = 100;
         c.workers = 1;
+        c.clusterMaxNoHeartbeatSeconds = 2; // the lease: a run that stopped progressing is taken over after 2 s
         return c;
     }
 
@@ -59,15 +60,18 @@ class ClusterRunsTest {
         final TestCluster net;
         final RunStore store;
         final Map<String, RunService> services = new LinkedHashMap<>();
+        final Map<String, PausableStore> views = new LinkedHashMap<>();
 
         Members(Path dir, int minMembers, String... ids) {
             net = new TestCluster(minMembers);
             store = newStore(dir);
             for (String id : ids) {
                 ServerConfig c = cfg();
+                PausableStore view = new PausableStore(store);
+                views.put(id, view);
                 RunService s = new RunService(
                         c,
-                        store,
+                        view.store,
                         new FairQueue(c.workers, c.workers, c.perClientQueued, c.maxQueued),
                         Estimates.inMemory(),
                         net.join(id));
@@ -244,7 +248,7 @@ class ClusterRunsTest {
     }
 
     @Test
-    void aMemberCutOffMidRunHasItsRunTakenOverBitForBitAndItsNextWriteRefused(
+    void aMemberPausedMidRunHasItsRunTakenOverBitForBitAndItsNextWriteRefused(
             @TempDir Path dir, @TempDir Path reference) {
         RunConfig rc = mc(LONG_STEPS, 21);
         List<double[]> expected = uninterrupted(reference, rc);
@@ -252,7 +256,10 @@ class ClusterRunsTest {
             String id = m.get("a").submit(rc, ALICE).run().id();
             await(() -> m.run(id).progressStep() >= LONG_STEPS / 5, "a checkpoint at a fifth of the run");
             String stale = m.owner(id);
+            m.views.get(stale).pause(); // as SIGSTOP: its next checkpoint waits, its run stops progressing
             m.net.partition(stale); // dead to the others, alone (no quorum): it claims nothing more
+            await(() -> !m.owner(id).equals(stale), "another member takes the run over once its lease ran out");
+            m.views.get(stale).resume(); // as SIGCONT: the write it was making is refused
             StoredRun done = m.awaitFinal(id);
             assertEquals(StoredRun.Status.FINISHED, done.status(), done.message());
             await(() -> m.get(stale).ownershipLost() == 1, "the stale owner's next write is refused");
@@ -265,6 +272,22 @@ class ClusterRunsTest {
                     .asLong();
             assertTrue(resumedFrom >= LONG_STEPS / 5, "resumed from its checkpoint, step " + resumedFrom);
             assertSameRows(expected, m.store.metrics(id));
+        }
+    }
+
+    @Test
+    void aMemberCutOffButStillTrainingKeepsItsRun(@TempDir Path dir) {
+        // both sides keep a quorum of one (a split brain): neither takes the run while its owner checkpoints it
+        try (Members m = new Members(dir, 1, "a", "b")) {
+            String id = m.get("a").submit(mc(LONG_STEPS * 2, 22), ALICE).run().id();
+            await(() -> m.run(id).progressStep() > 0, "a first checkpoint");
+            String owner = m.owner(id);
+            m.net.partition(owner);
+            StoredRun done = m.awaitFinal(id);
+            assertEquals(StoredRun.Status.FINISHED, done.status(), done.message());
+            assertEquals(owner, m.owner(id), "never taken from it");
+            assertEquals(0, m.get("a").ownershipLost() + m.get("b").ownershipLost());
+            assertEquals(1, m.get(owner).finishedHere());
         }
     }
 
