@@ -16,8 +16,9 @@ import lab.grokking.server.runs.RunService;
 
 /**
  * GET /api/health: "ok" or "degraded" with the reasons (store not writable, free space below store.minFreeBytes, a
- * corrupt store), the data directory's free bytes, the runs owned by state, and the limits in effect (the memory
- * limit as derived from the heap); ?check=store also runs the store's integrity check (a failed check is a reason too).
+ * corrupt store), the data directory's free bytes, the runs owned by state, the limits in effect (the memory limit as
+ * derived from the heap), "cluster" (this member and the members it sees, see {@code Cluster.describe}) and "storage"
+ * (the store's engine and location); ?check=store also runs the store's integrity check (a failed check is a reason too).
  * The check reads the whole store, so it is an admin diagnostic: only with {@code Authorization: Bearer} the
  * {@code admin.token}, and never when no token is set.
  */
@@ -55,6 +56,8 @@ final class HealthApi {
                             cfg.limits.maxDiskBytes(),
                             "client_disk_bytes",
                             cfg.limits.clientDiskBytes()));
+            m.put("cluster", runs.cluster().describe());
+            m.put("storage", runs.reads().storage());
             if (check != null) m.put("store", check);
             ctx.contentType("application/json").result(Json.write(m));
         });

@@ -12,6 +12,7 @@ import java.util.List;
  * @param afterStep the step of the last row the publisher sent before these ({@link #NO_ROW}: none); a follower holding
  *     fewer rows than that missed some and reads them from the store
  */
+@SuppressWarnings("ArrayRecordComponent") // compact serialization carries primitive arrays, not lists of arrays
 public record FeedEvent(
         long afterStep,
         int width,

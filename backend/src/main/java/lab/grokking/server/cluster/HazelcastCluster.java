@@ -43,9 +43,10 @@ public final class HazelcastCluster implements Cluster {
     /** A reliable topic keeps its messages in the ringbuffer named this plus the topic's name. */
     static final String RINGBUFFER_PREFIX = "_hz_rb_";
     /**
-     * Events a run's feed holds (one backup): a publisher sends at most 10 a second per run, so the feed reaches back
-     * 200 s or more, far beyond the rows the store has yet to get (checkpointSeconds); a follower that still misses
-     * some reads them from the store. Each event is small (a progress tick, or the few rows of one evaluation).
+     * Events a run's feed holds (one backup): a publisher sends at most 20 a second per run (the run service's
+     * FeedPublisher.INTERVAL_MS), so the feed reaches back 100 s or more, far beyond the rows the store has yet to get
+     * (checkpointSeconds); a follower that still misses some reads them from the store. Each event is small (a
+     * progress tick, or the few rows of one evaluation).
      */
     static final int FEED_CAPACITY = 2_000;
     /**
@@ -53,6 +54,8 @@ public final class HazelcastCluster implements Cluster {
      * the feeds of runs whose member stopped before it dropped them.
      */
     static final int FEED_TTL_SECONDS = 600;
+    /** At most this long to leave gracefully on {@link #close}. */
+    static final int GRACEFUL_SHUTDOWN_SECONDS = 10;
     /** How long {@link #subscribe} waits for the events held at the call to be handed over. */
     static final long CATCH_UP_SECONDS = 5;
 
@@ -87,7 +90,9 @@ public final class HazelcastCluster implements Cluster {
 
     private final HazelcastInstance hz;
     private final Settings settings;
-    private final String memberId;
+    /** The last id read (Hazelcast gives a member a new one when it merges back after a split brain). */
+    private volatile String memberId;
+
     private final ITopic<String> queued;
     private final ITopic<CancelMessage> cancels;
 
@@ -101,7 +106,15 @@ public final class HazelcastCluster implements Cluster {
 
     /** Starts this member and joins the members listed (returns when it is part of a cluster, alone or not). */
     public static HazelcastCluster start(Settings s) {
-        return new HazelcastCluster(Hazelcast.newHazelcastInstance(config(s)), s);
+        Config c = config(s);
+        try {
+            return new HazelcastCluster(Hazelcast.newHazelcastInstance(c), s);
+        } catch (RuntimeException e) { // e.g. the port is taken: say which setting to change
+            throw new IllegalStateException(
+                    "cannot start the cluster member on cluster.port="
+                            + c.getNetworkConfig().getPort() + ": " + e.getMessage(),
+                    e);
+        }
     }
 
     static Config config(Settings s) {
@@ -112,11 +125,15 @@ public final class HazelcastCluster implements Cluster {
         c.setProperty("hazelcast.logging.type", "slf4j");
         c.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(s.heartbeatSeconds()));
         c.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(s.maxNoHeartbeatSeconds()));
+        // training keeps the cores busy by design: the health monitor would log "high load" all day
+        c.setProperty("hazelcast.health.monitoring.level", "OFF");
         // the server closes the cluster after its runs stopped; Hazelcast's own hook would leave before that
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // a leaving member hands its partitions (live feeds only: the store holds the runs) over for at most this long,
+        // not Hazelcast's 600 s default, which a member cut off from the others would wait out in full
+        c.setProperty("hazelcast.graceful.shutdown.max.wait", Integer.toString(GRACEFUL_SHUTDOWN_SECONDS));
         NetworkConfig n = c.getNetworkConfig();
         n.setPort(s.port() == 0 ? freePort() : s.port()).setPortAutoIncrement(false);
-        n.getRestApiConfig().setEnabled(false);
         JoinConfig j = n.getJoin();
         j.getMulticastConfig().setEnabled(false);
         j.getAutoDetectionConfig().setEnabled(false);
@@ -143,7 +160,8 @@ public final class HazelcastCluster implements Cluster {
         return host.equals("localhost") || host.startsWith("127.");
     }
 
-    static int freePort() {
+    /** A TCP port free on this machine now (for cluster.port=0, and for tests that list members before starting them). */
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -162,14 +180,28 @@ public final class HazelcastCluster implements Cluster {
         return hz;
     }
 
+    /**
+     * The Hazelcast member UUID. It changes when this member merges back into the cluster after a network partition
+     * (Hazelcast gives it a new identity then): runs claimed under the old id look like a dead member's, are taken over
+     * by the others, and the store's fencing stops the attempts still running here.
+     */
     @Override
     public String memberId() {
+        if (hz.getLifecycleService().isRunning()) {
+            String now = hz.getCluster().getLocalMember().getUuid().toString();
+            if (!now.equals(memberId))
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "this member's id changed from " + memberId + " to " + now
+                                + " (merged back after a network partition): runs claimed under the old id are taken over");
+            memberId = now;
+        }
         return memberId;
     }
 
     @Override
     public Set<String> liveMembers() {
-        if (!hz.getLifecycleService().isRunning()) return Set.of(memberId);
+        if (!hz.getLifecycleService().isRunning()) return Set.of(memberId());
         Set<String> ids = new LinkedHashSet<>();
         for (Member m : hz.getCluster().getMembers()) ids.add(m.getUuid().toString());
         return ids;
@@ -187,7 +219,7 @@ public final class HazelcastCluster implements Cluster {
 
     @Override
     public void announceQueued() {
-        queued.publish(memberId);
+        queued.publish(memberId());
     }
 
     @Override
@@ -204,7 +236,7 @@ public final class HazelcastCluster implements Cluster {
     public void onCancel(BiConsumer<String, String> handler) {
         cancels.addMessageListener(m -> {
             CancelMessage c = m.getMessageObject();
-            if (memberId.equals(c.member()))
+            if (memberId().equals(c.member()))
                 guarded("the cancel of run " + c.runId(), () -> handler.accept(c.runId(), c.client()));
         });
     }
@@ -285,7 +317,7 @@ public final class HazelcastCluster implements Cluster {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", "cluster");
         m.put("name", settings.name());
-        m.put("member", memberId);
+        m.put("member", memberId());
         m.put("members", List.copyOf(liveMembers()));
         m.put("quorum", hasQuorum());
         m.put("minMembers", settings.minMembers());

@@ -38,10 +38,15 @@ final class FeedMirror {
         live.load(store.metrics(run.id()));
         if (run.status() == StoredRun.Status.RUNNING) // its pace (the ETA) is measured from here
         live.started(run.columns() == null ? List.of() : run.columns(), live.progressStep());
+        return follow(live, store, cluster, ended);
+    }
+
+    /** Feeds {@code live} (holding the run's rows so far) from the run's feed, as {@link #open} does. */
+    static FeedMirror follow(LiveRun live, RunStore store, Cluster cluster, Consumer<FeedMirror> ended) {
         FeedMirror m = new FeedMirror(store, live, ended);
-        m.feed = cluster.subscribe(run.id(), m::apply);
+        m.feed = cluster.subscribe(live.id(), m::apply);
         // it may have ended before the subscription, its feed already dropped
-        store.get(run.id()).filter(r -> r.status().isFinal()).ifPresent(m::finish);
+        store.get(live.id()).filter(r -> r.status().isFinal()).ifPresent(m::finish);
         return m;
     }
 

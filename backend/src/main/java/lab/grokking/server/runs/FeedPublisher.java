@@ -18,8 +18,11 @@ import lab.grokking.server.store.StoredRun;
  */
 final class FeedPublisher {
     private static final System.Logger LOG = System.getLogger(FeedPublisher.class.getName());
-    /** At most one event per run this often (viewers get at most 10 progress ticks a second anyway). */
-    static final long INTERVAL_MS = 100;
+    /**
+     * At most one event per run this often: what a viewer on another member waits at worst beyond a local one (events
+     * that find the last one older go out at once).
+     */
+    static final long INTERVAL_MS = 50;
 
     private final Cluster cluster;
     private final ScheduledExecutorService thread;
@@ -39,12 +42,15 @@ final class FeedPublisher {
         }
     }
 
-    /** Stops publishing {@code live}; its last change (a final status) still goes out. */
+    /**
+     * Stops publishing {@code live}; its last change (a final status) goes out next on the publisher thread (before
+     * anything handed to that thread after this call), and nothing after it.
+     */
     void detach(LiveRun live) {
         Publication p = publications.remove(live);
         if (p == null) return;
         live.unsubscribe(p);
-        p.wake();
+        thread.execute(p::last);
     }
 
     private final class Publication implements LiveRun.Viewer {
@@ -56,6 +62,7 @@ final class FeedPublisher {
         private StoredRun.Status status;
         private String message;
         private List<String> columns;
+        private boolean closed;
 
         Publication(LiveRun live) {
             this.live = live;
@@ -65,11 +72,17 @@ final class FeedPublisher {
         public void wake() {
             if (!pending.compareAndSet(false, true)) return; // an event is on its way: it will carry this change too
             long wait = sentNanos + TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS) - System.nanoTime();
-            thread.schedule(this::send, Math.max(0, wait), TimeUnit.NANOSECONDS);
+            var unused = thread.schedule(this::send, Math.max(0, wait), TimeUnit.NANOSECONDS); // send logs its failures
+        }
+
+        private void last() {
+            send();
+            closed = true; // a send still scheduled would publish rows fed to the LiveRun by another owner's feed
         }
 
         private void send() {
             pending.set(false);
+            if (closed) return;
             // status before rows: a final status comes after the last row was appended, so it goes out with it
             StoredRun.Status s = live.status();
             String msg = live.message();

@@ -178,6 +178,7 @@ public final class LiveRun {
         return new Tail(List.copyOf(rows.subList(from, rows.size())), at);
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // as FeedEvent carries it; never compared
     record Tail(List<double[]> rows, double[] computedAt) {}
 
     public synchronized int size() {

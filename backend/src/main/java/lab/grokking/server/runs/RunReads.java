@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,17 +88,30 @@ public final class RunReads {
         l = active.get(id); // it may have been queued again meanwhile
         if (l != null) return Optional.of(l);
         if (feedThread != null && !r.get().status().isFinal()) {
-            m = mirrors.computeIfAbsent(id, k -> FeedMirror.open(r.get(), store, cluster, this::mirrorEnded));
-            if (!m.live().status().isFinal()) return Optional.of(m.live());
-            mirrorEnded(m); // it ended while it was opened
+            try {
+                m = mirrors.computeIfAbsent(id, k -> FeedMirror.open(r.get(), store, cluster, this::mirrorEnded));
+            } catch (RuntimeException e) { // no feed to follow (this member is leaving the cluster): the store's rows
+                LOG.log(System.Logger.Level.WARNING, "run " + id + ": cannot follow its feed: " + e.getMessage());
+                return Optional.of(fromStore(r.get()));
+            }
+            if (m.live().status().isFinal()) mirrorEnded(m); // it ended while it was opened
             return Optional.of(m.live());
         }
-        return Optional.of(finished.get(id, k -> {
-            StoredRun s = r.get();
-            LiveRun f = new LiveRun(id, s.steps(), s.status(), s.message(), s.columns());
-            f.load(store.metrics(id));
-            return f;
-        }));
+        return Optional.of(finished.get(id, k -> fromStore(r.get())));
+    }
+
+    private LiveRun fromStore(StoredRun s) {
+        LiveRun l = new LiveRun(s.id(), s.steps(), s.status(), s.message(), s.columns());
+        l.load(store.metrics(s.id()));
+        return l;
+    }
+
+    /** The store the runs are read from, for {@code GET /api/health} ("storage"): its engine and where it is. */
+    public Map<String, Object> storage() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", store.kind());
+        m.put("location", store.location());
+        return m;
     }
 
     public List<RunStore.SnapshotInfo> snapshots(String id) {
@@ -140,7 +154,22 @@ public final class RunReads {
         if (live.status().isFinal()) finished.put(live.id(), live);
         if (publisher == null) return;
         publisher.detach(live);
-        if (live.status().isFinal()) feedThread.schedule(() -> dropFeed(live.id()), FEED_LINGER_SECONDS, SECONDS);
+        if (!live.status().isFinal()) feedThread.execute(() -> follow(live)); // its viewers follow the next owner
+        else {
+            var unused = feedThread.schedule(() -> dropFeed(live.id()), FEED_LINGER_SECONDS, SECONDS); // logs failures
+        }
+    }
+
+    /** Feeds {@code live}, which ended here unfinished, from the run's feed (unless the run is live here again). */
+    private void follow(LiveRun live) {
+        try {
+            if (active.containsKey(live.id())) return;
+            mirrors.computeIfAbsent(live.id(), k -> FeedMirror.follow(live, store, cluster, this::mirrorEnded));
+        } catch (RuntimeException e) { // e.g. this member is shutting down
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "run " + live.id() + ": its viewers here cannot follow it further: " + e.getMessage());
+        }
     }
 
     /** The run was removed from the store. */

@@ -144,7 +144,8 @@ class HazelcastClusterTest {
         await("two members", 10, () -> b.liveMembers().size() == 2);
         for (long s = 0; s < 5; s++) a.publish("run-1", event(s));
         List<FeedEvent> got = new CopyOnWriteArrayList<>();
-        try (Cluster.Feed f = b.subscribe("run-1", got::add)) {
+        Cluster.Feed feed = b.subscribe("run-1", got::add);
+        try {
             assertEquals(List.of(0L, 1L, 2L, 3L, 4L), steps(got), "held events, handed over before subscribe returns");
             FeedEvent first = got.getFirst();
             assertEquals(List.of("step", "loss"), first.columnList());
@@ -154,14 +155,19 @@ class HazelcastClusterTest {
             for (long s = 5; s < 8; s++) a.publish("run-1", event(s));
             await("the new events", 10, () -> got.size() == 8);
             assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), steps(got));
+        } finally {
+            feed.close();
         }
         a.dropFeed("run-1");
         List<FeedEvent> after = new CopyOnWriteArrayList<>();
-        try (Cluster.Feed f = b.subscribe("run-1", after::add)) {
+        Cluster.Feed again = b.subscribe("run-1", after::add);
+        try {
             assertEquals(List.of(), after, "a dropped feed holds nothing");
             a.publish("run-1", event(9));
             await("an event published after the drop", 10, () -> after.size() == 1);
             assertEquals(List.of(9L), steps(after));
+        } finally {
+            again.close();
         }
     }
 
@@ -174,6 +180,19 @@ class HazelcastClusterTest {
         FeedEvent none = FeedEvent.of(FeedEvent.NO_ROW, List.of(), new double[0], 0, "QUEUED", "waiting", null);
         assertEquals(List.of(), none.rowList());
         assertEquals(null, none.columnList());
+    }
+
+    @Test
+    void aTakenPortNamesTheSetting() {
+        HazelcastCluster a = member(1);
+        int taken = Integer.parseInt(a.address().substring(a.address().lastIndexOf(':') + 1));
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> HazelcastCluster.start(new HazelcastCluster.Settings(
+                        name, taken, List.of(a.address()), 1, HEARTBEAT, MAX_NO_HEARTBEAT)));
+        assertTrue(
+                e.getMessage().startsWith("cannot start the cluster member on cluster.port=" + taken + ": "),
+                e.getMessage());
     }
 
     @Test
