@@ -198,6 +198,7 @@ class ClusterRunsTest {
             m.awaitFinal(finished);
             assertEquals(
                     StoredRun.Status.FINISHED, a.get(finished).orElseThrow().status()); // cached on a
+            await(() -> a.health().running() + b.health().running() == 0, "its member let go of it");
             assertTrue(b.remove(finished, ALICE));
             RunService.Submission again = a.submit(mc(SHORT_STEPS, 11), ALICE);
             assertEquals(RunService.Outcome.CREATED, again.outcome(), "the removed run is not handed out");
