@@ -84,7 +84,12 @@ class ClusterRunsTest {
             return services.get(id);
         }
 
+        /** Attempts trained to FINISHED on any member, once every member let go of the runs that ended. */
         long finished() {
+            await(
+                    () -> services.values().stream()
+                            .allMatch(s -> s.health().running() + s.health().waiting() == 0),
+                    "every member let go of its runs");
             return services.values().stream()
                     .mapToLong(RunService::finishedHere)
                     .sum();
@@ -265,8 +270,8 @@ class ClusterRunsTest {
             assertEquals(StoredRun.Status.FINISHED, done.status(), done.message());
             await(() -> m.get(stale).ownershipLost() == 1, "the stale owner's next write is refused");
             assertNotEquals(stale, m.owner(id), "finished by another member");
-            assertEquals(0, m.get(stale).finishedHere());
             assertEquals(1, m.finished(), "trained to the end once");
+            assertEquals(0, m.get(stale).finishedHere());
             await(() -> m.get(stale).health().running() == 0, "the stale owner stops");
             long resumedFrom = Configs.readObject(done.summary(), "summary")
                     .get("resumed_from_step")
@@ -288,6 +293,7 @@ class ClusterRunsTest {
             assertEquals(StoredRun.Status.FINISHED, done.status(), done.message());
             assertEquals(owner, m.owner(id), "never taken from it");
             assertEquals(0, m.get("a").ownershipLost() + m.get("b").ownershipLost());
+            assertEquals(1, m.finished());
             assertEquals(1, m.get(owner).finishedHere());
         }
     }
