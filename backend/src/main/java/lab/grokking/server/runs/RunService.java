@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import lab.grokking.core.Provenance;
@@ -184,7 +185,13 @@ public final class RunService implements AutoCloseable {
         dispatcher = shared ? new Dispatcher("groklab-dispatch", this::dispatch) : null;
         if (shared) {
             cluster.onQueued(dispatcher::wake);
-            cluster.onCancel((id, client) -> upkeep.execute(() -> cancelFromMember(id, client)));
+            cluster.onCancel((id, client) -> {
+                try {
+                    upkeep.execute(() -> cancelFromMember(id, client));
+                } catch (RejectedExecutionException e) { // closing: the run is released, whoever takes it is asked
+                    LOG.log(System.Logger.Level.DEBUG, "run " + id + ": cancel arrived while closing");
+                }
+            });
         }
     }
 
