@@ -106,7 +106,15 @@ public final class HazelcastCluster implements Cluster {
 
     /** Starts this member and joins the members listed (returns when it is part of a cluster, alone or not). */
     public static HazelcastCluster start(Settings s) {
-        return new HazelcastCluster(Hazelcast.newHazelcastInstance(config(s)), s);
+        Config c = config(s);
+        try {
+            return new HazelcastCluster(Hazelcast.newHazelcastInstance(c), s);
+        } catch (RuntimeException e) { // e.g. the port is taken: say which setting to change
+            throw new IllegalStateException(
+                    "cannot start the cluster member on cluster.port="
+                            + c.getNetworkConfig().getPort() + ": " + e.getMessage(),
+                    e);
+        }
     }
 
     static Config config(Settings s) {

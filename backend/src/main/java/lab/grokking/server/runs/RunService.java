@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import lab.grokking.core.Provenance;
@@ -148,6 +150,7 @@ public final class RunService implements AutoCloseable {
     private final boolean shared;
 
     private final SharedQueue sharedQueue;
+    private final Leases leases;
     /** Cluster mode's claims (null in a single JVM, where the executor dispatches what is owned here). */
     private final Dispatcher dispatcher;
 
@@ -178,10 +181,17 @@ public final class RunService implements AutoCloseable {
         upkeep.scheduleWithFixedDelay(this::upkeep, period, period, TimeUnit.MILLISECONDS);
         shared = cluster.distributed();
         sharedQueue = new SharedQueue(cfg, store);
+        leases = new Leases(cfg.clusterMaxNoHeartbeatSeconds, cfg.checkpointSeconds, System::nanoTime);
         dispatcher = shared ? new Dispatcher("groklab-dispatch", this::dispatch) : null;
         if (shared) {
             cluster.onQueued(dispatcher::wake);
-            cluster.onCancel((id, client) -> upkeep.execute(() -> cancelFromMember(id, client)));
+            cluster.onCancel((id, client) -> {
+                try {
+                    upkeep.execute(() -> cancelFromMember(id, client));
+                } catch (RejectedExecutionException e) { // closing: the run is released, whoever takes it is asked
+                    LOG.log(System.Logger.Level.DEBUG, "run " + id + ": cancel arrived while closing");
+                }
+            });
         }
     }
 
@@ -344,16 +354,24 @@ public final class RunService implements AutoCloseable {
     /**
      * Cluster mode's dispatch round: while this member has a free worker and sees a quorum, claims the next run nobody
      * live trains (fairly across clients, see {@link RunStore#claimNext}) and hands it to a worker here. Runs of a
-     * member that died are claimed here too and resume from their checkpoints.
+     * member that died are claimed here too, once they stopped progressing ({@link Leases}), and resume from their
+     * checkpoints.
      */
     private void dispatch() {
+        Set<String> holding;
+        try { // every round, busy or not: a lease counts from the last progress this member saw
+            holding = leases.holding(cluster.liveMembers(), store);
+        } catch (RuntimeException e) {
+            storeHealth.failed(e);
+            throw e;
+        }
         while (true) {
             synchronized (lock) {
                 if (closing || !cluster.hasQuorum() || !storeHealth.isWritable() || owned.size() >= executor.workers())
                     return;
                 Optional<RunStore.ClaimedRun> next;
                 try {
-                    next = store.claimNext(cluster.memberId(), cluster.liveMembers());
+                    next = store.claimNext(cluster.memberId(), holding);
                 } catch (RuntimeException e) {
                     storeHealth.failed(e);
                     throw e;

@@ -65,6 +65,11 @@ class ClusterServerTest {
                 JsonNode run = second.awaitEnd(id, 120); // read through the other member
                 assertEquals("FINISHED", run.get("status").asText(), run.toString());
             }
+            ClusterRunsTest.await(
+                    () -> first.server.runs().health().running()
+                                    + second.server.runs().health().running()
+                            == 0,
+                    "the members let go of the runs");
             assertEquals(1, first.server.runs().finishedHere(), "the first member trained one");
             assertEquals(1, second.server.runs().finishedHere(), "the second member trained the other");
         }

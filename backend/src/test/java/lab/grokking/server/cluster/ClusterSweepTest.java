@@ -74,6 +74,8 @@ class ClusterSweepTest {
                     assertNotNull(r);
                     assertEquals(StoredRun.Status.FINISHED, r.status(), r.message());
                 }
+                ClusterRunsTest.await(
+                        () -> a.health().running() + b.health().running() == 0, "the members let go of the runs");
                 assertEquals(MEMBERS, a.finishedHere() + b.finishedHere(), "each trained once");
             } finally {
                 sa.close();

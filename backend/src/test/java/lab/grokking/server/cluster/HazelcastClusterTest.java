@@ -183,6 +183,19 @@ class HazelcastClusterTest {
     }
 
     @Test
+    void aTakenPortNamesTheSetting() {
+        HazelcastCluster a = member(1);
+        int taken = Integer.parseInt(a.address().substring(a.address().lastIndexOf(':') + 1));
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> HazelcastCluster.start(new HazelcastCluster.Settings(
+                        name, taken, List.of(a.address()), 1, HEARTBEAT, MAX_NO_HEARTBEAT)));
+        assertTrue(
+                e.getMessage().startsWith("cannot start the cluster member on cluster.port=" + taken + ": "),
+                e.getMessage());
+    }
+
+    @Test
     void badSettingsNameTheSettingAndTheLimit() {
         var e = assertThrows(
                 IllegalArgumentException.class, () -> new HazelcastCluster.Settings("g", 70_000, List.of(), 1, 1, 15));
