@@ -144,7 +144,9 @@ class MemberDeathTest {
     @Test
     void aStaleOwnerResumedAfterSigstopHasItsWritesRefusedAndStops() throws Exception {
         Path dir = dir("stale");
-        try (MemberGroup g = new MemberGroup(dir, 3, Map.of())) {
+        // two members, each its own quorum: resumed, the stale owner sees the other as dead (a split brain until
+        // Hazelcast merges them) and must still not take the run back while the other trains it
+        try (MemberGroup g = new MemberGroup(dir, 2, Map.of("cluster.minMembers", "1"))) {
             try {
                 staleTest(g, dir);
             } catch (AssertionError | RuntimeException e) {
@@ -154,8 +156,8 @@ class MemberDeathTest {
     }
 
     private static void staleTest(MemberGroup g, Path dir) throws Exception {
-        List<Member> ms = g.startAll(3);
-        ms.get(0).awaitMembers(3, 60);
+        List<Member> ms = g.startAll(2);
+        ms.get(0).awaitMembers(2, 60);
         String config = config(7);
         String id = ms.get(0).submit(config);
         g.store.sample();
@@ -168,8 +170,8 @@ class MemberDeathTest {
         Member other = ms.stream().filter(m -> m != stale).findFirst().orElseThrow();
         other.awaitStep(id, STEPS / 4, 60);
 
-        // past maxNoHeartbeat the other two (a majority) declare it dead and one of them takes the run from its last
-        // checkpoint; resumed, it is alone (no quorum: it claims nothing) and its next write is refused
+        // past maxNoHeartbeat, and with no progress in the store for as long, the other takes the run from its last
+        // checkpoint; resumed, the stale owner's next write is refused and it stops
         stale.pause();
         StoreProbe.Ownership taken =
                 awaitOwner(g.store, id, o -> o.owner() != null && !o.owner().equals(first.owner()));
