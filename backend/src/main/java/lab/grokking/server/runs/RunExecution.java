@@ -21,7 +21,9 @@ import lab.grokking.server.store.StoredRun;
 /**
  * One attempt at a run on a worker thread: resumes from the stored checkpoint (dropping what a crashed attempt
  * wrote after it), feeds the live view, and writes rows and snapshots to the store only together with a
- * checkpoint or the final status, so the store never holds rows its checkpoint cannot reproduce.
+ * checkpoint or the final status, so the store never holds rows its checkpoint cannot reproduce. Every write is fenced
+ * by the attempt's {@link Claim}: one the store refuses (another member took the run over) ends the attempt at once,
+ * writing nothing more ({@link Ending.Kind#LOST}).
  */
 final class RunExecution implements RunListener {
     /** Why a run is being stopped; OVERRUN: the attempt outran its {@link Budgets.Cap} (a cancel with the cap's message). */

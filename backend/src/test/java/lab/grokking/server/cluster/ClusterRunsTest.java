@@ -162,9 +162,40 @@ class ClusterRunsTest {
             Set<String> owners = new HashSet<>();
             for (String id : ids) owners.add(m.owner(id));
             assertEquals(Set.of("a", "b", "c"), owners, "one worker each: one run on each member");
-            for (RunService s : m.services.values()) assertEquals(List.of(), s.ownershipProblems());
+            for (RunService s : m.services.values()) {
+                assertEquals(List.of(), s.ownershipProblems());
+                s.upkeepNow(); // the reconciler leaves the other members' runs alone
+                assertEquals(0, s.reconciled());
+            }
+            for (String id : ids)
+                assertEquals(StoredRun.Status.RUNNING, m.run(id).status());
             for (String id : ids) m.get("a").cancel(id, ALICE);
             for (String id : ids)
+                assertEquals(StoredRun.Status.CANCELLED, m.awaitFinal(id).status());
+        }
+    }
+
+    @Test
+    void aRunClaimedInTheStoreByAMemberThatDoesNotHoldItIsReleased(@TempDir Path dir) {
+        try (Members m = new Members(dir, 1, "a", "b")) {
+            String busyA = m.get("a").submit(mc(ENDLESS_STEPS, 1), ALICE).run().id();
+            String busyB = m.get("a").submit(mc(ENDLESS_STEPS, 2), ALICE).run().id();
+            await(
+                    () -> m.run(busyA).status() == StoredRun.Status.RUNNING
+                            && m.run(busyB).status() == StoredRun.Status.RUNNING,
+                    "both workers busy");
+            String stray = m.get("a").submit(mc(SHORT_STEPS, 3), ALICE).run().id();
+            // as if "a" had claimed it and lost track of it (a crash between claim and ownership)
+            assertTrue(m.store
+                    .claim(stray, "a", m.store.claimOf(stray).orElseThrow().epoch())
+                    .isPresent());
+            m.get("a").upkeepNow(); // (or its periodic upkeep did, just before)
+            assertEquals(1, m.get("a").reconciled());
+            assertEquals(null, m.owner(stray), "released for any member");
+            assertEquals(StoredRun.Status.QUEUED, m.run(stray).status());
+            assertEquals(List.of(), m.get("a").ownershipProblems());
+            for (String id : List.of(busyA, busyB, stray)) m.get("b").cancel(id, ALICE);
+            for (String id : List.of(busyA, busyB, stray))
                 assertEquals(StoredRun.Status.CANCELLED, m.awaitFinal(id).status());
         }
     }

@@ -29,6 +29,11 @@ class ClusterSweepTest {
     static final String CLIENT = "teacher";
     static final int MEMBERS = 8;
 
+    /** The store the members share (SQLite here; PostgreSQL in a subclass). */
+    RunStore newStore(Path dir) {
+        return new SqliteRunStore(dir);
+    }
+
     static ServerConfig cfg() {
         ServerConfig c = ClusterRunsTest.cfg();
         c.perClientQueued = 2; // the sweep is fed two members at a time, over many rounds of both feeders
@@ -55,7 +60,7 @@ class ClusterSweepTest {
 
     void feedsOnce(Path dir, boolean postingMemberStops) {
         TestCluster net = new TestCluster(1);
-        RunStore store = new SqliteRunStore(dir);
+        RunStore store = newStore(dir);
         try {
             ServerConfig c = cfg();
             RunService a = service(c, store, net.join("a")), b = service(c, store, net.join("b"));
