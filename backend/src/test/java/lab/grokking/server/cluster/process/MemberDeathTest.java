@@ -173,8 +173,15 @@ class MemberDeathTest {
         // past maxNoHeartbeat, and with no progress in the store for as long, the other takes the run from its last
         // checkpoint; resumed, the stale owner's next write is refused and it stops
         stale.pause();
-        StoreProbe.Ownership taken =
-                awaitOwner(g.store, id, o -> o.owner() != null && !o.owner().equals(first.owner()));
+        StoreProbe.Ownership taken;
+        try {
+            taken = awaitOwner(g.store, id, o -> o.owner() != null && !o.owner().equals(first.owner()));
+        } catch (AssertionError e) { // who the other member sees tells a missed death from a run kept under its lease
+            throw new AssertionError(
+                    e.getMessage() + "; " + other.name + " sees "
+                            + other.health().get("cluster"),
+                    e);
+        }
         assertEquals(first.epoch() + 1, taken.epoch(), "the takeover is one claim later");
         stale.resume(); // it trains on for at most a checkpoint interval: that write is refused and it stops
 
