@@ -792,7 +792,12 @@ public final class RunService implements AutoCloseable {
             Optional<StoredRun> run = current(id);
             if (run.isEmpty()) return true;
             requireCreator(run.get(), client, "remove");
-            if (owned.containsKey(id)) return false;
+            Owned o = owned.get(id);
+            // a live status that is final was stored before it was shown (the attempt only has to let go): a client
+            // that
+            // saw CANCELLED and deletes at once is not told the run is still live
+            if (o != null && !o.live.status().isFinal()) return false;
+            if (o != null) disown(o);
             if (shared && !run.get().status().isFinal()) return false; // another member's
             store.remove(id);
             reads.removed(id);
