@@ -57,6 +57,12 @@ final class StoreHealth {
     private String reason(long free) {
         StoreException b = blocked;
         if (b == null) return null;
+        if (free < 0) // a database server (PostgreSQL): its disk is not this process's to measure
+        return switch (b.kind()) {
+                case FULL -> "the disk of the store (" + store.location() + ") is full";
+                case READ_ONLY -> "the store (" + store.location() + ") became read-only";
+                default -> "the store (" + store.location() + ") refused a write (" + b.getMessage() + ")";
+            };
         return switch (b.kind()) {
             case FULL -> "the disk holding " + store.location() + " is full (" + mb(free) + " free)";
             case READ_ONLY -> "the store in " + store.location() + " became read-only";

@@ -237,7 +237,7 @@ final class JdbcRunRepository implements RunRepository {
         String sql = "SELECT id, owner, epoch FROM runs r WHERE removed = 0 AND status IN ('QUEUED', 'RUNNING')"
                 + " AND (owner IS NULL OR NOT " + ownedBy("r", liveOwners) + ")"
                 + " ORDER BY (SELECT COUNT(*) FROM runs x WHERE x.client = r.client AND x.removed = 0"
-                + " AND x.status = 'RUNNING' AND " + ownedBy("x", liveOwners)
+                + " AND x.status IN ('QUEUED', 'RUNNING') AND " + ownedBy("x", liveOwners)
                 + "), priority, created_at, id LIMIT ?";
         return db.call("list claimable runs", c -> {
             try (PreparedStatement p = c.prepareStatement(sql)) {

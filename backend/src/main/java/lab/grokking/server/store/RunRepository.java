@@ -48,8 +48,8 @@ public interface RunRepository {
 
     /**
      * Up to {@code limit} runs nobody live trains (QUEUED not held by a live owner, or RUNNING under an owner not live),
-     * as their current claims, in the queue's fair order: fewest RUNNING runs of the client under live owners, then
-     * priority, then age, then id.
+     * as their current claims, in the queue's fair order: fewest runs of the client held by live owners (claimed or
+     * RUNNING), then priority, then age, then id.
      */
     List<Claim> claimable(Set<String> liveOwners, int limit);
 

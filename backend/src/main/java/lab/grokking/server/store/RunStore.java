@@ -60,8 +60,8 @@ public interface RunStore extends AutoCloseable {
     /**
      * The cluster queue: claims for {@code owner} the next run that nobody live trains — QUEUED and not held by a live
      * owner, or RUNNING under an owner that is not live (its member died) — fairly: the client with the fewest runs
-     * RUNNING under live owners first, then lower priority value, then oldest, then id. Empty when there is none (or
-     * every candidate was claimed by others first, a bounded number of times).
+     * held by live owners (claimed or RUNNING) first, then lower priority value, then oldest, then id. Empty when there
+     * is none (or every candidate was claimed by others first, a bounded number of times).
      */
     Optional<ClaimedRun> claimNext(String owner, Set<String> liveOwners);
 

@@ -493,6 +493,19 @@ abstract class RunStoreContract {
         assertEquals("d1", s.claimNext("m1", live).orElseThrow().run().id(), "a tie goes to the lower id");
     }
 
+    @Test
+    void aClaimedRunNotYetStartedCountsForItsClientsFairness() {
+        // the bug: two members freeing a worker at once could both pick the same client, as its first claim (still
+        // QUEUED until the worker starts it) did not count against it
+        RunStore s = open();
+        Set<String> live = Set.of("m1", "m2");
+        s.insert(queued("a-1", "A", 0, 0));
+        s.insert(queued("a-2", "A", 0, 1));
+        s.insert(queued("b-1", "B", 0, 2));
+        assertEquals("a-1", s.claimNext("m1", live).orElseThrow().run().id()); // not started yet
+        assertEquals("b-1", s.claimNext("m2", live).orElseThrow().run().id(), "B has none held, A has one claimed");
+    }
+
     /** Inserts the run and starts it under a claim of {@code owner}. */
     private static Claim running(RunStore s, StoredRun r, String owner) {
         s.insert(r);
