@@ -73,6 +73,8 @@ class FuzzTest {
     static final Limits LIMITS = new Limits(64L << 20, 5e9, 16L << 20, Limits.DEFAULT.clientDiskBytes(), null);
 
     static final int MAX_BODY = 1 << 20;
+    /** Reconnects after a 1006 (see webSockets): at ~1 % per stream, two in a row failed a CI run; four should not. */
+    static final int JDK_CLOSE_RETRIES = 3;
 
     /** A stack trace, an exception, a Java package or class, or a library's configuration name in a response. */
     static final Pattern LEAK = Pattern.compile(
@@ -89,8 +91,12 @@ class FuzzTest {
         long t0 = System.nanoTime();
         Fuzzer f;
         try (TestServer s = new TestServer(dir, cfg -> {
-            cfg.requestsPerSecond = 1e6; // the rate limit would otherwise answer most of these with 429
+            // the rate limits (per client and per address) would otherwise answer most of these with 429 (regression:
+            // on a faster CI machine the fuzzer passed the address's 500/s and its 429s named no field of the request)
+            cfg.requestsPerSecond = 1e6;
             cfg.requestBurst = 1e6;
+            cfg.addressRequestsPerSecond = 1e6;
+            cfg.addressRequestBurst = 1e6;
             cfg.workers = 1;
             cfg.limits = LIMITS;
             cfg.labQuotaRunning = 100_000; // one client posts every lab run here: the quota would refuse most
@@ -2099,10 +2105,10 @@ class FuzzTest {
                                 .get(10, TimeUnit.SECONDS);
                         code = c.closed.get(20, TimeUnit.SECONDS);
                         ws.abort();
-                        // the known, unexplained abnormal close on loopback (JDK client; see TestServer.Viewer):
-                        // reconnect once,
-                        // as the dashboard's client does; a second one in a row is a violation
-                        if (code != 1006 || attempt == 1) break;
+                        // the JDK client's abnormal close: ~1 % of its streams end 1006 after the first message,
+                        // though the server wrote every frame and the close (a raw-socket client received all in
+                        // 2999 of 3000); reconnect, as the dashboard's client does; a fourth in a row is a violation
+                        if (code != 1006 || attempt == JDK_CLOSE_RETRIES) break;
                         retried++;
                         c = new Collector();
                     }
