@@ -147,7 +147,8 @@ public final class GrokLabServer implements AutoCloseable {
      * tools back it up); a Hazelcast member when {@code cluster.enabled}, else a single JVM over PostgreSQL.
      */
     private static GrokLabServer startShared(ServerConfig cfg) {
-        RunStore store = new PostgresRunStore(cfg.storeUrl, cfg.storeUser, cfg.storePassword, cfg.storePoolSize);
+        RunStore store = new PostgresRunStore(
+                cfg.storeUrl, cfg.storeUser, cfg.storePassword, cfg.storePoolSize, cfg.clusterMaxNoHeartbeatSeconds);
         Cluster cluster;
         RunExecutor executor;
         try {

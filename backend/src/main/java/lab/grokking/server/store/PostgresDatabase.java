@@ -20,9 +20,17 @@ final class PostgresDatabase extends JdbcDatabase {
     private final ThreadLocal<Connection> open = new ThreadLocal<>();
     private final String location;
 
-    PostgresDatabase(String jdbcUrl, String user, String password, int poolSize) {
+    /**
+     * {@code idleInTransactionSeconds}: the server ends a session of this pool that sits that long inside a transaction
+     * (a member frozen mid-write: its row locks would otherwise stall every other member's claim of that run forever).
+     */
+    PostgresDatabase(String jdbcUrl, String user, String password, int poolSize, int idleInTransactionSeconds) {
         location = describe(jdbcUrl);
         if (poolSize < 1) throw new IllegalArgumentException("store.poolSize must be at least 1, got " + poolSize);
+        if (idleInTransactionSeconds < 1)
+            throw new IllegalArgumentException(
+                    "cluster.maxNoHeartbeatSeconds (the store's idle-in-transaction limit) must be at least 1, got "
+                            + idleInTransactionSeconds);
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(jdbcUrl);
         hc.setUsername(user);
@@ -31,6 +39,7 @@ final class PostgresDatabase extends JdbcDatabase {
         hc.setMinimumIdle(1);
         hc.setConnectionTimeout(10_000);
         hc.setPoolName("groklab-store");
+        hc.setConnectionInitSql("SET idle_in_transaction_session_timeout = " + idleInTransactionSeconds * 1000L);
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(hc); // connects once: an unreachable store fails here, at start

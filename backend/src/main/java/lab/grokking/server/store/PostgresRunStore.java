@@ -5,8 +5,12 @@ package lab.grokking.server.store;
  * {@link PostgresDatabase}); every member opens one on the same database.
  */
 public final class PostgresRunStore extends RepositoryRunStore {
-    /** Connects (failing at once, naming store.url, when the database cannot be reached) and migrates the schema. */
-    public PostgresRunStore(String jdbcUrl, String user, String password, int poolSize) {
-        super(RepositoryRunStore.jdbc(new PostgresDatabase(jdbcUrl, user, password, poolSize)));
+    /**
+     * Connects (failing at once, naming store.url, when the database cannot be reached) and migrates the schema. A
+     * session idle inside a transaction for {@code deadAfterSeconds} (a member declared dead: cluster.maxNoHeartbeatSeconds)
+     * is ended by the server, releasing the rows it locked.
+     */
+    public PostgresRunStore(String jdbcUrl, String user, String password, int poolSize, int deadAfterSeconds) {
+        super(RepositoryRunStore.jdbc(new PostgresDatabase(jdbcUrl, user, password, poolSize, deadAfterSeconds)));
     }
 }

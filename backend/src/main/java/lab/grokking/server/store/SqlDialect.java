@@ -38,7 +38,10 @@ enum SqlDialect {
             return StoreException.Kind.IO;
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.equals("53100") || state.equals("53200")) return StoreException.Kind.FULL; // disk full, out of memory
-        if (state.startsWith("08") || state.equals("58030") || state.startsWith("57P")) return StoreException.Kind.IO;
+        // 25P03: the server ended a session idle in a transaction (this member froze mid-write): pause and retry, as
+        // for a lost connection; the retry is refused if another member took the run meanwhile
+        if (state.startsWith("08") || state.equals("58030") || state.startsWith("57P") || state.equals("25P03"))
+            return StoreException.Kind.IO;
         if (state.equals("25006")) return StoreException.Kind.READ_ONLY;
         if (state.equals("XX001") || state.equals("XX002")) return StoreException.Kind.CORRUPT;
         return StoreException.Kind.OTHER;

@@ -1,7 +1,6 @@
 package lab.grokking.server.cluster;
 
 import java.nio.file.Path;
-import lab.grokking.server.store.PostgresRunStore;
 import lab.grokking.server.store.RunStore;
 import lab.grokking.server.store.TestPostgres;
 
@@ -10,6 +9,6 @@ class PostgresClusterRunsTest extends ClusterRunsTest {
     @Override
     RunStore newStore(Path dir) {
         TestPostgres pg = TestPostgres.shared();
-        return new PostgresRunStore(pg.newDatabase(), pg.user(), pg.password(), 8);
+        return pg.store(pg.newDatabase(), 8);
     }
 }

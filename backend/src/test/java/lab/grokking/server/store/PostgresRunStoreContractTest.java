@@ -36,7 +36,7 @@ class PostgresRunStoreContractTest extends RunStoreContract {
     @Override
     protected RunStore newStore() {
         TestPostgres pg = TestPostgres.shared();
-        return new PostgresRunStore(url, pg.user(), pg.password(), 4);
+        return pg.store(url, 4);
     }
 
     @Override

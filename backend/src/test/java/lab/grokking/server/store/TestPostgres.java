@@ -75,6 +75,12 @@ public final class TestPostgres {
         return withDatabase(url, name);
     }
 
+    /** A store on {@code url} as a member opens it (cluster.maxNoHeartbeatSeconds at its default). */
+    public PostgresRunStore store(String url, int poolSize) {
+        return new PostgresRunStore(
+                url, user(), password(), poolSize, new lab.grokking.server.ServerConfig().clusterMaxNoHeartbeatSeconds);
+    }
+
     public String user() {
         return user;
     }

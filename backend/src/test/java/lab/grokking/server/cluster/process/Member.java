@@ -130,6 +130,22 @@ public final class Member implements AutoCloseable {
         signal("STOP");
     }
 
+    /** Waits until the JVM is stopped (a SIGSTOP it sent itself: state T in /proc/PID/stat). */
+    public void awaitStopped(long timeoutSeconds) {
+        Path stat = Path.of("/proc", Long.toString(pid()), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (System.nanoTime() < deadline) {
+            try {
+                String s = Files.readString(stat, StandardCharsets.UTF_8);
+                if (s.substring(s.lastIndexOf(')') + 2).startsWith("T")) return;
+            } catch (IOException e) {
+                throw new AssertionError(name + " is gone: " + e.getMessage(), e);
+            }
+            sleep(50);
+        }
+        throw new AssertionError(name + " did not stop within " + timeoutSeconds + " s");
+    }
+
     /** SIGCONT after {@link #pause}. */
     public void resume() {
         signal("CONT");
