@@ -125,13 +125,15 @@ final class RunExecution implements RunListener {
             Checkpoint cp = store.checkpoint(run.id()).orElse(null);
             firstStep = cp == null ? 0 : cp.step();
             checkpointStep = firstStep;
+            // fenced, so first: a stale claim (its run taken over, maybe finished and its checkpoint deleted) stops
+            // here, before a missing checkpoint is taken for a corrupt one
+            store.truncateAfter(claim, cp == null ? -1 : cp.step());
             String discarded = cp == null && run.progressStep() > 0
                     ? "its checkpoint at step " + run.progressStep() + " failed its checksum; it restarted from step 0"
                     : null;
             if (discarded != null)
                 System.getLogger(RunExecution.class.getName())
                         .log(System.Logger.Level.WARNING, "run " + run.id() + ": " + discarded);
-            store.truncateAfter(claim, cp == null ? -1 : cp.step());
             live.resumeFrom(store.metrics(run.id()));
             RunResult r = Configs.parse(run.config()).newTask(member).run(this, cp);
             Stop why = stop.get();
