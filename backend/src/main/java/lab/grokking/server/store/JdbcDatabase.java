@@ -44,6 +44,40 @@ abstract class JdbcDatabase implements StoreDatabase {
         });
     }
 
+    /**
+     * The end of a transaction on {@code c}, the same on every engine: {@code work} (which commits), then {@code left}
+     * (the thread no longer in it); after any failure, an Error included, a rollback; then {@code release} (back to
+     * auto-commit, or to the pool). A rollback or release failing after the first cause is suppressed in it, never
+     * thrown in its place (after SQLITE_FULL, SQLite may have rolled back already: both then fail too).
+     */
+    final void commitOrRollback(String what, Connection c, SqlBody work, Runnable left, SqlBody release) {
+        Throwable first = null;
+        try {
+            work.run(c);
+        } catch (SQLException e) {
+            first = failed(what, e);
+        } catch (RuntimeException | Error e) {
+            first = e;
+        } finally {
+            left.run();
+        }
+        if (first != null) {
+            try {
+                c.rollback();
+            } catch (SQLException e) {
+                first.addSuppressed(e);
+            }
+        }
+        try {
+            release.run(c);
+        } catch (SQLException e) {
+            if (first == null) first = failed(what, e);
+            else first.addSuppressed(e);
+        }
+        if (first instanceof RuntimeException r) throw r;
+        if (first instanceof Error r) throw r;
+    }
+
     StoreException failed(String what, SQLException e) {
         StoreException.Kind kind = dialect().kindOf(e);
         return new StoreException(kind, "run store (" + kind.words() + "): cannot " + what + ": " + e.getMessage(), e);

@@ -121,33 +121,17 @@ final class PostgresDatabase extends JdbcDatabase {
         } catch (SQLException e) {
             throw failed(what, e);
         }
-        RuntimeException first = null;
-        try {
-            c.setAutoCommit(false);
-            open.set(c);
-            body.run();
-            c.commit();
-        } catch (SQLException e) {
-            first = failed(what, e);
-        } catch (RuntimeException e) {
-            first = e;
-        } finally {
-            open.remove();
-            if (first != null) {
-                try {
-                    c.rollback();
-                } catch (SQLException e) {
-                    first.addSuppressed(e);
-                }
-            }
-            try {
-                c.close(); // the pool resets auto-commit (and rolls back what an Error left open)
-            } catch (SQLException e) {
-                if (first == null) first = failed(what, e);
-                else first.addSuppressed(e);
-            }
-        }
-        if (first != null) throw first;
+        commitOrRollback(
+                what,
+                c,
+                x -> {
+                    x.setAutoCommit(false);
+                    open.set(x);
+                    body.run();
+                    x.commit();
+                },
+                open::remove,
+                Connection::close); // the pool resets auto-commit
     }
 
     /** PostgreSQL checks its own pages; what is left to ask is whether it answers. */

@@ -99,34 +99,16 @@ final class SqliteDatabase extends JdbcDatabase {
             throw failed(what, e);
         }
         depth++;
-        RuntimeException first = null;
-        try {
-            body.run();
-            faults.beforeCommit(what, c);
-            c.commit();
-        } catch (SQLException e) {
-            first = failed(what, e);
-        } catch (RuntimeException e) {
-            first = e;
-        } finally {
-            depth--;
-        }
-        // after SQLITE_FULL, SQLite may have rolled back already: the rollback (and the commit that setAutoCommit
-        // makes) then fail too; they are kept as suppressed, never in place of the first cause
-        if (first != null) {
-            try {
-                c.rollback();
-            } catch (SQLException e) {
-                first.addSuppressed(e);
-            }
-        }
-        try {
-            c.setAutoCommit(true);
-        } catch (SQLException e) {
-            if (first == null) first = failed(what, e);
-            else first.addSuppressed(e);
-        }
-        if (first != null) throw first;
+        commitOrRollback(
+                what,
+                c,
+                x -> {
+                    body.run();
+                    faults.beforeCommit(what, x);
+                    x.commit();
+                },
+                () -> depth--,
+                x -> x.setAutoCommit(true));
     }
 
     @Override
