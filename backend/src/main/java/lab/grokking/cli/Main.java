@@ -77,6 +77,7 @@ public final class Main {
     static final class Serve implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
+            if (ServerConfig.load(System.getenv()).clusterEnabled) GrokLabServer.capTrainingThreads();
             GrokLabServer server = GrokLabServer.start(cfg -> {});
             var cfg = server.config();
             String base = (cfg.keyStore != null ? "https" : "http") + "://localhost:" + server.port();

@@ -3,6 +3,7 @@ package lab.grokking.server;
 import io.javalin.Javalin;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
+import lab.grokking.core.linalg.Workers;
 import lab.grokking.core.task.Estimates;
 import lab.grokking.server.api.Api;
 import lab.grokking.server.cluster.Cluster;
@@ -140,6 +141,19 @@ public final class GrokLabServer implements AutoCloseable {
         s.dataDirLock = lock;
         if (cfg.backupEveryHours > 0) s.backups = Backups.every(cfg.dataDir, cfg.backupEveryHours, cfg.backupKeep);
         return s;
+    }
+
+    /**
+     * Cluster mode: a training step's threads default to cores − 1, as the workers do (a member whose cores all train
+     * misses heartbeats and is declared dead); an explicit -Dgroklab.threads stands. Called by {@code serve} before
+     * anything trains (the training core reads it once; tests that start members in their own JVM are left alone).
+     */
+    public static void capTrainingThreads() {
+        if (System.getProperty(Workers.PROPERTY) == null)
+            System.setProperty(
+                    Workers.PROPERTY,
+                    Integer.toString(
+                            ServerConfig.clusterWorkers(Runtime.getRuntime().availableProcessors())));
     }
 
     /**

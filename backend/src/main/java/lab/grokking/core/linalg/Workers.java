@@ -17,8 +17,11 @@ import java.util.function.IntConsumer;
  * (concurrent runs, or a nested call) falls back to a plain daemon pool.
  */
 public final class Workers {
-    private static final int THREADS = Math.max(
-            1, Integer.getInteger("groklab.threads", Runtime.getRuntime().availableProcessors()));
+    /** The system property that sets the thread count; read once, when this class is first used. */
+    public static final String PROPERTY = "groklab.threads";
+
+    private static final int THREADS =
+            Math.max(1, Integer.getInteger(PROPERTY, Runtime.getRuntime().availableProcessors()));
     /** How long a helper (or a caller waiting for one) spins before it parks. */
     static final long SPIN_NANOS = 100_000;
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import lab.grokking.core.config.Configs;
+import lab.grokking.server.ServerConfig;
 import lab.grokking.server.TestServer;
 import org.junit.jupiter.api.Test;
 
@@ -218,6 +219,10 @@ class MemberDeathTest {
 
         JsonNode run = other.awaitEnd(id, 120);
         assertEquals("FINISHED", run.get("status").asText(), run.toString());
+        assertEquals(
+                ServerConfig.clusterWorkers(Runtime.getRuntime().availableProcessors()),
+                run.get("provenance").get("threads").asInt(),
+                "a member's training threads default to cores - 1");
         assertTrue(
                 run.get("summary").get("resumed_from_step").asLong() > 0,
                 run.get("summary").toString());

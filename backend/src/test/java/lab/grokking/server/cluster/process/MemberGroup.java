@@ -86,7 +86,6 @@ public final class MemberGroup implements AutoCloseable {
         s.put("queue.batchMax", "1"); // one run per claim: the tests count runs per member
         s.put("queue.perClientRunning", "64"); // every request of the tests comes from one client (127.0.0.1)
         s.put("queue.perClientQueued", "256");
-        s.put("threads", "1"); // groklab.threads: one core per training step
         s.putAll(extra);
         Member m = Member.start(n, dir, s, Map.of("GROKLAB_STORE_PASSWORD", pg.password()));
         members.add(m);
