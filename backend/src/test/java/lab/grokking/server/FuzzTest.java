@@ -208,6 +208,8 @@ class FuzzTest {
         private Socket sock;
         private InputStream in;
         private OutputStream out;
+        /** The exchanges so far on this connection, for a response that does not parse (which one left bytes behind). */
+        private final List<String> history = new ArrayList<>();
 
         RawHttp(int port) {
             this.port = port;
@@ -229,6 +231,7 @@ class FuzzTest {
         }
 
         private void open() throws IOException {
+            history.clear();
             sock = new Socket("localhost", port);
             sock.setSoTimeout(30_000);
             sock.setTcpNoDelay(true);
@@ -289,7 +292,7 @@ class FuzzTest {
                 if (status == null) throw new StaleConnection();
                 String[] parts = status.split(" ", 3);
                 if (parts.length < 2 || !parts[0].startsWith("HTTP/1."))
-                    throw new IOException("bad status line: " + status);
+                    throw new IOException("bad status line: " + status + "; before it on this connection: " + history);
                 code = Integer.parseInt(parts[1]);
                 headers.clear();
                 for (String l; !(l = line(false)).isEmpty(); ) {
@@ -310,6 +313,14 @@ class FuzzTest {
                 respBody = in.readAllBytes();
                 close = true;
             }
+            if (history.size() == 4) history.removeFirst();
+            history.add(q.method() + " " + abbreviate(q.target(), 60)
+                    + q.headers().stream()
+                            .map(h -> " [" + h[0] + ": " + abbreviate(h[1], 30) + "]")
+                            .collect(Collectors.joining())
+                    + (q.body() == null ? "" : (q.chunked() ? " chunked " : " ") + q.body().length + " B") + " -> "
+                    + code + " "
+                    + headers.getOrDefault("content-length", "?") + " B" + (close ? " close" : ""));
             if (close) close();
             return new Resp(code, headers, respBody);
         }

@@ -32,6 +32,15 @@ public interface Cluster extends AutoCloseable {
     /** Called (on a messaging thread: return at once) when any member announced a queued run. */
     void onQueued(Runnable listener);
 
+    /**
+     * Tells every member (this one included) that run {@code runId} was removed, or queued again after it had ended:
+     * what they cached of its final state is stale.
+     */
+    void announceChanged(String runId);
+
+    /** Called (on a messaging thread: return at once) with the id of a run some member removed or queued again. */
+    void onChanged(Consumer<String> listener);
+
     /** Asks {@code member}, which trains {@code runId}, to cancel it on behalf of {@code client}. */
     void sendCancel(String member, String runId, String client);
 

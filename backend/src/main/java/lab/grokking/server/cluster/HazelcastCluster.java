@@ -31,12 +31,14 @@ import java.util.function.Consumer;
 /**
  * Cluster mode: an embedded Hazelcast member that joins the others over TCP-IP with an explicit member list (no
  * multicast, no auto-detection, no phone-home). It gives membership (failure detection by heartbeats), quorum, the
- * "run queued" wake-up topic and cancels addressed to a run's owner; the store stays the truth about runs.
+ * "run queued" wake-up topic, "run changed" notices for the members' caches and cancels addressed to a run's owner;
+ * the store stays the truth about runs.
  */
 public final class HazelcastCluster implements Cluster {
     private static final System.Logger LOG = System.getLogger(HazelcastCluster.class.getName());
     static final String QUEUED_TOPIC = "groklab.queued";
     static final String CANCEL_TOPIC = "groklab.cancel";
+    static final String CHANGED_TOPIC = "groklab.changed";
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     /** Run feeds are reliable topics named this plus the run id. */
     static final String FEED_PREFIX = "groklab.feed.";
@@ -95,6 +97,7 @@ public final class HazelcastCluster implements Cluster {
 
     private final ITopic<String> queued;
     private final ITopic<CancelMessage> cancels;
+    private final ITopic<String> changed;
 
     private HazelcastCluster(HazelcastInstance hz, Settings settings) {
         this.hz = hz;
@@ -102,6 +105,7 @@ public final class HazelcastCluster implements Cluster {
         this.memberId = hz.getCluster().getLocalMember().getUuid().toString();
         this.queued = hz.getTopic(QUEUED_TOPIC);
         this.cancels = hz.getTopic(CANCEL_TOPIC);
+        this.changed = hz.getTopic(CHANGED_TOPIC);
     }
 
     /** Starts this member and joins the members listed (returns when it is part of a cluster, alone or not). */
@@ -225,6 +229,17 @@ public final class HazelcastCluster implements Cluster {
     @Override
     public void onQueued(Runnable listener) {
         queued.addMessageListener(m -> guarded("a queued wake-up", listener));
+    }
+
+    @Override
+    public void announceChanged(String runId) {
+        changed.publish(runId);
+    }
+
+    @Override
+    public void onChanged(Consumer<String> listener) {
+        changed.addMessageListener(
+                m -> guarded("the change of run " + m.getMessageObject(), () -> listener.accept(m.getMessageObject())));
     }
 
     @Override

@@ -47,6 +47,16 @@ public final class Solo implements Cluster {
     }
 
     @Override
+    public void announceChanged(String runId) {
+        // one JVM: the run service changed its own caches
+    }
+
+    @Override
+    public void onChanged(Consumer<String> listener) {
+        // nothing arrives from elsewhere
+    }
+
+    @Override
     public void sendCancel(String member, String runId, String client) {
         throw new IllegalStateException("a single-JVM server has no member " + member + " to send a cancel to");
     }

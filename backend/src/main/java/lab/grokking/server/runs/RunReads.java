@@ -172,7 +172,7 @@ public final class RunReads {
         }
     }
 
-    /** The run was removed from the store. */
+    /** The run was removed from the store, or another member changed it: nothing cached of it stays. */
     void removed(String id) {
         finished.invalidate(id);
         meta.invalidate(id);

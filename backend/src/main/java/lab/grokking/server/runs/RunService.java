@@ -185,6 +185,13 @@ public final class RunService implements AutoCloseable {
         dispatcher = shared ? new Dispatcher("groklab-dispatch", this::dispatch) : null;
         if (shared) {
             cluster.onQueued(dispatcher::wake);
+            cluster.onChanged(id -> {
+                try {
+                    upkeep.execute(() -> forget(id)); // off the messaging thread: a mirror's close talks to the cluster
+                } catch (RejectedExecutionException e) { // closing: nothing is served from the caches any more
+                    LOG.log(System.Logger.Level.DEBUG, "run " + id + ": changed while closing");
+                }
+            });
             cluster.onCancel((id, client) -> {
                 try {
                     upkeep.execute(() -> cancelFromMember(id, client));
@@ -319,6 +326,7 @@ public final class RunService implements AutoCloseable {
                 String message = "queued again" + (r.message() == null ? "" : " (it had " + r.message() + ")");
                 admit(r.client(), budgets.seconds(r), false);
                 storeWrite(() -> store.setStatus(r.id(), StoredRun.Status.QUEUED, message, null));
+                cluster.announceChanged(r.id()); // the others cached its final state
                 s = new Submission(r.withStatus(StoredRun.Status.QUEUED, message), Outcome.REQUEUED);
             } else {
                 requireDiskQuota(client, client, rc, null);
@@ -800,10 +808,16 @@ public final class RunService implements AutoCloseable {
             if (o != null) disown(o);
             if (shared && !run.get().status().isFinal()) return false; // another member's
             store.remove(id);
-            reads.removed(id);
-            submissions.removed(id);
+            forget(id);
+            if (shared) cluster.announceChanged(id);
             return true;
         }
+    }
+
+    /** Drops what this member cached of a run (removed, or queued again after it ended, here or on another member). */
+    private void forget(String id) {
+        reads.removed(id);
+        submissions.removed(id);
     }
 
     /** A run as it is now: in cluster mode from the store (other members change runs this one has cached). */

@@ -236,6 +236,7 @@ class ClusterRunsTest {
                     StoredRun.Status.FINISHED, a.get(finished).orElseThrow().status()); // cached on a
             await(() -> a.health().running() + b.health().running() == 0, "its member let go of it");
             assertTrue(b.remove(finished, ALICE));
+            await(() -> a.get(finished).isEmpty(), "removed on b: a's cache forgets it");
             RunService.Submission again = a.submit(mc(SHORT_STEPS, 11), ALICE);
             assertEquals(RunService.Outcome.CREATED, again.outcome(), "the removed run is not handed out");
             assertNotEquals(finished, again.run().id());
@@ -248,6 +249,9 @@ class ClusterRunsTest {
             assertEquals(
                     RunService.Outcome.REQUEUED,
                     b.submit(mc(LONG_STEPS, 12), ALICE).outcome());
+            await(
+                    () -> !a.get(id).orElseThrow().status().isFinal(),
+                    "queued again on b: a no longer serves its cached CANCELLED");
             assertEquals(false, a.remove(id, ALICE), "queued again on b: not removable on a");
             assertEquals(
                     RunService.Outcome.EXISTING,

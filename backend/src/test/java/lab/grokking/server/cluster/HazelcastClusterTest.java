@@ -103,6 +103,18 @@ class HazelcastClusterTest {
     }
 
     @Test
+    void aChangeNoticeReachesEveryMember() throws Exception {
+        HazelcastCluster a = member(1), b = member(1);
+        await("two members", 10, () -> a.liveMembers().size() == 2);
+        List<String> onA = new java.util.concurrent.CopyOnWriteArrayList<>(),
+                onB = new java.util.concurrent.CopyOnWriteArrayList<>();
+        a.onChanged(onA::add);
+        b.onChanged(onB::add);
+        b.announceChanged("run-1");
+        await("the notice on both", 10, () -> onA.equals(List.of("run-1")) && onB.equals(List.of("run-1")));
+    }
+
+    @Test
     void aCancelReachesOnlyItsTarget() throws Exception {
         HazelcastCluster a = member(1), b = member(1), c = member(1);
         await("three members", 10, () -> a.liveMembers().size() == 3);

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 /**
  * An in-memory network of {@link Cluster} members for tests in one JVM: the live set is the test's to change (a member
  * taken out of it is "dead" to the others, and alone, so without quorum once {@code minMembers} > 1), and queued
- * wake-ups, cancels and live feeds (every event held, like a ringbuffer that never fills) are delivered on one
+ * wake-ups, change notices, cancels and live feeds (every event held, like a ringbuffer that never fills) are delivered on one
  * messaging thread, as Hazelcast delivers them on its own.
  */
 public final class TestCluster implements AutoCloseable {
@@ -81,6 +81,7 @@ public final class TestCluster implements AutoCloseable {
         private final String id;
         private final List<Runnable> queued = new CopyOnWriteArrayList<>();
         private final List<BiConsumer<String, String>> cancels = new CopyOnWriteArrayList<>();
+        private final List<Consumer<String>> changed = new CopyOnWriteArrayList<>();
 
         Member(String id) {
             this.id = id;
@@ -117,6 +118,19 @@ public final class TestCluster implements AutoCloseable {
         @Override
         public void onQueued(Runnable listener) {
             queued.add(listener);
+        }
+
+        @Override
+        public void announceChanged(String runId) {
+            List<Member> to = live(id) ? TestCluster.this.liveMembers() : List.of(this);
+            messages.execute(() -> {
+                for (Member m : to) for (Consumer<String> c : m.changed) c.accept(runId);
+            });
+        }
+
+        @Override
+        public void onChanged(Consumer<String> listener) {
+            changed.add(listener);
         }
 
         @Override

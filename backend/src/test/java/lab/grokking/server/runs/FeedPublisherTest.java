@@ -73,6 +73,12 @@ class FeedPublisherTest {
         public void onCancel(BiConsumer<String, String> handler) {}
 
         @Override
+        public void announceChanged(String runId) {}
+
+        @Override
+        public void onChanged(Consumer<String> listener) {}
+
+        @Override
         public Feed subscribe(String runId, Consumer<FeedEvent> handler) {
             return () -> {};
         }
