@@ -44,6 +44,11 @@ public final class ConfigException extends IllegalArgumentException {
     }
 
     public record Problem(String field, String message) {
+        /** A blank field (a JSON key of spaces, or empty) is named in quotes: a client still sees which key it was. */
+        public Problem {
+            if (field != null && field.isBlank()) field = '"' + field + '"';
+        }
+
         @Override
         public String toString() {
             return field + ": " + message;

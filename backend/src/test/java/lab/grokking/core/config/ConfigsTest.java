@@ -60,6 +60,13 @@ class ConfigsTest {
         assertRejected(json, field.trim(), fragment.trim());
     }
 
+    /** Regression (FuzzTest, seed 2): an unknown key of spaces was named by a blank field a client cannot see. */
+    @Test
+    void aBlankUnknownKeyIsNamedInQuotes() {
+        assertRejected("{\"task\":\"diag\",\" \":{}}", "\" \"", "unknown field; allowed: alpha");
+        assertRejected("{\"task\":\"diag\",\"\":1}", "\"\"", "unknown field");
+    }
+
     @Test
     void nanAndInfinityAreNotNumbers() {
         assertRejected("{\"task\":\"diag\",\"lr\":NaN}", "json", "NaN and Infinity");
