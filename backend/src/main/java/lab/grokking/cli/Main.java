@@ -77,8 +77,10 @@ public final class Main {
     static final class Serve implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            if (ServerConfig.load(System.getenv()).clusterEnabled) GrokLabServer.capTrainingThreads();
-            GrokLabServer server = GrokLabServer.start(cfg -> {});
+            GrokLabServer server = GrokLabServer.start(
+                    cfg -> { // after the settings load, before anything trains
+                        if (cfg.clusterEnabled) GrokLabServer.capTrainingThreads();
+                    });
             var cfg = server.config();
             String base = (cfg.keyStore != null ? "https" : "http") + "://localhost:" + server.port();
             System.err.printf(

@@ -249,16 +249,13 @@ public final class RunService implements AutoCloseable {
         String canonical = Configs.canonical(rc), key = Submissions.configKey(canonical, lab);
         if (shared) return submitShared(rc, client, lab, canonical, key);
         synchronized (lock) { // one run per key even when identical requests race
-            if (closing)
-                throw new QueueLimitException("closed", "the server is shutting down; try again after it restarts");
             Optional<StoredRun> existing = submissions.existing(key);
-            if (existing.isPresent() && !stopped(existing.get()))
-                return new Submission(existing.get(), Outcome.EXISTING);
-            storeHealth.requireWritable();
+            Optional<Submission> live = live(existing);
+            if (live.isPresent()) return live.get();
             if (existing.isPresent()) {
                 StoredRun r = existing.get();
                 requireDiskQuota(r.client(), client, rc, r.id()); // its creator's runs, this one at its estimate
-                String message = "queued again" + (r.message() == null ? "" : " (it had " + r.message() + ")");
+                String message = requeued(r);
                 StoredRun again = r.withStatus(StoredRun.Status.QUEUED, message);
                 admit(r.client(), budgets.seconds(r), false);
                 Owned o = enqueue(again, true, address); // first: a queue limit leaves nothing to undo
@@ -306,24 +303,39 @@ public final class RunService implements AutoCloseable {
     }
 
     /**
+     * Under the lock, first in every submission: refused while the server closes; EXISTING while the key's run is live;
+     * else the store must take writes (empty: queue it, new or again).
+     */
+    private Optional<Submission> live(Optional<StoredRun> existing) {
+        if (closing)
+            throw new QueueLimitException("closed", "the server is shutting down; try again after it restarts");
+        if (existing.isPresent() && !stopped(existing.get()))
+            return Optional.of(new Submission(existing.get(), Outcome.EXISTING));
+        storeHealth.requireWritable();
+        return Optional.empty();
+    }
+
+    /** The message of a stopped run queued again. */
+    private static String requeued(StoredRun r) {
+        return "queued again" + (r.message() == null ? "" : " (it had " + r.message() + ")");
+    }
+
+    /**
      * Cluster mode's submit: the run is stored QUEUED and unowned, and every member is told; the member that claims it
      * trains it. The limits and budgets count the client's runs on every member (the store's). A run of this key
      * stored by another member at the same moment answers EXISTING.
      */
     private Submission submitShared(RunConfig rc, String client, String lab, String canonical, String key) {
         synchronized (lock) {
-            if (closing)
-                throw new QueueLimitException("closed", "the server is shutting down; try again after it restarts");
             Optional<StoredRun> existing = submissions.existing(key);
-            if (existing.isPresent() && !stopped(existing.get()))
-                return new Submission(existing.get(), Outcome.EXISTING);
-            storeHealth.requireWritable();
+            Optional<Submission> live = live(existing);
+            if (live.isPresent()) return live.get();
             Submission s;
             if (existing.isPresent()) {
                 StoredRun r = existing.get();
                 requireDiskQuota(r.client(), client, rc, r.id());
                 sharedQueue.requireRoom(r.client());
-                String message = "queued again" + (r.message() == null ? "" : " (it had " + r.message() + ")");
+                String message = requeued(r);
                 admit(r.client(), budgets.seconds(r), false);
                 storeWrite(() -> store.setStatus(r.id(), StoredRun.Status.QUEUED, message, null));
                 cluster.announceChanged(r.id()); // the others cached its final state
