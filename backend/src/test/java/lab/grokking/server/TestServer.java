@@ -240,8 +240,21 @@ public final class TestServer implements AutoCloseable {
             socket.request(Long.MAX_VALUE);
         }
 
+        /** A viewer of any stream URL (ws://…), e.g. on a member started as its own process. */
+        public static Viewer open(String url) {
+            HttpClient http = HttpClient.newHttpClient();
+            Viewer v = new Viewer(true, http, url);
+            http.newWebSocketBuilder().buildAsync(URI.create(url), v).join();
+            return v;
+        }
+
         /** Messages until the "status" one (inclusive) or the timeout. */
         public List<JsonNode> untilStatus(long timeoutSeconds) {
+            return until("status", timeoutSeconds);
+        }
+
+        /** Messages until one of this type (inclusive) or the timeout. */
+        public List<JsonNode> until(String type, long timeoutSeconds) {
             List<JsonNode> out = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
             try {
@@ -249,14 +262,23 @@ public final class TestServer implements AutoCloseable {
                     JsonNode m = messages.poll(100, TimeUnit.MILLISECONDS);
                     if (m == null) continue;
                     out.add(m);
-                    if (m.get("type").asText().equals("status")) return out;
+                    if (m.get("type").asText().equals(type)) return out;
                 }
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
             throw new AssertionError(
-                    "no status message within " + timeoutSeconds + " s; got " + out.size() + " messages "
+                    "no " + type + " message within " + timeoutSeconds + " s; got " + out.size() + " messages "
                             + out.stream().map(m -> m.get("type").asText()).toList() + ", " + connection());
+        }
+
+        /** Closes the stream from this side (a server that already dropped the connection leaves nothing to close). */
+        public void close() {
+            WebSocket ws = socket;
+            if (ws != null && !ws.isOutputClosed())
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, "done")
+                        .handle((w, e) -> w)
+                        .join();
         }
 
         /** The connection's state, for failure messages: close code and reason, client error, resumptions, an unfinished message. */
@@ -266,13 +288,17 @@ public final class TestServer implements AutoCloseable {
                     + ", unfinished message chars " + partial.length();
         }
 
+        /** Every row of these "points" messages, in order. */
+        public static List<JsonNode> rows(List<JsonNode> messages) {
+            List<JsonNode> s = new ArrayList<>();
+            for (JsonNode m : messages)
+                if (m.get("type").asText().equals("points")) m.get("rows").forEach(s::add);
+            return s;
+        }
+
         /** The steps of every row received in these messages, in order. */
         public static List<Long> steps(List<JsonNode> messages) {
-            List<Long> s = new ArrayList<>();
-            for (JsonNode m : messages)
-                if (m.get("type").asText().equals("points"))
-                    for (JsonNode r : m.get("rows")) s.add(r.get(0).asLong());
-            return s;
+            return rows(messages).stream().map(r -> r.get(0).asLong()).toList();
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import lab.grokking.core.config.Configs;
+import lab.grokking.server.TestServer.Response;
 
 /**
  * One app instance as its own JVM: {@code Main serve} on the test JVM's classpath with the root pom's {@code jvm.args},
@@ -187,16 +187,6 @@ public final class Member implements AutoCloseable {
         throw new AssertionError(name + " does not see " + count + " members within " + timeoutSeconds + " s: " + c);
     }
 
-    public record Response(int status, String body) {
-        public JsonNode json() {
-            try {
-                return Configs.JSON.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON (" + status + "): " + body, e);
-            }
-        }
-    }
-
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
@@ -219,7 +209,7 @@ public final class Member implements AutoCloseable {
         try {
             HttpResponse<String> r =
                     http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body());
+            return new Response(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new AssertionError(name + ": " + e, e);
         } catch (InterruptedException e) {

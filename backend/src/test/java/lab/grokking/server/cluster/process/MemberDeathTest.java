@@ -59,7 +59,7 @@ class MemberDeathTest {
         // the victim trains one of them; once it is past a few checkpoints, a viewer on a watches it, then it dies
         String watched = awaitRunOwnedBy(g.store, victim, 60);
         a.awaitStep(watched, STEPS / 3, 60);
-        StreamWatch viewer = StreamWatch.open(a, "/api/runs/" + watched + "/stream");
+        TestServer.Viewer viewer = TestServer.Viewer.open(a.wsUrl("/api/runs/" + watched + "/stream"));
         List<JsonNode> before = viewer.until("points", 30);
         List<String> interrupted = new ArrayList<>();
         g.store.runs().forEach((id, o) -> {
@@ -123,7 +123,7 @@ class MemberDeathTest {
         List<JsonNode> all = new ArrayList<>(before);
         all.addAll(after);
         ArrayNode seen = Configs.JSON.createArrayNode();
-        StreamWatch.rows(all).forEach(seen::add);
+        TestServer.Viewer.rows(all).forEach(seen::add);
         assertTrue(seen.size() > 0 && seen.get(seen.size() - 1).get(0).asLong() == STEPS, "the viewer saw the end");
         assertEquals(Reference.rows(dir, config(seedOf(a, watched))), seen, "the viewer's rows, each once");
         viewer.close();

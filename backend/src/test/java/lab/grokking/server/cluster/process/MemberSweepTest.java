@@ -38,14 +38,14 @@ class MemberSweepTest {
         Member a = ab.get(0), b = ab.get(1);
         a.awaitMembers(2, 60);
         g.store.sample();
-        Member.Response posted = a.post("/api/sweeps", SWEEP);
+        TestServer.Response posted = a.post("/api/sweeps", SWEEP);
         assertEquals(201, posted.status(), posted.body());
         String sweep = posted.json().get("id").asText();
 
         Member c = g.start(2); // joins while a and b train the first members
         c.awaitMembers(3, 60);
         String joiner = c.memberId();
-        StreamWatch live = StreamWatch.open(c, "/api/sweeps/" + sweep + "/stream");
+        TestServer.Viewer live = TestServer.Viewer.open(c.wsUrl("/api/sweeps/" + sweep + "/stream"));
         JsonNode report = live.until("report", 30).getLast();
         int finishedAtJoin = 0;
         for (JsonNode m : report.get("members")) if (m.path("status").asText().equals("FINISHED")) finishedAtJoin++;
@@ -71,8 +71,8 @@ class MemberSweepTest {
         assertFalse(onC.isEmpty(), "the member that joined mid-sweep trained some of its members");
         for (String id : runs) assertEquals(1, g.store.run(id).epoch(), "each member claimed once: " + id);
 
-        Member.Response fromA = a.get("/api/sweeps/" + sweep + "/export.csv");
-        Member.Response fromB = b.get("/api/sweeps/" + sweep + "/export.csv");
+        TestServer.Response fromA = a.get("/api/sweeps/" + sweep + "/export.csv");
+        TestServer.Response fromB = b.get("/api/sweeps/" + sweep + "/export.csv");
         assertEquals(200, fromB.status(), fromB.body());
         assertEquals(fromA.body(), fromB.body(), "b exports what a reports");
         assertEquals(MEMBERS + 1, fromB.body().lines().count(), "a header and one row per member");
