@@ -2,14 +2,11 @@ package lab.grokking.server.runs;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import lab.grokking.server.store.Claim;
 import lab.grokking.server.store.RunStore;
-import lab.grokking.server.store.StoredRun;
 
 /**
  * Cluster mode: a run keeps its owner while it makes progress in the store. Hazelcast declaring a member dead is not
@@ -39,22 +36,21 @@ final class Leases {
 
     /**
      * The owners a claim must treat as live: the members {@code live} and every owner not among them whose RUNNING
-     * run moved within the lease. Reads the store (the RUNNING runs and their claims).
+     * run moved within the lease. Reads the store once (the RUNNING runs and their claims).
      */
     synchronized Set<String> holding(Set<String> live, RunStore store) {
         long now = nanos.getAsLong();
-        List<StoredRun> running = store.list(null, null, StoredRun.Status.RUNNING, 0, MAX_RUNNING);
         Set<String> out = new HashSet<>(live);
         Map<String, Seen> next = new HashMap<>();
-        for (StoredRun r : running) {
-            Optional<Claim> c = store.claimOf(r.id());
-            if (c.isEmpty() || c.get().owner() == null) continue;
-            Seen before = seen.get(r.id());
-            Seen current = before != null && before.epoch() == c.get().epoch() && before.step() == r.progressStep()
+        for (RunStore.Running r : store.running(MAX_RUNNING)) {
+            Claim c = r.claim();
+            if (c.owner() == null) continue;
+            Seen before = seen.get(c.runId());
+            Seen current = before != null && before.epoch() == c.epoch() && before.step() == r.progressStep()
                     ? before
-                    : new Seen(c.get().epoch(), r.progressStep(), now);
-            next.put(r.id(), current);
-            if (now - current.sinceNanos() < leaseNanos) out.add(c.get().owner());
+                    : new Seen(c.epoch(), r.progressStep(), now);
+            next.put(c.runId(), current);
+            if (now - current.sinceNanos() < leaseNanos) out.add(c.owner());
         }
         seen.clear();
         seen.putAll(next); // forgets runs no longer running

@@ -190,6 +190,23 @@ final class JdbcRunRepository implements RunRepository {
     }
 
     @Override
+    public List<RunStore.Running> running(int limit) {
+        return db.call("list running runs", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT id, owner, epoch, progress_step FROM runs"
+                    + " WHERE status = 'RUNNING' AND removed = 0 LIMIT ?")) {
+                p.setInt(1, limit);
+                List<RunStore.Running> out = new ArrayList<>();
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next())
+                        out.add(new RunStore.Running(
+                                new Claim(r.getString(1), r.getString(2), r.getLong(3)), r.getLong(4)));
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
     public boolean claim(String id, String owner, long expectedEpoch) {
         boolean[] won = {false};
         db.run("claim " + id, c -> {

@@ -94,6 +94,11 @@ public class RepositoryRunStore implements RunStore {
     }
 
     @Override
+    public List<Running> running(int limit) {
+        return runs.running(limit);
+    }
+
+    @Override
     public Optional<Claim> claimOf(String id) {
         return runs.claimOf(id);
     }

@@ -37,6 +37,9 @@ public interface RunRepository {
     /** Owner (null: none) and epoch of a run that was not removed. */
     Optional<Claim> claimOf(String id);
 
+    /** Up to {@code limit} RUNNING runs (not removed) with their claims and progress. */
+    List<RunStore.Running> running(int limit);
+
     /** The conditional claim: true when the run was QUEUED or RUNNING, not removed, and still at {@code expectedEpoch}. */
     boolean claim(String id, String owner, long expectedEpoch);
 

@@ -48,6 +48,12 @@ public interface RunStore extends AutoCloseable {
     /** The current owner (null: none) and epoch of a run that was not removed. */
     Optional<Claim> claimOf(String id);
 
+    /** A RUNNING run's claim and the step of its last checkpoint: what a lease watches. */
+    record Running(Claim claim, long progressStep) {}
+
+    /** Up to {@code limit} RUNNING runs (not removed) with their claims, in one read. */
+    List<Running> running(int limit);
+
     /**
      * Claims a QUEUED or RUNNING run for {@code owner} if its epoch is still {@code expectedEpoch}: the new claim (epoch
      * + 1), or empty when another claim came first or the run is final or removed.

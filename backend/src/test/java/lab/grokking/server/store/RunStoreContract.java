@@ -303,6 +303,23 @@ abstract class RunStoreContract {
     }
 
     @Test
+    void runningListsEachRunningRunsClaimAndCheckpointStepAndNothingElse() {
+        RunStore s = open();
+        Claim a = running(s, run("r1"), "m1");
+        s.saveCheckpoint(a, new Checkpoint(7, new double[][] {{7}}), List.of(new double[] {7, 1}), List.of());
+        Claim b = running(s, run("r2"), "m2");
+        s.insert(run("r3")); // queued
+        Claim d = running(s, run("r4"), "m1");
+        s.finish(d, StoredRun.Status.FINISHED, "done", "{}", "{}", List.of(), List.of(), false);
+        running(s, run("r5"), "m1");
+        s.remove("r5");
+        List<RunStore.Running> r = new ArrayList<>(s.running(100));
+        r.sort(java.util.Comparator.comparing(x -> x.claim().runId()));
+        assertEquals(List.of(new RunStore.Running(a, 7), new RunStore.Running(b, 0)), r);
+        assertEquals(1, s.running(1).size(), "at most the limit");
+    }
+
+    @Test
     void aFinalRunCannotBeClaimed() {
         RunStore s = open();
         s.insert(run("r1"));
