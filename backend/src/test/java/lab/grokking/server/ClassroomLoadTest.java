@@ -169,24 +169,32 @@ class ClassroomLoadTest {
                 long started = millis(runs.get(x.run()).get("started_at"));
                 waits.add(Math.max(0, started - x.at()) / 1000.0);
             }
-            // the fair queue hands a second run out only once every earlier first run is handed out, but a worker
-            // stamps started_at a moment after it is handed its run: up to workers - 1 first runs handed out with
-            // this one may stamp later (regression: a first run stamped 1 ms after a second one on a fast 2-core CI)
+            // the fair queue hands a second run out only once every first run queued then is handed out. started_at
+            // is stamped after the task's setup (summary.setup_seconds), so the hand-out was that much earlier: a
+            // first run created in between came after it. Up to workers - 1 first runs handed out with this one may
+            // still stamp later (regressions: a first run stamped 1 ms after a second one on a fast 2-core CI; four
+            // first runs created during a second run's setup counted as waiting)
             for (Submitted second : submitted) {
                 if (!second.second()) continue;
-                long started = millis(runs.get(second.run()).get("started_at"));
+                JsonNode sr = runs.get(second.run());
+                long started = millis(sr.get("started_at"));
+                long handedOut = started
+                        - Math.round(
+                                1000 * sr.path("summary").path("setup_seconds").asDouble());
                 List<String> later = new ArrayList<>();
                 for (Submitted first : submitted) {
                     if (first.second() || first.student() == second.student()) continue;
                     JsonNode f = runs.get(first.run());
                     if (first.outcome().equals("created")
-                            && millis(f.get("created_at")) < started
+                            && millis(f.get("created_at")) < handedOut
                             && millis(f.get("started_at")) > started)
-                        later.add("student " + first.student() + "'s (started " + millis(f.get("started_at")) + ")");
+                        later.add("student " + first.student() + "'s (created " + millis(f.get("created_at"))
+                                + ", started " + millis(f.get("started_at")) + ")");
                 }
                 if (later.size() > workers[0] - 1)
-                    failures.add("student " + second.student() + "'s second run started at " + started + " while "
-                            + later.size() + " first runs waited (" + workers[0] + " workers): " + later);
+                    failures.add("student " + second.student() + "'s second run was handed out at " + handedOut
+                            + " (started " + started + ") while " + later.size() + " first runs waited ("
+                            + workers[0] + " workers): " + later);
             }
             // the teacher sees every submission
             TestServer.Response teacherView = s.get(base + "/results?key=" + key, teacher);
